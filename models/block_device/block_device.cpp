@@ -1,0 +1,163 @@
+#include "models/block_device/block_device.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+namespace foliosim::block_device {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+// A wait_until(t) may wake a rounding error before t; requests due within this
+// much of the clock are due (simulated times are far coarser than 1 ps).
+constexpr double kClockSlack_s = 1e-12;
+}  // namespace
+
+BlockDevice::BlockDevice(const DeviceParams& params)
+    : params_(params), mutex_(sg4::Mutex::create()), wakeup_(sg4::ConditionVariable::create()) {}
+
+void BlockDevice::start(sg4::Host* host) {
+  sg4::Actor::create("device:" + params_.name, host, [this] { run(); })->daemonize();
+}
+
+std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes) const {
+  return std::max<std::uint64_t>(1, (length_bytes + params_.max_request_bytes - 1) / params_.max_request_bytes);
+}
+
+void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done) {
+  if (length_bytes <= params_.max_request_bytes) {
+    enqueue(op, offset_bytes, length_bytes, std::move(done));
+  } else {
+    // bio_split: pieces of max_request_size; the caller hears once, at the end.
+    struct Pending {
+      std::uint64_t remaining;
+      bool ok = true;
+      CompletionFn done;
+    };
+    auto pending = std::make_shared<Pending>(Pending{requests_for(length_bytes), true, std::move(done)});
+    Completion whole{op, offset_bytes, length_bytes, true};
+    for (std::uint64_t at = 0; at < length_bytes; at += params_.max_request_bytes) {
+      std::uint64_t piece = std::min(params_.max_request_bytes, length_bytes - at);
+      enqueue(op, offset_bytes + at, piece, [pending, whole](const Completion& c) mutable {
+        pending->ok = pending->ok && c.ok;
+        if (--pending->remaining == 0) {
+          whole.ok = pending->ok;
+          pending->done(whole);
+        }
+      });
+    }
+  }
+  stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
+  // Wake the actor only when it can dispatch; no lock needed, actors do not
+  // preempt each other.
+  if (in_service_.size() < params_.queue_depth) wakeup_->notify_one();
+}
+
+void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done) {
+  const int o = static_cast<int>(op);
+  const std::uint64_t end = offset_bytes + length_bytes;
+  // Back merge: a waiting request ends where this one starts.
+  if (auto it = waiting_by_end_[o].find(offset_bytes); it != waiting_by_end_[o].end()) {
+    std::uint64_t sequence = it->second;
+    Request& r = waiting_.at(sequence);
+    if (r.length_bytes + length_bytes <= params_.max_request_bytes) {
+      waiting_by_end_[o].erase(it);
+      r.length_bytes += length_bytes;
+      r.done.push_back(std::move(done));
+      ++stats_.merges;
+      // The grown request may now touch the next one (blk_attempt_req_merge).
+      if (auto next = waiting_by_start_[o].find(end); next != waiting_by_start_[o].end()) {
+        Request& n = waiting_.at(next->second);
+        if (r.length_bytes + n.length_bytes <= params_.max_request_bytes) {
+          std::uint64_t next_sequence = next->second;
+          r.length_bytes += n.length_bytes;
+          for (auto& fn : n.done) r.done.push_back(std::move(fn));
+          Request absorbed = std::move(n);
+          unindex(next_sequence, absorbed);
+          waiting_.erase(next_sequence);
+        }
+      }
+      waiting_by_end_[o][r.offset_bytes + r.length_bytes] = sequence;
+      return;
+    }
+  }
+  // Front merge: a waiting request starts where this one ends.
+  if (auto it = waiting_by_start_[o].find(end); it != waiting_by_start_[o].end()) {
+    std::uint64_t sequence = it->second;
+    Request& r = waiting_.at(sequence);
+    if (r.length_bytes + length_bytes <= params_.max_request_bytes) {
+      waiting_by_start_[o].erase(it);
+      r.offset_bytes = offset_bytes;
+      r.length_bytes += length_bytes;
+      r.done.push_back(std::move(done));
+      waiting_by_start_[o][offset_bytes] = sequence;
+      ++stats_.merges;
+      return;
+    }
+  }
+  std::uint64_t sequence = next_sequence_++;
+  Request request{op, offset_bytes, length_bytes, {}};
+  request.done.push_back(std::move(done));
+  waiting_by_start_[o].emplace(offset_bytes, sequence);
+  waiting_by_end_[o].emplace(end, sequence);
+  waiting_.emplace(sequence, std::move(request));
+}
+
+void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
+  const int o = static_cast<int>(request.op);
+  auto drop = [sequence](std::map<std::uint64_t, std::uint64_t>& index, std::uint64_t key) {
+    if (auto it = index.find(key); it != index.end() && it->second == sequence) index.erase(it);
+  };
+  drop(waiting_by_start_[o], request.offset_bytes);
+  drop(waiting_by_end_[o], request.offset_bytes + request.length_bytes);
+}
+
+void BlockDevice::dispatch() {
+  const double now = sg4::Engine::get_clock();
+  while (in_service_.size() < params_.queue_depth && !waiting_.empty()) {
+    auto first = waiting_.begin();
+    std::uint64_t sequence = first->first;
+    Request request = std::move(first->second);
+    unindex(sequence, request);
+    waiting_.erase(first);
+
+    const bool write = request.op == Op::kWrite;
+    const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
+    const double transfer_start = std::max(now + params_.request_latency_s, channel_free_at_s_);
+    channel_free_at_s_ = transfer_start + static_cast<double>(request.length_bytes) / bandwidth;
+    (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
+    ++(write ? stats_.write_requests : stats_.read_requests);
+    if (in_service_.empty()) busy_since_s_ = now;
+    in_service_.push(InService{channel_free_at_s_, sequence, std::move(request)});
+  }
+}
+
+void BlockDevice::complete_due() {
+  const double now = sg4::Engine::get_clock();
+  while (!in_service_.empty() && in_service_.top().done_at_s <= now + kClockSlack_s) {
+    // priority_queue::top is const; the request is moved out before pop.
+    Request request = std::move(const_cast<InService&>(in_service_.top()).request);
+    in_service_.pop();
+    if (in_service_.empty()) stats_.busy_s += now - busy_since_s_;
+    Completion completion{request.op, request.offset_bytes, request.length_bytes, true};
+    for (auto& done : request.done) done(completion);
+  }
+}
+
+void BlockDevice::run() {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  while (true) {
+    complete_due();
+    dispatch();
+    if (in_service_.empty()) {
+      wakeup_->wait(lock);
+    } else {
+      wakeup_->wait_until(lock, in_service_.top().done_at_s);
+    }
+  }
+}
+
+}  // namespace foliosim::block_device

@@ -1,0 +1,41 @@
+// Simulated CPUs: one SimGrid host with one core per CPU. Kernel work is an
+// execution on that host, so runnable actors share the cores as threads do.
+#pragma once
+
+#include <array>
+
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+
+#include "models/cpu/cpu_params.hpp"
+
+namespace foliosim::cpu {
+
+// Who the CPU time is charged to, as reported in results (cpu_busy_s).
+enum class Component { kWriters, kCompletion, kFlusher, kKswapd, kCount };
+const char* component_name(Component component);
+
+class Cpu {
+ public:
+  Cpu(simgrid::s4u::NetZone* zone, const MachineParams& machine, const CpuCostParams& costs);
+
+  simgrid::s4u::Host* host() const { return host_; }
+  const CpuCostParams& costs() const { return costs_; }
+
+  // Runs kernel work that takes `reference_s` on a reference-speed CPU, on the
+  // calling actor's behalf; blocks the actor for as long as it takes when
+  // shared with the other runnable actors.
+  void run(Component component, double reference_s);
+
+  // Seconds of CPU this machine spends on `reference_s` of reference work.
+  double scaled_s(double reference_s) const { return reference_s * speed_ratio_; }
+  double busy_s(Component component) const { return busy_s_[static_cast<int>(component)]; }
+
+ private:
+  simgrid::s4u::Host* host_;
+  CpuCostParams costs_;
+  double speed_ratio_;  // reference speed / actual speed
+  std::array<double, static_cast<int>(Component::kCount)> busy_s_{};
+};
+
+}  // namespace foliosim::cpu

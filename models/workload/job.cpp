@@ -1,0 +1,57 @@
+#include "models/workload/job.hpp"
+
+#include <algorithm>
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include "models/block_device/io_waiter.hpp"
+#include "models/workload/write_pattern.hpp"
+#include "sim/config_error.hpp"
+
+namespace foliosim::workload {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
+             WorkloadStats& stats) {
+  if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
+  filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
+  block_device::IoWaiter waiter;
+  WritePattern pattern(job, std::move(rng));
+  WriteCall call{};
+  while (pattern.next(call)) {
+    const double start_s = sg4::Engine::get_clock();
+    if (job.mode == "direct") {
+      kernel.direct_io.write(file, call.offset_bytes, call.length_bytes, waiter);
+    } else {
+      // Scenario validation refuses modes whose model is not built.
+      throw InternalError("I/O mode " + job.mode + " reached a job");
+    }
+    const double end_s = sg4::Engine::get_clock();
+    stats.write_latency.record(end_s - start_s);
+    ++stats.write_calls;
+    stats.app_write_bytes += call.length_bytes;
+    stats.last_write_end_s = std::max(stats.last_write_end_s, end_s);
+  }
+  if (job.end_fsync) {
+    const double start_s = sg4::Engine::get_clock();
+    // O_DIRECT left nothing dirty in the cache: fsync is the system call.
+    kernel.cpu.run(cpu::Component::kWriters, kernel.cpu.costs().syscall_entry_s);
+    stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
+    ++stats.fsync_calls;
+  }
+  stats.last_job_end_s = std::max(stats.last_job_end_s, sg4::Engine::get_clock());
+}
+
+}  // namespace
+
+void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
+               WorkloadStats& stats) {
+  sg4::Actor::create(job.name + "." + std::to_string(clone), kernel.cpu.host(),
+                     [job, clone, rng, kernel, &stats]() mutable { run_job(job, clone, std::move(rng), kernel, stats); });
+}
+
+}  // namespace foliosim::workload

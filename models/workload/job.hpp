@@ -1,0 +1,28 @@
+// A job clone as an application thread: it issues its write calls one after
+// another on the simulated CPUs, timing each one, then an fsync if asked.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include <simgrid/s4u/Host.hpp>
+
+#include "models/filesystem/direct_io.hpp"
+#include "models/filesystem/filesystem.hpp"
+#include "models/workload/job_params.hpp"
+#include "models/workload/workload_stats.hpp"
+
+namespace foliosim::workload {
+
+// The kernel paths a job's calls go through.
+struct KernelPaths {
+  cpu::Cpu& cpu;
+  filesystem::Filesystem& fs;
+  filesystem::DirectIo& direct_io;
+};
+
+// Starts the actor of clone `clone` of `job` on the machine's CPUs.
+void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
+               WorkloadStats& stats);
+
+}  // namespace foliosim::workload

@@ -1,0 +1,66 @@
+// One fio-like job of the scenario's "workload/jobs" array. Option names are
+// fio's where fio has one (rw, bs, size, number_ios, offset, numjobs,
+// end_fsync, filename, startdelay).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/json_fields.hpp"
+
+namespace foliosim::workload {
+
+struct JobParams {
+  std::string name;
+  // "write": sequential (sparse when stride > bs); "randwrite": every block
+  // of the size-long region once, in an order drawn from the job's stream.
+  std::string rw = "write";
+  std::uint64_t bs_bytes = 4096;
+  // Bytes each clone writes; the last write is short if size is not a
+  // multiple of bs. Ignored when number_ios is set.
+  std::uint64_t size_bytes = 0;
+  // Number of write calls each clone makes (fio number_ios); 0: from size.
+  std::uint64_t number_ios = 0;
+  // Distance between the starts of consecutive sequential writes; 0 means bs.
+  // stride > bs gives a stream of sparse, file-extending writes (fio's
+  // rw=write:<gap> with gap = stride - bs).
+  std::uint64_t stride_bytes = 0;
+  std::uint64_t offset_bytes = 0;
+  std::uint64_t numjobs = 1;
+  // buffered, dontcache (uncached is its other name), direct (O_DIRECT).
+  std::string mode = "buffered";
+  bool end_fsync = false;
+  // File written; by default each clone writes its own "<name>.<clone>".
+  // When set, all clones share it, as in fio.
+  std::string filename;
+  double startdelay_s = 0;
+  // Device whose filesystem (of the scenario's filesystem type) holds the
+  // job's files; by default the filesystem's own device.
+  std::string device;
+
+  template <class F>
+  void fields(F& f) {
+    f.require("name");
+    f.text("name", name);
+    f.choice("rw", rw, {"write", "randwrite", "read", "randread"});
+    f.size("bs", bs_bytes, Bound::kPositive);
+    f.size("size", size_bytes);
+    f.count("number_ios", number_ios);
+    f.size("stride", stride_bytes);
+    f.size("offset", offset_bytes);
+    f.count("numjobs", numjobs, Bound::kPositive);
+    f.choice("mode", mode, {"buffered", "dontcache", "uncached", "direct"});
+    f.flag("end_fsync", end_fsync);
+    f.text("filename", filename);
+    f.duration("startdelay", startdelay_s);
+    f.text("device", device);
+  }
+
+  std::uint64_t stride_or_bs() const { return stride_bytes ? stride_bytes : bs_bytes; }
+  std::uint64_t write_calls() const { return number_ios ? number_ios : (size_bytes + bs_bytes - 1) / bs_bytes; }
+  std::string file_for_clone(std::uint64_t clone) const {
+    return filename.empty() ? name + "." + std::to_string(clone) : filename;
+  }
+};
+
+}  // namespace foliosim::workload

@@ -1,0 +1,26 @@
+// Scenario section "writeback": the vm.dirty_* sysctls and balance_dirty_pages.
+#pragma once
+
+#include "sim/json_fields.hpp"
+
+namespace foliosim::writeback {
+
+struct WritebackParams {
+  // Percent of dirtyable memory (mm/page-writeback.c defaults).
+  double dirty_ratio_percent = 20;
+  double dirty_background_ratio_percent = 10;
+  double dirty_writeback_interval_s = 5.0;  // dirty_writeback_centisecs 500
+  double dirty_expire_s = 30.0;             // dirty_expire_centisecs 3000
+  double max_pause_s = 0.2;                 // MAX_PAUSE: HZ / 5
+
+  template <class F>
+  void fields(F& f) {
+    f.number("dirty_ratio", dirty_ratio_percent, 0, 100);
+    f.number("dirty_background_ratio", dirty_background_ratio_percent, 0, 100);
+    f.duration("dirty_writeback_interval", dirty_writeback_interval_s, Bound::kPositive);
+    f.duration("dirty_expire", dirty_expire_s);
+    f.duration("max_pause", max_pause_s, Bound::kPositive);
+  }
+};
+
+}  // namespace foliosim::writeback

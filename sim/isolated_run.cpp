@@ -1,0 +1,54 @@
+#include "sim/isolated_run.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace foliosim {
+
+Json run_isolated(const std::function<Json()>& body) {
+  std::fflush(nullptr);  // or the child would print the parent's buffered output again
+  int fds[2];
+  if (pipe(fds) != 0) throw SimulationError(std::string("pipe: ") + std::strerror(errno));
+  pid_t pid = fork();
+  if (pid < 0) throw SimulationError(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    close(fds[0]);
+    int status = 0;
+    std::string payload;
+    try {
+      payload = Json{{"ok", body()}}.dump();
+    } catch (const std::exception& e) {
+      payload = Json{{"error", e.what()}}.dump();
+      status = 3;
+    }
+    for (std::size_t done = 0; done < payload.size();) {
+      ssize_t n = write(fds[1], payload.data() + done, payload.size() - done);
+      if (n <= 0) _exit(4);
+      done += static_cast<std::size_t>(n);
+    }
+    close(fds[1]);
+    std::fflush(nullptr);
+    _exit(status);  // skip the parent's destructors and atexit handlers
+  }
+  close(fds[1]);
+  std::string payload;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) payload.append(buffer, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  Json reply = Json::parse(payload, nullptr, false);
+  if (reply.is_object() && reply.contains("ok")) return reply["ok"];
+  if (reply.is_object() && reply.contains("error")) throw SimulationError(reply["error"].get<std::string>());
+  throw SimulationError("the simulation process died (wait status " + std::to_string(status) + ")");
+}
+
+}  // namespace foliosim

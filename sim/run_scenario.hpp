@@ -1,0 +1,34 @@
+// `foliosim run`: every variant of a scenario, one after another from the same
+// seed, and the results directory that puts them side by side.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/json_fields.hpp"
+#include "sim/scenario.hpp"
+
+namespace foliosim {
+
+struct RunOptions {
+  std::string output_dir;  // "" -> results/<scenario name>
+  std::string only_variant;
+  std::vector<std::string> overrides;  // path=value
+};
+
+struct RunOutcome {
+  std::string output_dir;
+  Json summary;
+};
+
+// Validates, runs and writes results; throws ConfigError for bad input (before
+// anything is written) and SimulationError when a run cannot complete.
+RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options);
+
+// summary.json of resolved variants and their per-variant results.
+Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<Json>& results);
+
+// The short table printed after a run.
+std::string summary_table(const Json& summary);
+
+}  // namespace foliosim

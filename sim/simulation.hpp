@@ -1,0 +1,21 @@
+// The one owner of the SimGrid engine: builds the machine of a scenario, starts
+// its actors, runs it, and gathers what the models measured.
+#pragma once
+
+#include "sim/isolated_run.hpp"
+#include "sim/json_fields.hpp"
+#include "sim/scenario.hpp"
+
+namespace foliosim {
+
+// Runs `scenario` on a fresh engine in this process and returns its results
+// (one entry of summary.json, without the variant name). SimGrid keeps global
+// state across engines, so call it at most once per process: see
+// simulate_isolated.
+Json simulate(const Scenario& scenario);
+
+// Runs simulate() in a child process, so every variant starts from a fresh
+// engine and the same seed gives the same result whatever ran before.
+Json simulate_isolated(const Scenario& scenario);
+
+}  // namespace foliosim
