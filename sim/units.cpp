@@ -89,7 +89,9 @@ std::string trim(const std::string& s) {
 
 // Characters a decimal number may contain ("1e3KiB" is a thousand KiB); "nan"
 // and "inf" never form a number token.
-bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'; }
+bool is_number_char(char c) {
+  return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+}
 
 const Unit* find_unit(const Kind& kind, const std::string& name) {
   for (std::size_t i = 0; i < kind.unit_count; ++i) {
@@ -172,7 +174,8 @@ Decimal parse_quantity(const std::string& text, const Kind& kind) {
   std::string number = s.substr(0, n);
   if (number.empty()) fail_expected(kind, text);
   if (number[0] == '-') throw UnitError(std::string("a ") + kind.noun + " must not be negative, got " + quoted(text));
-  // strtod decides what a number is; the whole token must be consumed, so
+  // strtod (in the "C" numeric locale a program has unless it calls setlocale)
+  // decides what a number is; the whole token must be consumed, so
   // "1.2.3" is refused rather than read as 1.2. The one exception: what strtod
   // leaves may start a unit with "E" ("4EiB"), which then gets the unknown-unit
   // message instead of a confusing "malformed number".
@@ -214,7 +217,7 @@ double to_double(const Decimal& d, const Kind& kind, const std::string& text) {
   if (d.digits.empty()) return 0.0;
   const std::string s = d.digits + "e" + std::to_string(d.exp10);
   const double v = std::strtod(s.c_str(), nullptr);
-  if (std::isinf(v)) throw UnitError(std::string("a ") + kind.noun + " of " + quoted(text) + " is too large");
+  if (std::isinf(v)) throw UnitError(quoted(text) + " is too large for a " + kind.noun);
   return v;
 }
 
@@ -306,15 +309,15 @@ std::uint64_t parse_size_bytes(const std::string& text) {
   const Decimal d = parse_quantity(text, kSize);
   if (d.digits.empty()) return 0;
   // Trailing zeros are stripped, so a negative exponent means a fraction.
-  if (d.exp10 < 0) throw UnitError("size " + quoted(text) + " is not a whole number of bytes");
+  if (d.exp10 < 0) throw UnitError(quoted(text) + " is not a whole number of bytes");
   // 2^63 has 19 digits; anything with more is above it.
   if (static_cast<long>(d.digits.size()) + d.exp10 > 19) {
-    throw UnitError("size " + quoted(text) + " is above the limit of 2^63 bytes");
+    throw UnitError(quoted(text) + " is above the limit of 2^63 bytes");
   }
   std::uint64_t v = 0;
   for (char c : d.digits) v = v * 10 + static_cast<std::uint64_t>(c - '0');
   for (long i = 0; i < d.exp10; ++i) v *= 10;
-  if (v > (std::uint64_t{1} << 63)) throw UnitError("size " + quoted(text) + " is above the limit of 2^63 bytes");
+  if (v > (std::uint64_t{1} << 63)) throw UnitError(quoted(text) + " is above the limit of 2^63 bytes");
   return v;
 }
 

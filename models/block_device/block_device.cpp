@@ -51,8 +51,17 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     }
   }
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
-  // Wake the actor only when it can dispatch; no lock needed, actors do not
-  // preempt each other.
+  if (plugged_ == 0) wake();
+}
+
+void BlockDevice::unplug() {
+  if (--plugged_ == 0 && !waiting_.empty()) wake();
+}
+
+void BlockDevice::wake() {
+  // Only when the actor can dispatch. No lock: actors do not preempt each
+  // other. Every notify is a context switch through SimGrid's maestro, which
+  // may run the device before the submitter goes on: hence plugging.
   if (in_service_.size() < params_.queue_depth) wakeup_->notify_one();
 }
 

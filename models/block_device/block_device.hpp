@@ -59,6 +59,11 @@ class BlockDevice {
   // (bio_split); `done` runs once, when every piece has completed.
   void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done);
 
+  // While plugged (blk_start_plug), submissions only queue: the device is
+  // woken once, at unplug, so a burst merges before any of it is dispatched.
+  void plug() { ++plugged_; }
+  void unplug();
+
   // How many requests submit() makes of `length_bytes` before any merging.
   std::uint64_t requests_for(std::uint64_t length_bytes) const;
 
@@ -86,6 +91,7 @@ class BlockDevice {
   void run();
   void dispatch();
   void complete_due();
+  void wake();
   std::size_t queued() const { return waiting_.size() + in_service_.size(); }
 
   DeviceParams params_;
@@ -103,6 +109,19 @@ class BlockDevice {
   std::priority_queue<InService, std::vector<InService>, std::greater<>> in_service_;
   double channel_free_at_s_ = 0;  // when the data transfer channel is next free
   double busy_since_s_ = 0;
+  int plugged_ = 0;
+};
+
+// blk_start_plug / blk_finish_plug for one scope.
+class Plug {
+ public:
+  explicit Plug(BlockDevice& device) : device_(device) { device_.plug(); }
+  ~Plug() { device_.unplug(); }
+  Plug(const Plug&) = delete;
+  Plug& operator=(const Plug&) = delete;
+
+ private:
+  BlockDevice& device_;
 };
 
 }  // namespace foliosim::block_device

@@ -18,8 +18,11 @@ std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
   cpu_.run(cpu::Component::kWriters, costs.syscall_entry_s + costs.dio_setup_s +
                                          static_cast<double>(pages) * costs.dio_per_page_s +
                                          static_cast<double>(requests) * costs.request_submit_s);
-  for (const auto& segment : segments)
-    device_.submit(block_device::Op::kWrite, segment.device_offset_bytes, segment.length_bytes, waiter.expect());
+  {
+    block_device::Plug plug(device_);  // iomap_dio_rw plugs around its bios
+    for (const auto& segment : segments)
+      device_.submit(block_device::Op::kWrite, segment.device_offset_bytes, segment.length_bytes, waiter.expect());
+  }
   waiter.wait();
   // Completion work (interrupt, bio_endio, iomap_dio_complete) delays the
   // writer's return by its cost.

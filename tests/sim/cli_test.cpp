@@ -1,0 +1,91 @@
+// The foliosim binary end to end: exit codes, what is written and what is not.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "sim/json_fields.hpp"
+#include "tests/test_support.hpp"
+
+namespace fs = std::filesystem;
+using foliosim::test::source_path;
+
+namespace {
+
+int run(const std::string& args, const fs::path& log) {
+  std::string command = std::string(FOLIOSIM_BINARY) + " " + args + " >" + log.string() + " 2>&1";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("foliosim-test-" + name + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("run writes summary, resolved scenario and run info; same seed gives identical summaries") {
+  fs::path dir = scratch("determinism");
+  REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " -o " + (dir / "a").string(), dir / "a.log") == 0);
+  REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " -o " + (dir / "b").string(), dir / "b.log") == 0);
+  std::string a = slurp(dir / "a" / "summary.json");
+  CHECK_FALSE(a.empty());
+  CHECK(a == slurp(dir / "b" / "summary.json"));
+  auto summary = foliosim::Json::parse(a);
+  CHECK(summary["scenario"] == "quickstart");
+  CHECK(summary["variants"].size() == 2);
+  CHECK(summary["variants"][0]["app_write_bytes"] == 256ULL << 20);
+  CHECK(fs::exists(dir / "a" / "resolved_scenario.json"));
+  CHECK(fs::exists(dir / "a" / "run_info.json"));
+  CHECK(slurp(dir / "a.log").find("summary.json") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("bad input exits 2, names file and path, and writes nothing") {
+  fs::path dir = scratch("bad");
+  std::ofstream(dir / "bad.json") << R"({"name": "bad", "devices": [{"name": "d", "latency": 5}],
+    "filesystem": {"device": "d"}, "workload": {"jobs": [{"name": "w", "size": "1MiB", "mode": "direct"}]}})";
+  CHECK(run("run " + (dir / "bad.json").string() + " -o " + (dir / "out").string(), dir / "log") == 2);
+  std::string log = slurp(dir / "log");
+  CHECK(log.find("bad.json") != std::string::npos);
+  CHECK(log.find("devices/0/latency") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+  CHECK(run("check " + (dir / "bad.json").string(), dir / "log2") == 2);
+  CHECK(run("run " + (dir / "missing.json").string(), dir / "log3") == 2);
+  CHECK(run("frobnicate", dir / "log4") == 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a selected variant and --set reach the results") {
+  fs::path dir = scratch("variant");
+  REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " --variant qd1 --set workload/jobs/0/size=16MiB -o " +
+                  (dir / "out").string(),
+              dir / "log") == 0);
+  auto summary = foliosim::Json::parse(slurp(dir / "out" / "summary.json"));
+  REQUIRE(summary["variants"].size() == 1);
+  CHECK(summary["variants"][0]["variant"] == "qd1");
+  CHECK(summary["variants"][0]["app_write_bytes"] == 16ULL << 20);
+  auto resolved = foliosim::Json::parse(slurp(dir / "out" / "resolved_scenario.json"));
+  CHECK(resolved["variants"][0]["scenario"]["workload"]["jobs"][0]["size"] == "16MiB");
+  CHECK(resolved["variants"][0]["scenario"]["devices"][0]["queue_depth"] == 1);
+  CHECK(run("check " + source_path("scenarios/quickstart.json"), dir / "log2") == 0);
+  CHECK(run("--version", dir / "log3") == 0);
+  CHECK(slurp(dir / "log3").find("foliosim 0.1.0") != std::string::npos);
+  fs::remove_all(dir);
+}

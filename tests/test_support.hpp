@@ -1,0 +1,44 @@
+// Small scenarios built in code, for tests that work their expected values out
+// by hand.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/scenario.hpp"
+
+namespace foliosim::test {
+
+constexpr std::uint64_t KiB = 1024;
+constexpr std::uint64_t MiB = 1024 * KiB;
+constexpr std::uint64_t GiB = 1024 * MiB;
+
+// One device "dev0" and an XFS filesystem on it; all CPU costs zero so that
+// simulated times are the device's alone unless a test sets them.
+inline Scenario bare_scenario() {
+  Scenario s;
+  s.name = "test";
+  s.cpu.syscall_entry_s = 0;
+  s.cpu.dio_setup_s = 0;
+  s.cpu.dio_per_page_s = 0;
+  s.cpu.request_submit_s = 0;
+  s.cpu.request_complete_s = 0;
+  s.devices.resize(1);
+  s.devices[0].name = "dev0";
+  s.devices[0].capacity_bytes = 64 * GiB;
+  s.filesystem.device = "dev0";
+  return s;
+}
+
+inline workload::JobParams direct_job(const std::string& name, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
+  workload::JobParams job;
+  job.name = name;
+  job.mode = "direct";
+  job.bs_bytes = bs_bytes;
+  job.size_bytes = size_bytes;
+  return job;
+}
+
+inline std::string source_path(const std::string& relative) { return std::string(FOLIOSIM_SOURCE_DIR) + "/" + relative; }
+
+}  // namespace foliosim::test
