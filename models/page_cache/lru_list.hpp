@@ -1,0 +1,46 @@
+// An intrusive doubly-linked LRU list of folio runs: oldest at the front (the
+// end reclaim scans), youngest at the back (where new folios go).
+#pragma once
+
+#include <cstdint>
+
+namespace foliosim::page_cache {
+
+template <class Node>
+class LruList {
+ public:
+  Node* oldest() const { return front_; }
+  Node* youngest() const { return back_; }
+  std::uint64_t pages() const { return pages_; }
+  bool empty() const { return front_ == nullptr; }
+
+  void push_young(Node* n) { insert_before(nullptr, n); }
+  void push_old(Node* n) { insert_before(front_, n); }
+  // Inserts `n` just younger than `older`.
+  void insert_after(Node* older, Node* n) { insert_before(older->lru_next, n); }
+
+  void remove(Node* n) {
+    (n->lru_prev ? n->lru_prev->lru_next : front_) = n->lru_next;
+    (n->lru_next ? n->lru_next->lru_prev : back_) = n->lru_prev;
+    n->lru_prev = n->lru_next = nullptr;
+    pages_ -= n->pages;
+  }
+  // Pages of a node on this list changed by `delta` (split or merge).
+  void resize(std::int64_t delta) { pages_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(pages_) + delta); }
+
+ private:
+  // Inserts `n` just before `at` (nullptr: at the young end).
+  void insert_before(Node* at, Node* n) {
+    n->lru_next = at;
+    n->lru_prev = at ? at->lru_prev : back_;
+    (n->lru_prev ? n->lru_prev->lru_next : front_) = n;
+    (at ? at->lru_prev : back_) = n;
+    pages_ += n->pages;
+  }
+
+  Node* front_ = nullptr;
+  Node* back_ = nullptr;
+  std::uint64_t pages_ = 0;
+};
+
+}  // namespace foliosim::page_cache

@@ -1,0 +1,340 @@
+#include "models/page_cache/page_cache.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "sim/config_error.hpp"
+
+namespace foliosim::page_cache {
+
+namespace {
+
+std::uint64_t pages_up(std::uint64_t bytes) { return (bytes + kPageBytes - 1) / kPageBytes; }
+
+std::uint64_t round_up(std::uint64_t value, std::uint64_t unit) { return (value + unit - 1) / unit * unit; }
+
+}  // namespace
+
+PageCache::PageCache(const PageCacheParams& params)
+    : params_(params),
+      max_folio_pages_(params.large_folios ? static_cast<std::uint32_t>(std::max<std::uint64_t>(
+                                                 1, params.max_folio_bytes / kPageBytes))
+                                           : 1) {}
+
+FileCache& PageCache::file(const std::string& name) {
+  auto& slot = files_[name];
+  if (!slot) slot = std::make_unique<FileCache>(name);
+  return *slot;
+}
+
+std::uint32_t PageCache::folio_pages_for(std::uint64_t page, std::uint64_t pages_left) const {
+  // fgf_set_order: the order follows the remaining write length, capped by
+  // the mapping's maximum, lowered until the index is aligned to it
+  // (__filemap_get_folio).
+  std::uint32_t folio = 1;
+  while (folio * 2ULL <= std::min<std::uint64_t>(pages_left, max_folio_pages_)) folio *= 2;
+  while (page % folio) folio /= 2;
+  return folio;
+}
+
+void PageCache::account(FileCache& file, const Run& run, int sign) {
+  const std::int64_t p = sign * static_cast<std::int64_t>(run.pages);
+  auto add = [p](std::uint64_t& counter) { counter = static_cast<std::uint64_t>(static_cast<std::int64_t>(counter) + p); };
+  add(file.cached_pages_);
+  add(cached_pages_);
+  if (run.has(kDirty)) {
+    add(file.dirty_pages_);
+    add(dirty_pages_);
+  }
+  if (run.has(kWriteback)) {
+    add(file.writeback_pages_);
+    add(writeback_pages_);
+  }
+  if (run.has(kDropbehind)) add(dropbehind_pages_);
+  if (run.origin == Origin::kZeroing) add(zeroed_pages_);
+}
+
+PageCache::RunIt PageCache::insert_run(FileCache& file, std::uint64_t first_page, std::uint64_t pages,
+                                       std::uint32_t folio_pages, std::uint8_t flags, Origin origin) {
+  auto [it, inserted] = file.runs_.emplace(first_page, Run{first_page, pages, folio_pages, flags, origin, &file});
+  if (!inserted) throw InternalError("page cache: overlapping runs in " + file.name());
+  Run& run = it->second;
+  if (run.has(kDirty) && file.dirty_pages_ == 0) file.dirtied_when_s_ = now_s_;
+  account(file, run, +1);
+  list_of(run).push_young(&run);
+  ++run_count_;
+  return it;
+}
+
+void PageCache::erase_run(FileCache& file, RunIt it) {
+  Run& run = it->second;
+  list_of(run).remove(&run);
+  account(file, run, -1);
+  file.runs_.erase(it);
+  --run_count_;
+}
+
+void PageCache::set_flags(FileCache& file, Run& run, std::uint8_t flags, double now_s) {
+  if (flags == run.flags) return;
+  const bool moves = (flags & kActive) != (run.flags & kActive);
+  if (moves) list_of(run).remove(&run);
+  if ((flags & kDirty) && !run.has(kDirty) && file.dirty_pages_ == 0) file.dirtied_when_s_ = now_s;
+  account(file, run, -1);
+  run.flags = flags;
+  account(file, run, +1);
+  if (moves) list_of(run).push_young(&run);
+}
+
+void PageCache::split_at(FileCache& file, std::uint64_t page) {
+  auto it = file.runs_.upper_bound(page);
+  if (it == file.runs_.begin()) return;
+  --it;
+  Run& run = it->second;
+  if (page <= run.first_page || page >= run.end_page()) return;
+  if ((page - run.first_page) % run.folio_pages) throw InternalError("page cache: split inside a folio");
+  const std::uint64_t upper = run.end_page() - page;
+  run.pages -= upper;
+  list_of(run).resize(-static_cast<std::int64_t>(upper));
+  auto next = file.runs_.emplace_hint(std::next(it), page, Run{page, upper, run.folio_pages, run.flags, run.origin, &file});
+  // The upper part was added after the lower part: just younger than it.
+  list_of(run).insert_after(&run, &next->second);
+  ++run_count_;
+}
+
+std::pair<std::uint64_t, std::uint64_t> PageCache::folio_aligned(const FileCache& file, std::uint64_t first_page,
+                                                                 std::uint64_t end_page) const {
+  auto containing = [&file](std::uint64_t page) -> const Run* {
+    auto it = file.runs_.upper_bound(page);
+    if (it == file.runs_.begin()) return nullptr;
+    const Run& run = std::prev(it)->second;
+    return page < run.end_page() ? &run : nullptr;
+  };
+  if (const Run* r = containing(first_page))
+    first_page = r->first_page + (first_page - r->first_page) / r->folio_pages * r->folio_pages;
+  if (end_page > 0) {
+    if (const Run* r = containing(end_page - 1))
+      end_page = r->first_page + round_up(end_page - r->first_page, r->folio_pages);
+  }
+  return {first_page, end_page};
+}
+
+void PageCache::try_merge(FileCache& file, RunIt it) {
+  auto mergeable = [](const Run& a, const Run& b) {
+    return a.end_page() == b.first_page && a.flags == b.flags && a.origin == b.origin &&
+           a.folio_pages == b.folio_pages && a.lru_next == &b;
+  };
+  auto absorb = [&](RunIt into, RunIt from) {
+    const std::uint64_t pages = from->second.pages;
+    LruList<Run>& list = list_of(from->second);
+    list.remove(&from->second);
+    file.runs_.erase(from);
+    into->second.pages += pages;
+    list.resize(static_cast<std::int64_t>(pages));
+    --run_count_;
+  };
+  if (it != file.runs_.begin()) {
+    auto prev = std::prev(it);
+    if (mergeable(prev->second, it->second)) {
+      absorb(prev, it);
+      it = prev;
+    }
+  }
+  auto next = std::next(it);
+  if (next != file.runs_.end() && mergeable(it->second, next->second)) absorb(it, next);
+}
+
+std::uint64_t PageCache::missing_pages(const FileCache& file, std::uint64_t offset_bytes,
+                                       std::uint64_t length_bytes) const {
+  std::uint64_t pos = offset_bytes / kPageBytes;
+  const std::uint64_t end = pages_up(offset_bytes + length_bytes);
+  std::uint64_t missing = 0;
+  auto it = file.runs_.upper_bound(pos);
+  if (it != file.runs_.begin() && std::prev(it)->second.end_page() > pos) --it;
+  for (; pos < end; ++it) {
+    const std::uint64_t next_start = it == file.runs_.end() ? end : std::min(end, it->second.first_page);
+    if (next_start > pos) missing += next_start - pos;
+    if (it == file.runs_.end()) break;
+    pos = std::max(pos, it->second.end_page());
+  }
+  return missing;
+}
+
+WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                             bool dropbehind, Origin origin) {
+  now_s_ = now_s;
+  WriteResult result;
+  if (length_bytes == 0) return result;
+  auto [first, end] = folio_aligned(file, offset_bytes / kPageBytes, pages_up(offset_bytes + length_bytes));
+  split_at(file, first);
+  split_at(file, end);
+  std::uint64_t pos = first;
+  while (pos < end) {
+    auto it = file.runs_.lower_bound(pos);
+    if (it != file.runs_.end() && it->first == pos) {
+      Run& run = it->second;
+      std::uint8_t flags = run.flags | kDirty;
+      // folio_mark_accessed: a second access activates an inactive folio.
+      if (!run.has(kActive) && run.has(kReferenced)) {
+        flags = static_cast<std::uint8_t>((flags & ~kReferenced) | kActive);
+      } else if (!run.has(kActive)) {
+        flags |= kReferenced;
+      }
+      // A cached (normal) write competes for the folio: it loses drop-behind.
+      if (!dropbehind) flags &= static_cast<std::uint8_t>(~kDropbehind);
+      result.existing_pages += run.pages;
+      result.existing_folios += run.pages / run.folio_pages;
+      if (!run.has(kDirty)) result.newly_dirtied_pages += run.pages;
+      pos = run.end_page();
+      set_flags(file, run, flags, now_s);
+      continue;
+    }
+    // A hole up to the next run: new folios, each as large as allowed.
+    const std::uint64_t hole_end = it == file.runs_.end() ? end : std::min(end, it->first);
+    while (pos < hole_end) {
+      const std::uint32_t folio = folio_pages_for(pos, hole_end - pos);
+      std::uint64_t pages = folio;
+      // Consecutive folios of the same size share one run.
+      while (pos + pages + folio <= hole_end && folio_pages_for(pos + pages, hole_end - pos - pages) == folio)
+        pages += folio;
+      insert_run(file, pos, pages, folio,
+                 static_cast<std::uint8_t>(kDirty | (dropbehind ? kDropbehind : 0)), origin);
+      result.new_folios += pages / folio;
+      result.new_pages += pages;
+      result.newly_dirtied_pages += pages;
+      pos += pages;
+    }
+  }
+  // Merge last, so the walk above never sees a run grow under it.
+  auto it = file.runs_.lower_bound(first);
+  while (it != file.runs_.end() && it->first < end) {
+    std::uint64_t start = it->first;
+    try_merge(file, it);
+    it = file.runs_.upper_bound(start);
+  }
+  return result;
+}
+
+std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages) {
+  std::vector<PageRange> ranges;
+  std::uint64_t taken = 0;
+  auto it = file.runs_.upper_bound(from_page);
+  if (it != file.runs_.begin() && std::prev(it)->second.end_page() > from_page) --it;
+  std::uint64_t merge_from = it == file.runs_.end() ? 0 : it->first;
+  for (; it != file.runs_.end() && taken < max_pages; ++it) {
+    Run& run = it->second;
+    if (!run.has(kDirty) || run.has(kWriteback)) continue;
+    if (taken + run.pages > max_pages) split_at(file, run.first_page + round_up(max_pages - taken, run.folio_pages));
+    if (!ranges.empty() && ranges.back().first_page + ranges.back().pages == run.first_page) {
+      ranges.back().pages += run.pages;
+    } else {
+      ranges.push_back({run.first_page, run.pages});
+    }
+    taken += run.pages;
+    set_flags(file, run, static_cast<std::uint8_t>((run.flags & ~kDirty) | kWriteback), now_s_);
+  }
+  for (auto m = file.runs_.lower_bound(merge_from); m != file.runs_.end() && m != it;) {
+    std::uint64_t start = m->first;
+    try_merge(file, m);
+    m = file.runs_.upper_bound(start);
+  }
+  return ranges;
+}
+
+WritebackEnd PageCache::end_writeback(FileCache& file, PageRange range) {
+  WritebackEnd result;
+  const std::uint64_t end = range.first_page + range.pages;
+  split_at(file, range.first_page);
+  split_at(file, end);
+  auto it = file.runs_.lower_bound(range.first_page);
+  while (it != file.runs_.end() && it->first < end) {
+    Run& run = it->second;
+    auto next = std::next(it);
+    if (run.has(kWriteback)) {
+      result.pages += run.pages;
+      std::uint8_t flags = static_cast<std::uint8_t>(run.flags & ~kWriteback);
+      if (!(flags & kDirty) && (flags & kDropbehind)) {
+        // Clean again: the drop-behind folio is invalidated.
+        result.dropped_pages += run.pages;
+        erase_run(file, it);
+      } else if (!(flags & kDirty) && (flags & kReclaim) && !(flags & kActive)) {
+        // folio_rotate_reclaimable: reclaim frees it next.
+        set_flags(file, run, static_cast<std::uint8_t>(flags & ~kReclaim), now_s_);
+        inactive_.remove(&run);
+        inactive_.push_old(&run);
+      } else {
+        set_flags(file, run, flags, now_s_);
+      }
+    }
+    it = next;
+  }
+  // Merge the range with its neighbours where they now agree.
+  auto m = file.runs_.upper_bound(range.first_page);
+  if (m != file.runs_.begin()) --m;
+  while (m != file.runs_.end() && m->first <= end) {
+    std::uint64_t start = m->first;
+    try_merge(file, m);
+    m = file.runs_.upper_bound(start);
+  }
+  return result;
+}
+
+void PageCache::refill_inactive(std::uint64_t scan_limit_pages) {
+  // inactive_is_low: keep the inactive list at least as large as the active.
+  std::uint64_t moved = 0;
+  while (inactive_.pages() < active_.pages() && moved < scan_limit_pages) {
+    Run* run = active_.oldest();
+    const std::uint64_t want = (active_.pages() - inactive_.pages() + 1) / 2;
+    if (run->pages > want) split_at(*run->file, run->first_page + round_up(want, run->folio_pages));
+    moved += run->pages;
+    set_flags(*run->file, *run, static_cast<std::uint8_t>(run->flags & ~(kActive | kReferenced)), now_s_);
+  }
+}
+
+ShrinkResult PageCache::shrink(std::uint64_t want_pages, std::uint64_t scan_limit_pages) {
+  ShrinkResult result;
+  refill_inactive(scan_limit_pages);
+  while (result.freed_pages < want_pages && result.scanned_pages < scan_limit_pages) {
+    Run* run = inactive_.oldest();
+    if (!run) {
+      refill_inactive(scan_limit_pages);
+      run = inactive_.oldest();
+      if (!run) break;
+    }
+    FileCache& file = *run->file;
+    const bool busy = run->has(kDirty) || run->has(kWriteback);
+    const std::uint64_t budget = std::min(scan_limit_pages - result.scanned_pages,
+                                          busy ? scan_limit_pages : want_pages - result.freed_pages);
+    if (run->pages > budget) split_at(file, run->first_page + round_up(budget, run->folio_pages));
+    result.scanned_pages += run->pages;
+    if (run->has(kDirty) || run->has(kWriteback)) {
+      (run->has(kWriteback) ? result.writeback_pages : result.dirty_pages) += run->pages;
+      // PG_reclaim, and out of the way until writeback makes it clean.
+      const std::uint64_t first_page = run->first_page;
+      set_flags(file, *run, run->flags | kReclaim, now_s_);
+      inactive_.remove(run);
+      inactive_.push_young(run);
+      try_merge(file, file.runs_.find(first_page));
+    } else {
+      result.freed_pages += run->pages;
+      erase_run(file, file.runs_.find(run->first_page));
+    }
+  }
+  return result;
+}
+
+std::vector<FileCache*> PageCache::dirty_files() const {
+  std::vector<FileCache*> files;
+  for (const auto& [name, file] : files_)
+    if (file->dirty_pages_ > 0) files.push_back(file.get());
+  std::stable_sort(files.begin(), files.end(),
+                   [](const FileCache* a, const FileCache* b) { return a->dirtied_when_s_ < b->dirtied_when_s_; });
+  return files;
+}
+
+std::vector<const Run*> PageCache::lru(bool active) const {
+  std::vector<const Run*> out;
+  for (const Run* r = (active ? active_ : inactive_).oldest(); r; r = r->lru_next) out.push_back(r);
+  return out;
+}
+
+}  // namespace foliosim::page_cache

@@ -1,0 +1,190 @@
+// The page cache as runs of folios sharing a state, per file, on an active and
+// an inactive LRU list. Memory and time grow with how fragmented the cache is,
+// never with how many bytes it holds: a sequentially written file is one run
+// however large. Pure logic, no SimGrid: the write path, writeback and reclaim
+// models call it and charge the time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/page_cache/lru_list.hpp"
+#include "models/page_cache/page_cache_params.hpp"
+
+namespace foliosim::page_cache {
+
+constexpr std::uint64_t kPageBytes = 4096;
+
+// Folio flags (PG_*).
+enum Flag : std::uint8_t {
+  kDirty = 1 << 0,
+  kWriteback = 1 << 1,
+  kDropbehind = 1 << 2,  // PG_dropbehind: freed when writeback completes clean
+  kActive = 1 << 3,
+  kReferenced = 1 << 4,
+  kReclaim = 1 << 5,     // PG_reclaim: reclaim wanted it; rotate when clean
+};
+
+// Who put the data there: the application, or the filesystem zeroing a gap.
+enum class Origin : std::uint8_t { kApplication, kZeroing };
+
+class FileCache;
+
+// Consecutive whole folios of one file, all of one size and state. Every
+// cached folio is uptodate (reads are not modelled).
+struct Run {
+  std::uint64_t first_page;
+  std::uint64_t pages;
+  std::uint32_t folio_pages;
+  std::uint8_t flags;
+  Origin origin;
+  FileCache* file;
+  Run* lru_prev = nullptr;  // older
+  Run* lru_next = nullptr;  // younger
+
+  std::uint64_t end_page() const { return first_page + pages; }
+  bool has(Flag f) const { return flags & f; }
+};
+
+class FileCache {
+ public:
+  explicit FileCache(std::string name) : name_(std::move(name)) {}
+  const std::string& name() const { return name_; }
+  std::uint64_t cached_pages() const { return cached_pages_; }
+  std::uint64_t dirty_pages() const { return dirty_pages_; }
+  std::uint64_t writeback_pages() const { return writeback_pages_; }
+  // When the file went from clean to dirty (inode->dirtied_when): the
+  // flusher's expiry works per file, as the kernel's does.
+  double dirtied_when_s() const { return dirtied_when_s_; }
+  // Where the next WB_SYNC_NONE pass starts (mapping->writeback_index).
+  std::uint64_t writeback_index = 0;
+  // The runs, for tests and inspection.
+  const std::map<std::uint64_t, Run>& runs() const { return runs_; }
+
+ private:
+  friend class PageCache;
+  std::string name_;
+  std::map<std::uint64_t, Run> runs_;  // by first page; nodes are stable
+  std::uint64_t cached_pages_ = 0;
+  std::uint64_t dirty_pages_ = 0;
+  std::uint64_t writeback_pages_ = 0;
+  double dirtied_when_s_ = 0;
+};
+
+// A range of pages of one file.
+struct PageRange {
+  std::uint64_t first_page;
+  std::uint64_t pages;
+};
+
+struct WriteResult {
+  std::uint64_t new_folios = 0;
+  std::uint64_t new_pages = 0;
+  std::uint64_t existing_folios = 0;
+  std::uint64_t existing_pages = 0;
+  std::uint64_t newly_dirtied_pages = 0;  // pages that were clean before
+};
+
+struct ShrinkResult {
+  std::uint64_t scanned_pages = 0;
+  std::uint64_t freed_pages = 0;
+  std::uint64_t dirty_pages = 0;      // found dirty: need writeback first
+  std::uint64_t writeback_pages = 0;  // found under writeback: need to wait
+  std::uint64_t activated_pages = 0;
+};
+
+struct WritebackEnd {
+  std::uint64_t pages = 0;
+  std::uint64_t dropped_pages = 0;  // drop-behind folios freed
+};
+
+class PageCache {
+ public:
+  explicit PageCache(const PageCacheParams& params);
+  PageCache(const PageCache&) = delete;
+  PageCache& operator=(const PageCache&) = delete;
+
+  FileCache& file(const std::string& name);
+
+  // New pages a write of [offset, offset + length) would allocate: what must
+  // be charged before it can proceed.
+  std::uint64_t missing_pages(const FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
+
+  // A buffered write of [offset, offset + length): allocates folios for the
+  // holes (their size follows the write, fgf_set_order), marks every touched
+  // folio dirty and accessed. `dropbehind` marks the new folios only;
+  // `origin` is recorded on new folios.
+  WriteResult write(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                    bool dropbehind = false, Origin origin = Origin::kApplication);
+
+  // Dirty folios from `from_page` on (not wrapping), in file order, up to about
+  // `max_pages` (whole folios), marked under writeback and clean: what a
+  // writepages pass takes. Folios already under writeback are skipped
+  // (WB_SYNC_NONE) and end a range. Returns contiguous ranges.
+  std::vector<PageRange> start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages);
+
+  // Writeback of `range` completed: clears the flag; folios reclaim asked
+  // for go to the oldest end of the inactive list (folio_rotate_reclaimable);
+  // drop-behind folios that are clean are freed.
+  WritebackEnd end_writeback(FileCache& file, PageRange range);
+
+  // Reclaim from the oldest end of the inactive list (shrink_inactive_list):
+  // frees clean folios, marks dirty and under-writeback ones PG_reclaim and
+  // moves them young. Stops after freeing `want_pages` or scanning
+  // `scan_limit_pages`. Refills the inactive list from the active one when
+  // it is the smaller (inactive_is_low).
+  ShrinkResult shrink(std::uint64_t want_pages, std::uint64_t scan_limit_pages);
+
+  std::uint64_t cached_pages() const { return cached_pages_; }
+  std::uint64_t dirty_pages() const { return dirty_pages_; }
+  std::uint64_t writeback_pages() const { return writeback_pages_; }
+  std::uint64_t dropbehind_pages() const { return dropbehind_pages_; }
+  std::uint64_t zeroed_pages() const { return zeroed_pages_; }
+  std::uint64_t active_pages() const { return active_.pages(); }
+  std::uint64_t inactive_pages() const { return inactive_.pages(); }
+  std::uint64_t run_count() const { return run_count_; }
+
+  // Files with dirty pages, oldest dirtied first (the b_dirty list).
+  std::vector<FileCache*> dirty_files() const;
+
+  // LRU lists, oldest first, for tests.
+  std::vector<const Run*> lru(bool active) const;
+
+ private:
+  using RunIt = std::map<std::uint64_t, Run>::iterator;
+  LruList<Run>& list_of(const Run& r) { return r.has(kActive) ? active_ : inactive_; }
+
+  // Splits so that a run starts at `page` (which must fall on a folio
+  // boundary of the run containing it, if any).
+  void split_at(FileCache& file, std::uint64_t page);
+  // Rounds [first, end) out to the folio boundaries of the runs it touches.
+  std::pair<std::uint64_t, std::uint64_t> folio_aligned(const FileCache& file, std::uint64_t first_page,
+                                                         std::uint64_t end_page) const;
+  RunIt insert_run(FileCache& file, std::uint64_t first_page, std::uint64_t pages, std::uint32_t folio_pages,
+                   std::uint8_t flags, Origin origin);
+  void erase_run(FileCache& file, RunIt it);
+  void set_flags(FileCache& file, Run& run, std::uint8_t flags, double now_s);
+  void account(FileCache& file, const Run& run, int sign);
+  // Merges `it` with its file neighbours when state and LRU position allow.
+  void try_merge(FileCache& file, RunIt it);
+  void refill_inactive(std::uint64_t scan_limit_pages);
+  std::uint32_t folio_pages_for(std::uint64_t page, std::uint64_t pages_left) const;
+
+  PageCacheParams params_;
+  std::uint32_t max_folio_pages_;
+  std::map<std::string, std::unique_ptr<FileCache>> files_;
+  LruList<Run> active_;
+  LruList<Run> inactive_;
+  std::uint64_t cached_pages_ = 0;
+  std::uint64_t dirty_pages_ = 0;
+  std::uint64_t writeback_pages_ = 0;
+  std::uint64_t dropbehind_pages_ = 0;
+  std::uint64_t zeroed_pages_ = 0;
+  std::uint64_t run_count_ = 0;
+  double now_s_ = 0;
+};
+
+}  // namespace foliosim::page_cache
