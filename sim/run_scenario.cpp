@@ -72,6 +72,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
 
   std::vector<Json> results;
+  std::vector<std::string> time_series;
   Json run_info;
   run_info["foliosim_version"] = kVersion;
   run_info["scenario_file"] = scenario_path;
@@ -80,7 +81,10 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   run_info["host_cpus"] = std::thread::hardware_concurrency();
   for (const auto& variant : variants) {
     auto start = std::chrono::steady_clock::now();
-    results.push_back(simulate_isolated(variant.scenario));
+    Json result = simulate_isolated(variant.scenario);
+    time_series.push_back(result[kTimeSeriesKey].get<std::string>());
+    result.erase(kTimeSeriesKey);
+    results.push_back(std::move(result));
     double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run_info["wall_s"][variant.name] = wall_s;
   }
@@ -102,6 +106,8 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   dir.write_json("summary.json", outcome.summary);
   dir.write_json("resolved_scenario.json", resolved);
   dir.write_json("run_info.json", run_info);
+  for (std::size_t i = 0; i < variants.size(); ++i)
+    dir.write_text("variants/" + variants[i].name + "/timeseries.csv", time_series[i]);
   dir.commit();
   return outcome;
 }

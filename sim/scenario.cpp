@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "sim/config_error.hpp"
+#include "sim/units.hpp"
 
 namespace foliosim {
 
@@ -14,7 +15,7 @@ namespace {
 
 // I/O modes whose kernel path is modelled; the others are refused, never run
 // as something else.
-bool mode_is_built(const std::string& mode) { return mode == "direct"; }
+bool mode_is_built(const std::string& mode) { return mode == "direct" || mode == "buffered"; }
 
 std::vector<std::string> device_names(const Scenario& s) {
   std::vector<std::string> names;
@@ -40,7 +41,7 @@ void validate_job(const Scenario& s, const workload::JobParams& job, const std::
   if (job.rw == "read" || job.rw == "randread")
     fail("rw", "\"" + job.rw + "\" is not modelled yet: only write and randwrite jobs can run");
   if (!mode_is_built(job.mode))
-    fail("mode", "the " + job.mode + " I/O path is not modelled yet: only \"direct\" can run in this version");
+    fail("mode", "the " + job.mode + " I/O path is not modelled yet: only \"buffered\" and \"direct\" can run in this version");
   if (job.size_bytes == 0 && job.number_ios == 0)
     fail("size", "a job needs a size (bytes to write) or number_ios (write calls)");
   if (job.stride_bytes != 0 && job.stride_bytes < job.bs_bytes)
@@ -101,6 +102,9 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
   s.filesystem = read_fields<filesystem::FilesystemParams>(*top.child("filesystem"), "filesystem", file);
   s.page_cache = read_fields<page_cache::PageCacheParams>(section(top.child("page_cache")), "page_cache", file);
   s.writeback = read_fields<writeback::WritebackParams>(section(top.child("writeback")), "writeback", file);
+  s.reclaim = read_fields<reclaim::ReclaimParams>(section(top.child("reclaim")), "reclaim", file);
+  top.duration("run_for", s.run_for_s);
+  top.duration("sample_interval", s.sample_interval_s, Bound::kPositive);
   top.require("workload");
   FieldReader workload(*top.child("workload"), "workload", file);
   s.jobs = read_array<workload::JobParams>(workload.child("jobs"), "workload/jobs", file, "jobs");
@@ -114,8 +118,8 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
       throw ConfigError(file, join_path(join_path("devices", i), "name"),
                         "duplicate device name \"" + s.devices[i].name + "\"");
   check_device_name(s, s.filesystem.device, file, "filesystem/device");
-  if (s.filesystem.block_bytes % 512 || s.filesystem.block_bytes > 65536)
-    throw ConfigError(file, "filesystem/block_size", "must be a multiple of 512 bytes, at most 64KiB");
+  if (s.filesystem.block_bytes != 4096)
+    throw ConfigError(file, "filesystem/block_size", "only 4KiB (the page size) is modelled");
   seen.clear();
   for (std::size_t i = 0; i < s.jobs.size(); ++i) {
     const std::string path = join_path("workload/jobs", i);
@@ -138,6 +142,9 @@ Json resolved_json(const Scenario& s) {
   out["filesystem"] = write_fields(s.filesystem);
   out["page_cache"] = write_fields(s.page_cache);
   out["writeback"] = write_fields(s.writeback);
+  out["reclaim"] = write_fields(s.reclaim);
+  out["run_for"] = units::format_duration(s.run_for_s);
+  out["sample_interval"] = units::format_duration(s.sample_interval_s);
   out["workload"]["jobs"] = Json::array();
   for (const auto& j : s.jobs) out["workload"]["jobs"].push_back(write_fields(j));
   return out;

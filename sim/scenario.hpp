@@ -10,6 +10,7 @@
 #include "models/cpu/cpu_params.hpp"
 #include "models/filesystem/filesystem_params.hpp"
 #include "models/page_cache/page_cache_params.hpp"
+#include "models/reclaim/reclaim_params.hpp"
 #include "models/workload/job_params.hpp"
 #include "models/writeback/writeback_params.hpp"
 #include "sim/json_fields.hpp"
@@ -26,7 +27,13 @@ struct Scenario {
   filesystem::FilesystemParams filesystem;
   page_cache::PageCacheParams page_cache;
   writeback::WritebackParams writeback;
+  reclaim::ReclaimParams reclaim;
   std::vector<workload::JobParams> jobs;
+  // The run lasts at least this long, so the daemons (flusher, kswapd) can
+  // be watched after the jobs end; 0: until the last job ends.
+  double run_for_s = 0;
+  // Interval of the time series (memory, device bytes) in the results.
+  double sample_interval_s = 1e-3;
 
   // Index in `devices` of the device a job's files live on.
   std::size_t device_of(const workload::JobParams& job) const;

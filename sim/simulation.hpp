@@ -8,6 +8,10 @@
 
 namespace foliosim {
 
+// Key of simulate()'s result holding the time series CSV, which goes to its
+// own file rather than summary.json.
+inline constexpr const char* kTimeSeriesKey = "time_series_csv";
+
 // Runs `scenario` on a fresh engine in this process and returns its results
 // (one entry of summary.json, without the variant name). SimGrid keeps global
 // state across engines, so call it at most once per process: see

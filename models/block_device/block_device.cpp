@@ -17,7 +17,18 @@ constexpr double kClockSlack_s = 1e-12;
 }  // namespace
 
 BlockDevice::BlockDevice(const DeviceParams& params)
-    : params_(params), mutex_(sg4::Mutex::create()), wakeup_(sg4::ConditionVariable::create()) {}
+    : params_(params),
+      mutex_(sg4::Mutex::create()),
+      wakeup_(sg4::ConditionVariable::create()),
+      room_mutex_(sg4::Mutex::create()),
+      room_(sg4::ConditionVariable::create()) {}
+
+void BlockDevice::wait_for_room() {
+  std::unique_lock<sg4::Mutex> lock(*room_mutex_);
+  ++room_waiters_;
+  while (congested()) room_->wait(lock);
+  --room_waiters_;
+}
 
 void BlockDevice::start(sg4::Host* host) {
   sg4::Actor::create("device:" + params_.name, host, [this] { run(); })->daemonize();
@@ -142,6 +153,7 @@ void BlockDevice::dispatch() {
     if (in_service_.empty()) busy_since_s_ = now;
     in_service_.push(InService{channel_free_at_s_, sequence, std::move(request)});
   }
+  if (room_waiters_ > 0 && !congested()) room_->notify_all();
 }
 
 void BlockDevice::complete_due() {

@@ -64,6 +64,12 @@ class BlockDevice {
   void plug() { ++plugged_; }
   void unplug();
 
+  // More requests wait than the device has tags for (nr_requests): a
+  // submitter of bulk I/O (writeback) sleeps in wait_for_room() until the
+  // device dispatches, as blk_mq_get_tag sleeps.
+  bool congested() const { return queued() >= params_.queue_depth; }
+  void wait_for_room();
+
   // How many requests submit() makes of `length_bytes` before any merging.
   std::uint64_t requests_for(std::uint64_t length_bytes) const;
 
@@ -98,6 +104,9 @@ class BlockDevice {
   DeviceStats stats_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr wakeup_;
+  simgrid::s4u::MutexPtr room_mutex_;
+  simgrid::s4u::ConditionVariablePtr room_;
+  int room_waiters_ = 0;
 
   // Waiting requests in arrival order, with indexes by start and end offset so
   // a merge candidate is found in O(log n), per operation.

@@ -27,6 +27,10 @@ class Cpu {
   // shared with the other runnable actors.
   void run(Component component, double reference_s);
 
+  // Charges work done in interrupt context: counted, but it delays no actor
+  // (the time it steals from the interrupted CPU is not modelled).
+  void account(Component component, double reference_s) { busy_s_[static_cast<int>(component)] += scaled_s(reference_s); }
+
   // Seconds of CPU this machine spends on `reference_s` of reference work.
   double scaled_s(double reference_s) const { return reference_s * speed_ratio_; }
   double busy_s(Component component) const { return busy_s_[static_cast<int>(component)]; }

@@ -38,6 +38,31 @@ struct CpuCostParams {
   // Per device request: interrupt, bio_endio, waking the waiter.
   double request_complete_s = 2.0e-6;
 
+  // Buffered write path (generic_perform_write / iomap_write_iter).
+  // Per new folio: allocation, memcg charge, page cache insertion, LRU add.
+  double folio_alloc_s = 0.9e-6;
+  // Per folio already cached: lookup, lock, accessed marking.
+  double folio_lookup_s = 0.25e-6;
+  // Per folio written: write_end, marking it and the inode dirty.
+  double folio_dirty_s = 0.25e-6;
+  // copy_from_user throughput into the folios.
+  double copy_bandwidth_Bps = 28e9;
+  // Per buffered write call, the filesystem's write_iter around the copy
+  // (XFS: iomap_begin/end, ilock, delalloc reservation; ext4: write_begin).
+  double xfs_write_per_call_s = 0.5e-6;
+  double ext4_write_per_call_s = 0.8e-6;
+  // Per filesystem block of a buffered write (ext4's buffer heads and block
+  // reservation; XFS maps whole extents and pays almost nothing).
+  double xfs_write_per_block_s = 0.0;
+  double ext4_write_per_block_s = 0.5e-6;
+
+  // Writeback (writepages): per folio cleared for I/O, added to a bio and
+  // ended at completion.
+  double writeback_per_folio_s = 0.3e-6;
+  // Reclaim (shrink_folio_list): per folio scanned, and per folio freed.
+  double reclaim_scan_per_folio_s = 0.1e-6;
+  double reclaim_free_per_folio_s = 0.4e-6;
+
   template <class F>
   void fields(F& f) {
     f.frequency("reference_speed", reference_speed_hz);
@@ -46,6 +71,17 @@ struct CpuCostParams {
     f.duration("dio_per_page", dio_per_page_s);
     f.duration("request_submit", request_submit_s);
     f.duration("request_complete", request_complete_s);
+    f.duration("folio_alloc", folio_alloc_s);
+    f.duration("folio_lookup", folio_lookup_s);
+    f.duration("folio_dirty", folio_dirty_s);
+    f.rate("copy_bandwidth", copy_bandwidth_Bps);
+    f.duration("xfs_write_per_call", xfs_write_per_call_s);
+    f.duration("ext4_write_per_call", ext4_write_per_call_s);
+    f.duration("xfs_write_per_block", xfs_write_per_block_s);
+    f.duration("ext4_write_per_block", ext4_write_per_block_s);
+    f.duration("writeback_per_folio", writeback_per_folio_s);
+    f.duration("reclaim_scan_per_folio", reclaim_scan_per_folio_s);
+    f.duration("reclaim_free_per_folio", reclaim_free_per_folio_s);
   }
 };
 

@@ -11,6 +11,10 @@
 
 #include "models/filesystem/filesystem_params.hpp"
 
+namespace foliosim::page_cache {
+class FileCache;
+}
+
 namespace foliosim::filesystem {
 
 // A run of file bytes mapped to contiguous device bytes.
@@ -24,6 +28,8 @@ struct File {
   std::uint64_t size_bytes = 0;  // i_size
   // file block -> (device block, block count), extents never overlap.
   std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> extents;
+  // The file's pages in the page cache (its address_space).
+  page_cache::FileCache* cache = nullptr;
 };
 
 class Filesystem {
@@ -37,6 +43,8 @@ class Filesystem {
   // blocks for holes. Adjacent segments are coalesced. Throws
   // std::runtime_error when the device is full (ENOSPC).
   std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
+  // Every file opened so far, by name.
+  const std::map<std::string, std::unique_ptr<File>>& files() const { return files_; }
   std::uint64_t allocated_bytes() const { return next_free_block_ * params_.block_bytes; }
 
  private:

@@ -226,8 +226,9 @@ std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t
     if (taken + run.pages > max_pages) split_at(file, run.first_page + round_up(max_pages - taken, run.folio_pages));
     if (!ranges.empty() && ranges.back().first_page + ranges.back().pages == run.first_page) {
       ranges.back().pages += run.pages;
+      ranges.back().folios += run.pages / run.folio_pages;
     } else {
-      ranges.push_back({run.first_page, run.pages});
+      ranges.push_back({run.first_page, run.pages, run.pages / run.folio_pages});
     }
     taken += run.pages;
     set_flags(file, run, static_cast<std::uint8_t>((run.flags & ~kDirty) | kWriteback), now_s_);
@@ -306,6 +307,7 @@ ShrinkResult PageCache::shrink(std::uint64_t want_pages, std::uint64_t scan_limi
                                           busy ? scan_limit_pages : want_pages - result.freed_pages);
     if (run->pages > budget) split_at(file, run->first_page + round_up(budget, run->folio_pages));
     result.scanned_pages += run->pages;
+    result.scanned_folios += run->pages / run->folio_pages;
     if (run->has(kDirty) || run->has(kWriteback)) {
       (run->has(kWriteback) ? result.writeback_pages : result.dirty_pages) += run->pages;
       // PG_reclaim, and out of the way until writeback makes it clean.
@@ -316,10 +318,18 @@ ShrinkResult PageCache::shrink(std::uint64_t want_pages, std::uint64_t scan_limi
       try_merge(file, file.runs_.find(first_page));
     } else {
       result.freed_pages += run->pages;
+      result.freed_folios += run->pages / run->folio_pages;
       erase_run(file, file.runs_.find(run->first_page));
     }
   }
   return result;
+}
+
+bool PageCache::folio_boundary(const FileCache& file, std::uint64_t page) const {
+  auto it = file.runs_.upper_bound(page);
+  if (it == file.runs_.begin()) return true;
+  const Run& run = std::prev(it)->second;
+  return page >= run.end_page() || (page - run.first_page) % run.folio_pages == 0;
 }
 
 std::vector<FileCache*> PageCache::dirty_files() const {

@@ -78,6 +78,7 @@ class FileCache {
 struct PageRange {
   std::uint64_t first_page;
   std::uint64_t pages;
+  std::uint64_t folios = 0;  // whole folios in it, where known
 };
 
 struct WriteResult {
@@ -89,6 +90,8 @@ struct WriteResult {
 };
 
 struct ShrinkResult {
+  std::uint64_t scanned_folios = 0;
+  std::uint64_t freed_folios = 0;
   std::uint64_t scanned_pages = 0;
   std::uint64_t freed_pages = 0;
   std::uint64_t dirty_pages = 0;      // found dirty: need writeback first
@@ -125,6 +128,9 @@ class PageCache {
   // writepages pass takes. Folios already under writeback are skipped
   // (WB_SYNC_NONE) and end a range. Returns contiguous ranges.
   std::vector<PageRange> start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages);
+
+  // Whether a folio of `file` starts at `page` (true in holes too).
+  bool folio_boundary(const FileCache& file, std::uint64_t page) const;
 
   // Writeback of `range` completed: clears the flag; folios reclaim asked
   // for go to the oldest end of the inactive list (folio_rotate_reclaimable);

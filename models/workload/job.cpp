@@ -20,12 +20,19 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
   block_device::IoWaiter waiter;
+  writeback::Dirtier dirtier;
+  const bool buffered = job.mode == "buffered";
+  if (buffered) kernel.throttle.dirtier_started();
   WritePattern pattern(job, std::move(rng));
   WriteCall call{};
   while (pattern.next(call)) {
     const double start_s = sg4::Engine::get_clock();
     if (job.mode == "direct") {
       kernel.direct_io.write(file, call.offset_bytes, call.length_bytes, waiter);
+    } else if (buffered) {
+      auto times = kernel.buffered_io.write(file, call.offset_bytes, call.length_bytes, dirtier);
+      stats.throttle_time_s += times.throttle_s;
+      stats.reclaim_time_s += times.reclaim_s;
     } else {
       // Scenario validation refuses modes whose model is not built.
       throw InternalError("I/O mode " + job.mode + " reached a job");
@@ -36,10 +43,12 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
     stats.app_write_bytes += call.length_bytes;
     stats.last_write_end_s = std::max(stats.last_write_end_s, end_s);
   }
+  if (buffered) kernel.throttle.dirtier_finished();
+  kernel.writes_done();
   if (job.end_fsync) {
     const double start_s = sg4::Engine::get_clock();
-    // O_DIRECT left nothing dirty in the cache: fsync is the system call.
-    kernel.cpu.run(cpu::Component::kWriters, kernel.cpu.costs().syscall_entry_s);
+    // Writes out and waits for what the file has dirty (nothing after O_DIRECT).
+    kernel.buffered_io.fsync(file);
     stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
     ++stats.fsync_calls;
   }

@@ -7,6 +7,9 @@
 
 #include <simgrid/s4u/Host.hpp>
 
+#include <functional>
+
+#include "models/filesystem/buffered_io.hpp"
 #include "models/filesystem/direct_io.hpp"
 #include "models/filesystem/filesystem.hpp"
 #include "models/workload/job_params.hpp"
@@ -19,6 +22,10 @@ struct KernelPaths {
   cpu::Cpu& cpu;
   filesystem::Filesystem& fs;
   filesystem::DirectIo& direct_io;
+  filesystem::BufferedIo& buffered_io;
+  writeback::DirtyThrottle& throttle;
+  // Called when this job's last write call has returned.
+  std::function<void()> writes_done;
 };
 
 // Starts the actor of clone `clone` of `job` on the machine's CPUs.

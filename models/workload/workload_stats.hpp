@@ -13,6 +13,8 @@ struct WorkloadStats {
   std::uint64_t fsync_calls = 0;
   LatencyHistogram write_latency;
   LatencyHistogram fsync_latency;
+  double throttle_time_s = 0;  // in balance_dirty_pages
+  double reclaim_time_s = 0;   // in direct reclaim
   double last_write_end_s = 0;  // end of the write phase (before fsync)
   double last_job_end_s = 0;
 };

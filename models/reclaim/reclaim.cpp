@@ -1,0 +1,102 @@
+#include "models/reclaim/reclaim.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+namespace foliosim::reclaim {
+
+namespace sg4 = simgrid::s4u;
+using page_cache::kPageBytes;
+
+Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
+                 const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache,
+                 writeback::WritebackWaitQueue& writeback_done, std::function<void()> wake_flushers)
+    : params_(params),
+      cpu_(cpu),
+      cache_(cache),
+      writeback_done_(writeback_done),
+      wake_flushers_(std::move(wake_flushers)),
+      managed_pages_(memory_bytes / kPageBytes),
+      other_pages_(cache_params.other_memory_bytes / kPageBytes),
+      limit_pages_(cache_params.memory_limit_bytes / kPageBytes),
+      watermarks_(kernel_watermarks(memory_bytes / kPageBytes, params)),
+      mutex_(sg4::Mutex::create()),
+      kswapd_wait_(sg4::ConditionVariable::create()) {}
+
+void Reclaim::start(sg4::Host* host) { sg4::Actor::create("kswapd0", host, [this] { kswapd(); })->daemonize(); }
+
+std::uint64_t Reclaim::free_pages() const {
+  const std::uint64_t used = other_pages_ + cache_.cached_pages();
+  return used >= managed_pages_ ? 0 : managed_pages_ - used;
+}
+
+std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component component) {
+  const std::uint64_t want = std::max(want_pages, params_.batch_pages);
+  // Scan up to twice what is wanted: dirty and under-writeback folios found
+  // on the way are set aside, not freed.
+  auto result = cache_.shrink(want, 2 * want);
+  stats_.scanned_pages += result.scanned_pages;
+  const auto& costs = cpu_.costs();
+  cpu_.run(component, static_cast<double>(result.scanned_folios) * costs.reclaim_scan_per_folio_s +
+                          static_cast<double>(result.freed_folios) * costs.reclaim_free_per_folio_s);
+  // shrink_inactive_list: dirty folios nobody is writing yet wake the flushers.
+  if (result.dirty_pages > 0) wake_flushers_();
+  return result.freed_pages;
+}
+
+void Reclaim::wait_for_writeback(const char* limit) {
+  // Only dirty or under-writeback pages can still become free.
+  if (cache_.dirty_pages() + cache_.writeback_pages() == 0)
+    throw std::runtime_error(std::string("out of memory: nothing left to reclaim under ") + limit);
+  writeback_done_.wait(params_.throttle_timeout_s);
+}
+
+double Reclaim::charge(std::uint64_t pages) {
+  const double start_s = sg4::Engine::get_clock();
+  // try_charge: over the cgroup's limit, the task reclaims within the cgroup
+  // until the charge fits; with no progress it waits for writeback (cgroup v1
+  // reclaim waits on folios under writeback).
+  if (limit_pages_ > 0) {
+    while (cache_.cached_pages() + pages > limit_pages_) {
+      const std::uint64_t freed = reclaim_pass(cache_.cached_pages() + pages - limit_pages_, cpu::Component::kWriters);
+      stats_.direct_reclaimed_pages += freed;
+      if (freed == 0) wait_for_writeback("the memory cgroup limit");
+    }
+  }
+  // Below the low watermark after this allocation: wake kswapd.
+  if (free_pages() < watermarks_.low_pages + pages && kswapd_sleeping_) {
+    ++stats_.kswapd_wakeups;
+    kswapd_wait_->notify_one();
+  }
+  // The allocation may not take free memory below min: reclaim directly.
+  while (free_pages() < watermarks_.min_pages + pages) {
+    const std::uint64_t freed = reclaim_pass(watermarks_.min_pages + pages - free_pages(), cpu::Component::kWriters);
+    stats_.direct_reclaimed_pages += freed;
+    if (freed == 0) wait_for_writeback("the min watermark");
+  }
+  const double spent_s = sg4::Engine::get_clock() - start_s;
+  stats_.direct_reclaim_time_s += spent_s;
+  return spent_s;
+}
+
+void Reclaim::kswapd() {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  while (true) {
+    kswapd_sleeping_ = true;
+    kswapd_wait_->wait(lock);
+    kswapd_sleeping_ = false;
+    while (free_pages() < watermarks_.high_pages) {
+      const std::uint64_t freed = reclaim_pass(watermarks_.high_pages - free_pages(), cpu::Component::kKswapd);
+      stats_.kswapd_reclaimed_pages += freed;
+      if (freed > 0) continue;
+      if (cache_.dirty_pages() + cache_.writeback_pages() == 0) break;  // nothing will become free
+      writeback_done_.wait(params_.throttle_timeout_s);
+    }
+  }
+}
+
+}  // namespace foliosim::reclaim

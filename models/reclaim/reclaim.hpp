@@ -1,0 +1,74 @@
+// Page reclaim: the memory a page cache allocation needs, kswapd (woken below
+// the low watermark, reclaiming to the high one) and direct reclaim in the
+// allocating task (below the min watermark, or over a memory cgroup's limit).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Mutex.hpp>
+
+#include "models/cpu/cpu.hpp"
+#include "models/page_cache/page_cache.hpp"
+#include "models/reclaim/reclaim_params.hpp"
+#include "models/reclaim/watermarks.hpp"
+#include "models/writeback/writeback_wait_queue.hpp"
+
+namespace foliosim::reclaim {
+
+struct ReclaimStats {
+  std::uint64_t kswapd_reclaimed_pages = 0;
+  std::uint64_t direct_reclaimed_pages = 0;
+  std::uint64_t scanned_pages = 0;
+  std::uint64_t kswapd_wakeups = 0;
+  double direct_reclaim_time_s = 0;
+};
+
+class Reclaim {
+ public:
+  Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes, const page_cache::PageCacheParams& cache_params,
+          cpu::Cpu& cpu, page_cache::PageCache& cache, writeback::WritebackWaitQueue& writeback_done,
+          std::function<void()> wake_flushers);
+
+  // Starts kswapd.
+  void start(simgrid::s4u::Host* host);
+
+  // Makes room for `pages` new page cache pages on the calling task, before
+  // they are added: reclaims within the memory cgroup limit if one is set,
+  // wakes kswapd below the low watermark, reclaims directly below min.
+  // Returns the seconds the task spent in direct reclaim.
+  double charge(std::uint64_t pages);
+
+  std::uint64_t managed_pages() const { return managed_pages_; }
+  std::uint64_t free_pages() const;
+  const Watermarks& watermarks() const { return watermarks_; }
+  const ReclaimStats& stats() const { return stats_; }
+
+ private:
+  // One shrink pass on the calling actor, charged to `component`. Returns the
+  // pages freed.
+  std::uint64_t reclaim_pass(std::uint64_t want_pages, cpu::Component component);
+  void kswapd();
+  // Reclaim made no progress: sleep until writeback completes (throws when
+  // nothing can ever be freed: out of memory).
+  void wait_for_writeback(const char* limit);
+
+  ReclaimParams params_;
+  cpu::Cpu& cpu_;
+  page_cache::PageCache& cache_;
+  writeback::WritebackWaitQueue& writeback_done_;
+  std::function<void()> wake_flushers_;
+  std::uint64_t managed_pages_;
+  std::uint64_t other_pages_;
+  std::uint64_t limit_pages_;  // memory cgroup limit on the cache; 0: none
+  Watermarks watermarks_;
+  ReclaimStats stats_;
+
+  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::ConditionVariablePtr kswapd_wait_;
+  bool kswapd_sleeping_ = false;
+};
+
+}  // namespace foliosim::reclaim

@@ -1,0 +1,33 @@
+// Dirty thresholds and the balance_dirty_pages pause (mm/page-writeback.c),
+// as pure functions.
+#pragma once
+
+#include <cstdint>
+
+#include "models/writeback/writeback_params.hpp"
+
+namespace foliosim::writeback {
+
+struct DirtyLimits {
+  std::uint64_t thresh_pages;     // dirty_ratio of dirtyable memory
+  std::uint64_t bg_thresh_pages;  // dirty_background_ratio of it
+  std::uint64_t freerun_pages;    // (thresh + bg_thresh) / 2: no throttling below
+  std::uint64_t setpoint_pages;   // (freerun + thresh) / 2
+};
+
+// global_dirtyable_memory is free pages plus file LRU pages.
+DirtyLimits dirty_limits(std::uint64_t dirtyable_pages, const WritebackParams& params);
+
+// The position ratio of the global control line (wb_position_ratio):
+// 1 at the setpoint, 1 + ((setpoint - dirty) / (limit - setpoint))^3 around
+// it, 2 at freerun, 0 at the limit and above.
+double position_ratio(const DirtyLimits& limits, std::uint64_t nr_dirty_pages);
+
+// How long a task that dirtied `pages_dirtied` pauses, when `nr_dirty_pages`
+// (dirty + under writeback) are in the system and the writeback bandwidth
+// gives each dirtier `ratelimit_pages_per_s`: 0 up to freerun, then
+// pages_dirtied / (ratelimit * position_ratio), at most max_pause.
+double dirty_pause_s(const DirtyLimits& limits, std::uint64_t nr_dirty_pages, std::uint64_t pages_dirtied,
+                     double ratelimit_pages_per_s, double max_pause_s);
+
+}  // namespace foliosim::writeback

@@ -1,0 +1,49 @@
+// balance_dirty_pages_ratelimited: after dirtying pages, a writer checks the
+// global dirty state every `ratelimit` pages, starts background writeback
+// above the background threshold and sleeps past the freerun ceiling.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "models/page_cache/page_cache.hpp"
+#include "models/writeback/dirty_limits.hpp"
+#include "models/writeback/writeback_params.hpp"
+
+namespace foliosim::writeback {
+
+// Per task (current->nr_dirtied).
+struct Dirtier {
+  std::uint64_t pages_since_check = 0;
+};
+
+class DirtyThrottle {
+ public:
+  DirtyThrottle(const WritebackParams& params, page_cache::PageCache& cache, std::function<DirtyLimits()> limits,
+                std::function<void()> wake_background);
+
+  // Tasks currently writing through the cache share the writeback bandwidth
+  // (the kernel's balanced dirty ratelimit converges to bandwidth / dirtiers).
+  void dirtier_started() { ++dirtiers_; }
+  void dirtier_finished() { --dirtiers_; }
+
+  // Called by a task after dirtying `pages` on a device writing
+  // `write_bandwidth_Bps`; sleeps as balance_dirty_pages does. Returns the
+  // seconds it slept.
+  double balance(Dirtier& task, std::uint64_t pages, double write_bandwidth_Bps);
+
+  double throttle_time_s() const { return throttle_time_s_; }
+
+ private:
+  // Pages a task may dirty between checks (ratelimit_pages's floor: 32).
+  static constexpr std::uint64_t kRatelimitPages = 32;
+
+  WritebackParams params_;
+  page_cache::PageCache& cache_;
+  std::function<DirtyLimits()> limits_;
+  std::function<void()> wake_background_;
+  int dirtiers_ = 0;
+  double throttle_time_s_ = 0;
+};
+
+}  // namespace foliosim::writeback

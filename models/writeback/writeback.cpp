@@ -1,0 +1,232 @@
+#include "models/writeback/writeback.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+namespace foliosim::writeback {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+// MIN_WRITEBACK_PAGES: 4 MiB, the unit of a WB_SYNC_NONE chunk.
+constexpr std::uint64_t kMinWritebackPages = 1024;
+}  // namespace
+
+Writeback::Writeback(const WritebackParams& params, cpu::Cpu& cpu, page_cache::PageCache& cache,
+                     filesystem::Filesystem& fs, block_device::BlockDevice& device, WritebackWaitQueue& waiters,
+                     std::function<DirtyLimits()> limits, std::function<void()> on_change)
+    : params_(params),
+      cpu_(cpu),
+      cache_(cache),
+      fs_(fs),
+      device_(device),
+      waiters_(waiters),
+      limits_(std::move(limits)),
+      on_change_(std::move(on_change)),
+      mutex_(sg4::Mutex::create()),
+      wakeup_(sg4::ConditionVariable::create()) {}
+
+void Writeback::start(sg4::Host* host) {
+  sg4::Actor::create("flusher:" + device_.params().name, host, [this] { flusher(); })->daemonize();
+}
+
+std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
+                                     cpu::Component component) {
+  // Folios are taken (marked under writeback) one request's worth at a time,
+  // as they are added to bios, and the submitter sleeps while the device has
+  // no free tag: writeback in flight is bounded by the device queue.
+  const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
+  std::uint64_t total = 0;
+  std::uint64_t pos = from_page;
+  block_device::Plug plug(device_);
+  while (total < max_pages) {
+    if (device_.congested()) {
+      device_.unplug();  // blk_mq_get_tag flushes the plug before sleeping
+      device_.wait_for_room();
+      device_.plug();
+    }
+    // Eight requests at a time: a multiple of every folio size up to 2 MiB
+    // with 1280 KiB requests, so bios stay full across batches.
+    const auto ranges = cache_.start_writeback(*file.cache, pos, std::min(8 * request_pages, max_pages - total));
+    if (ranges.empty()) break;
+    on_change_();
+    for (const auto& range : ranges) submit_range(file, range, component);
+    total += [&ranges] {
+      std::uint64_t n = 0;
+      for (const auto& r : ranges) n += r.pages;
+      return n;
+    }();
+    pos = ranges.back().first_page + ranges.back().pages;
+  }
+  stats_.submitted_pages += total;
+  return total;
+}
+
+void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component) {
+  // Bios of at most a request each, cut at extent ends. A bio may end inside a
+  // large folio; the folio's writeback ends with the last bio that carries
+  // part of it, so bios are grouped up to the next folio boundary and the
+  // group completes together.
+  struct Bio {
+    std::uint64_t first_page, pages, device_offset_bytes;
+  };
+  const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
+  std::vector<Bio> bios;
+  std::uint64_t page = range.first_page;
+  for (const auto& segment : fs_.map_for_write(file, range.first_page * page_cache::kPageBytes,
+                                               range.pages * page_cache::kPageBytes)) {
+    const std::uint64_t segment_pages = segment.length_bytes / page_cache::kPageBytes;  // blocks are pages
+    for (std::uint64_t done = 0; done < segment_pages; done += request_pages) {
+      bios.push_back({page + done, std::min(request_pages, segment_pages - done),
+                      segment.device_offset_bytes + done * page_cache::kPageBytes});
+    }
+    page += segment_pages;
+  }
+  const auto& costs = cpu_.costs();
+  cpu_.run(component, static_cast<double>(range.folios) * costs.writeback_per_folio_s +
+                          static_cast<double>(bios.size()) * costs.request_submit_s);
+  page_cache::FileCache* cache = file.cache;
+  std::size_t group_start = 0;
+  for (std::size_t i = 0; i < bios.size(); ++i) {
+    const std::uint64_t end = bios[i].first_page + bios[i].pages;
+    if (i + 1 < bios.size() && !cache_.folio_boundary(*cache, end)) continue;
+    auto remaining = std::make_shared<std::size_t>(i + 1 - group_start);
+    const page_cache::PageRange group{bios[group_start].first_page, end - bios[group_start].first_page, 0};
+    for (std::size_t b = group_start; b <= i; ++b) {
+      device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * page_cache::kPageBytes,
+                     [this, cache, group, remaining](const block_device::Completion&) {
+                       cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
+                       if (--*remaining > 0) return;
+                       // end_page_writeback, in interrupt context.
+                       auto ended = cache_.end_writeback(*cache, group);
+                       stats_.completed_pages += ended.pages;
+                       stats_.dropbehind_dropped_pages += ended.dropped_pages;
+                       on_change_();
+                       waiters_.wake_all();
+                     });
+    }
+    group_start = i + 1;
+  }
+}
+
+std::uint64_t Writeback::write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component) {
+  // range_cyclic: from writeback_index to the end, then from the start.
+  auto& index = file.cache->writeback_index;
+  std::uint64_t pages = write_pages(file, index, max_pages, component);
+  if (pages == 0 && index > 0) {
+    index = 0;
+    pages = write_pages(file, 0, max_pages, component);
+  }
+  if (pages > 0) {
+    // Resume after the last page taken.
+    const auto& runs = file.cache->runs();
+    index = 0;
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+      if (it->second.has(page_cache::kWriteback)) {
+        index = it->second.end_page();
+        break;
+      }
+    }
+  }
+  return pages;
+}
+
+void Writeback::fsync(filesystem::File& file) {
+  cpu_.run(cpu::Component::kWriters, cpu_.costs().syscall_entry_s);
+  if (!file.cache) return;
+  while (file.cache->dirty_pages() > 0 || file.cache->writeback_pages() > 0) {
+    std::uint64_t submitted = 0;
+    if (file.cache->dirty_pages() > 0) {
+      submitted = write_pages(file, 0, chunk_pages(), cpu::Component::kWriters);
+    }
+    // Nothing more to submit (the rest is under writeback, or dirty again
+    // while under writeback): wait for completions.
+    if (submitted == 0) waiters_.wait();
+  }
+}
+
+std::uint64_t Writeback::chunk_pages() const {
+  // writeback_chunk_size: min(bandwidth / 2, dirty limit / 8), rounded down to
+  // 4 MiB units, at least 4 MiB.
+  const auto bandwidth_pages = static_cast<std::uint64_t>(device_.params().write_bandwidth_Bps / 2 /
+                                                          static_cast<double>(page_cache::kPageBytes));
+  const std::uint64_t pages = std::min(bandwidth_pages, limits_().thresh_pages / 8);
+  return std::max(kMinWritebackPages, pages / kMinWritebackPages * kMinWritebackPages);
+}
+
+void Writeback::wake_for_reclaim() {
+  // WB_REASON_VMSCAN work: as many pages as are dirty now.
+  vmscan_pages_ = std::max(vmscan_pages_, cache_.dirty_pages());
+  if (flusher_idle_) wakeup_->notify_one();
+}
+
+void Writeback::wake_background() {
+  background_requested_ = true;
+  if (flusher_idle_) wakeup_->notify_one();
+}
+
+bool Writeback::flusher_chunk(bool kupdate) {
+  const double now = sg4::Engine::get_clock();
+  filesystem::File* target = nullptr;
+  // Oldest dirtied first, as the b_dirty list is ordered.
+  std::vector<filesystem::File*> dirty;
+  for (const auto& [name, file] : fs_.files())
+    if (file->cache && file->cache->dirty_pages() > 0) dirty.push_back(file.get());
+  std::stable_sort(dirty.begin(), dirty.end(), [](const filesystem::File* a, const filesystem::File* b) {
+    return a->cache->dirtied_when_s() < b->cache->dirtied_when_s();
+  });
+  if (dirty.empty()) {
+    vmscan_pages_ = 0;
+    background_requested_ = false;
+    return false;
+  }
+  const bool vmscan = vmscan_pages_ > 0;
+  if (vmscan) {
+    target = dirty.front();
+  } else if (background_requested_ || cache_.dirty_pages() > limits_().bg_thresh_pages) {
+    // wb_over_bg_thresh counts dirty pages, not those under writeback.
+    if (cache_.dirty_pages() > limits_().bg_thresh_pages) {
+      target = dirty.front();
+    } else {
+      background_requested_ = false;
+    }
+  }
+  if (!target && kupdate) {
+    // wb_check_old_data_flush: files dirtied more than dirty_expire ago.
+    if (dirty.front()->cache->dirtied_when_s() <= now - params_.dirty_expire_s) target = dirty.front();
+  }
+  if (!target) return false;
+  const std::uint64_t pages = write_file_chunk(*target, chunk_pages(), cpu::Component::kFlusher);
+  stats_.flusher_pages += pages;
+  if (vmscan) vmscan_pages_ -= std::min(vmscan_pages_, pages);
+  if (pages == 0) {
+    // Everything dirty is under writeback already: wait for completions.
+    waiters_.wait();
+  }
+  return true;
+}
+
+void Writeback::flusher() {
+  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  // Periodic wake-ups every dirty_writeback_interval from boot.
+  double next_kupdate_s = params_.dirty_writeback_interval_s;
+  while (true) {
+    const double now = sg4::Engine::get_clock();
+    bool kupdate = false;
+    if (now >= next_kupdate_s - 1e-12) {
+      kupdate = true;
+      while (next_kupdate_s <= now + 1e-12) next_kupdate_s += params_.dirty_writeback_interval_s;
+    }
+    while (flusher_chunk(kupdate)) {
+    }
+    flusher_idle_ = true;
+    wakeup_->wait_until(lock, next_kupdate_s);
+    flusher_idle_ = false;
+  }
+}
+
+}  // namespace foliosim::writeback

@@ -1,0 +1,81 @@
+// Writeback of one filesystem's device (a bdi_writeback): the flusher daemon
+// (wb_workfn) and the writepages path that fsync and the flusher share.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Mutex.hpp>
+
+#include "models/block_device/block_device.hpp"
+#include "models/cpu/cpu.hpp"
+#include "models/filesystem/filesystem.hpp"
+#include "models/page_cache/page_cache.hpp"
+#include "models/writeback/dirty_limits.hpp"
+#include "models/writeback/writeback_params.hpp"
+#include "models/writeback/writeback_wait_queue.hpp"
+
+namespace foliosim::writeback {
+
+struct WritebackStats {
+  std::uint64_t submitted_pages = 0;
+  std::uint64_t completed_pages = 0;
+  std::uint64_t dropbehind_dropped_pages = 0;
+  std::uint64_t flusher_pages = 0;  // submitted by the flusher (the rest: fsync, kicks)
+};
+
+class Writeback {
+ public:
+  // `limits` gives the current global dirty thresholds.
+  Writeback(const WritebackParams& params, cpu::Cpu& cpu, page_cache::PageCache& cache, filesystem::Filesystem& fs,
+            block_device::BlockDevice& device, WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits,
+            std::function<void()> on_change);
+
+  // Starts the flusher daemon.
+  void start(simgrid::s4u::Host* host);
+
+  // writepages on the calling actor, charged to `component`: takes up to
+  // `max_pages` dirty pages of `file` from `from_page`, maps them to blocks
+  // (delayed allocation happens here) and submits them. Returns the pages.
+  std::uint64_t write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
+                            cpu::Component component);
+
+  // fsync on the calling actor: writes out every dirty page of the file and
+  // waits until none is dirty or under writeback (WB_SYNC_ALL).
+  void fsync(filesystem::File& file);
+
+  // wakeup_flusher_threads(WB_REASON_VMSCAN): reclaim met dirty pages.
+  void wake_for_reclaim();
+  // wb_start_background_writeback: dirty pages passed the background threshold.
+  void wake_background();
+
+  const WritebackStats& stats() const { return stats_; }
+
+ private:
+  void submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component);
+  void flusher();
+  // One chunk of flusher work; false when there is nothing to do.
+  bool flusher_chunk(bool kupdate);
+  std::uint64_t chunk_pages() const;
+  std::uint64_t write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component);
+
+  WritebackParams params_;
+  cpu::Cpu& cpu_;
+  page_cache::PageCache& cache_;
+  filesystem::Filesystem& fs_;
+  block_device::BlockDevice& device_;
+  WritebackWaitQueue& waiters_;
+  std::function<DirtyLimits()> limits_;
+  std::function<void()> on_change_;
+  WritebackStats stats_;
+
+  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::ConditionVariablePtr wakeup_;
+  std::uint64_t vmscan_pages_ = 0;  // left to write for reclaim's request
+  bool background_requested_ = false;
+  bool flusher_idle_ = false;
+};
+
+}  // namespace foliosim::writeback

@@ -1,0 +1,37 @@
+// Where tasks sleep until some writeback completes: fsync waiting for its
+// pages, reclaim throttled on writeback (folio_wait_writeback,
+// reclaim_throttle). Woken at every writeback completion; waiters re-check.
+#pragma once
+
+#include <mutex>
+
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Mutex.hpp>
+
+namespace foliosim::writeback {
+
+class WritebackWaitQueue {
+ public:
+  WritebackWaitQueue()
+      : mutex_(simgrid::s4u::Mutex::create()), completed_(simgrid::s4u::ConditionVariable::create()) {}
+
+  // Called at each writeback completion (interrupt context: never blocks).
+  void wake_all() { completed_->notify_all(); }
+
+  // Sleeps until the next completion, or at most `timeout_s` when positive.
+  void wait(double timeout_s = 0) {
+    std::unique_lock<simgrid::s4u::Mutex> lock(*mutex_);
+    if (timeout_s > 0) {
+      completed_->wait_for(lock, timeout_s);
+    } else {
+      completed_->wait(lock);
+    }
+  }
+
+ private:
+  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::ConditionVariablePtr completed_;
+};
+
+}  // namespace foliosim::writeback

@@ -1,0 +1,188 @@
+#include "sim/machine.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include "models/workload/job.hpp"
+#include "sim/random_streams.hpp"
+
+namespace foliosim {
+
+namespace sg4 = simgrid::s4u;
+using page_cache::kPageBytes;
+
+Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scenario) {
+  cpu_ = std::make_unique<cpu::Cpu>(zone, scenario.machine, scenario.cpu);
+  for (const auto& params : scenario.devices) devices_.push_back(std::make_unique<block_device::BlockDevice>(params));
+  cache_ = std::make_unique<page_cache::PageCache>(scenario.page_cache);
+  writeback_done_ = std::make_unique<writeback::WritebackWaitQueue>();
+  auto wake_flushers = [this] {
+    for (auto& [index, mount] : mounts_) mount.writeback->wake_for_reclaim();
+  };
+  reclaim_ = std::make_unique<reclaim::Reclaim>(scenario.reclaim, scenario.machine.memory_bytes, scenario.page_cache,
+                                                *cpu_, *cache_, *writeback_done_, wake_flushers);
+  throttle_ = std::make_unique<writeback::DirtyThrottle>(
+      scenario.writeback, *cache_, [this] { return dirty_limits(); },
+      [this] {
+        for (auto& [index, mount] : mounts_) mount.writeback->wake_background();
+      });
+  for (const auto& job : scenario.jobs) {
+    const std::size_t dev = scenario.device_of(job);
+    Mount& mount = mounts_[dev];
+    if (mount.fs) continue;
+    block_device::BlockDevice& device = *devices_[dev];
+    mount.fs = std::make_unique<filesystem::Filesystem>(scenario.filesystem, device.params().capacity_bytes);
+    mount.direct_io = std::make_unique<filesystem::DirectIo>(*cpu_, *mount.fs, device);
+    mount.writeback = std::make_unique<writeback::Writeback>(
+        scenario.writeback, *cpu_, *cache_, *mount.fs, device, *writeback_done_, [this] { return dirty_limits(); },
+        [this] { observe(); });
+    mount.buffered_io = std::make_unique<filesystem::BufferedIo>(*cpu_, *mount.fs, *cache_, *reclaim_,
+                                                                 *mount.writeback, *throttle_,
+                                                                 device.params().write_bandwidth_Bps,
+                                                                 [this] { observe(); });
+  }
+}
+
+writeback::DirtyLimits Machine::dirty_limits() const {
+  // global_dirtyable_memory: free pages and file pages, less the reserve
+  // (about the high watermark).
+  const std::uint64_t reserve = reclaim_->watermarks().high_pages;
+  const std::uint64_t dirtyable = reclaim_->free_pages() + cache_->cached_pages();
+  return writeback::dirty_limits(dirtyable > reserve ? dirtyable - reserve : 0, scenario_.writeback);
+}
+
+MemorySample Machine::sample() const {
+  MemorySample s;
+  s.time_s = sg4::Engine::get_clock();
+  s.cached_pages = cache_->cached_pages();
+  s.dirty_pages = cache_->dirty_pages();
+  s.writeback_pages = cache_->writeback_pages();
+  s.free_pages = reclaim_->free_pages();
+  for (const auto& d : devices_) s.device_write_bytes += d->stats().write_bytes;
+  s.app_write_bytes = workload_.app_write_bytes;
+  return s;
+}
+
+void Machine::observe() {
+  peak_.cached_pages = std::max(peak_.cached_pages, cache_->cached_pages());
+  peak_.dirty_pages = std::max(peak_.dirty_pages, cache_->dirty_pages());
+  peak_.writeback_pages = std::max(peak_.writeback_pages, cache_->writeback_pages());
+}
+
+void Machine::sampler() {
+  while (true) {
+    series_.push_back(sample());
+    sg4::this_actor::sleep_for(scenario_.sample_interval_s);
+  }
+}
+
+void Machine::start() {
+  for (auto& d : devices_) d->start(cpu_->host());
+  for (auto& [index, mount] : mounts_) mount.writeback->start(cpu_->host());
+  reclaim_->start(cpu_->host());
+  sg4::Actor::create("sampler", cpu_->host(), [this] { sampler(); })->daemonize();
+  if (scenario_.run_for_s > 0)
+    sg4::Actor::create("run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); });
+
+  for (const auto& job : scenario_.jobs) {
+    Mount& mount = mounts_.at(scenario_.device_of(job));
+    for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
+      ++jobs_writing_;
+      workload::KernelPaths kernel{*cpu_, *mount.fs, *mount.direct_io, *mount.buffered_io, *throttle_,
+                                   [this] {
+                                     if (--jobs_writing_ == 0) after_writes_ = sample();
+                                   }};
+      workload::start_job(job, clone,
+                          random_stream(scenario_.seed, "workload/" + job.name + "/" + std::to_string(clone)), kernel,
+                          workload_);
+    }
+  }
+}
+
+namespace {
+
+Json latency_us(const LatencyHistogram& h) {
+  Json out;
+  for (auto [key, p] : {std::pair{"p50", 50.0}, {"p90", 90.0}, {"p99", 99.0}, {"p999", 99.9}})
+    out[key] = h.percentile_s(p) * 1e6;
+  out["max"] = h.max_s() * 1e6;
+  out["mean"] = h.mean_s() * 1e6;
+  return out;
+}
+
+Json state_bytes(const MemorySample& s) {
+  return Json{{"cached_bytes", s.cached_pages * kPageBytes},
+              {"dirty_bytes", s.dirty_pages * kPageBytes},
+              {"writeback_bytes", s.writeback_pages * kPageBytes}};
+}
+
+}  // namespace
+
+Json Machine::results() const {
+  const MemorySample end = sample();
+  Json out;
+  out["sim_time_s"] = end.time_s;
+  out["write_phase_s"] = workload_.last_write_end_s;
+  out["write_calls"] = workload_.write_calls;
+  out["app_write_bytes"] = workload_.app_write_bytes;
+  out["write_latency_us"] = latency_us(workload_.write_latency);
+  out["fsync_calls"] = workload_.fsync_calls;
+  out["fsync_latency_us"] = latency_us(workload_.fsync_latency);
+  std::uint64_t write_bytes = 0, write_requests = 0;
+  Json devices = Json::array();
+  for (const auto& d : devices_) {
+    const auto& st = d->stats();
+    write_bytes += st.write_bytes;
+    write_requests += st.write_requests;
+    devices.push_back({{"name", d->params().name},
+                       {"write_bytes", st.write_bytes},
+                       {"write_requests", st.write_requests},
+                       {"merges", st.merges},
+                       {"peak_queued_requests", st.peak_queued},
+                       {"busy_s", st.busy_s}});
+  }
+  out["device_write_bytes"] = write_bytes;
+  out["device_write_requests"] = write_requests;
+  out["devices"] = devices;
+
+  out["page_cache_peak_bytes"] = peak_.cached_pages * kPageBytes;
+  out["page_cache_end_bytes"] = end.cached_pages * kPageBytes;
+  out["dirty_peak_bytes"] = peak_.dirty_pages * kPageBytes;
+  out["dirty_end_bytes"] = end.dirty_pages * kPageBytes;
+  out["writeback_peak_bytes"] = peak_.writeback_pages * kPageBytes;
+  out["after_write_phase"] = state_bytes(after_writes_);
+  const auto& rs = reclaim_->stats();
+  out["reclaimed_bytes"] = (rs.kswapd_reclaimed_pages + rs.direct_reclaimed_pages) * kPageBytes;
+  out["reclaim_scanned_bytes"] = rs.scanned_pages * kPageBytes;
+  out["kswapd_wakeups"] = rs.kswapd_wakeups;
+  out["throttle_time_s"] = throttle_->throttle_time_s();
+  out["direct_reclaim_time_s"] = rs.direct_reclaim_time_s;
+  Json cpu_busy;
+  for (int c = 0; c < static_cast<int>(cpu::Component::kCount); ++c)
+    cpu_busy[cpu::component_name(static_cast<cpu::Component>(c))] = cpu_->busy_s(static_cast<cpu::Component>(c));
+  out["cpu_busy_s"] = cpu_busy;
+  return out;
+}
+
+std::string Machine::time_series_csv() const {
+  std::string csv = "time_s,cached_bytes,dirty_bytes,writeback_bytes,free_bytes,device_write_bytes,app_write_bytes\n";
+  auto row = [&csv](const MemorySample& s) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%.9f,%llu,%llu,%llu,%llu,%llu,%llu\n", s.time_s,
+                  static_cast<unsigned long long>(s.cached_pages * kPageBytes),
+                  static_cast<unsigned long long>(s.dirty_pages * kPageBytes),
+                  static_cast<unsigned long long>(s.writeback_pages * kPageBytes),
+                  static_cast<unsigned long long>(s.free_pages * kPageBytes),
+                  static_cast<unsigned long long>(s.device_write_bytes),
+                  static_cast<unsigned long long>(s.app_write_bytes));
+    csv += line;
+  };
+  for (const auto& s : series_) row(s);
+  row(sample());
+  return csv;
+}
+
+}  // namespace foliosim
