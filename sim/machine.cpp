@@ -7,6 +7,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/workload/job.hpp"
+#include "sim/actor_guard.hpp"
 #include "sim/random_streams.hpp"
 
 namespace foliosim {
@@ -83,9 +84,9 @@ void Machine::start() {
   for (auto& d : devices_) d->start(cpu_->host());
   for (auto& [index, mount] : mounts_) mount.writeback->start(cpu_->host());
   reclaim_->start(cpu_->host());
-  sg4::Actor::create("sampler", cpu_->host(), [this] { sampler(); })->daemonize();
+  start_actor("sampler", cpu_->host(), [this] { sampler(); }, ActorKind::kDaemon);
   if (scenario_.run_for_s > 0)
-    sg4::Actor::create("run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); });
+    start_actor("run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); }, ActorKind::kJob);
 
   for (const auto& job : scenario_.jobs) {
     Mount& mount = mounts_.at(scenario_.device_of(job));

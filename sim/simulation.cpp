@@ -8,6 +8,7 @@
 #include <simgrid/s4u/NetZone.hpp>
 #include <xbt/log.h>
 
+#include "sim/actor_guard.hpp"
 #include "sim/machine.hpp"
 
 namespace foliosim {
@@ -28,11 +29,8 @@ Json simulate(const Scenario& scenario) {
   Machine machine(scenario, zone);
   zone->seal();
   machine.start();
-  try {
-    engine.run();
-  } catch (const std::runtime_error& e) {
-    throw SimulationError(e.what());
-  }
+  engine.run();
+  if (!actor_failure().empty()) throw SimulationError(actor_failure());
   Json out = machine.results();
   out[kTimeSeriesKey] = machine.time_series_csv();
   return out;

@@ -6,6 +6,8 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "sim/actor_guard.hpp"
+
 namespace foliosim::block_device {
 
 namespace sg4 = simgrid::s4u;
@@ -31,7 +33,7 @@ void BlockDevice::wait_for_room() {
 }
 
 void BlockDevice::start(sg4::Host* host) {
-  sg4::Actor::create("device:" + params_.name, host, [this] { run(); })->daemonize();
+  start_actor("device:" + params_.name, host, [this] { run(); }, ActorKind::kDaemon);
 }
 
 std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes) const {

@@ -7,6 +7,8 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "sim/actor_guard.hpp"
+
 namespace foliosim::reclaim {
 
 namespace sg4 = simgrid::s4u;
@@ -27,7 +29,7 @@ Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
       mutex_(sg4::Mutex::create()),
       kswapd_wait_(sg4::ConditionVariable::create()) {}
 
-void Reclaim::start(sg4::Host* host) { sg4::Actor::create("kswapd0", host, [this] { kswapd(); })->daemonize(); }
+void Reclaim::start(sg4::Host* host) { start_actor("kswapd0", host, [this] { kswapd(); }, ActorKind::kDaemon); }
 
 std::uint64_t Reclaim::free_pages() const {
   const std::uint64_t used = other_pages_ + cache_.cached_pages();

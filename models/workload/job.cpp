@@ -7,6 +7,7 @@
 
 #include "models/block_device/io_waiter.hpp"
 #include "models/workload/write_pattern.hpp"
+#include "sim/actor_guard.hpp"
 #include "sim/config_error.hpp"
 
 namespace foliosim::workload {
@@ -59,8 +60,10 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
 
 void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
                WorkloadStats& stats) {
-  sg4::Actor::create(job.name + "." + std::to_string(clone), kernel.cpu.host(),
-                     [job, clone, rng, kernel, &stats]() mutable { run_job(job, clone, std::move(rng), kernel, stats); });
+  start_actor(
+      job.name + "." + std::to_string(clone), kernel.cpu.host(),
+      [job, clone, rng, kernel, &stats]() mutable { run_job(job, clone, std::move(rng), kernel, stats); },
+      ActorKind::kJob);
 }
 
 }  // namespace foliosim::workload

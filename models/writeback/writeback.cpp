@@ -7,6 +7,8 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "sim/actor_guard.hpp"
+
 namespace foliosim::writeback {
 
 namespace sg4 = simgrid::s4u;
@@ -31,7 +33,7 @@ Writeback::Writeback(const WritebackParams& params, cpu::Cpu& cpu, page_cache::P
       wakeup_(sg4::ConditionVariable::create()) {}
 
 void Writeback::start(sg4::Host* host) {
-  sg4::Actor::create("flusher:" + device_.params().name, host, [this] { flusher(); })->daemonize();
+  start_actor("flusher:" + device_.params().name, host, [this] { flusher(); }, ActorKind::kDaemon);
 }
 
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
