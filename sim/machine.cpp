@@ -115,9 +115,11 @@ Json latency_us(const LatencyHistogram& h) {
 }
 
 Json state_bytes(const MemorySample& s) {
-  return Json{{"cached_bytes", s.cached_pages * kPageBytes},
+  return Json{{"time_s", s.time_s},
+              {"cached_bytes", s.cached_pages * kPageBytes},
               {"dirty_bytes", s.dirty_pages * kPageBytes},
-              {"writeback_bytes", s.writeback_pages * kPageBytes}};
+              {"writeback_bytes", s.writeback_pages * kPageBytes},
+              {"device_write_bytes", s.device_write_bytes}};
 }
 
 }  // namespace

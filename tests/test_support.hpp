@@ -23,6 +23,17 @@ inline Scenario bare_scenario() {
   s.cpu.dio_per_page_s = 0;
   s.cpu.request_submit_s = 0;
   s.cpu.request_complete_s = 0;
+  s.cpu.folio_alloc_s = 0;
+  s.cpu.folio_lookup_s = 0;
+  s.cpu.folio_dirty_s = 0;
+  s.cpu.copy_bandwidth_Bps = 1e30;  // copying is free
+  s.cpu.xfs_write_per_call_s = 0;
+  s.cpu.ext4_write_per_call_s = 0;
+  s.cpu.xfs_write_per_block_s = 0;
+  s.cpu.ext4_write_per_block_s = 0;
+  s.cpu.writeback_per_folio_s = 0;
+  s.cpu.reclaim_scan_per_folio_s = 0;
+  s.cpu.reclaim_free_per_folio_s = 0;
   s.devices.resize(1);
   s.devices[0].name = "dev0";
   s.devices[0].capacity_bytes = 64 * GiB;
@@ -36,6 +47,12 @@ inline workload::JobParams direct_job(const std::string& name, std::uint64_t bs_
   job.mode = "direct";
   job.bs_bytes = bs_bytes;
   job.size_bytes = size_bytes;
+  return job;
+}
+
+inline workload::JobParams buffered_job(const std::string& name, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
+  workload::JobParams job = direct_job(name, bs_bytes, size_bytes);
+  job.mode = "buffered";
   return job;
 }
 

@@ -1,0 +1,164 @@
+// Buffered writes end to end: page cache, writeback, throttling and reclaim,
+// against values worked out by hand.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/reclaim/watermarks.hpp"
+#include "models/writeback/dirty_limits.hpp"
+#include "sim/simulation.hpp"
+#include "tests/test_support.hpp"
+
+using namespace foliosim;
+using namespace foliosim::test;
+
+namespace {
+
+constexpr std::uint64_t kPage = 4096;
+
+// Rows of the time series: time_s, cached, dirty, writeback, free, device bytes, app bytes.
+std::vector<std::vector<double>> series(const Json& result) {
+  std::vector<std::vector<double>> rows;
+  std::istringstream in(result[kTimeSeriesKey].get<std::string>());
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<double> row;
+    std::istringstream cells(line);
+    std::string cell;
+    while (std::getline(cells, cell, ',')) row.push_back(std::stod(cell));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("a 64 MiB buffered write below the thresholds reaches the device only at fsync") {
+  Scenario s = bare_scenario();
+  auto job = buffered_job("w", 1 * MiB, 64 * MiB);
+  job.end_fsync = true;
+  s.jobs.push_back(job);
+  Json r = simulate_isolated(s);
+  // 24 GiB of memory: the background threshold is about 2.3 GiB, far above.
+  CHECK(r["after_write_phase"]["device_write_bytes"] == 0);
+  CHECK(r["after_write_phase"]["dirty_bytes"] == 64 * MiB);
+  CHECK(r["after_write_phase"]["cached_bytes"] == 64 * MiB);
+  CHECK(r["device_write_bytes"] == 64 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 64 * MiB);
+  CHECK(r["dirty_end_bytes"] == 0);
+  CHECK(r["throttle_time_s"].get<double>() == 0);
+  CHECK(r["reclaimed_bytes"] == 0);
+  // fsync writes 64 MiB at 3 GB/s behind 95 us of latency; with 128 requests
+  // in flight the transfer is the bound: 64 MiB / 3 GB/s = 22.37 ms, plus
+  // the first request's latency.
+  CHECK(r["fsync_latency_us"]["max"].get<double>() ==
+        doctest::Approx((64.0 * MiB / 3e9 + 95e-6) * 1e6).epsilon(0.001));
+}
+
+TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it") {
+  Scenario s = bare_scenario();
+  s.page_cache.memory_limit_bytes = 256 * MiB;
+  auto job = buffered_job("w", 1 * MiB, 1 * GiB);
+  job.end_fsync = true;
+  s.jobs.push_back(job);
+  Json r = simulate_isolated(s);
+  CHECK(r["page_cache_peak_bytes"] == 256 * MiB);
+  // Sequential new folios: reclaim frees exactly what each write needs once
+  // the limit is reached, 1 GiB - 256 MiB in all.
+  CHECK(r["reclaimed_bytes"] == 768 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 256 * MiB);
+  CHECK(r["device_write_bytes"] == 1 * GiB);
+  CHECK(r["dirty_end_bytes"] == 0);
+  CHECK(r["direct_reclaim_time_s"].get<double>() > 0);
+  for (const auto& row : series(r)) CHECK(row[1] <= 256.0 * MiB);
+}
+
+TEST_CASE("dirty pages never pass the dirty threshold by more than one write's slack") {
+  Scenario s = bare_scenario();
+  s.machine.memory_bytes = 1 * GiB;
+  s.page_cache.other_memory_bytes = 0;
+  s.devices[0].write_bandwidth_Bps = 100e6;  // slow enough for dirtying to outrun it
+  s.jobs.push_back(buffered_job("w", 1 * MiB, 1 * GiB));
+  Json r = simulate_isolated(s);
+  // 262144 pages; min_free = sqrt(1 GiB in KiB * 16) = 4096 KiB = 1024 pages,
+  // step = max(1024/4, 262144 * 10 / 10000) = 262: high = 1548 pages.
+  // Dirtyable = all pages less the reserve: 260596; 20 % = 52119 pages.
+  auto limits = writeback::dirty_limits(260596, s.writeback);
+  CHECK(limits.thresh_pages == 52119);
+  // A task checks after each 1 MiB write (256 pages >= the 32-page ratelimit).
+  CHECK(r["dirty_peak_bytes"].get<std::uint64_t>() <= (limits.thresh_pages + 256) * kPage);
+  CHECK(r["dirty_peak_bytes"].get<std::uint64_t>() > limits.bg_thresh_pages * kPage);
+  CHECK(r["throttle_time_s"].get<double>() > 0);
+  // The writer is held to about the device's speed: 1 GiB at 100 MB/s, less
+  // what fits under the threshold.
+  CHECK(r["write_phase_s"].get<double>() > (1.0 * GiB - 52119.0 * kPage) / 100e6 * 0.9);
+}
+
+TEST_CASE("a folio dirtied at t is written by the first periodic wake-up after t + dirty_expire") {
+  Scenario s = bare_scenario();
+  s.run_for_s = 40;
+  s.sample_interval_s = 0.01;
+  auto job = buffered_job("w", 4 * KiB, 4 * KiB);
+  job.startdelay_s = 1;
+  s.jobs.push_back(job);
+  Json r = simulate_isolated(s);
+  CHECK(r["device_write_bytes"] == 4 * KiB);
+  // Dirtied at 1 s, expired at 31 s; wake-ups every 5 s: written at 35 s and
+  // done 95 us + 4 KiB / 3 GB/s later.
+  double written_at = -1;
+  for (const auto& row : series(r))
+    if (row[5] > 0 && written_at < 0) written_at = row[0];
+  CHECK(written_at == doctest::Approx(35.01).epsilon(1e-9));
+  for (const auto& row : series(r))
+    if (row[0] < 35) CHECK(row[5] == 0);
+}
+
+TEST_CASE("kswapd keeps free memory above the min watermark by reclaiming clean pages") {
+  Scenario s = bare_scenario();
+  s.machine.memory_bytes = 512 * MiB;
+  s.page_cache.other_memory_bytes = 0;
+  s.writeback.dirty_ratio_percent = 10;  // keep most of memory clean
+  s.writeback.dirty_background_ratio_percent = 5;
+  s.cpu.reclaim_scan_per_folio_s = 0.1e-6;
+  s.cpu.reclaim_free_per_folio_s = 0.4e-6;
+  s.jobs.push_back(buffered_job("w", 1 * MiB, 2 * GiB));
+  Json r = simulate_isolated(s);
+  // min_free = sqrt(512 MiB in KiB * 16) = 2896 KiB = 724 pages.
+  auto w = reclaim::kernel_watermarks(131072, s.reclaim);
+  CHECK(w.min_pages == 724);
+  CHECK(r["kswapd_wakeups"].get<int>() > 0);
+  CHECK(r["cpu_busy_s"]["kswapd"].get<double>() > 0);
+  CHECK(r["page_cache_peak_bytes"].get<std::uint64_t>() <= (131072 - w.min_pages) * kPage);
+  CHECK(r["reclaimed_bytes"].get<std::uint64_t>() >= 2 * GiB - 512 * MiB);
+  for (const auto& row : series(r)) CHECK(row[4] >= w.min_pages * kPage);
+}
+
+TEST_CASE("kernel formulas: watermarks and dirty limits") {
+  // 24 GiB: min_free = sqrt(25165824 KiB * 16) = 20066 KiB = 5016 pages;
+  // step = max(5016/4, 6291456 * 10 / 10000) = 6291.
+  auto w = reclaim::kernel_watermarks(6291456, reclaim::ReclaimParams{});
+  CHECK(w.min_pages == 5016);
+  CHECK(w.low_pages == 5016 + 6291);
+  CHECK(w.high_pages == 5016 + 2 * 6291);
+  // Tiny and huge memories clamp min_free to [128 KiB, 256 MiB].
+  CHECK(reclaim::kernel_watermarks(256, reclaim::ReclaimParams{}).min_pages == 32);
+  CHECK(reclaim::kernel_watermarks(1ULL << 28, reclaim::ReclaimParams{}).min_pages == 32768);  // 1 TiB: 128 MiB
+  CHECK(reclaim::kernel_watermarks(1ULL << 32, reclaim::ReclaimParams{}).min_pages == 65536);  // 16 TiB: clamped
+
+  writeback::WritebackParams p;
+  auto l = writeback::dirty_limits(1000000, p);
+  CHECK(l.thresh_pages == 200000);
+  CHECK(l.bg_thresh_pages == 100000);
+  CHECK(l.freerun_pages == 150000);
+  CHECK(l.setpoint_pages == 175000);
+  CHECK(writeback::position_ratio(l, 175000) == doctest::Approx(1.0));
+  CHECK(writeback::position_ratio(l, 150000) == doctest::Approx(2.0));
+  CHECK(writeback::position_ratio(l, 200000) == 0);
+  // Below freerun no pause; at the setpoint 32 pages at 1000 pages/s: 32 ms.
+  CHECK(writeback::dirty_pause_s(l, 150000, 32, 1000, 0.2) == 0);
+  CHECK(writeback::dirty_pause_s(l, 175000, 32, 1000, 0.2) == doctest::Approx(0.032));
+  CHECK(writeback::dirty_pause_s(l, 199000, 32, 1000, 0.2) == doctest::Approx(0.2));
+}
