@@ -63,6 +63,12 @@ struct CpuCostParams {
   double reclaim_scan_per_folio_s = 0.1e-6;
   double reclaim_free_per_folio_s = 0.4e-6;
 
+  // A writer's CPU work is executed in batches of up to this much simulated
+  // time instead of one SimGrid execution per call: the page cache sees a
+  // write up to this much earlier than its copy ends. 0 executes every call
+  // on its own. (Simulator speed, not kernel behaviour.)
+  double batch_window_s = 20e-6;
+
   template <class F>
   void fields(F& f) {
     f.frequency("reference_speed", reference_speed_hz);
@@ -82,6 +88,7 @@ struct CpuCostParams {
     f.duration("writeback_per_folio", writeback_per_folio_s);
     f.duration("reclaim_scan_per_folio", reclaim_scan_per_folio_s);
     f.duration("reclaim_free_per_folio", reclaim_free_per_folio_s);
+    f.duration("batch_window", batch_window_s);
   }
 };
 

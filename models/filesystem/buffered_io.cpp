@@ -26,12 +26,15 @@ void BufferedIo::attach(File& file) {
 }
 
 WriteTimes BufferedIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                             writeback::Dirtier& task) {
+                             writeback::Dirtier& task, cpu::CpuBatch& batch) {
   attach(file);
   WriteTimes times;
   // Folio allocation charges memory first; it may reclaim in this task.
   const std::uint64_t missing = cache_.missing_pages(*file.cache, offset_bytes, length_bytes);
-  if (missing > 0) times.reclaim_s = reclaim_.charge(missing);
+  if (missing > 0) {
+    if (reclaim_.must_reclaim(missing)) batch.flush();
+    times.reclaim_s = reclaim_.charge(missing);
+  }
 
   const auto result = cache_.write(*file.cache, offset_bytes, length_bytes, simgrid::s4u::Engine::get_clock());
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
@@ -41,13 +44,13 @@ WriteTimes BufferedIo::write(File& file, std::uint64_t offset_bytes, std::uint64
   const std::uint64_t blocks = (offset_bytes % fs_.params().block_bytes + length_bytes + fs_.params().block_bytes - 1) /
                                fs_.params().block_bytes;
   const auto folios = static_cast<double>(result.new_folios + result.existing_folios);
-  cpu_.run(cpu::Component::kWriters,
-           c.syscall_entry_s + per_call_s_ + per_block_s_ * static_cast<double>(blocks) +
+  batch.add(c.syscall_entry_s + per_call_s_ + per_block_s_ * static_cast<double>(blocks) +
                c.folio_alloc_s * static_cast<double>(result.new_folios) +
                c.folio_lookup_s * static_cast<double>(result.existing_folios) + c.folio_dirty_s * folios +
                static_cast<double>(length_bytes) / c.copy_bandwidth_Bps);
 
-  times.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, write_bandwidth_Bps_);
+  times.throttle_s =
+      throttle_.balance(task, result.newly_dirtied_pages, write_bandwidth_Bps_, [&batch] { batch.flush(); });
   return times;
 }
 

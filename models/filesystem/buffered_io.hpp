@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "models/cpu/cpu.hpp"
+#include "models/cpu/cpu_batch.hpp"
 #include "models/filesystem/filesystem.hpp"
 #include "models/page_cache/page_cache.hpp"
 #include "models/reclaim/reclaim.hpp"
@@ -29,8 +30,9 @@ class BufferedIo {
   // The file's page cache, created on first use.
   void attach(File& file);
 
-  // One buffered pwrite on the calling actor.
-  WriteTimes write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, writeback::Dirtier& task);
+  // One buffered pwrite on the calling actor, its CPU work added to `batch`.
+  WriteTimes write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, writeback::Dirtier& task,
+                   cpu::CpuBatch& batch);
 
   void fsync(File& file) { writeback_.fsync(file); }
 

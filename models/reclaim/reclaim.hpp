@@ -41,6 +41,12 @@ class Reclaim {
   // Returns the seconds the task spent in direct reclaim.
   double charge(std::uint64_t pages);
 
+  // Whether charge(pages) would reclaim in the calling task (it may block).
+  bool must_reclaim(std::uint64_t pages) const {
+    return (limit_pages_ > 0 && cache_.cached_pages() + pages > limit_pages_) ||
+           free_pages() < watermarks_.min_pages + pages;
+  }
+
   std::uint64_t managed_pages() const { return managed_pages_; }
   std::uint64_t free_pages() const;
   const Watermarks& watermarks() const { return watermarks_; }

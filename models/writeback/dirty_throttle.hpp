@@ -29,8 +29,9 @@ class DirtyThrottle {
 
   // Called by a task after dirtying `pages` on a device writing
   // `write_bandwidth_Bps`; sleeps as balance_dirty_pages does. Returns the
-  // seconds it slept.
-  double balance(Dirtier& task, std::uint64_t pages, double write_bandwidth_Bps);
+  // seconds it slept. `before_sleep` runs before the first pause.
+  double balance(Dirtier& task, std::uint64_t pages, double write_bandwidth_Bps,
+                 const std::function<void()>& before_sleep);
 
   double throttle_time_s() const { return throttle_time_s_; }
 

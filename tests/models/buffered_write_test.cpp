@@ -162,3 +162,24 @@ TEST_CASE("kernel formulas: watermarks and dirty limits") {
   CHECK(writeback::dirty_pause_s(l, 175000, 32, 1000, 0.2) == doctest::Approx(0.032));
   CHECK(writeback::dirty_pause_s(l, 199000, 32, 1000, 0.2) == doctest::Approx(0.2));
 }
+
+TEST_CASE("batching the writer's CPU work changes no result beyond the histogram's error") {
+  // 1 GiB in 4 KiB writes under a 256 MiB limit: reclaim, writeback and the
+  // flusher all interleave with the writer.
+  Scenario s = bare_scenario();
+  s.cpu = cpu::CpuCostParams{};  // real costs: batching has work to batch
+  s.page_cache.memory_limit_bytes = 256 * MiB;
+  auto job = buffered_job("w", 4 * KiB, 1 * GiB);
+  job.end_fsync = true;
+  s.jobs.push_back(job);
+  Json batched = simulate_isolated(s);
+  s.cpu.batch_window_s = 0;
+  Json unbatched = simulate_isolated(s);
+  CHECK(batched["device_write_bytes"] == unbatched["device_write_bytes"]);
+  CHECK(batched["device_write_requests"] == unbatched["device_write_requests"]);
+  CHECK(batched["reclaimed_bytes"] == unbatched["reclaimed_bytes"]);
+  CHECK(batched["write_phase_s"].get<double>() == doctest::Approx(unbatched["write_phase_s"].get<double>()).epsilon(1e-6));
+  for (const char* p : {"p50", "p90", "p99", "p999", "max"})
+    CHECK(batched["write_latency_us"][p].get<double>() ==
+          doctest::Approx(unbatched["write_latency_us"][p].get<double>()).epsilon(LatencyHistogram::kRelativeErrorBound));
+}
