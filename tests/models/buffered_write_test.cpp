@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/reclaim/watermarks.hpp"
+#include "sim/latency_histogram.hpp"
 #include "models/writeback/dirty_limits.hpp"
 #include "sim/simulation.hpp"
 #include "tests/test_support.hpp"
