@@ -62,8 +62,18 @@ MemorySample Machine::sample() const {
   s.dirty_pages = cache_->dirty_pages();
   s.writeback_pages = cache_->writeback_pages();
   s.free_pages = reclaim_->free_pages();
-  for (const auto& d : devices_) s.device_write_bytes += d->stats().write_bytes;
+  s.dropbehind_pages = cache_->dropbehind_pages();
+  s.zeroed_pages = cache_->zeroed_pages();
+  const auto limits = dirty_limits();
+  s.dirty_thresh_pages = limits.thresh_pages;
+  s.dirty_bg_thresh_pages = limits.bg_thresh_pages;
+  for (const auto& d : devices_) {
+    s.device_write_bytes += d->stats().write_bytes;
+    s.device_queued_requests += d->queued_requests();
+  }
   s.app_write_bytes = workload_.app_write_bytes;
+  for (int c = 0; c < static_cast<int>(cpu::Component::kCount); ++c)
+    s.cpu_busy_s[c] = cpu_->busy_s(static_cast<cpu::Component>(c));
   return s;
 }
 
@@ -157,6 +167,8 @@ Json Machine::results() const {
   out["dirty_end_bytes"] = end.dirty_pages * kPageBytes;
   out["writeback_peak_bytes"] = peak_.writeback_pages * kPageBytes;
   out["after_write_phase"] = state_bytes(after_writes_);
+  out["memory_bytes"] = scenario_.machine.memory_bytes;
+  out["memory_limit_bytes"] = scenario_.page_cache.memory_limit_bytes;
   const auto& rs = reclaim_->stats();
   out["reclaimed_bytes"] = (rs.kswapd_reclaimed_pages + rs.direct_reclaimed_pages) * kPageBytes;
   out["reclaim_scanned_bytes"] = rs.scanned_pages * kPageBytes;
@@ -171,17 +183,24 @@ Json Machine::results() const {
 }
 
 std::string Machine::time_series_csv() const {
-  std::string csv = "time_s,cached_bytes,dirty_bytes,writeback_bytes,free_bytes,device_write_bytes,app_write_bytes\n";
+  std::string csv =
+      "time_s,cached_bytes,dirty_bytes,writeback_bytes,free_bytes,dropbehind_bytes,zeroed_bytes,"
+      "dirty_thresh_bytes,dirty_bg_thresh_bytes,device_write_bytes,app_write_bytes,device_queued_requests";
+  for (int c = 0; c < static_cast<int>(cpu::Component::kCount); ++c)
+    csv += std::string(",cpu_") + cpu::component_name(static_cast<cpu::Component>(c)) + "_busy_s";
+  csv += "\n";
   auto row = [&csv](const MemorySample& s) {
-    char line[256];
-    std::snprintf(line, sizeof line, "%.9f,%llu,%llu,%llu,%llu,%llu,%llu\n", s.time_s,
-                  static_cast<unsigned long long>(s.cached_pages * kPageBytes),
-                  static_cast<unsigned long long>(s.dirty_pages * kPageBytes),
-                  static_cast<unsigned long long>(s.writeback_pages * kPageBytes),
-                  static_cast<unsigned long long>(s.free_pages * kPageBytes),
-                  static_cast<unsigned long long>(s.device_write_bytes),
-                  static_cast<unsigned long long>(s.app_write_bytes));
-    csv += line;
+    char line[512];
+    auto bytes = [](std::uint64_t pages) { return static_cast<unsigned long long>(pages * kPageBytes); };
+    int n = std::snprintf(line, sizeof line, "%.9f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu", s.time_s,
+                          bytes(s.cached_pages), bytes(s.dirty_pages), bytes(s.writeback_pages), bytes(s.free_pages),
+                          bytes(s.dropbehind_pages), bytes(s.zeroed_pages), bytes(s.dirty_thresh_pages),
+                          bytes(s.dirty_bg_thresh_pages), static_cast<unsigned long long>(s.device_write_bytes),
+                          static_cast<unsigned long long>(s.app_write_bytes),
+                          static_cast<unsigned long long>(s.device_queued_requests));
+    for (double busy : s.cpu_busy_s) n += std::snprintf(line + n, sizeof line - n, ",%.9f", busy);
+    csv.append(line, static_cast<std::size_t>(n));
+    csv += "\n";
   };
   for (const auto& s : series_) row(s);
   row(sample());

@@ -31,8 +31,14 @@ struct MemorySample {
   std::uint64_t dirty_pages = 0;
   std::uint64_t writeback_pages = 0;
   std::uint64_t free_pages = 0;
+  std::uint64_t dropbehind_pages = 0;
+  std::uint64_t zeroed_pages = 0;
+  std::uint64_t dirty_thresh_pages = 0;
+  std::uint64_t dirty_bg_thresh_pages = 0;
   std::uint64_t device_write_bytes = 0;
   std::uint64_t app_write_bytes = 0;
+  std::uint64_t device_queued_requests = 0;  // waiting + in service, all devices
+  double cpu_busy_s[static_cast<int>(cpu::Component::kCount)] = {};  // cumulative
 };
 
 class Machine {

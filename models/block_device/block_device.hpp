@@ -73,6 +73,7 @@ class BlockDevice {
   // How many requests submit() makes of `length_bytes` before any merging.
   std::uint64_t requests_for(std::uint64_t length_bytes) const;
 
+  std::uint64_t queued_requests() const { return queued(); }
   const DeviceParams& params() const { return params_; }
   const DeviceStats& stats() const { return stats_; }
 

@@ -18,8 +18,9 @@ using namespace foliosim::test;
 namespace {
 
 constexpr std::uint64_t kPage = 4096;
+constexpr std::size_t kCached = 1, kFree = 4, kDeviceBytes = 9;
 
-// Rows of the time series: time_s, cached, dirty, writeback, free, device bytes, app bytes.
+// Rows of the time series (columns in sim/machine.cpp).
 std::vector<std::vector<double>> series(const Json& result) {
   std::vector<std::vector<double>> rows;
   std::istringstream in(result[kTimeSeriesKey].get<std::string>());
@@ -74,7 +75,7 @@ TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it
   CHECK(r["device_write_bytes"] == 1 * GiB);
   CHECK(r["dirty_end_bytes"] == 0);
   CHECK(r["direct_reclaim_time_s"].get<double>() > 0);
-  for (const auto& row : series(r)) CHECK(row[1] <= 256.0 * MiB);
+  for (const auto& row : series(r)) CHECK(row[kCached] <= 256.0 * MiB);
 }
 
 TEST_CASE("dirty pages never pass the dirty threshold by more than one write's slack") {
@@ -111,10 +112,10 @@ TEST_CASE("a folio dirtied at t is written by the first periodic wake-up after t
   // done 95 us + 4 KiB / 3 GB/s later.
   double written_at = -1;
   for (const auto& row : series(r))
-    if (row[5] > 0 && written_at < 0) written_at = row[0];
+    if (row[kDeviceBytes] > 0 && written_at < 0) written_at = row[0];
   CHECK(written_at == doctest::Approx(35.01).epsilon(1e-9));
   for (const auto& row : series(r))
-    if (row[0] < 35) CHECK(row[5] == 0);
+    if (row[0] < 35) CHECK(row[kDeviceBytes] == 0);
 }
 
 TEST_CASE("kswapd keeps free memory above the min watermark by reclaiming clean pages") {
@@ -134,7 +135,7 @@ TEST_CASE("kswapd keeps free memory above the min watermark by reclaiming clean 
   CHECK(r["cpu_busy_s"]["kswapd"].get<double>() > 0);
   CHECK(r["page_cache_peak_bytes"].get<std::uint64_t>() <= (131072 - w.min_pages) * kPage);
   CHECK(r["reclaimed_bytes"].get<std::uint64_t>() >= 2 * GiB - 512 * MiB);
-  for (const auto& row : series(r)) CHECK(row[4] >= w.min_pages * kPage);
+  for (const auto& row : series(r)) CHECK(row[kFree] >= w.min_pages * kPage);
 }
 
 TEST_CASE("kernel formulas: watermarks and dirty limits") {
