@@ -145,6 +145,7 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
 
 std::uint64_t PageCache::missing_pages(const FileCache& file, std::uint64_t offset_bytes,
                                        std::uint64_t length_bytes) const {
+  if (length_bytes == 0) return 0;
   std::uint64_t pos = offset_bytes / kPageBytes;
   const std::uint64_t end = pages_up(offset_bytes + length_bytes);
   std::uint64_t missing = 0;
@@ -190,11 +191,16 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
     }
     // A hole up to the next run: new folios, each as large as allowed.
     const std::uint64_t hole_end = it == file.runs_.end() ? end : std::min(end, it->first);
+    // fgf_set_order takes the bytes left from pos, so a partial last page does not raise the order.
+    auto left = [&](std::uint64_t p) {
+      const std::uint64_t bytes = offset_bytes + length_bytes - std::max(p * kPageBytes, offset_bytes);
+      return std::min(hole_end - p, std::max<std::uint64_t>(1, bytes / kPageBytes));
+    };
     while (pos < hole_end) {
-      const std::uint32_t folio = folio_pages_for(pos, hole_end - pos);
+      const std::uint32_t folio = folio_pages_for(pos, left(pos));
       std::uint64_t pages = folio;
       // Consecutive folios of the same size share one run.
-      while (pos + pages + folio <= hole_end && folio_pages_for(pos + pages, hole_end - pos - pages) == folio)
+      while (pos + pages + folio <= hole_end && folio_pages_for(pos + pages, left(pos + pages)) == folio)
         pages += folio;
       insert_run(file, pos, pages, folio,
                  static_cast<std::uint8_t>(kDirty | (dropbehind ? kDropbehind : 0)), origin);
@@ -217,6 +223,7 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
 std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages) {
   std::vector<PageRange> ranges;
   std::uint64_t taken = 0;
+  split_at(file, folio_aligned(file, from_page, from_page + 1).first);  // folios wholly before from_page are not taken
   auto it = file.runs_.upper_bound(from_page);
   if (it != file.runs_.begin() && std::prev(it)->second.end_page() > from_page) --it;
   std::uint64_t merge_from = it == file.runs_.end() ? 0 : it->first;
@@ -233,7 +240,9 @@ std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t
     taken += run.pages;
     set_flags(file, run, static_cast<std::uint8_t>((run.flags & ~kDirty) | kWriteback), now_s_);
   }
-  for (auto m = file.runs_.lower_bound(merge_from); m != file.runs_.end() && m != it;) {
+  // Merge what was taken; `it` may itself be merged away, so stop by page.
+  const std::uint64_t merge_to = ranges.empty() ? merge_from : ranges.back().first_page + ranges.back().pages;
+  for (auto m = file.runs_.lower_bound(merge_from); m != file.runs_.end() && m->first <= merge_to;) {
     std::uint64_t start = m->first;
     try_merge(file, m);
     m = file.runs_.upper_bound(start);
@@ -263,7 +272,8 @@ WritebackEnd PageCache::end_writeback(FileCache& file, PageRange range) {
         inactive_.remove(&run);
         inactive_.push_old(&run);
       } else {
-        set_flags(file, run, flags, now_s_);
+        // folio_end_writeback clears PG_reclaim whatever happens next.
+        set_flags(file, run, static_cast<std::uint8_t>(flags & ~kReclaim), now_s_);
       }
     }
     it = next;
@@ -294,7 +304,9 @@ void PageCache::refill_inactive(std::uint64_t scan_limit_pages) {
 ShrinkResult PageCache::shrink(std::uint64_t want_pages, std::uint64_t scan_limit_pages) {
   ShrinkResult result;
   refill_inactive(scan_limit_pages);
+  std::uint64_t set_aside = 0;
   while (result.freed_pages < want_pages && result.scanned_pages < scan_limit_pages) {
+    if (set_aside > 0 && set_aside >= inactive_.pages()) break;  // one pass: never rescan folios set aside by this call
     Run* run = inactive_.oldest();
     if (!run) {
       refill_inactive(scan_limit_pages);
@@ -310,6 +322,7 @@ ShrinkResult PageCache::shrink(std::uint64_t want_pages, std::uint64_t scan_limi
     result.scanned_folios += run->pages / run->folio_pages;
     if (run->has(kDirty) || run->has(kWriteback)) {
       (run->has(kWriteback) ? result.writeback_pages : result.dirty_pages) += run->pages;
+      set_aside += run->pages;
       // PG_reclaim, and out of the way until writeback makes it clean.
       const std::uint64_t first_page = run->first_page;
       set_flags(file, *run, run->flags | kReclaim, now_s_);
