@@ -1,5 +1,6 @@
 #include "sim/isolated_run.hpp"
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,7 +11,8 @@
 
 namespace foliosim {
 
-Json run_isolated(const std::function<Json()>& body) {
+Json run_isolated(const std::function<Json()>& body, const std::function<void()>& while_waiting,
+                  double wait_tick_s) {
   std::fflush(nullptr);  // or the child would print the parent's buffered output again
   int fds[2];
   if (pipe(fds) != 0) throw SimulationError(std::string("pipe: ") + std::strerror(errno));
@@ -38,9 +40,21 @@ Json run_isolated(const std::function<Json()>& body) {
   close(fds[1]);
   std::string payload;
   char buffer[65536];
-  ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0) payload.append(buffer, static_cast<std::size_t>(n));
+  const int timeout_ms = while_waiting ? static_cast<int>(wait_tick_s * 1000) : -1;
+  while (true) {
+    pollfd ready{fds[0], POLLIN, 0};
+    const int polled = poll(&ready, 1, timeout_ms);
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled == 0) {
+      while_waiting();
+      continue;
+    }
+    if (polled < 0) break;
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    payload.append(buffer, static_cast<std::size_t>(n));
+  }
   close(fds[0]);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

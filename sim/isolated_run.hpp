@@ -17,7 +17,10 @@ class SimulationError : public std::runtime_error {
 };
 
 // Calls `body` in a forked child and returns what it returned. An exception
-// in the child comes back as a SimulationError carrying its message.
-Json run_isolated(const std::function<Json()>& body);
+// in the child comes back as a SimulationError carrying its message. While
+// the child runs, `while_waiting` (if set) is called about every
+// `wait_tick_s` seconds of wall time, in this process (for a progress bar).
+Json run_isolated(const std::function<Json()>& body, const std::function<void()>& while_waiting = {},
+                  double wait_tick_s = 0.1);
 
 }  // namespace foliosim

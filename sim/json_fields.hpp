@@ -41,6 +41,21 @@ class FieldReader {
   void flag(const char* key, bool& value);
   void text(const char* key, std::string& value);
   void choice(const char* key, std::string& value, std::initializer_list<const char*> allowed);
+  // A list of params structs, each read with its own fields().
+  template <class T>
+  void list(const char* key, std::vector<T>& items) {
+    const Json* value = find(key);
+    if (!value) return;
+    if (!value->is_array()) fail(key, "expected a list [ {...}, ... ], got " + value->dump());
+    items.clear();
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      T item;
+      FieldReader reader((*value)[i], join_path(path_of(key), i), file_);
+      item.fields(reader);
+      reader.finish();
+      items.push_back(item);
+    }
+  }
   // Marks `key` as known without reading it (the caller parses it itself).
   const Json* child(const char* key);
   void require(const char* key);
@@ -74,6 +89,16 @@ class FieldWriter {
   void flag(const char* key, bool value);
   void text(const char* key, const std::string& value);
   void choice(const char* key, const std::string& value, std::initializer_list<const char*>);
+  template <class T>
+  void list(const char* key, std::vector<T> items) {
+    Json array = Json::array();
+    for (auto& item : items) {
+      FieldWriter writer;
+      item.fields(writer);
+      array.push_back(writer.json());
+    }
+    out_[key] = array;
+  }
   const Json* child(const char*) { return nullptr; }
   void require(const char*) {}
   Json& json() { return out_; }

@@ -38,12 +38,11 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     mount.fs = std::make_unique<filesystem::Filesystem>(scenario.filesystem, device.params().capacity_bytes);
     mount.direct_io = std::make_unique<filesystem::DirectIo>(*cpu_, *mount.fs, device);
     mount.writeback = std::make_unique<writeback::Writeback>(
-        scenario.writeback, *cpu_, *cache_, *mount.fs, device, *writeback_done_, [this] { return dirty_limits(); },
+        scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs, device, *writeback_done_, [this] { return dirty_limits(); },
         [this] { observe(); });
-    mount.buffered_io = std::make_unique<filesystem::BufferedIo>(*cpu_, *mount.fs, *cache_, *reclaim_,
-                                                                 *mount.writeback, *throttle_,
-                                                                 device.params().write_bandwidth_Bps,
-                                                                 [this] { observe(); });
+    mount.buffered_io = std::make_unique<filesystem::BufferedIo>(
+        *cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_, *mount.writeback, *throttle_, device,
+        *writeback_done_, [this] { observe(); });
   }
 }
 
@@ -161,6 +160,41 @@ Json Machine::results() const {
   out["device_write_requests"] = write_requests;
   out["devices"] = devices;
 
+  // Uncached writes and their side effects.
+  std::uint64_t dropped = 0, kept_dropbehind = 0, failed_pages = 0, failed_requests = 0;
+  for (const auto& [index, mount] : mounts_) {
+    dropped += mount.writeback->stats().dropbehind_dropped_pages;
+    kept_dropbehind += mount.writeback->stats().kept_dropbehind_pages;
+    failed_pages += mount.writeback->stats().failed_pages;
+  }
+  for (const auto& d : devices_) failed_requests += d->stats().failed_write_requests;
+  out["dropbehind_dropped_bytes"] = dropped * kPageBytes;
+  out["dropbehind_kept_bytes"] = kept_dropbehind * kPageBytes;
+  out["dropbehind_end_bytes"] = end.dropbehind_pages * kPageBytes;
+  out["zeroed_bytes"] = workload_.zeroed_bytes;
+  out["page_cache_end_bytes_by_origin"] = {{"application", (end.cached_pages - end.zeroed_pages) * kPageBytes},
+                                           {"filesystem_zeroing", end.zeroed_pages * kPageBytes}};
+  // Errors: nothing the application wrote may vanish from the accounting.
+  out["write_errors"] = failed_requests;
+  out["write_call_errors"] = {{"EIO", workload_.eio_write_errors}, {"EOPNOTSUPP", workload_.eopnotsupp_errors}};
+  out["fsync_errors"] = workload_.fsync_errors;
+  out["writeback_failed_bytes"] = failed_pages * kPageBytes;
+  out["bytes_at_risk"] = (cache_->write_error_pages() + cache_->lost_pages()) * kPageBytes;
+  out["bytes_lost"] = cache_->lost_pages() * kPageBytes;
+  std::uint64_t device_ok_bytes = write_bytes;
+  for (const auto& d : devices_) device_ok_bytes -= d->stats().failed_write_bytes;
+  out["device_write_ok_bytes"] = device_ok_bytes;
+
+  // Mean time per write call in each part of the write path, in us.
+  const double calls = static_cast<double>(std::max<std::uint64_t>(1, workload_.write_latency.count()));
+  const double waits = workload_.reclaim_time_s + workload_.throttle_time_s + workload_.kick_time_s +
+                       workload_.stable_wait_time_s;
+  out["write_latency_split_mean_us"] = {{"cpu", (workload_.total_write_time_s - waits) / calls * 1e6},
+                                        {"kick_submission", workload_.kick_time_s / calls * 1e6},
+                                        {"throttle", workload_.throttle_time_s / calls * 1e6},
+                                        {"reclaim", workload_.reclaim_time_s / calls * 1e6},
+                                        {"stable_page_wait", workload_.stable_wait_time_s / calls * 1e6}};
+
   out["page_cache_peak_bytes"] = peak_.cached_pages * kPageBytes;
   out["page_cache_end_bytes"] = end.cached_pages * kPageBytes;
   out["dirty_peak_bytes"] = peak_.dirty_pages * kPageBytes;
@@ -204,6 +238,18 @@ std::string Machine::time_series_csv() const {
   };
   for (const auto& s : series_) row(s);
   row(sample());
+  return csv;
+}
+
+std::string Machine::latency_cdf_csv() const {
+  // One row per non-empty histogram bucket: its upper value and the fraction
+  // of writes at or below it (exact to the histogram's 1/2048).
+  std::string csv = "latency_us,cumulative_fraction\n";
+  char line[64];
+  for (const auto& [latency_s, fraction] : workload_.write_latency.cdf()) {
+    int n = std::snprintf(line, sizeof line, "%.3f,%.9f\n", latency_s * 1e6, fraction);
+    csv.append(line, static_cast<std::size_t>(n));
+  }
   return csv;
 }
 

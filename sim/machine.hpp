@@ -51,6 +51,8 @@ class Machine {
   Json results() const;
   // The time series, as CSV text.
   std::string time_series_csv() const;
+  // The write latency CDF from the histogram, as CSV text.
+  std::string latency_cdf_csv() const;
 
  private:
   // The models of one filesystem (one per device that holds job files).

@@ -13,10 +13,6 @@ namespace foliosim {
 
 namespace {
 
-// I/O modes whose kernel path is modelled; the others are refused, never run
-// as something else.
-bool mode_is_built(const std::string& mode) { return mode == "direct" || mode == "buffered"; }
-
 std::vector<std::string> device_names(const Scenario& s) {
   std::vector<std::string> names;
   for (const auto& d : s.devices) names.push_back(d.name);
@@ -40,8 +36,6 @@ void validate_job(const Scenario& s, const workload::JobParams& job, const std::
   };
   if (job.rw == "read" || job.rw == "randread")
     fail("rw", "\"" + job.rw + "\" is not modelled yet: only write and randwrite jobs can run");
-  if (!mode_is_built(job.mode))
-    fail("mode", "the " + job.mode + " I/O path is not modelled yet: only \"buffered\" and \"direct\" can run in this version");
   if (job.size_bytes == 0 && job.number_ios == 0)
     fail("size", "a job needs a size (bytes to write) or number_ios (write calls)");
   if (job.stride_bytes != 0 && job.stride_bytes < job.bs_bytes)

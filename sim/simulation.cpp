@@ -33,6 +33,7 @@ Json simulate(const Scenario& scenario) {
   if (!actor_failure().empty()) throw SimulationError(actor_failure());
   Json out = machine.results();
   out[kTimeSeriesKey] = machine.time_series_csv();
+  out[kLatencyCdfKey] = machine.latency_cdf_csv();
   return out;
 }
 

@@ -11,6 +11,9 @@ namespace foliosim {
 // Key of simulate()'s result holding the time series CSV, which goes to its
 // own file rather than summary.json.
 inline constexpr const char* kTimeSeriesKey = "time_series_csv";
+// Key of simulate()'s result holding the write latency CDF as CSV (its own
+// file too).
+inline constexpr const char* kLatencyCdfKey = "latency_cdf_csv";
 
 // Runs `scenario` on a fresh engine in this process and returns its results
 // (one entry of summary.json, without the variant name). SimGrid keeps global

@@ -149,7 +149,8 @@ void BlockDevice::dispatch() {
     const bool write = request.op == Op::kWrite;
     const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
     const double transfer_start = std::max(now + params_.request_latency_s, channel_free_at_s_);
-    channel_free_at_s_ = transfer_start + static_cast<double>(request.length_bytes) / bandwidth;
+    channel_free_at_s_ =
+        transfer_start + params_.request_overhead_s + static_cast<double>(request.length_bytes) / bandwidth;
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
     if (in_service_.empty()) busy_since_s_ = now;
@@ -166,6 +167,14 @@ void BlockDevice::complete_due() {
     in_service_.pop();
     if (in_service_.empty()) stats_.busy_s += now - busy_since_s_;
     Completion completion{request.op, request.offset_bytes, request.length_bytes, true};
+    if (request.op == Op::kWrite) {
+      for (const auto& window : params_.write_errors)
+        if (window.fails(now, request.offset_bytes, request.length_bytes)) completion.ok = false;
+      if (!completion.ok) {
+        stats_.failed_write_bytes += request.length_bytes;
+        ++stats_.failed_write_requests;
+      }
+    }
     for (auto& done : request.done) done(completion);
   }
 }

@@ -1,9 +1,10 @@
 // A block device with a real queue: requests wait in a FIFO, adjacent waiting
 // requests merge (the elevator's back and front merges), at most queue_depth
 // are in service at once. A request in service costs a fixed latency, which
-// overlaps with other requests, plus its bytes over the bandwidth, which is
-// serialised: so queue depth 1 gives latency + size/bandwidth per request and a
-// deep queue makes the bandwidth the bound.
+// overlaps with other requests, plus a per-request overhead and its bytes over
+// the bandwidth, which are serialised: so queue depth 1 gives latency +
+// overhead + size/bandwidth per request, and a deep queue makes the bandwidth
+// (large requests) or the overhead (small ones, an IOPS limit) the bound.
 //
 // One daemon actor per device; its SimGrid activities in flight are one wait at
 // a time, whatever the queue holds (DESIGN.md section 5).
@@ -42,6 +43,8 @@ struct DeviceStats {
   std::uint64_t read_bytes = 0;
   std::uint64_t read_requests = 0;
   std::uint64_t merges = 0;          // submissions merged into a waiting request
+  std::uint64_t failed_write_bytes = 0;     // completed with EIO
+  std::uint64_t failed_write_requests = 0;
   std::uint64_t peak_queued = 0;     // waiting + in service
   double busy_s = 0;                 // time with at least one request in service
 };

@@ -27,39 +27,56 @@ struct MachineParams {
 // running at reference_speed. Defaults and their derivation: models/README.md.
 struct CpuCostParams {
   double reference_speed_hz = 2.5e9;
-  // Per system call: entry, exit, fd lookup, generic_write_checks.
+  // Per system call: entry, exit, fd lookup, generic_write_checks. Not
+  // separable from the per-call costs below in the reference: a prior.
   double syscall_entry_s = 0.4e-6;
   // Per O_DIRECT call: iomap_dio_rw setup, iomap_begin/end, inode lock.
+  // With syscall_entry, request_submit and request_complete: 5.95 us of CPU
+  // in a 4 KiB O_DIRECT call; only the sum with the device latency is
+  // measured (C2 direct p50 99.8 us), the split is a prior.
   double dio_setup_s = 2.0e-6;
   // Per 4 KiB page of an O_DIRECT call: pinning the user page into the bio.
+  // C1 - C2 direct p50 (438.5 - 99.8 us) less 1020 KiB at 3.2 GB/s, over
+  // 255 pages: 0.048 us.
   double dio_per_page_s = 0.05e-6;
-  // Per device request: building the bio, blk-mq tag and dispatch.
+  // Per device request: building the bio, blk-mq tag and dispatch (prior).
   double request_submit_s = 1.5e-6;
-  // Per device request: interrupt, bio_endio, waking the waiter.
+  // Per device request: interrupt, bio_endio, waking the waiter (prior).
   double request_complete_s = 2.0e-6;
 
   // Buffered write path (generic_perform_write / iomap_write_iter).
   // Per new folio: allocation, memcg charge, page cache insertion, LRU add.
+  // (Prior: only the sum of the fixed costs of a call is measured.)
   double folio_alloc_s = 0.9e-6;
-  // Per folio already cached: lookup, lock, accessed marking.
+  // Per folio already cached: lookup, lock, accessed marking. (Prior: no
+  // overwrites in the reference.)
   double folio_lookup_s = 0.25e-6;
-  // Per folio written: write_end, marking it and the inode dirty.
+  // Per folio written: write_end, marking it and the inode dirty. (Prior.)
   double folio_dirty_s = 0.25e-6;
-  // copy_from_user throughput into the folios.
-  double copy_bandwidth_Bps = 28e9;
+  // copy_from_user throughput into the folios: XFS buffered p50, 1 MiB (C1,
+  // 37.727 us) less 4 KiB (C2, 2.223 us), is 1020 KiB in 35.504 us.
+  double copy_bandwidth_Bps = 29.4e9;
   // Per buffered write call, the filesystem's write_iter around the copy
   // (XFS: iomap_begin/end, ilock, delalloc reservation; ext4: write_begin).
-  double xfs_write_per_call_s = 0.5e-6;
-  double ext4_write_per_call_s = 0.8e-6;
+  // C2 p50 less the copy, syscall_entry, folio_alloc and folio_dirty (and
+  // ext4's one block): XFS 2.223 - 0.139 - 1.55 = 0.534 us, ext4
+  // 2.844 - 0.139 - 0.513 - 1.55 = 0.642 us.
+  double xfs_write_per_call_s = 0.53e-6;
+  double ext4_write_per_call_s = 0.64e-6;
   // Per filesystem block of a buffered write (ext4's buffer heads and block
-  // reservation; XFS maps whole extents and pays almost nothing).
+  // reservation; XFS maps whole extents and pays almost nothing). ext4: its
+  // C1 - C2 p50 (169.235 - 2.844 us) less the copy of 1020 KiB (35.504 us),
+  // over 255 blocks: 0.513 us. XFS: its C1 - C2 difference is all copy.
   double xfs_write_per_block_s = 0.0;
-  double ext4_write_per_block_s = 0.5e-6;
+  double ext4_write_per_block_s = 0.513e-6;
 
   // Writeback (writepages): per folio cleared for I/O, added to a bio and
-  // ended at completion.
+  // ended at completion. (Prior: the reference's fsync times are bound by
+  // the device.)
   double writeback_per_folio_s = 0.3e-6;
   // Reclaim (shrink_folio_list): per folio scanned, and per folio freed.
+  // (Priors for small folios; C6 reclaims 1 MiB folios only and measures
+  // more per write than a per-folio cost can carry: models/README.md.)
   double reclaim_scan_per_folio_s = 0.1e-6;
   double reclaim_free_per_folio_s = 0.4e-6;
 

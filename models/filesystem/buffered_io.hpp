@@ -1,10 +1,13 @@
-// Buffered writes (generic_perform_write / iomap_file_buffered_write): make
-// room for new folios, copy into the page cache, mark dirty, then let
-// balance_dirty_pages throttle the writer.
+// Buffered writes (generic_perform_write / iomap_file_buffered_write), cached
+// or RWF_DONTCACHE: XFS's zeroing of a gap past EOF, room for new folios, the
+// copy into the page cache, balance_dirty_pages, and for dontcache the
+// writeback kick of the range written.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
+#include "models/block_device/block_device.hpp"
 #include "models/cpu/cpu.hpp"
 #include "models/cpu/cpu_batch.hpp"
 #include "models/filesystem/filesystem.hpp"
@@ -15,35 +18,56 @@
 
 namespace foliosim::filesystem {
 
-// Where one write call's time went.
-struct WriteTimes {
-  double reclaim_s = 0;   // direct reclaim (memory cgroup or min watermark)
-  double throttle_s = 0;  // balance_dirty_pages sleeps
+enum class WriteError { kNone, kEopnotsupp, kEio };
+
+// Where one write call's time went, and what it did besides copying.
+struct WriteOutcome {
+  WriteError error = WriteError::kNone;
+  double reclaim_s = 0;      // direct reclaim (memory cgroup or min watermark)
+  double throttle_s = 0;     // balance_dirty_pages sleeps
+  double kick_s = 0;         // dontcache: submitting the kicked writeback inline
+  double stable_wait_s = 0;  // waiting for writeback of a folio it rewrites
+  std::uint64_t zeroed_bytes = 0;  // XFS zeroing of the gap before it
+};
+
+// The calling task's open file: what its descriptor remembers.
+struct OpenFile {
+  File* file;
+  std::uint64_t seen_error_seq = 0;  // f_wb_err
 };
 
 class BufferedIo {
  public:
-  BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cache, reclaim::Reclaim& reclaim,
-             writeback::Writeback& writeback, writeback::DirtyThrottle& throttle, double write_bandwidth_Bps,
+  BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cache, const page_cache::PageCacheParams& params,
+             reclaim::Reclaim& reclaim, writeback::Writeback& writeback, writeback::DirtyThrottle& throttle,
+             block_device::BlockDevice& device, writeback::WritebackWaitQueue& writeback_done,
              std::function<void()> on_change);
 
   // The file's page cache, created on first use.
   void attach(File& file);
 
-  // One buffered pwrite on the calling actor, its CPU work added to `batch`.
-  WriteTimes write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, writeback::Dirtier& task,
-                   cpu::CpuBatch& batch);
+  // One pwrite on the calling actor, its CPU work added to `batch`.
+  WriteOutcome write(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
+                     writeback::Dirtier& task, cpu::CpuBatch& batch);
 
-  void fsync(File& file) { writeback_.fsync(file); }
+  // fsync; true when it returns EIO.
+  bool fsync(OpenFile& fd) { return writeback_.fsync(*fd.file, fd.seen_error_seq); }
 
  private:
+  // Copies [offset, offset + length) into the cache: waits for stable pages,
+  // charges memory for new folios, marks them dirty.
+  page_cache::WriteResult copy_in(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dropbehind,
+                                  page_cache::Origin origin, cpu::CpuBatch& batch, WriteOutcome& outcome);
+
   cpu::Cpu& cpu_;
   Filesystem& fs_;
   page_cache::PageCache& cache_;
+  page_cache::PageCacheParams params_;
   reclaim::Reclaim& reclaim_;
   writeback::Writeback& writeback_;
   writeback::DirtyThrottle& throttle_;
-  double write_bandwidth_Bps_;
+  block_device::BlockDevice& device_;
+  writeback::WritebackWaitQueue& writeback_done_;
   std::function<void()> on_change_;
   double per_call_s_;
   double per_block_s_;

@@ -5,6 +5,19 @@
 
 namespace foliosim::filesystem {
 
+namespace {
+// xfs_iomap_prealloc_size: no speculative preallocation for small files, and
+// at most 8 GiB (with 4 KiB blocks) at once.
+constexpr std::uint64_t kPreallocMinFileBytes = 64 * 1024;
+constexpr std::uint64_t kPreallocMaxBytes = 8ULL << 30;
+
+std::uint64_t rounddown_pow_of_two(std::uint64_t x) {
+  std::uint64_t p = 1;
+  while (p * 2 <= x) p *= 2;
+  return x == 0 ? 0 : p;
+}
+}  // namespace
+
 Filesystem::Filesystem(const FilesystemParams& params, std::uint64_t device_capacity_bytes)
     : params_(params), capacity_blocks_(device_capacity_bytes / params.block_bytes) {}
 
@@ -17,52 +30,163 @@ File& Filesystem::open(const std::string& name) {
   return *slot;
 }
 
-std::vector<Segment> Filesystem::map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) {
+void Filesystem::split_at(File& file, std::uint64_t block) {
+  auto it = file.extents.upper_bound(block);
+  if (it == file.extents.begin()) return;
+  --it;
+  Extent& e = it->second;
+  if (block <= it->first || block >= it->first + e.blocks) return;
+  const std::uint64_t lower = block - it->first;
+  Extent upper{e.blocks - lower, e.state, e.state == ExtentState::kDelalloc ? 0 : e.device_block + lower};
+  e.blocks = lower;
+  file.extents.emplace_hint(std::next(it), block, upper);
+}
+
+std::uint64_t Filesystem::allocate(File& file, std::uint64_t blocks) {
+  if (next_free_block_ + blocks > capacity_blocks_)
+    throw std::runtime_error("device of filesystem is full (ENOSPC) writing " + file.name);
+  const std::uint64_t first = next_free_block_;
+  next_free_block_ += blocks;
+  return first;
+}
+
+void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t end_block, ExtentState state,
+                           std::vector<Segment>* segments) {
+  const bool fill_holes = state != ExtentState::kUnwritten;  // unwritten only converts delalloc
   const std::uint64_t bs = params_.block_bytes;
-  std::uint64_t block = offset_bytes / bs;
-  const std::uint64_t end_block = (offset_bytes + length_bytes + bs - 1) / bs;
-  std::vector<Segment> segments;
   auto add = [&](std::uint64_t device_block, std::uint64_t blocks) {
-    if (!segments.empty() &&
-        segments.back().device_offset_bytes + segments.back().length_bytes == device_block * bs) {
-      segments.back().length_bytes += blocks * bs;
-    } else {
-      segments.push_back({device_block * bs, blocks * bs});
-    }
+    if (!segments) return;
+    if (!segments->empty() && segments->back().device_offset_bytes + segments->back().length_bytes == device_block * bs)
+      segments->back().length_bytes += blocks * bs;
+    else
+      segments->push_back({device_block * bs, blocks * bs});
   };
-  while (block < end_block) {
-    // The extent containing `block`, if any.
-    auto it = file.extents.upper_bound(block);
-    if (it != file.extents.begin()) {
-      auto prev = std::prev(it);
-      if (block < prev->first + prev->second.second) {
-        std::uint64_t within = block - prev->first;
-        std::uint64_t blocks = std::min(end_block, prev->first + prev->second.second) - block;
-        add(prev->second.first + within, blocks);
-        block += blocks;
-        continue;
+  split_at(file, first_block);
+  split_at(file, end_block);
+  std::uint64_t pos = first_block;
+  auto it = file.extents.lower_bound(first_block);
+  while (pos < end_block) {
+    if (it != file.extents.end() && it->first == pos) {
+      Extent& e = it->second;
+      if (state != ExtentState::kDelalloc) {
+        if (e.state == ExtentState::kDelalloc) {
+          e.device_block = allocate(file, e.blocks);
+          e.state = state;
+        } else if (state == ExtentState::kWritten) {
+          e.state = ExtentState::kWritten;
+        }
+        if (e.state != ExtentState::kDelalloc) add(e.device_block, e.blocks);
       }
+      pos += e.blocks;
+      ++it;
+      continue;
     }
-    // A hole up to the next extent: allocate it at the cursor.
-    std::uint64_t hole_end = it == file.extents.end() ? end_block : std::min(end_block, it->first);
-    std::uint64_t blocks = hole_end - block;
-    if (next_free_block_ + blocks > capacity_blocks_)
-      throw std::runtime_error("device of filesystem is full (ENOSPC) writing " + file.name);
-    std::uint64_t device_block = next_free_block_;
-    next_free_block_ += blocks;
-    // Grow the previous extent when both file and device blocks continue it.
-    auto prev = it == file.extents.begin() ? file.extents.end() : std::prev(it);
-    if (prev != file.extents.end() && prev->first + prev->second.second == block &&
-        prev->second.first + prev->second.second == device_block) {
-      prev->second.second += blocks;
+    const std::uint64_t hole_end = it == file.extents.end() ? end_block : std::min(end_block, it->first);
+    if (fill_holes) {
+      const std::uint64_t blocks = hole_end - pos;
+      const std::uint64_t device_block = state == ExtentState::kDelalloc ? 0 : allocate(file, blocks);
+      file.extents.emplace_hint(it, pos, Extent{blocks, state, device_block});
+      if (state != ExtentState::kDelalloc) add(device_block, blocks);
+    }
+    pos = hole_end;
+  }
+  coalesce(file, first_block, end_block);
+}
+
+void Filesystem::coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block) {
+  auto it = file.extents.upper_bound(first_block);
+  if (it != file.extents.begin()) --it;
+  while (it != file.extents.end() && it->first <= end_block) {
+    auto next = std::next(it);
+    if (next == file.extents.end()) break;
+    Extent& a = it->second;
+    const Extent& b = next->second;
+    const bool contiguous = it->first + a.blocks == next->first && a.state == b.state &&
+                            (a.state == ExtentState::kDelalloc || a.device_block + a.blocks == b.device_block);
+    if (contiguous) {
+      a.blocks += b.blocks;
+      file.extents.erase(next);
     } else {
-      file.extents.emplace(block, std::make_pair(device_block, blocks));
+      it = next;
     }
-    add(device_block, blocks);
-    block += blocks;
+  }
+}
+
+void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) {
+  const std::uint64_t bs = params_.block_bytes;
+  const std::uint64_t first = offset_bytes / bs;
+  const std::uint64_t end = (offset_bytes + length_bytes + bs - 1) / bs;
+  bool last_block_is_hole = true;
+  if (auto it = file.extents.upper_bound(end - 1); it != file.extents.begin()) {
+    --it;
+    last_block_is_hole = end - 1 >= it->first + it->second.blocks;
+  }
+  const bool extends = offset_bytes + length_bytes > file.size_bytes;
+  set_state(file, first, end, ExtentState::kDelalloc, nullptr);
+  // xfs_buffered_write_iomap_begin: a write past EOF that needs a new delalloc
+  // extent reserves about the file's size again beyond it.
+  if (params_.type == "xfs" && params_.speculative_prealloc && extends && last_block_is_hole &&
+      file.size_bytes >= kPreallocMinFileBytes) {
+    const std::uint64_t blocks =
+        std::min(kPreallocMaxBytes / bs, rounddown_pow_of_two((file.size_bytes + bs - 1) / bs));
+    set_state(file, end, end + blocks, ExtentState::kDelalloc, nullptr);
   }
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
+}
+
+std::vector<ByteRange> Filesystem::zero_for_extension(File& file, std::uint64_t pos_bytes) {
+  std::vector<ByteRange> zero;
+  if (params_.type != "xfs" || pos_bytes <= file.size_bytes) return zero;
+  const std::uint64_t bs = params_.block_bytes;
+  const std::uint64_t from = file.size_bytes;
+  const std::uint64_t eof_block_end = (from + bs - 1) / bs * bs;
+  const bool since_6_10 = params_.zeroing == "since_6_10";
+  auto add = [&zero](std::uint64_t a, std::uint64_t b) {
+    if (a >= b) return;
+    if (!zero.empty() && zero.back().offset_bytes + zero.back().length_bytes == a)
+      zero.back().length_bytes += b - a;
+    else
+      zero.push_back({a, b - a});
+  };
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> to_unwritten;  // blocks
+  auto it = file.extents.upper_bound(from / bs);
+  if (it != file.extents.begin()) --it;
+  for (; it != file.extents.end() && it->first * bs < pos_bytes; ++it) {
+    const Extent& e = it->second;
+    const std::uint64_t a = std::max(it->first * bs, from);
+    const std::uint64_t b = std::min((it->first + e.blocks) * bs, pos_bytes);
+    if (a >= b || e.state == ExtentState::kUnwritten) continue;
+    if (e.state == ExtentState::kWritten || !since_6_10) {
+      add(a, b);
+    } else {
+      // Since 6.10: the EOF block is zeroed; delalloc past it becomes unwritten.
+      add(a, std::min(b, eof_block_end));
+      const std::uint64_t u = std::max(a, eof_block_end);
+      if (u < b) to_unwritten.emplace_back(u / bs, (b + bs - 1) / bs);
+    }
+  }
+  for (auto [first, end] : to_unwritten) set_state(file, first, end, ExtentState::kUnwritten, nullptr);
+  return zero;
+}
+
+std::vector<Segment> Filesystem::map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) {
+  const std::uint64_t bs = params_.block_bytes;
+  std::vector<Segment> segments;
+  set_state(file, offset_bytes / bs, (offset_bytes + length_bytes + bs - 1) / bs, ExtentState::kWritten, &segments);
+  file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
   return segments;
+}
+
+ExtentSummary Filesystem::summary(const File& file) const {
+  ExtentSummary s;
+  for (const auto& [first, e] : file.extents) {
+    const std::uint64_t bytes = e.blocks * params_.block_bytes;
+    ++s.extents;
+    (e.state == ExtentState::kDelalloc    ? s.delalloc_bytes
+     : e.state == ExtentState::kUnwritten ? s.unwritten_bytes
+                                          : s.written_bytes) += bytes;
+  }
+  return s;
 }
 
 }  // namespace foliosim::filesystem

@@ -1,6 +1,8 @@
-// Files and where their blocks live on the device. Blocks are allocated on
-// first write, in the order they are written, from one cursor per device, so a
-// sequentially written file is contiguous and interleaved writers fragment.
+// Files and their extents: holes, delayed allocations, unwritten and written
+// extents, i_size, XFS speculative preallocation and the zeroing XFS does
+// before a write past EOF. Blocks are allocated from one cursor per device, in
+// the order they are mapped, so a sequentially written file is contiguous and
+// interleaved writers fragment.
 #pragma once
 
 #include <cstdint>
@@ -23,13 +25,37 @@ struct Segment {
   std::uint64_t length_bytes;
 };
 
+struct ByteRange {
+  std::uint64_t offset_bytes;
+  std::uint64_t length_bytes;
+};
+
+enum class ExtentState : std::uint8_t { kDelalloc, kUnwritten, kWritten };
+
+struct Extent {
+  std::uint64_t blocks;
+  ExtentState state;
+  std::uint64_t device_block;  // unused for delalloc
+};
+
 struct File {
   std::string name;
   std::uint64_t size_bytes = 0;  // i_size
-  // file block -> (device block, block count), extents never overlap.
-  std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> extents;
+  std::map<std::uint64_t, Extent> extents;  // by first file block; holes are absent
   // The file's pages in the page cache (its address_space).
   page_cache::FileCache* cache = nullptr;
+  // errseq_t of the mapping: bumped by each writeback error.
+  std::uint64_t error_seq = 0;
+  // A job keeps it mmapped: its folios cannot be invalidated.
+  bool mapped = false;
+};
+
+// Bytes of a file in each extent state.
+struct ExtentSummary {
+  std::uint64_t delalloc_bytes = 0;
+  std::uint64_t unwritten_bytes = 0;
+  std::uint64_t written_bytes = 0;
+  std::uint64_t extents = 0;
 };
 
 class Filesystem {
@@ -38,16 +64,39 @@ class Filesystem {
 
   const FilesystemParams& params() const { return params_; }
   File& open(const std::string& name);
-
-  // Device segments backing [offset, offset + length) of `file`, allocating
-  // blocks for holes. Adjacent segments are coalesced. Throws
-  // std::runtime_error when the device is full (ENOSPC).
-  std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
-  // Every file opened so far, by name.
   const std::map<std::string, std::unique_ptr<File>>& files() const { return files_; }
+
+  // A buffered write of [offset, offset + length): reserves delayed
+  // allocation over its holes and, on XFS, speculative preallocation past EOF
+  // when the write extends the file into a hole. Updates i_size.
+  void buffered_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
+
+  // What XFS zeroes through the page cache before a write at `pos` past EOF
+  // (iomap_zero_range over [i_size, pos)): written and delalloc blocks, holes
+  // and unwritten skipped; since 6.10 only the EOF block, the delalloc past it
+  // becoming unwritten. Empty on ext4 and when pos <= i_size.
+  std::vector<ByteRange> zero_for_extension(File& file, std::uint64_t pos_bytes);
+
+  // Device segments backing [offset, offset + length) for writing it out:
+  // holes and delalloc are allocated, unwritten extents become written.
+  // Adjacent segments are coalesced. Throws std::runtime_error when the device
+  // is full (ENOSPC).
+  std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
+
+  ExtentSummary summary(const File& file) const;
   std::uint64_t allocated_bytes() const { return next_free_block_ * params_.block_bytes; }
 
  private:
+  // Splits extents so that one starts at `block` if any covers it.
+  void split_at(File& file, std::uint64_t block);
+  // Sets [first, end) to `state`, allocating device blocks for states that
+  // need them where the blocks had none; returns the device segments when
+  // `segments` is given.
+  void set_state(File& file, std::uint64_t first_block, std::uint64_t end_block, ExtentState state,
+                 std::vector<Segment>* segments);
+  std::uint64_t allocate(File& file, std::uint64_t blocks);
+  void coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block);
+
   FilesystemParams params_;
   std::uint64_t capacity_blocks_;
   std::uint64_t next_free_block_ = 0;

@@ -13,6 +13,24 @@ struct FilesystemParams {
   std::uint64_t block_bytes = 4096;
   // Name of the device (in "devices") the filesystem lives on.
   std::string device;
+  // XFS speculative preallocation: delalloc past EOF on extending writes,
+  // about the file's size again (never under 64 KiB files, at most 8 GiB).
+  bool speculative_prealloc = true;
+  // XFS zeroing of [i_size, pos) before a write that starts past EOF
+  // (iomap_zero_range): "before_6_10" zeroes all delalloc in the gap through
+  // the page cache; "since_6_10" (commit 5ce5674187c3) zeroes only the EOF
+  // block and converts the delalloc past it to unwritten extents.
+  std::string zeroing = "since_6_10";
+  // Whether the filesystem takes RWF_DONTCACHE (FOP_DONTCACHE); if not, such
+  // writes fail with EOPNOTSUPP.
+  bool dontcache_supported = true;
+  // Where writeback completion runs: "workqueue" (iomap's
+  // IOMAP_IOEND_DONTCACHE punt) can drop drop-behind folios; "irq" cannot
+  // (no task context), so they stay cached.
+  std::string completion_context = "workqueue";
+  // Brian Foster's follow-on: the zeroing done on behalf of a dontcache write
+  // creates drop-behind folios too. Off: ordinary cached folios (as merged).
+  bool zero_range_dropbehind = false;
 
   template <class F>
   void fields(F& f) {
@@ -20,6 +38,11 @@ struct FilesystemParams {
     f.size("block_size", block_bytes, Bound::kPositive);
     f.require("device");
     f.text("device", device);
+    f.flag("speculative_prealloc", speculative_prealloc);
+    f.choice("zeroing", zeroing, {"since_6_10", "before_6_10"});
+    f.flag("dontcache_supported", dontcache_supported);
+    f.choice("completion_context", completion_context, {"workqueue", "irq"});
+    f.flag("zero_range_dropbehind", zero_range_dropbehind);
   }
 };
 

@@ -52,6 +52,7 @@ void PageCache::account(FileCache& file, const Run& run, int sign) {
   }
   if (run.has(kDropbehind)) add(dropbehind_pages_);
   if (run.origin == Origin::kZeroing) add(zeroed_pages_);
+  if (run.has(kWriteError)) add(write_error_pages_);
 }
 
 PageCache::RunIt PageCache::insert_run(FileCache& file, std::uint64_t first_page, std::uint64_t pages,
@@ -68,6 +69,8 @@ PageCache::RunIt PageCache::insert_run(FileCache& file, std::uint64_t first_page
 
 void PageCache::erase_run(FileCache& file, RunIt it) {
   Run& run = it->second;
+  // Freed before its data reached the device: lost, and said so.
+  if (run.has(kWriteError)) lost_pages_ += run.pages;
   list_of(run).remove(&run);
   account(file, run, -1);
   file.runs_.erase(it);
@@ -182,6 +185,8 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
       }
       // A cached (normal) write competes for the folio: it loses drop-behind.
       if (!dropbehind) flags &= static_cast<std::uint8_t>(~kDropbehind);
+      // Written again: the new data will be written back; nothing at risk.
+      flags &= static_cast<std::uint8_t>(~kWriteError);
       result.existing_pages += run.pages;
       result.existing_folios += run.pages / run.folio_pages;
       if (!run.has(kDirty)) result.newly_dirtied_pages += run.pages;
@@ -220,14 +225,23 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
   return result;
 }
 
-std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages) {
+bool PageCache::under_writeback(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page) const {
+  auto it = file.runs_.upper_bound(first_page);
+  if (it != file.runs_.begin()) --it;
+  for (; it != file.runs_.end() && it->first < end_page; ++it)
+    if (it->second.end_page() > first_page && it->second.has(kWriteback)) return true;
+  return false;
+}
+
+std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
+                                                  std::uint64_t end_page) {
   std::vector<PageRange> ranges;
   std::uint64_t taken = 0;
   split_at(file, folio_aligned(file, from_page, from_page + 1).first);  // folios wholly before from_page are not taken
   auto it = file.runs_.upper_bound(from_page);
   if (it != file.runs_.begin() && std::prev(it)->second.end_page() > from_page) --it;
   std::uint64_t merge_from = it == file.runs_.end() ? 0 : it->first;
-  for (; it != file.runs_.end() && taken < max_pages; ++it) {
+  for (; it != file.runs_.end() && taken < max_pages && it->first < end_page; ++it) {
     Run& run = it->second;
     if (!run.has(kDirty) || run.has(kWriteback)) continue;
     if (taken + run.pages > max_pages) split_at(file, run.first_page + round_up(max_pages - taken, run.folio_pages));
@@ -250,7 +264,7 @@ std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t
   return ranges;
 }
 
-WritebackEnd PageCache::end_writeback(FileCache& file, PageRange range) {
+WritebackEnd PageCache::end_writeback(FileCache& file, PageRange range, bool ok, bool may_drop, bool drop_failed) {
   WritebackEnd result;
   const std::uint64_t end = range.first_page + range.pages;
   split_at(file, range.first_page);
@@ -262,7 +276,14 @@ WritebackEnd PageCache::end_writeback(FileCache& file, PageRange range) {
     if (run.has(kWriteback)) {
       result.pages += run.pages;
       std::uint8_t flags = static_cast<std::uint8_t>(run.flags & ~kWriteback);
-      if (!(flags & kDirty) && (flags & kDropbehind)) {
+      // Clean and failed: mapping_set_error; the folio is not redirtied.
+      if (!ok && !(flags & kDirty)) flags |= kWriteError;
+      const bool drop = may_drop && (ok || drop_failed);
+      if (!(flags & kDirty) && (flags & kDropbehind) && !drop) {
+        result.kept_dropbehind_pages += run.pages;
+        set_flags(file, run, static_cast<std::uint8_t>(flags & ~kReclaim), now_s_);
+      } else if (!(flags & kDirty) && (flags & kDropbehind)) {
+        set_flags(file, run, flags, now_s_);
         // Clean again: the drop-behind folio is invalidated.
         result.dropped_pages += run.pages;
         erase_run(file, it);

@@ -26,6 +26,7 @@ enum Flag : std::uint8_t {
   kActive = 1 << 3,
   kReferenced = 1 << 4,
   kReclaim = 1 << 5,     // PG_reclaim: reclaim wanted it; rotate when clean
+  kWriteError = 1 << 6,  // its writeback failed: clean, but not on the device
 };
 
 // Who put the data there: the application, or the filesystem zeroing a gap.
@@ -102,6 +103,7 @@ struct ShrinkResult {
 struct WritebackEnd {
   std::uint64_t pages = 0;
   std::uint64_t dropped_pages = 0;  // drop-behind folios freed
+  std::uint64_t kept_dropbehind_pages = 0;  // clean drop-behind folios not dropped
 };
 
 class PageCache {
@@ -127,7 +129,12 @@ class PageCache {
   // `max_pages` (whole folios), marked under writeback and clean: what a
   // writepages pass takes. Folios already under writeback are skipped
   // (WB_SYNC_NONE) and end a range. Returns contiguous ranges.
-  std::vector<PageRange> start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages);
+  // Pages at and past `end_page` are not taken (a ranged writeback).
+  std::vector<PageRange> start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
+                                         std::uint64_t end_page = UINT64_MAX);
+
+  // Whether any folio of [first_page, end_page) is under writeback.
+  bool under_writeback(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page) const;
 
   // Whether a folio of `file` starts at `page` (true in holes too).
   bool folio_boundary(const FileCache& file, std::uint64_t page) const;
@@ -135,7 +142,13 @@ class PageCache {
   // Writeback of `range` completed: clears the flag; folios reclaim asked
   // for go to the oldest end of the inactive list (folio_rotate_reclaimable);
   // drop-behind folios that are clean are freed.
-  WritebackEnd end_writeback(FileCache& file, PageRange range);
+  // `ok` false: the write failed (EIO); the folios stay clean but are marked
+  // kWriteError: their data is at risk. `may_drop` false: drop-behind folios
+  // are kept (completion in interrupt context, or the file is mapped);
+  // `drop_failed` says whether a drop-behind folio whose write failed is
+  // dropped all the same.
+  WritebackEnd end_writeback(FileCache& file, PageRange range, bool ok = true, bool may_drop = true,
+                             bool drop_failed = true);
 
   // Reclaim from the oldest end of the inactive list (shrink_inactive_list):
   // frees clean folios, marks dirty and under-writeback ones PG_reclaim and
@@ -149,6 +162,9 @@ class PageCache {
   std::uint64_t writeback_pages() const { return writeback_pages_; }
   std::uint64_t dropbehind_pages() const { return dropbehind_pages_; }
   std::uint64_t zeroed_pages() const { return zeroed_pages_; }
+  // Pages whose writeback failed, still cached / freed before rewritten.
+  std::uint64_t write_error_pages() const { return write_error_pages_; }
+  std::uint64_t lost_pages() const { return lost_pages_; }
   std::uint64_t active_pages() const { return active_.pages(); }
   std::uint64_t inactive_pages() const { return inactive_.pages(); }
   std::uint64_t run_count() const { return run_count_; }
@@ -189,6 +205,8 @@ class PageCache {
   std::uint64_t writeback_pages_ = 0;
   std::uint64_t dropbehind_pages_ = 0;
   std::uint64_t zeroed_pages_ = 0;
+  std::uint64_t write_error_pages_ = 0;
+  std::uint64_t lost_pages_ = 0;
   std::uint64_t run_count_ = 0;
   double now_s_ = 0;
 };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "sim/json_fields.hpp"
 
@@ -18,12 +19,33 @@ struct PageCacheParams {
   // 0 means no limit.
   std::uint64_t memory_limit_bytes = 0;
 
+  // RWF_DONTCACHE writes (the `dontcache` I/O mode).
+  // Who submits the writeback a dontcache write kicks for its range: "inline"
+  // in the writer (filemap_fdatawrite_range_kick, as merged) or "flusher"
+  // (handed to the writeback daemon, the 2026 proposal).
+  std::string dontcache_kick = "inline";
+  // The range kicked: "written" (the posted series, and the kernel since
+  // commit 8510edf191d2) or "after_write" (6.14 as merged: the range after
+  // the one just written, so nothing written is kicked).
+  std::string dontcache_kick_range = "written";
+  // A drop-behind folio whose writeback failed (EIO) is clean: "drop" prunes
+  // it as any other (its data is then lost), "keep" leaves it cached.
+  std::string dropbehind_on_error = "drop";
+  // Where a writeback error of a dontcache write is reported: "fsync" (the
+  // errseq: the next fsync returns EIO) or "write" (also the writer's next
+  // dontcache write on the file).
+  std::string dontcache_error_report = "fsync";
+
   template <class F>
   void fields(F& f) {
     f.flag("large_folios", large_folios);
     f.size("max_folio_size", max_folio_bytes, Bound::kPositive);
     f.size("other_memory", other_memory_bytes);
     f.size("memory_limit", memory_limit_bytes);
+    f.choice("dontcache_kick", dontcache_kick, {"inline", "flusher"});
+    f.choice("dontcache_kick_range", dontcache_kick_range, {"written", "after_write"});
+    f.choice("dropbehind_on_error", dropbehind_on_error, {"drop", "keep"});
+    f.choice("dontcache_error_report", dontcache_error_report, {"fsync", "write"});
   }
 };
 

@@ -21,10 +21,13 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
              WorkloadStats& stats) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
+  if (job.mmap) file.mapped = true;
+  kernel.buffered_io.attach(file);
+  filesystem::OpenFile fd{&file, file.error_seq};
   block_device::IoWaiter waiter;
   writeback::Dirtier dirtier;
   cpu::CpuBatch batch(kernel.cpu, cpu::Component::kWriters);
-  const bool buffered = job.mode == "buffered";
+  const bool buffered = job.mode != "direct";
   if (buffered) kernel.throttle.dirtier_started();
   WritePattern pattern(job, std::move(rng));
   WriteCall call{};
@@ -33,16 +36,22 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
     const double start_s = sg4::Engine::get_clock() + batch.pending_s();
     if (job.mode == "direct") {
       kernel.direct_io.write(file, call.offset_bytes, call.length_bytes, waiter);
-    } else if (buffered) {
-      auto times = kernel.buffered_io.write(file, call.offset_bytes, call.length_bytes, dirtier, batch);
-      stats.throttle_time_s += times.throttle_s;
-      stats.reclaim_time_s += times.reclaim_s;
     } else {
-      // Scenario validation refuses modes whose model is not built.
-      throw InternalError("I/O mode " + job.mode + " reached a job");
+      auto outcome = kernel.buffered_io.write(fd, call.offset_bytes, call.length_bytes, job.dontcache(), dirtier, batch);
+      stats.throttle_time_s += outcome.throttle_s;
+      stats.reclaim_time_s += outcome.reclaim_s;
+      stats.kick_time_s += outcome.kick_s;
+      stats.stable_wait_time_s += outcome.stable_wait_s;
+      stats.zeroed_bytes += outcome.zeroed_bytes;
+      if (outcome.error != filesystem::WriteError::kNone) {
+        ++(outcome.error == filesystem::WriteError::kEopnotsupp ? stats.eopnotsupp_errors : stats.eio_write_errors);
+        ++stats.write_calls;  // a call that failed is still a call
+        continue;
+      }
     }
     const double end_s = sg4::Engine::get_clock() + batch.pending_s();
     stats.write_latency.record(end_s - start_s);
+    stats.total_write_time_s += end_s - start_s;
     ++stats.write_calls;
     stats.app_write_bytes += call.length_bytes;
     stats.last_write_end_s = std::max(stats.last_write_end_s, end_s);
@@ -53,7 +62,7 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
   if (job.end_fsync) {
     const double start_s = sg4::Engine::get_clock();
     // Writes out and waits for what the file has dirty (nothing after O_DIRECT).
-    kernel.buffered_io.fsync(file);
+    if (kernel.buffered_io.fsync(fd)) ++stats.fsync_errors;
     stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
     ++stats.fsync_calls;
   }

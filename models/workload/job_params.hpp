@@ -27,7 +27,8 @@ struct JobParams {
   std::uint64_t stride_bytes = 0;
   std::uint64_t offset_bytes = 0;
   std::uint64_t numjobs = 1;
-  // buffered, dontcache (uncached is its other name), direct (O_DIRECT).
+  // buffered, dontcache (RWF_DONTCACHE; uncached is its other name), direct
+  // (O_DIRECT).
   std::string mode = "buffered";
   bool end_fsync = false;
   // File written; by default each clone writes its own "<name>.<clone>".
@@ -37,6 +38,9 @@ struct JobParams {
   // Device whose filesystem (of the scenario's filesystem type) holds the
   // job's files; by default the filesystem's own device.
   std::string device;
+  // The job keeps its file mmapped: mapped folios are never invalidated, so
+  // drop-behind cannot drop them.
+  bool mmap = false;
 
   template <class F>
   void fields(F& f) {
@@ -54,10 +58,12 @@ struct JobParams {
     f.text("filename", filename);
     f.duration("startdelay", startdelay_s);
     f.text("device", device);
+    f.flag("mmap", mmap);
   }
 
   std::uint64_t stride_or_bs() const { return stride_bytes ? stride_bytes : bs_bytes; }
   std::uint64_t write_calls() const { return number_ios ? number_ios : (size_bytes + bs_bytes - 1) / bs_bytes; }
+  bool dontcache() const { return mode == "dontcache" || mode == "uncached"; }
   std::string file_for_clone(std::uint64_t clone) const {
     return filename.empty() ? name + "." + std::to_string(clone) : filename;
   }

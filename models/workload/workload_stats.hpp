@@ -13,8 +13,17 @@ struct WorkloadStats {
   std::uint64_t fsync_calls = 0;
   LatencyHistogram write_latency;
   LatencyHistogram fsync_latency;
-  double throttle_time_s = 0;  // in balance_dirty_pages
-  double reclaim_time_s = 0;   // in direct reclaim
+  // Where the write calls' time went, summed over calls: the rest of each
+  // call's latency is CPU (copy, folio work) and waiting for the CPU.
+  double throttle_time_s = 0;     // in balance_dirty_pages
+  double reclaim_time_s = 0;      // in direct reclaim
+  double kick_time_s = 0;         // dontcache writeback submitted inline
+  double stable_wait_time_s = 0;  // waiting for writeback of a rewritten folio
+  double total_write_time_s = 0;
+  std::uint64_t eopnotsupp_errors = 0;  // dontcache on a filesystem without it
+  std::uint64_t eio_write_errors = 0;   // write calls that returned EIO
+  std::uint64_t fsync_errors = 0;       // fsync calls that returned EIO
+  std::uint64_t zeroed_bytes = 0;       // XFS zeroing done before extending writes
   double last_write_end_s = 0;  // end of the write phase (before fsync)
   double last_job_end_s = 0;
 };

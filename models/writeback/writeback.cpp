@@ -18,10 +18,12 @@ namespace {
 constexpr std::uint64_t kMinWritebackPages = 1024;
 }  // namespace
 
-Writeback::Writeback(const WritebackParams& params, cpu::Cpu& cpu, page_cache::PageCache& cache,
+Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache,
                      filesystem::Filesystem& fs, block_device::BlockDevice& device, WritebackWaitQueue& waiters,
                      std::function<DirtyLimits()> limits, std::function<void()> on_change)
     : params_(params),
+      completion_may_drop_(fs.params().completion_context == "workqueue"),
+      drop_failed_(cache_params.dropbehind_on_error == "drop"),
       cpu_(cpu),
       cache_(cache),
       fs_(fs),
@@ -37,7 +39,7 @@ void Writeback::start(sg4::Host* host) {
 }
 
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                     cpu::Component component) {
+                                     cpu::Component component, std::uint64_t end_page) {
   // Folios are taken (marked under writeback) one request's worth at a time,
   // as they are added to bios, and the submitter sleeps while the device has
   // no free tag: writeback in flight is bounded by the device queue.
@@ -53,7 +55,8 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     }
     // Eight requests at a time: a multiple of every folio size up to 2 MiB
     // with 1280 KiB requests, so bios stay full across batches.
-    const auto ranges = cache_.start_writeback(*file.cache, pos, std::min(8 * request_pages, max_pages - total));
+    const auto ranges = cache_.start_writeback(*file.cache, pos, std::min(8 * request_pages, max_pages - total),
+                                               end_page);
     if (ranges.empty()) break;
     on_change_();
     for (const auto& range : ranges) submit_range(file, range, component);
@@ -91,22 +94,34 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
   const auto& costs = cpu_.costs();
   cpu_.run(component, static_cast<double>(range.folios) * costs.writeback_per_folio_s +
                           static_cast<double>(bios.size()) * costs.request_submit_s);
-  page_cache::FileCache* cache = file.cache;
+  filesystem::File* owner = &file;
   std::size_t group_start = 0;
   for (std::size_t i = 0; i < bios.size(); ++i) {
     const std::uint64_t end = bios[i].first_page + bios[i].pages;
-    if (i + 1 < bios.size() && !cache_.folio_boundary(*cache, end)) continue;
-    auto remaining = std::make_shared<std::size_t>(i + 1 - group_start);
+    if (i + 1 < bios.size() && !cache_.folio_boundary(*file.cache, end)) continue;
+    struct Pending {
+      std::size_t bios;
+      bool ok;
+    };
+    auto pending = std::make_shared<Pending>(Pending{i + 1 - group_start, true});
     const page_cache::PageRange group{bios[group_start].first_page, end - bios[group_start].first_page, 0};
     for (std::size_t b = group_start; b <= i; ++b) {
       device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * page_cache::kPageBytes,
-                     [this, cache, group, remaining](const block_device::Completion&) {
+                     [this, owner, group, pending](const block_device::Completion& done) {
                        cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
-                       if (--*remaining > 0) return;
-                       // end_page_writeback, in interrupt context.
-                       auto ended = cache_.end_writeback(*cache, group);
+                       pending->ok = pending->ok && done.ok;
+                       if (--pending->bios > 0) return;
+                       // end_page_writeback. An error is recorded on the
+                       // mapping (mapping_set_error: the errseq moves on).
+                       if (!pending->ok) {
+                         ++owner->error_seq;
+                         stats_.failed_pages += group.pages;
+                       }
+                       auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
+                                                         completion_may_drop_ && !owner->mapped, drop_failed_);
                        stats_.completed_pages += ended.pages;
                        stats_.dropbehind_dropped_pages += ended.dropped_pages;
+                       stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
                        on_change_();
                        waiters_.wake_all();
                      });
@@ -137,9 +152,15 @@ std::uint64_t Writeback::write_file_chunk(filesystem::File& file, std::uint64_t 
   return pages;
 }
 
-void Writeback::fsync(filesystem::File& file) {
+bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
   cpu_.run(cpu::Component::kWriters, cpu_.costs().syscall_entry_s);
-  if (!file.cache) return;
+  auto report = [&file, &seen_error_seq] {
+    // file_check_and_advance_wb_err: each error once per descriptor.
+    const bool error = file.error_seq != seen_error_seq;
+    seen_error_seq = file.error_seq;
+    return error;
+  };
+  if (!file.cache) return report();
   while (file.cache->dirty_pages() > 0 || file.cache->writeback_pages() > 0) {
     std::uint64_t submitted = 0;
     if (file.cache->dirty_pages() > 0) {
@@ -149,6 +170,12 @@ void Writeback::fsync(filesystem::File& file) {
     // while under writeback): wait for completions.
     if (submitted == 0) waiters_.wait();
   }
+  return report();
+}
+
+void Writeback::queue_kick(filesystem::File& file, std::uint64_t first_page, std::uint64_t end_page) {
+  kicks_.push_back({&file, first_page, end_page});
+  if (flusher_idle_) wakeup_->notify_one();
 }
 
 std::uint64_t Writeback::chunk_pages() const {
@@ -173,6 +200,15 @@ void Writeback::wake_background() {
 
 bool Writeback::flusher_chunk(bool kupdate) {
   const double now = sg4::Engine::get_clock();
+  if (!kicks_.empty()) {
+    // Kicked ranges first, in the order they were handed over.
+    Kick kick = kicks_.front();
+    kicks_.erase(kicks_.begin());
+    const std::uint64_t pages = write_pages(*kick.file, kick.first_page, kick.end_page - kick.first_page,
+                                            cpu::Component::kFlusher, kick.end_page);
+    stats_.flusher_pages += pages;
+    return true;
+  }
   filesystem::File* target = nullptr;
   // Oldest dirtied first, as the b_dirty list is ordered.
   std::vector<filesystem::File*> dirty;

@@ -24,12 +24,14 @@ struct WritebackStats {
   std::uint64_t completed_pages = 0;
   std::uint64_t dropbehind_dropped_pages = 0;
   std::uint64_t flusher_pages = 0;  // submitted by the flusher (the rest: fsync, kicks)
+  std::uint64_t kept_dropbehind_pages = 0;  // clean drop-behind folios completion could not drop
+  std::uint64_t failed_pages = 0;           // writeback ended with EIO
 };
 
 class Writeback {
  public:
   // `limits` gives the current global dirty thresholds.
-  Writeback(const WritebackParams& params, cpu::Cpu& cpu, page_cache::PageCache& cache, filesystem::Filesystem& fs,
+  Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache, filesystem::Filesystem& fs,
             block_device::BlockDevice& device, WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits,
             std::function<void()> on_change);
 
@@ -39,12 +41,19 @@ class Writeback {
   // writepages on the calling actor, charged to `component`: takes up to
   // `max_pages` dirty pages of `file` from `from_page`, maps them to blocks
   // (delayed allocation happens here) and submits them. Returns the pages.
+  // Pages at and past `end_page` are left alone (a ranged writeback).
   std::uint64_t write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
-                            cpu::Component component);
+                            cpu::Component component, std::uint64_t end_page = UINT64_MAX);
+
+  // Hands the writeback of [first_page, end_page) to the flusher (a
+  // dontcache kick the writer does not submit itself).
+  void queue_kick(filesystem::File& file, std::uint64_t first_page, std::uint64_t end_page);
 
   // fsync on the calling actor: writes out every dirty page of the file and
-  // waits until none is dirty or under writeback (WB_SYNC_ALL).
-  void fsync(filesystem::File& file);
+  // waits until none is dirty or under writeback (WB_SYNC_ALL). Returns true
+  // when it reports a writeback error (EIO) the caller's descriptor had not
+  // seen (`seen_error_seq`, its errseq_t sample), and marks it seen.
+  bool fsync(filesystem::File& file, std::uint64_t& seen_error_seq);
 
   // wakeup_flusher_threads(WB_REASON_VMSCAN): reclaim met dirty pages.
   void wake_for_reclaim();
@@ -61,7 +70,15 @@ class Writeback {
   std::uint64_t chunk_pages() const;
   std::uint64_t write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component);
 
+  struct Kick {
+    filesystem::File* file;
+    std::uint64_t first_page;
+    std::uint64_t end_page;
+  };
+
   WritebackParams params_;
+  bool completion_may_drop_;  // completions run where folios can be dropped
+  bool drop_failed_;
   cpu::Cpu& cpu_;
   page_cache::PageCache& cache_;
   filesystem::Filesystem& fs_;
@@ -76,6 +93,7 @@ class Writeback {
   std::uint64_t vmscan_pages_ = 0;  // left to write for reclaim's request
   bool background_requested_ = false;
   bool flusher_idle_ = false;
+  std::vector<Kick> kicks_;  // queued dontcache kicks, oldest first
 };
 
 }  // namespace foliosim::writeback
