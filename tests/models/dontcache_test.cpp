@@ -1,0 +1,207 @@
+// Uncached (RWF_DONTCACHE) writes end to end, against values worked out by hand.
+#include <doctest/doctest.h>
+
+#include "sim/simulation.hpp"
+#include "tests/test_support.hpp"
+
+using namespace foliosim;
+using namespace foliosim::test;
+
+namespace {
+
+workload::JobParams dontcache_job(const std::string& name, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
+  auto job = buffered_job(name, bs_bytes, size_bytes);
+  job.mode = "dontcache";
+  job.end_fsync = true;
+  return job;
+}
+
+// Application bytes = device bytes written successfully + dirty bytes + bytes
+// at risk, counting the filesystem's zeroing as written bytes (no overwrites).
+void check_conservation(const Json& r) {
+  const auto app = r["app_write_bytes"].get<std::uint64_t>() + r["zeroed_bytes"].get<std::uint64_t>();
+  CHECK(app == r["device_write_ok_bytes"].get<std::uint64_t>() + r["dirty_end_bytes"].get<std::uint64_t>() +
+                   r["bytes_at_risk"].get<std::uint64_t>());
+}
+
+}  // namespace
+
+TEST_CASE("dontcache: every new folio is dropped when its writeback completes") {
+  Scenario s = bare_scenario();
+  s.cpu.request_submit_s = 1e-6;
+  s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
+  Json r = simulate_isolated(s);
+  CHECK(r["device_write_bytes"] == 64 * MiB);
+  CHECK(r["dropbehind_dropped_bytes"] == 64 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 0);
+  // Each write kicks its own 1 MiB: one request per write, none merged.
+  CHECK(r["device_write_requests"] == 64);
+  // Inline kick: the writer submits its one request itself, 1 us each; the
+  // queue never fills (one write's I/O ends long before the next is copied).
+  CHECK(r["write_latency_split_mean_us"]["kick_submission"].get<double>() == doctest::Approx(1.0));
+  CHECK(r["cpu_busy_s"]["flusher"].get<double>() == 0);
+  check_conservation(r);
+}
+
+TEST_CASE("dontcache: completions in interrupt context cannot drop, the folios stay cached") {
+  Scenario s = bare_scenario();
+  s.filesystem.completion_context = "irq";
+  s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
+  Json r = simulate_isolated(s);
+  CHECK(r["dropbehind_dropped_bytes"] == 0);
+  CHECK(r["dropbehind_kept_bytes"] == 64 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 64 * MiB);
+  CHECK(r["dropbehind_end_bytes"] == 64 * MiB);  // still marked, clean
+}
+
+TEST_CASE("dontcache: the flusher kick leaves submission out of the writer's latency") {
+  Scenario s = bare_scenario();
+  s.page_cache.dontcache_kick = "flusher";
+  s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
+  Json r = simulate_isolated(s);
+  CHECK(r["write_latency_split_mean_us"]["kick_submission"].get<double>() == 0);
+  CHECK(r["dropbehind_dropped_bytes"] == 64 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 0);
+}
+
+TEST_CASE("dontcache as merged in 6.14 kicked the range after the write: nothing is written until fsync") {
+  Scenario s = bare_scenario();
+  s.page_cache.dontcache_kick_range = "after_write";
+  s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
+  Json r = simulate_isolated(s);
+  CHECK(r["after_write_phase"]["device_write_bytes"] == 0);
+  CHECK(r["after_write_phase"]["dirty_bytes"] == 64 * MiB);
+  CHECK(r["dropbehind_dropped_bytes"] == 64 * MiB);  // fsync's writeback drops them
+}
+
+TEST_CASE("dontcache over a file already cached uses the folios as they are: nothing is dropped") {
+  Scenario s = bare_scenario();
+  auto cached = buffered_job("cached", 1 * MiB, 64 * MiB);
+  cached.filename = "shared";
+  cached.end_fsync = true;
+  auto uncached = dontcache_job("uncached", 1 * MiB, 64 * MiB);
+  uncached.filename = "shared";
+  uncached.startdelay_s = 1;  // after the cached writer's fsync
+  s.jobs = {cached, uncached};
+  Json r = simulate_isolated(s);
+  CHECK(r["dropbehind_dropped_bytes"] == 0);
+  CHECK(r["page_cache_end_bytes"] == 64 * MiB);
+  CHECK(r["device_write_bytes"] == 128 * MiB);
+}
+
+TEST_CASE("a cached writer racing a dontcache writer clears the marks it touches") {
+  Scenario s = bare_scenario();
+  s.page_cache.dontcache_kick_range = "after_write";  // keep the folios dirty until fsync
+  auto uncached = dontcache_job("uncached", 1 * MiB, 64 * MiB);
+  uncached.filename = "shared";
+  uncached.end_fsync = false;
+  auto cached = buffered_job("cached", 1 * MiB, 32 * MiB);
+  cached.filename = "shared";
+  cached.startdelay_s = 1;  // rewrites the first half, still dirty and marked
+  cached.end_fsync = true;  // writes everything back
+  s.jobs = {uncached, cached};
+  Json r = simulate_isolated(s);
+  // The first 32 MiB lost their mark to the cached writer and stay; the rest
+  // are dropped at writeback.
+  CHECK(r["dropbehind_dropped_bytes"] == 32 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 32 * MiB);
+}
+
+TEST_CASE("an mmapped file keeps its folios") {
+  Scenario s = bare_scenario();
+  auto job = dontcache_job("w", 1 * MiB, 16 * MiB);
+  job.mmap = true;
+  s.jobs.push_back(job);
+  Json r = simulate_isolated(s);
+  CHECK(r["dropbehind_dropped_bytes"] == 0);
+  CHECK(r["page_cache_end_bytes"] == 16 * MiB);
+}
+
+TEST_CASE("a filesystem without FOP_DONTCACHE fails the writes with EOPNOTSUPP") {
+  Scenario s = bare_scenario();
+  s.filesystem.dontcache_supported = false;
+  s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
+  Json r = simulate_isolated(s);
+  CHECK(r["write_call_errors"]["EOPNOTSUPP"] == 16);
+  CHECK(r["app_write_bytes"] == 0);
+  CHECK(r["device_write_bytes"] == 0);
+}
+
+TEST_CASE("zeroing on behalf of a dontcache write leaves ordinary cached folios unless marked") {
+  Scenario s = bare_scenario();
+  s.filesystem.zeroing = "before_6_10";
+  auto job = dontcache_job("w", 4 * KiB, 0);
+  job.number_ios = 6;
+  job.stride_bytes = 64 * KiB;
+  s.jobs.push_back(job);
+  SUBCASE("as merged: the 120 KiB zeroed stay cached") {
+    // The sparse stream of filesystem_test: 60 KiB zeroed before w3 and w5.
+    Json r = simulate_isolated(s);
+    CHECK(r["zeroed_bytes"] == 120 * KiB);
+    CHECK(r["page_cache_end_bytes_by_origin"]["filesystem_zeroing"] == 120 * KiB);
+    CHECK(r["page_cache_end_bytes_by_origin"]["application"] == 0);
+    CHECK(r["device_write_bytes"] == 24 * KiB + 120 * KiB);  // fsync wrote the zeroes
+    check_conservation(r);
+  }
+  SUBCASE("with the zero range marked: dropped too") {
+    s.filesystem.zero_range_dropbehind = true;
+    Json r = simulate_isolated(s);
+    CHECK(r["page_cache_end_bytes"] == 0);
+    CHECK(r["dropbehind_dropped_bytes"] == 24 * KiB + 120 * KiB);
+  }
+  SUBCASE("since 6.10: nothing zeroed") {
+    s.filesystem.zeroing = "since_6_10";
+    Json r = simulate_isolated(s);
+    CHECK(r["zeroed_bytes"] == 0);
+    CHECK(r["page_cache_end_bytes"] == 0);
+  }
+}
+
+TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk") {
+  Scenario s = bare_scenario();
+  s.devices[0].write_errors.push_back({});  // every write fails, for ever
+  SUBCASE("buffered: the folios stay cached, clean, at risk") {
+    auto job = buffered_job("w", 1 * MiB, 16 * MiB);
+    job.end_fsync = true;
+    s.jobs.push_back(job);
+    Json r = simulate_isolated(s);
+    CHECK(r["fsync_errors"] == 1);
+    CHECK(r["write_errors"] == 13);  // 16 MiB in 1280 KiB requests: 12 full + 1
+    CHECK(r["device_write_ok_bytes"] == 0);
+    CHECK(r["bytes_at_risk"] == 16 * MiB);
+    CHECK(r["bytes_lost"] == 0);
+    CHECK(r["page_cache_end_bytes"] == 16 * MiB);
+    check_conservation(r);
+  }
+  SUBCASE("dontcache: failed folios are dropped, their data lost, and said so") {
+    s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
+    Json r = simulate_isolated(s);
+    CHECK(r["fsync_errors"] == 1);
+    CHECK(r["write_errors"] == 16);
+    CHECK(r["bytes_lost"] == 16 * MiB);
+    CHECK(r["bytes_at_risk"] == 16 * MiB);
+    CHECK(r["page_cache_end_bytes"] == 0);
+    check_conservation(r);
+  }
+  SUBCASE("dontcache keeping failed folios: cached, still at risk") {
+    s.page_cache.dropbehind_on_error = "keep";
+    s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
+    Json r = simulate_isolated(s);
+    CHECK(r["bytes_lost"] == 0);
+    CHECK(r["bytes_at_risk"] == 16 * MiB);
+    CHECK(r["page_cache_end_bytes"] == 16 * MiB);
+  }
+  SUBCASE("reported to the writer: the write after an error fails with EIO") {
+    s.page_cache.dontcache_error_report = "write";
+    // Copying takes 1.048576 ms a write: write 1's request completes at
+    // 1.049 + 0.095 + 0.350 = 1.49 ms, inside the error window; write 2's at
+    // 2.54 ms, past it. Write 3 starts at 2.10 ms and sees the error.
+    s.cpu.copy_bandwidth_Bps = 1e9;
+    s.devices[0].write_errors[0].to_s = 2e-3;
+    s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
+    Json r = simulate_isolated(s);
+    CHECK(r["write_errors"] == 1);
+    CHECK(r["write_call_errors"]["EIO"] == 1);
+    CHECK(r["fsync_errors"] == 0);  // the descriptor saw the error already
+  }
+}
