@@ -35,7 +35,14 @@ inline Scenario bare_scenario() {
   s.cpu.reclaim_scan_per_folio_s = 0;
   s.cpu.reclaim_free_per_folio_s = 0;
   s.devices.resize(1);
+  // Fixed here, not the calibrated defaults, so expected values stay put.
   s.devices[0].name = "dev0";
+  s.devices[0].write_bandwidth_Bps = 3e9;
+  s.devices[0].read_bandwidth_Bps = 3e9;
+  s.devices[0].request_latency_s = 95e-6;
+  s.devices[0].request_overhead_s = 0;
+  s.devices[0].queue_depth = 128;
+  s.devices[0].max_request_bytes = 1280 * KiB;
   s.devices[0].capacity_bytes = 64 * GiB;
   s.filesystem.device = "dev0";
   return s;
