@@ -1,5 +1,7 @@
 #include "models/filesystem/direct_io.hpp"
 
+#include <algorithm>
+
 namespace foliosim::filesystem {
 
 namespace {
@@ -10,6 +12,7 @@ std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
                               block_device::IoWaiter& waiter) {
   const auto& costs = cpu_.costs();
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
+  file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
   std::uint64_t requests = 0;
   for (const auto& segment : segments) requests += device_.requests_for(segment.length_bytes);
   const std::uint64_t pages = (length_bytes + kPageBytes - 1) / kPageBytes;

@@ -173,7 +173,6 @@ std::vector<Segment> Filesystem::map_for_write(File& file, std::uint64_t offset_
   const std::uint64_t bs = params_.block_bytes;
   std::vector<Segment> segments;
   set_state(file, offset_bytes / bs, (offset_bytes + length_bytes + bs - 1) / bs, ExtentState::kWritten, &segments);
-  file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
   return segments;
 }
 

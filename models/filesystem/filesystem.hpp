@@ -79,7 +79,7 @@ class Filesystem {
 
   // Device segments backing [offset, offset + length) for writing it out:
   // holes and delalloc are allocated, unwritten extents become written.
-  // Adjacent segments are coalesced. Throws std::runtime_error when the device
+  // Adjacent segments are coalesced; i_size is the caller's. Throws std::runtime_error when the device
   // is full (ENOSPC).
   std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
 
