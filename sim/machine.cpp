@@ -1,6 +1,7 @@
 #include "sim/machine.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include <simgrid/s4u/Actor.hpp>
@@ -90,6 +91,8 @@ void Machine::sampler() {
 }
 
 void Machine::start() {
+  const double tail = static_cast<double>(scenario_.total_write_calls()) * (1 - scenario_.tail_percentile / 100);
+  workload_.tail.set_capacity(static_cast<std::size_t>(std::max(1.0, std::ceil(tail - 1e-9))));
   for (auto& d : devices_) d->start(cpu_->host());
   for (auto& [index, mount] : mounts_) mount.writeback->start(cpu_->host());
   reclaim_->start(cpu_->host());
@@ -189,6 +192,14 @@ Json Machine::results() const {
   const double calls = static_cast<double>(std::max<std::uint64_t>(1, workload_.write_latency.count()));
   const double waits = workload_.reclaim_time_s + workload_.throttle_time_s + workload_.kick_time_s +
                        workload_.stable_wait_time_s;
+  Json tail = Json::array();
+  for (const auto& w : workload_.tail.slowest()) {
+    Json events = Json::array();
+    for (const auto& e : w.events)
+      events.push_back({{"component", e.component}, {"start_s", e.start_s}, {"end_s", e.end_s}, {"after", e.after}});
+    tail.push_back({{"start_s", w.start_s}, {"latency_s", w.latency_s}, {"events", events}});
+  }
+  out["tail_writes"] = tail;
   out["write_latency_split_mean_us"] = {{"cpu", (workload_.total_write_time_s - waits) / calls * 1e6},
                                         {"kick_submission", workload_.kick_time_s / calls * 1e6},
                                         {"throttle", workload_.throttle_time_s / calls * 1e6},

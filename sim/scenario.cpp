@@ -80,6 +80,12 @@ std::size_t Scenario::device_of(const workload::JobParams& job) const {
   throw InternalError("job " + job.name + " names an unknown device");
 }
 
+std::uint64_t Scenario::total_write_calls() const {
+  std::uint64_t calls = 0;
+  for (const auto& job : jobs) calls += job.write_calls() * job.numjobs;
+  return calls;
+}
+
 Scenario parse_scenario(const Json& root, const std::string& file) {
   Scenario s;
   FieldReader top(root, "", file);
@@ -99,6 +105,7 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
   s.reclaim = read_fields<reclaim::ReclaimParams>(section(top.child("reclaim")), "reclaim", file);
   top.duration("run_for", s.run_for_s);
   top.duration("sample_interval", s.sample_interval_s, Bound::kPositive);
+  top.number("tail_percentile", s.tail_percentile, 0, 100);
   top.require("workload");
   FieldReader workload(*top.child("workload"), "workload", file);
   s.jobs = read_array<workload::JobParams>(workload.child("jobs"), "workload/jobs", file, "jobs");
@@ -139,6 +146,7 @@ Json resolved_json(const Scenario& s) {
   out["reclaim"] = write_fields(s.reclaim);
   out["run_for"] = units::format_duration(s.run_for_s);
   out["sample_interval"] = units::format_duration(s.sample_interval_s);
+  out["tail_percentile"] = s.tail_percentile;
   out["workload"]["jobs"] = Json::array();
   for (const auto& j : s.jobs) out["workload"]["jobs"].push_back(write_fields(j));
   return out;

@@ -34,6 +34,12 @@ struct Scenario {
   double run_for_s = 0;
   // Interval of the time series (memory, device bytes) in the results.
   double sample_interval_s = 1e-3;
+  // Writes slower than this percentile are kept with the events they waited
+  // on, for latency attribution.
+  double tail_percentile = 99.9;
+
+  // Write calls all jobs will make.
+  std::uint64_t total_write_calls() const;
 
   // Index in `devices` of the device a job's files live on.
   std::size_t device_of(const workload::JobParams& job) const;

@@ -56,8 +56,10 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
       std::uint64_t piece = std::min(params_.max_request_bytes, length_bytes - at);
       enqueue(op, offset_bytes + at, piece, [pending, whole](const Completion& c) mutable {
         pending->ok = pending->ok && c.ok;
+        if (whole.dispatched_s == 0 || c.dispatched_s < whole.dispatched_s) whole.dispatched_s = c.dispatched_s;
         if (--pending->remaining == 0) {
           whole.ok = pending->ok;
+          whole.completed_s = c.completed_s;
           pending->done(whole);
         }
       });
@@ -154,7 +156,7 @@ void BlockDevice::dispatch() {
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
     if (in_service_.empty()) busy_since_s_ = now;
-    in_service_.push(InService{channel_free_at_s_, sequence, std::move(request)});
+    in_service_.push(InService{channel_free_at_s_, now, sequence, std::move(request)});
   }
   if (room_waiters_ > 0 && !congested()) room_->notify_all();
 }
@@ -163,10 +165,11 @@ void BlockDevice::complete_due() {
   const double now = sg4::Engine::get_clock();
   while (!in_service_.empty() && in_service_.top().done_at_s <= now + kClockSlack_s) {
     // priority_queue::top is const; the request is moved out before pop.
+    const double dispatched_s = in_service_.top().dispatched_s;
     Request request = std::move(const_cast<InService&>(in_service_.top()).request);
     in_service_.pop();
     if (in_service_.empty()) stats_.busy_s += now - busy_since_s_;
-    Completion completion{request.op, request.offset_bytes, request.length_bytes, true};
+    Completion completion{request.op, request.offset_bytes, request.length_bytes, true, dispatched_s, now};
     if (request.op == Op::kWrite) {
       for (const auto& window : params_.write_errors)
         if (window.fails(now, request.offset_bytes, request.length_bytes)) completion.ok = false;

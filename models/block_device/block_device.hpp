@@ -31,6 +31,8 @@ struct Completion {
   std::uint64_t offset_bytes;
   std::uint64_t length_bytes;
   bool ok = true;
+  double dispatched_s = 0;  // left the queue for the device
+  double completed_s = 0;
 };
 
 // Called by the device actor when the request completes; must not block (it
@@ -89,6 +91,7 @@ class BlockDevice {
   };
   struct InService {
     double done_at_s;
+    double dispatched_s;
     std::uint64_t sequence;  // ties complete in dispatch order
     Request request;
     bool operator>(const InService& other) const {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <vector>
 
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Mutex.hpp>
@@ -18,9 +19,11 @@ class IoWaiter {
 
   // A completion callback that counts one submission; call before submit().
   CompletionFn expect() {
+    if (outstanding_ == 0) completions_.clear();  // a new batch of I/O
     ++outstanding_;
     return [this](const Completion& c) {
       if (!c.ok) ++errors_;
+      completions_.push_back(c);
       if (--outstanding_ == 0) done_->notify_one();
     };
   }
@@ -35,11 +38,15 @@ class IoWaiter {
     return errors;
   }
 
+  // The completions the last wait() collected, with their timings.
+  const std::vector<Completion>& completions() const { return completions_; }
+
  private:
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr done_;
   std::uint64_t outstanding_ = 0;
   std::uint64_t errors_ = 0;
+  std::vector<Completion> completions_;
 };
 
 }  // namespace foliosim::block_device

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <simgrid/s4u/Engine.hpp>
+
 namespace foliosim::filesystem {
 
 namespace {
@@ -9,7 +11,7 @@ constexpr std::uint64_t kPageBytes = 4096;
 }
 
 std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                              block_device::IoWaiter& waiter) {
+                              block_device::IoWaiter& waiter, double& submitted_s) {
   const auto& costs = cpu_.costs();
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
@@ -21,6 +23,7 @@ std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
   cpu_.run(cpu::Component::kWriters, costs.syscall_entry_s + costs.dio_setup_s +
                                          static_cast<double>(pages) * costs.dio_per_page_s +
                                          static_cast<double>(requests) * costs.request_submit_s);
+  submitted_s = simgrid::s4u::Engine::get_clock();
   {
     block_device::Plug plug(device_);  // iomap_dio_rw plugs around its bios
     for (const auto& segment : segments)

@@ -15,9 +15,11 @@ class DirectIo {
  public:
   DirectIo(cpu::Cpu& cpu, Filesystem& fs, block_device::BlockDevice& device) : cpu_(cpu), fs_(fs), device_(device) {}
 
-  // One pwrite(O_DIRECT) on the calling actor. Returns the requests it made.
+  // One pwrite(O_DIRECT) on the calling actor; returns when its requests
+  // have completed (their timings are in `waiter.completions()`) and sets
+  // `submitted_s` to when the last was submitted.
   std::uint64_t write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                      block_device::IoWaiter& waiter);
+                      block_device::IoWaiter& waiter, double& submitted_s);
 
  private:
   cpu::Cpu& cpu_;

@@ -17,6 +17,46 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
+// The events a buffered write waited on, in the order the write path meets
+// them: each waits for the one before.
+TailWrite buffered_tail(double start_s, double end_s, const filesystem::WriteOutcome& o) {
+  TailWrite w{start_s, end_s - start_s, {}};
+  const double waits = o.stable_wait_s + o.reclaim_s + o.throttle_s + o.kick_s;
+  const std::pair<const char*, double> parts[] = {{"stable_page_wait", o.stable_wait_s},
+                                                  {"direct_reclaim", o.reclaim_s},
+                                                  {"cpu", std::max(0.0, w.latency_s - waits)},
+                                                  {"dirty_throttle", o.throttle_s},
+                                                  {"writeback_submission", o.kick_s}};
+  double t = start_s;
+  for (const auto& [component, seconds] : parts) {
+    if (seconds <= 0) continue;
+    std::vector<int> after;
+    if (!w.events.empty()) after.push_back(static_cast<int>(w.events.size()) - 1);
+    w.events.push_back({component, t, t + seconds, after});
+    t += seconds;
+  }
+  return w;
+}
+
+// A direct write: CPU until submission, then each request's queueing and
+// service in parallel, then the completion work once all are done.
+TailWrite direct_tail(double start_s, double submitted_s, double end_s,
+                      const std::vector<block_device::Completion>& completions) {
+  TailWrite w{start_s, end_s - start_s, {}};
+  w.events.push_back({"cpu", start_s, submitted_s, {}});
+  std::vector<int> services;
+  double last_s = submitted_s;
+  for (const auto& c : completions) {
+    const int queue = static_cast<int>(w.events.size());
+    w.events.push_back({"device_queue", submitted_s, c.dispatched_s, {0}});
+    services.push_back(static_cast<int>(w.events.size()));
+    w.events.push_back({"device_service", c.dispatched_s, c.completed_s, {queue}});
+    last_s = std::max(last_s, c.completed_s);
+  }
+  w.events.push_back({"completion", last_s, end_s, services});
+  return w;
+}
+
 void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
              WorkloadStats& stats) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
@@ -35,7 +75,11 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
     // Times are the writer's own: the clock plus its CPU work not yet run.
     const double start_s = sg4::Engine::get_clock() + batch.pending_s();
     if (job.mode == "direct") {
-      kernel.direct_io.write(file, call.offset_bytes, call.length_bytes, waiter);
+      double submitted_s = 0;
+      kernel.direct_io.write(file, call.offset_bytes, call.length_bytes, waiter, submitted_s);
+      const double end_s = sg4::Engine::get_clock();
+      if (stats.tail.wants(end_s - start_s))
+        stats.tail.offer(direct_tail(start_s, submitted_s, end_s, waiter.completions()));
     } else {
       auto outcome = kernel.buffered_io.write(fd, call.offset_bytes, call.length_bytes, job.dontcache(), dirtier, batch);
       stats.throttle_time_s += outcome.throttle_s;
@@ -48,6 +92,8 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
         ++stats.write_calls;  // a call that failed is still a call
         continue;
       }
+      const double end_s = sg4::Engine::get_clock() + batch.pending_s();
+      if (stats.tail.wants(end_s - start_s)) stats.tail.offer(buffered_tail(start_s, end_s, outcome));
     }
     const double end_s = sg4::Engine::get_clock() + batch.pending_s();
     stats.write_latency.record(end_s - start_s);

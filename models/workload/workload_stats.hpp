@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "models/workload/tail_writes.hpp"
 #include "sim/latency_histogram.hpp"
 
 namespace foliosim::workload {
@@ -24,6 +25,7 @@ struct WorkloadStats {
   std::uint64_t eio_write_errors = 0;   // write calls that returned EIO
   std::uint64_t fsync_errors = 0;       // fsync calls that returned EIO
   std::uint64_t zeroed_bytes = 0;       // XFS zeroing done before extending writes
+  TailRecorder tail;  // the slowest calls, for latency attribution
   double last_write_end_s = 0;  // end of the write phase (before fsync)
   double last_job_end_s = 0;
 };
