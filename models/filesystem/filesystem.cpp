@@ -176,6 +176,25 @@ std::vector<Segment> Filesystem::map_for_write(File& file, std::uint64_t offset_
   return segments;
 }
 
+bool Filesystem::all_written(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
+  const std::uint64_t bs = params_.block_bytes;
+  std::uint64_t block = offset_bytes / bs;
+  const std::uint64_t end = (offset_bytes + length_bytes + bs - 1) / bs;
+  auto it = file.extents.upper_bound(block);
+  if (it != file.extents.begin()) --it;
+  for (; block < end; ++it) {
+    if (it == file.extents.end() || it->first > block || it->second.state != ExtentState::kWritten) return false;
+    block = std::max(block, it->first + it->second.blocks);
+  }
+  return true;
+}
+
+bool Filesystem::completes_in_task(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
+  if (params_.completion_context == "auto")
+    return params_.type == "xfs" || !all_written(file, offset_bytes, length_bytes);
+  return params_.completion_context == "workqueue";
+}
+
 ExtentSummary Filesystem::summary(const File& file) const {
   ExtentSummary s;
   for (const auto& [first, e] : file.extents) {

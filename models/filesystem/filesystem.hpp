@@ -83,6 +83,13 @@ class Filesystem {
   // is full (ENOSPC).
   std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
 
+  // Whether every block of [offset, offset + length) is a written extent.
+  bool all_written(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
+
+  // Whether writeback completion of that range runs in task context, where
+  // drop-behind folios can be dropped (see completion_context).
+  bool completes_in_task(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
+
   ExtentSummary summary(const File& file) const;
   std::uint64_t allocated_bytes() const { return next_free_block_ * params_.block_bytes; }
 

@@ -24,10 +24,13 @@ struct FilesystemParams {
   // Whether the filesystem takes RWF_DONTCACHE (FOP_DONTCACHE); if not, such
   // writes fail with EOPNOTSUPP.
   bool dontcache_supported = true;
-  // Where writeback completion runs: "workqueue" (iomap's
-  // IOMAP_IOEND_DONTCACHE punt) can drop drop-behind folios; "irq" cannot
-  // (no task context), so they stay cached.
-  std::string completion_context = "workqueue";
+  // Where writeback completion runs: "workqueue" can drop drop-behind folios,
+  // "irq" cannot (no task context), so they stay cached. "auto" is what the
+  // filesystem does: XFS punts dontcache ioends to a workqueue
+  // (IOMAP_IOEND_DONTCACHE); ext4 completes in a workqueue only when extents
+  // need converting (new or unwritten blocks), in interrupt context when
+  // overwriting written blocks.
+  std::string completion_context = "auto";
   // Brian Foster's follow-on: the zeroing done on behalf of a dontcache write
   // creates drop-behind folios too. Off: ordinary cached folios (as merged).
   bool zero_range_dropbehind = false;
@@ -41,7 +44,7 @@ struct FilesystemParams {
     f.flag("speculative_prealloc", speculative_prealloc);
     f.choice("zeroing", zeroing, {"since_6_10", "before_6_10"});
     f.flag("dontcache_supported", dontcache_supported);
-    f.choice("completion_context", completion_context, {"workqueue", "irq"});
+    f.choice("completion_context", completion_context, {"auto", "workqueue", "irq"});
     f.flag("zero_range_dropbehind", zero_range_dropbehind);
   }
 };

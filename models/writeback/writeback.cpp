@@ -22,7 +22,6 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
                      filesystem::Filesystem& fs, block_device::BlockDevice& device, WritebackWaitQueue& waiters,
                      std::function<DirtyLimits()> limits, std::function<void()> on_change)
     : params_(params),
-      completion_may_drop_(fs.params().completion_context == "workqueue"),
       drop_failed_(cache_params.dropbehind_on_error == "drop"),
       cpu_(cpu),
       cache_(cache),
@@ -80,6 +79,9 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
     std::uint64_t first_page, pages, device_offset_bytes;
   };
   const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
+  // Decided before mapping: writing new or unwritten blocks needs conversion.
+  const bool task_context = fs_.completes_in_task(file, range.first_page * page_cache::kPageBytes,
+                                                  range.pages * page_cache::kPageBytes);
   std::vector<Bio> bios;
   std::uint64_t page = range.first_page;
   for (const auto& segment : fs_.map_for_write(file, range.first_page * page_cache::kPageBytes,
@@ -107,7 +109,7 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
     const page_cache::PageRange group{bios[group_start].first_page, end - bios[group_start].first_page, 0};
     for (std::size_t b = group_start; b <= i; ++b) {
       device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * page_cache::kPageBytes,
-                     [this, owner, group, pending](const block_device::Completion& done) {
+                     [this, owner, group, pending, task_context](const block_device::Completion& done) {
                        cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
                        pending->ok = pending->ok && done.ok;
                        if (--pending->bios > 0) return;
@@ -118,7 +120,7 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
                          stats_.failed_pages += group.pages;
                        }
                        auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
-                                                         completion_may_drop_ && !owner->mapped, drop_failed_);
+                                                         task_context && !owner->mapped, drop_failed_);
                        stats_.completed_pages += ended.pages;
                        stats_.dropbehind_dropped_pages += ended.dropped_pages;
                        stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;

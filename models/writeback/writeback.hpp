@@ -77,7 +77,6 @@ class Writeback {
   };
 
   WritebackParams params_;
-  bool completion_may_drop_;  // completions run where folios can be dropped
   bool drop_failed_;
   cpu::Cpu& cpu_;
   page_cache::PageCache& cache_;

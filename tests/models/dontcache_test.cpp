@@ -205,3 +205,25 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
     CHECK(r["fsync_errors"] == 0);  // the descriptor saw the error already
   }
 }
+
+TEST_CASE("completion context by default: ext4 cannot drop over written blocks, XFS punts to a workqueue") {
+  // The file is first written with O_DIRECT (written extents, nothing cached),
+  // then rewritten uncached: new, marked folios over written blocks.
+  auto run = [](const char* type) {
+    Scenario s = bare_scenario();
+    s.filesystem.type = type;
+    auto direct = direct_job("direct", 1 * MiB, 16 * MiB);
+    direct.filename = "f";
+    auto rewrite = dontcache_job("rewrite", 1 * MiB, 16 * MiB);
+    rewrite.filename = "f";
+    rewrite.startdelay_s = 1;
+    s.jobs = {direct, rewrite};
+    return simulate_isolated(s);
+  };
+  Json ext4 = run("ext4");
+  CHECK(ext4["dropbehind_kept_bytes"] == 16 * MiB);
+  CHECK(ext4["page_cache_end_bytes"] == 16 * MiB);
+  Json xfs = run("xfs");
+  CHECK(xfs["dropbehind_dropped_bytes"] == 16 * MiB);
+  CHECK(xfs["page_cache_end_bytes"] == 0);
+}
