@@ -1,11 +1,10 @@
 #include "sim/latency_attribution.hpp"
 
 #include <algorithm>
-#include <iterator>
-#include <stdexcept>
-
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/topological_sort.hpp>
+#include <iterator>
+#include <stdexcept>
 
 namespace foliosim {
 namespace {
@@ -25,7 +24,8 @@ void check_event(const std::vector<WaitEvent>& events, std::size_t i) {
   if (!(e.end_s >= e.start_s)) throw std::invalid_argument(event_name(i, e) + " ends before it starts");
   for (std::size_t dep : e.after) {
     if (dep >= events.size())
-      throw std::invalid_argument(event_name(i, e) + " waits on event " + std::to_string(dep) + ", which does not exist");
+      throw std::invalid_argument(event_name(i, e) + " waits on event " + std::to_string(dep) +
+                                  ", which does not exist");
     if (events[dep].end_s > e.start_s + kTimeSlackS)
       throw std::invalid_argument(event_name(i, e) + " starts before " + event_name(dep, events[dep]) + " ends");
   }

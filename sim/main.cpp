@@ -1,10 +1,15 @@
-// The foliosim command line: run, check.
+// The foliosim command line: run, check, compare, plot.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "sim/compare_results.hpp"
 #include "sim/config_error.hpp"
+#include "sim/figures.hpp"
+#include "sim/plot_files.hpp"
+#include "sim/report.hpp"
 #include "sim/run_scenario.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
@@ -17,6 +22,28 @@ namespace {
 constexpr int kExitBadInput = 2;
 constexpr int kExitSimulationFailed = 3;
 constexpr int kExitInternal = 4;
+
+// `foliosim plot DIR`: every script of DIR/plots, drawn again.
+int redraw(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path plots = fs::path(dir) / foliosim::kPlotsFolder;
+  if (!fs::is_directory(plots)) {
+    std::cerr << "foliosim: error: " << plots.string() << ": no such folder: is " << dir
+              << " a foliosim results directory?\n";
+    return kExitBadInput;
+  }
+  auto outcome = foliosim::draw_plots(plots);
+  if (!outcome.gnuplot_found) {
+    std::cerr << "foliosim: error: " << foliosim::gnuplot_missing_hint(dir) << "\n";
+    return kExitBadInput;
+  }
+  for (const auto& script : outcome.drawn)
+    std::cout << "drawn: " << (plots / fs::path(script).stem()).string() << ".{svg,png}\n";
+  foliosim::tell_plot_problems(outcome, dir);
+  if (!outcome.failures.empty()) return kExitBadInput;  // a script that no longer draws
+  foliosim::mark_plots_drawn(fs::path(dir) / "report.md");
+  return 0;
+}
 
 }  // namespace
 
@@ -39,6 +66,17 @@ int main(int argc, char** argv) {
   check->add_option("scenario", scenario_path, "Scenario JSON file")->required();
   check->add_option("--set", check_overrides, "Override a scenario value: path=value")->take_all();
 
+  foliosim::CompareOptions compare_options;
+  auto* compare = app.add_subcommand("compare", "Put two results directories side by side: table, plots, report.md");
+  compare->add_option("dir_a", compare_options.dir_a, "Results directory A (the reference)")->required();
+  compare->add_option("dir_b", compare_options.dir_b, "Results directory B (compared against A)")->required();
+  compare->add_option("-o,--output", compare_options.output_dir,
+                      "Where to write the comparison (default: results/compare-<A>-vs-<B>)");
+
+  std::string plot_dir;
+  auto* plot = app.add_subcommand("plot", "Redraw a results directory's plots from its CSVs and gnuplot scripts");
+  plot->add_option("dir", plot_dir, "Results directory (of run or compare)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -49,7 +87,20 @@ int main(int argc, char** argv) {
   try {
     if (*run) {
       auto outcome = foliosim::run_scenario_file(scenario_path, run_options);
-      std::cout << foliosim::summary_table(outcome.summary) << "results: " << outcome.output_dir << "/summary.json\n";
+      std::cout << foliosim::summary_table(outcome.summary) << "results: " << outcome.output_dir << "/summary.json\n"
+                << "report:  " << outcome.output_dir << "/report.md\n";
+      foliosim::tell_plot_problems(outcome.plots, outcome.output_dir);
+    } else if (*compare) {
+      auto outcome = foliosim::compare_results(compare_options);
+      std::cout << outcome.table << "differences: ";
+      if (outcome.differences == 0)
+        std::cout << "none";
+      else
+        std::cout << outcome.differences << " of " << outcome.compared << " compared values";
+      std::cout << "\nreport: " << outcome.output_dir << "/report.md\n";
+      foliosim::tell_plot_problems(outcome.plots, outcome.output_dir);
+    } else if (*plot) {
+      return redraw(plot_dir);
     } else if (*check) {
       auto file = foliosim::load_scenario_file(scenario_path, check_overrides);
       auto variants = foliosim::resolve_variants(file);

@@ -9,10 +9,12 @@ namespace foliosim {
 
 struct RunLengthEstimate {
   double end_s = 0;
-  // True when end_s is the scenario's run_for; else it is the bytes each
-  // device must take (every write job's bytes on it, all clones) over its
-  // write bandwidth, plus the latest job start delay. That ignores per-request
-  // latency and CPU time, so a queue-depth-1 or CPU-bound run overshoots it.
+  // True when end_s is the scenario's run_for. Otherwise it is the latest job
+  // start delay plus the larger of two bounds: each device's bytes (every
+  // write job's, all clones) over its write bandwidth, and, for O_DIRECT
+  // jobs, whose calls wait for the device one at a time, the calls of a clone
+  // times (request latency + overhead + bs over bandwidth). It leaves out CPU
+  // time, reclaim and throttling, so a CPU-bound run outlasts it.
   bool from_run_for = false;
 };
 

@@ -7,6 +7,9 @@
 #include <ctime>
 #include <thread>
 
+#include "sim/figures.hpp"
+#include "sim/latency_attribution.hpp"
+#include "sim/progress_bar.hpp"
 #include "sim/results_writer.hpp"
 #include "sim/simulation.hpp"
 #include "sim/version.hpp"
@@ -64,6 +67,47 @@ std::string host_name() {
   return name;
 }
 
+// Removes `key` from a simulation result and returns its text: what goes to
+// its own file rather than summary.json.
+std::string take_text(Json& result, const char* key) {
+  std::string text = result.value(key, "");
+  result.erase(key);
+  return text;
+}
+
+// Key of the simulation's record of its slowest writes (see
+// latency_attribution.hpp), which goes to its own file; summary.json keeps
+// their aggregate, "tail_attribution".
+constexpr const char* kTailWritesKey = "tail_writes";
+
+void attribute_tail(Json& result, Json& tail_writes) {
+  if (!result.contains(kTailWritesKey)) return;
+  tail_writes = std::move(result[kTailWritesKey]);
+  result.erase(kTailWritesKey);
+  try {
+    const TailAttribution attribution = attribute_tail_writes(tail_writes);
+    result["tail_attribution"] = attribution_json(attribution);
+    result["tail_attribution_writes"] = attribution.writes;
+  } catch (const std::invalid_argument& e) {
+    // A bad record is the simulator's bug; keep the run and say so.
+    result["tail_attribution_error"] = e.what();
+  }
+}
+
+ReportInput run_report(const std::vector<ResolvedVariant>& variants, const Json& summary, const std::string& dir) {
+  ReportInput report;
+  report.title = variants.front().scenario.name;
+  report.question = variants.front().scenario.description;
+  report.intro = variants.size() > 1 ? "Differences are against the first variant, " + variants.front().name + "."
+                                     : "One variant.";
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    report.columns.push_back({variants[i].name, summary["variants"][i], i == 0 ? -1 : 0});
+    report.descriptions.push_back(variants[i].description);
+  }
+  report.results_dir = dir;
+  return report;
+}
+
 }  // namespace
 
 RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options) {
@@ -72,18 +116,31 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
 
   std::vector<Json> results;
-  std::vector<std::string> time_series;
+  std::vector<std::string> time_series, latency_cdfs;
+  std::vector<Json> tail_writes(variants.size());
   Json run_info;
   run_info["foliosim_version"] = kVersion;
   run_info["scenario_file"] = scenario_path;
   run_info["started_utc"] = utc_now();
   run_info["host"] = host_name();
   run_info["host_cpus"] = std::thread::hardware_concurrency();
-  for (const auto& variant : variants) {
+  ProgressBar progress(variants.size());
+  SharedSimClock sim_clock;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const auto& variant = variants[i];
     auto start = std::chrono::steady_clock::now();
-    Json result = simulate_isolated(variant.scenario);
-    time_series.push_back(result[kTimeSeriesKey].get<std::string>());
-    result.erase(kTimeSeriesKey);
+    sim_clock.reset();
+    progress.start_variant(i, variant.name, estimate_run_length(variant.scenario));
+    Json result = run_isolated(
+        [&] {
+          sim_clock.follow_engine();
+          return simulate(variant.scenario);
+        },
+        [&] { progress.update(sim_clock.seconds()); });
+    progress.finish_variant(sim_clock.seconds());
+    time_series.push_back(take_text(result, kTimeSeriesKey));
+    latency_cdfs.push_back(take_text(result, kLatencyCdfKey));
+    attribute_tail(result, tail_writes[i]);
     results.push_back(std::move(result));
     double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run_info["wall_s"][variant.name] = wall_s;
@@ -106,8 +163,17 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   dir.write_json("summary.json", outcome.summary);
   dir.write_json("resolved_scenario.json", resolved);
   dir.write_json("run_info.json", run_info);
-  for (std::size_t i = 0; i < variants.size(); ++i)
-    dir.write_text("variants/" + variants[i].name + "/timeseries.csv", time_series[i]);
+  std::vector<PlotSeries> series;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const std::string folder = "variants/" + variants[i].name + "/";
+    dir.write_text(folder + "timeseries.csv", time_series[i]);
+    dir.write_text(folder + "latency_cdf.csv", latency_cdfs[i]);
+    if (!tail_writes[i].is_null()) dir.write_json(folder + "tail_writes.json", tail_writes[i]);
+    series.push_back(PlotSeries{series_key(variants[i].name), outcome.summary["variants"][i],
+                                CsvTable::parse(time_series[i], folder + "timeseries.csv"),
+                                CsvTable::parse(latency_cdfs[i], folder + "latency_cdf.csv")});
+  }
+  outcome.plots = write_figures(dir, run_report(variants, outcome.summary, outcome.output_dir), series);
   dir.commit();
   return outcome;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/gnuplot.hpp"
 #include "sim/json_fields.hpp"
 #include "sim/scenario.hpp"
 
@@ -19,9 +20,11 @@ struct RunOptions {
 struct RunOutcome {
   std::string output_dir;
   Json summary;
+  DrawOutcome plots;  // whether gnuplot drew them
 };
 
-// Validates, runs and writes results; throws ConfigError for bad input (before
+// Validates, runs and writes results (summary, time series, plots, report.md;
+// on a terminal, a progress bar on stderr meanwhile); throws ConfigError for bad input (before
 // anything is written) and SimulationError when a run cannot complete.
 RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options);
 
