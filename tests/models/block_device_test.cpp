@@ -104,6 +104,7 @@ Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, 
     params.name = "dev0";
     params.write_bandwidth_Bps = 1e9;
     params.request_latency_s = 100e-6;
+    params.request_overhead_s = 0;
     params.queue_depth = queue_depth;
     params.max_request_bytes = max_request_bytes;
     block_device::BlockDevice device(params);
