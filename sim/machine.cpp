@@ -144,6 +144,12 @@ Json Machine::results() const {
   out["write_calls"] = workload_.write_calls;
   out["app_write_bytes"] = workload_.app_write_bytes;
   out["write_latency_us"] = latency_us(workload_.write_latency);
+  out["read_calls"] = workload_.read_calls;
+  out["app_read_bytes"] = workload_.app_read_bytes;
+  out["read_latency_us"] = latency_us(workload_.read_latency);
+  std::uint64_t read_bytes = 0;
+  for (const auto& d : devices_) read_bytes += d->stats().read_bytes;
+  out["device_read_bytes"] = read_bytes;
   out["fsync_calls"] = workload_.fsync_calls;
   out["fsync_latency_us"] = latency_us(workload_.fsync_latency);
   std::uint64_t write_bytes = 0, write_requests = 0;

@@ -34,14 +34,14 @@ void validate_job(const Scenario& s, const workload::JobParams& job, const std::
   auto fail = [&](const std::string& key, const std::string& message) {
     throw ConfigError(file, join_path(path, key), message);
   };
-  if (job.rw == "read" || job.rw == "randread")
-    fail("rw", "\"" + job.rw + "\" is not modelled yet: only write and randwrite jobs can run");
+  if (job.reads() && job.mode != "buffered")
+    fail("mode", "reads are modelled as buffered reads only (no O_DIRECT or RWF_DONTCACHE reads yet)");
   if (job.size_bytes == 0 && job.number_ios == 0)
     fail("size", "a job needs a size (bytes to write) or number_ios (write calls)");
   if (job.stride_bytes != 0 && job.stride_bytes < job.bs_bytes)
     fail("stride", "must be at least bs (" + std::to_string(job.bs_bytes) + " bytes), or absent");
-  if (job.rw == "randwrite") {
-    if (job.stride_bytes != 0) fail("stride", "applies to sequential writes (rw \"write\") only");
+  if (job.rw == "randwrite" || job.rw == "randread") {
+    if (job.stride_bytes != 0) fail("stride", "applies to sequential I/O (rw \"write\" or \"read\") only");
     if (job.size_bytes < job.bs_bytes) fail("size", "randwrite needs a region (size) of at least bs");
   }
   if (!job.device.empty()) check_device_name(s, job.device, file, join_path(path, "device"));

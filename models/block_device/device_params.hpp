@@ -33,21 +33,22 @@ struct WriteErrorWindow {
 struct DeviceParams {
   std::string name;
   // Defaults: the reference machine's loop device (models/README.md). Write:
-  // O_DIRECT p50, 1 MiB (C1) less 4 KiB (C2), is 1020 KiB in 326 us once the
-  // page pinning is taken off; the XFS fsync of 256 MiB (C1, 83.5 ms) agrees.
-  double write_bandwidth_Bps = 3.2e9;
+  // its buffered writeback in 1280 KiB requests, 394.5 us each in the C1 XFS
+  // fsync and 377 us in the C6 XFS write phase once request_overhead is
+  // taken off: 3.32 and 3.48 GB/s.
+  double write_bandwidth_Bps = 3.4e9;
   // Not measured (no reads in the reference): taken equal to writes.
-  double read_bandwidth_Bps = 3.2e9;
+  double read_bandwidth_Bps = 3.4e9;
   // Fixed cost of each request (command, flash program, completion); requests
   // in flight overlap it, only the data transfer is serialised. Default: the
-  // 4 KiB O_DIRECT p50 (C2, 99.8 us) less the call's CPU costs (5.95 us),
-  // request_overhead (13 us) and 4 KiB at 3.2 GB/s (1.3 us): 79.5 us.
-  double request_latency_s = 79.5e-6;
+  // O_DIRECT p50 less the call's CPU costs, request_overhead (13 us) and the
+  // transfer: 79.6 us at 4 KiB (C2), 80.5 us at 1 MiB (C1).
+  double request_latency_s = 80e-6;
   // Serialised per-request cost on the transfer channel (command
   // processing, a loop device's worker): bounds IOPS at 1 / overhead.
   // Default: the loop device took 16385 requests of 4 KiB in 234.7 ms with
   // the writer waiting on it (C2 XFS dontcache), 14.3 us each, less 4 KiB at
-  // 3.2 GB/s: 13 us.
+  // 3.4 GB/s: 13 us.
   double request_overhead_s = 13e-6;
   // Requests the device services at once (nr_requests / NVMe queue depth);
   // the default is the reference loop device's nr_requests.

@@ -9,11 +9,14 @@ namespace foliosim::cpu {
 
 // Scenario section "machine".
 struct MachineParams {
-  std::uint64_t cpus = 2;
+  std::uint64_t cpus = 2;  // the reference machine's 2 vCPUs
   // Clock of every CPU. Costs below scale by cpu.reference_speed / cpu_speed.
+  // Default: the reference speed, as the costs were measured on the
+  // reference machine (a VM: its clock is not known, only the costs).
   double cpu_speed_hz = 2.5e9;
   // Physical memory; the page cache and reclaim model size themselves from it.
-  std::uint64_t memory_bytes = 24ULL << 30;
+  // Default: the reference machine's MemTotal, 24684092 KiB.
+  std::uint64_t memory_bytes = 24684092ULL << 10;
 
   template <class F>
   void fields(F& f) {
@@ -31,14 +34,15 @@ struct CpuCostParams {
   // separable from the per-call costs below in the reference: a prior.
   double syscall_entry_s = 0.4e-6;
   // Per O_DIRECT call: iomap_dio_rw setup, iomap_begin/end, inode lock.
-  // With syscall_entry, request_submit and request_complete: 5.95 us of CPU
-  // in a 4 KiB O_DIRECT call; only the sum with the device latency is
+  // With syscall_entry, request_submit and request_complete: about 6 us of
+  // CPU in a 4 KiB O_DIRECT call; only the sum with the device latency is
   // measured (C2 direct p50 99.8 us), the split is a prior.
   double dio_setup_s = 2.0e-6;
   // Per 4 KiB page of an O_DIRECT call: pinning the user page into the bio.
-  // C1 - C2 direct p50 (438.5 - 99.8 us) less 1020 KiB at 3.2 GB/s, over
-  // 255 pages: 0.048 us.
-  double dio_per_page_s = 0.05e-6;
+  // C1 - C2 direct p50 (438.5 - 99.8 us) less 1020 KiB at 3.4 GB/s, over
+  // 255 pages: 0.12 us, of which about 0.065 us stands for the second
+  // request the kernel makes of a 1 MiB call and the model does not.
+  double dio_per_page_s = 0.12e-6;
   // Per device request: building the bio, blk-mq tag and dispatch (prior).
   double request_submit_s = 1.5e-6;
   // Per device request: interrupt, bio_endio, waking the waiter (prior).

@@ -1,5 +1,7 @@
 #include "models/filesystem/buffered_io.hpp"
 
+#include <algorithm>
+
 #include <simgrid/s4u/Engine.hpp>
 
 namespace foliosim::filesystem {
@@ -60,6 +62,47 @@ page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_byt
             c.folio_dirty_s * static_cast<double>(result.new_folios + result.existing_folios) +
             static_cast<double>(length_bytes) / c.copy_bandwidth_Bps);
   return result;
+}
+
+ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                             cpu::CpuBatch& batch, block_device::IoWaiter& waiter) {
+  File& file = *fd.file;
+  attach(file);
+  ReadOutcome outcome;
+  const auto& c = cpu_.costs();
+  batch.add(c.syscall_entry_s);
+  if (offset_bytes >= file.size_bytes) return outcome;  // end of file
+  length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
+  const auto holes = cache_.missing_ranges(*file.cache, offset_bytes, length_bytes);
+  if (!holes.empty()) {
+    std::uint64_t missing = 0;
+    for (const auto& h : holes) missing += h.pages;
+    batch.flush();
+    outcome.reclaim_s = reclaim_.charge(missing);
+    const double start_s = sg4::Engine::get_clock();
+    std::uint64_t requests = 0;
+    {
+      block_device::Plug plug(device_);
+      for (const auto& h : holes)
+        for (const auto& segment : fs_.map_for_read(file, h.first_page * kPageBytes, h.pages * kPageBytes)) {
+          requests += device_.requests_for(segment.length_bytes);
+          device_.submit(block_device::Op::kRead, segment.device_offset_bytes, segment.length_bytes, waiter.expect());
+        }
+    }
+    if (requests > 0) {
+      cpu_.run(cpu::Component::kWriters, static_cast<double>(requests) * c.request_submit_s);
+      waiter.wait();
+      cpu_.run(cpu::Component::kCompletion, static_cast<double>(requests) * c.request_complete_s);
+    }
+    outcome.device_s = sg4::Engine::get_clock() - start_s;
+  }
+  const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock());
+  on_change_();
+  batch.add(c.folio_alloc_s * static_cast<double>(result.new_folios) +
+            c.folio_lookup_s * static_cast<double>(result.existing_folios) +
+            static_cast<double>(length_bytes) / c.copy_bandwidth_Bps);
+  outcome.bytes = length_bytes;
+  return outcome;
 }
 
 WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "models/block_device/block_device.hpp"
+#include "models/block_device/io_waiter.hpp"
 #include "models/cpu/cpu.hpp"
 #include "models/cpu/cpu_batch.hpp"
 #include "models/filesystem/filesystem.hpp"
@@ -30,6 +31,12 @@ struct WriteOutcome {
   std::uint64_t zeroed_bytes = 0;  // XFS zeroing of the gap before it
 };
 
+struct ReadOutcome {
+  std::uint64_t bytes = 0;   // 0 at end of file
+  double reclaim_s = 0;      // making room for the folios read in
+  double device_s = 0;       // waiting for the device
+};
+
 // The calling task's open file: what its descriptor remembers.
 struct OpenFile {
   File* file;
@@ -49,6 +56,12 @@ class BufferedIo {
   // One pwrite on the calling actor, its CPU work added to `batch`.
   WriteOutcome write(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
                      writeback::Dirtier& task, cpu::CpuBatch& batch);
+
+  // One buffered pread on the calling actor: missing pages are read from the
+  // device into new clean folios; cached folios are used (and lose their
+  // drop-behind mark, as a cached lookup does). No readahead.
+  ReadOutcome read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, cpu::CpuBatch& batch,
+                   block_device::IoWaiter& waiter);
 
   // fsync; true when it returns EIO.
   bool fsync(OpenFile& fd) { return writeback_.fsync(*fd.file, fd.seen_error_seq); }

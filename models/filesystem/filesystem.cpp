@@ -176,6 +176,29 @@ std::vector<Segment> Filesystem::map_for_write(File& file, std::uint64_t offset_
   return segments;
 }
 
+std::vector<Segment> Filesystem::map_for_read(const File& file, std::uint64_t offset_bytes,
+                                              std::uint64_t length_bytes) const {
+  const std::uint64_t bs = params_.block_bytes;
+  const std::uint64_t first = offset_bytes / bs;
+  const std::uint64_t end = (offset_bytes + length_bytes + bs - 1) / bs;
+  std::vector<Segment> segments;
+  auto it = file.extents.upper_bound(first);
+  if (it != file.extents.begin()) --it;
+  for (; it != file.extents.end() && it->first < end; ++it) {
+    const Extent& e = it->second;
+    if (e.state != ExtentState::kWritten) continue;
+    const std::uint64_t a = std::max(first, it->first);
+    const std::uint64_t b = std::min(end, it->first + e.blocks);
+    if (a >= b) continue;
+    const std::uint64_t device = (e.device_block + (a - it->first)) * bs;
+    if (!segments.empty() && segments.back().device_offset_bytes + segments.back().length_bytes == device)
+      segments.back().length_bytes += (b - a) * bs;
+    else
+      segments.push_back({device, (b - a) * bs});
+  }
+  return segments;
+}
+
 bool Filesystem::all_written(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
   const std::uint64_t bs = params_.block_bytes;
   std::uint64_t block = offset_bytes / bs;

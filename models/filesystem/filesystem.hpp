@@ -83,6 +83,10 @@ class Filesystem {
   // is full (ENOSPC).
   std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
 
+  // Device segments holding the data of [offset, offset + length): written
+  // extents only (holes, unwritten and delalloc read as zeroes or are cached).
+  std::vector<Segment> map_for_read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
+
   // Whether every block of [offset, offset + length) is a written extent.
   bool all_written(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
 

@@ -165,6 +165,32 @@ std::uint64_t PageCache::missing_pages(const FileCache& file, std::uint64_t offs
 
 WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
                              bool dropbehind, Origin origin) {
+  return touch(file, offset_bytes, length_bytes, now_s, dropbehind, origin, true);
+}
+
+WriteResult PageCache::read(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s) {
+  return touch(file, offset_bytes, length_bytes, now_s, false, Origin::kApplication, false);
+}
+
+std::vector<PageRange> PageCache::missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
+                                                 std::uint64_t length_bytes) const {
+  std::vector<PageRange> holes;
+  if (length_bytes == 0) return holes;
+  std::uint64_t pos = offset_bytes / kPageBytes;
+  const std::uint64_t end = pages_up(offset_bytes + length_bytes);
+  auto it = file.runs_.upper_bound(pos);
+  if (it != file.runs_.begin() && std::prev(it)->second.end_page() > pos) --it;
+  for (; pos < end; ++it) {
+    const std::uint64_t next_start = it == file.runs_.end() ? end : std::min(end, it->second.first_page);
+    if (next_start > pos) holes.push_back({pos, next_start - pos, 0});
+    if (it == file.runs_.end()) break;
+    pos = std::max(pos, it->second.end_page());
+  }
+  return holes;
+}
+
+WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                             bool dropbehind, Origin origin, bool dirty) {
   now_s_ = now_s;
   WriteResult result;
   if (length_bytes == 0) return result;
@@ -176,7 +202,7 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
     auto it = file.runs_.lower_bound(pos);
     if (it != file.runs_.end() && it->first == pos) {
       Run& run = it->second;
-      std::uint8_t flags = run.flags | kDirty;
+      std::uint8_t flags = dirty ? run.flags | kDirty : run.flags;
       // folio_mark_accessed: a second access activates an inactive folio.
       if (!run.has(kActive) && run.has(kReferenced)) {
         flags = static_cast<std::uint8_t>((flags & ~kReferenced) | kActive);
@@ -186,10 +212,10 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
       // A cached (normal) write competes for the folio: it loses drop-behind.
       if (!dropbehind) flags &= static_cast<std::uint8_t>(~kDropbehind);
       // Written again: the new data will be written back; nothing at risk.
-      flags &= static_cast<std::uint8_t>(~kWriteError);
+      if (dirty) flags &= static_cast<std::uint8_t>(~kWriteError);
       result.existing_pages += run.pages;
       result.existing_folios += run.pages / run.folio_pages;
-      if (!run.has(kDirty)) result.newly_dirtied_pages += run.pages;
+      if (dirty && !run.has(kDirty)) result.newly_dirtied_pages += run.pages;
       pos = run.end_page();
       set_flags(file, run, flags, now_s);
       continue;
@@ -208,10 +234,10 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
       while (pos + pages + folio <= hole_end && folio_pages_for(pos + pages, left(pos + pages)) == folio)
         pages += folio;
       insert_run(file, pos, pages, folio,
-                 static_cast<std::uint8_t>(kDirty | (dropbehind ? kDropbehind : 0)), origin);
+                 static_cast<std::uint8_t>((dirty ? kDirty : 0) | (dropbehind ? kDropbehind : 0)), origin);
       result.new_folios += pages / folio;
       result.new_pages += pages;
-      result.newly_dirtied_pages += pages;
+      if (dirty) result.newly_dirtied_pages += pages;
       pos += pages;
     }
   }

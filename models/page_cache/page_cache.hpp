@@ -125,6 +125,15 @@ class PageCache {
   WriteResult write(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
                     bool dropbehind = false, Origin origin = Origin::kApplication);
 
+  // A buffered read of [offset, offset + length) once its missing pages have
+  // been read from the device: new folios are clean; cached ones are marked
+  // accessed and, as any cached lookup does, lose their drop-behind mark.
+  WriteResult read(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s);
+
+  // The page ranges of [offset, offset + length) not in the cache.
+  std::vector<PageRange> missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
+                                        std::uint64_t length_bytes) const;
+
   // Dirty folios from `from_page` on (not wrapping), in file order, up to about
   // `max_pages` (whole folios), marked under writeback and clean: what a
   // writepages pass takes. Folios already under writeback are skipped
@@ -182,6 +191,8 @@ class PageCache {
   // Splits so that a run starts at `page` (which must fall on a folio
   // boundary of the run containing it, if any).
   void split_at(FileCache& file, std::uint64_t page);
+  WriteResult touch(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                    bool dropbehind, Origin origin, bool dirty);
   // Rounds [first, end) out to the folio boundaries of the runs it touches.
   std::pair<std::uint64_t, std::uint64_t> folio_aligned(const FileCache& file, std::uint64_t first_page,
                                                          std::uint64_t end_page) const;

@@ -67,10 +67,25 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
   block_device::IoWaiter waiter;
   writeback::Dirtier dirtier;
   cpu::CpuBatch batch(kernel.cpu, cpu::Component::kWriters);
-  const bool buffered = job.mode != "direct";
+  const bool buffered = job.mode != "direct" && !job.reads();
   if (buffered) kernel.throttle.dirtier_started();
   WritePattern pattern(job, std::move(rng));
   WriteCall call{};
+  if (job.reads()) {
+    // Buffered reads of what other jobs wrote; the job ends at end of file.
+    while (pattern.next(call)) {
+      const double start_s = sg4::Engine::get_clock() + batch.pending_s();
+      auto outcome = kernel.buffered_io.read(fd, call.offset_bytes, call.length_bytes, batch, waiter);
+      if (outcome.bytes == 0) break;
+      ++stats.read_calls;
+      stats.app_read_bytes += outcome.bytes;
+      stats.read_latency.record(sg4::Engine::get_clock() + batch.pending_s() - start_s);
+    }
+    batch.flush();
+    kernel.writes_done();
+    stats.last_job_end_s = std::max(stats.last_job_end_s, sg4::Engine::get_clock());
+    return;
+  }
   while (pattern.next(call)) {
     // Times are the writer's own: the clock plus its CPU work not yet run.
     const double start_s = sg4::Engine::get_clock() + batch.pending_s();

@@ -13,7 +13,8 @@ namespace foliosim::workload {
 struct JobParams {
   std::string name;
   // "write": sequential (sparse when stride > bs); "randwrite": every block
-  // of the size-long region once, in an order drawn from the job's stream.
+  // of the size-long region once, in an order drawn from the job's stream;
+  // "read" / "randread": the same patterns, reading (buffered only).
   std::string rw = "write";
   std::uint64_t bs_bytes = 4096;
   // Bytes each clone writes; the last write is short if size is not a
@@ -63,6 +64,7 @@ struct JobParams {
 
   std::uint64_t stride_or_bs() const { return stride_bytes ? stride_bytes : bs_bytes; }
   std::uint64_t write_calls() const { return number_ios ? number_ios : (size_bytes + bs_bytes - 1) / bs_bytes; }
+  bool reads() const { return rw == "read" || rw == "randread"; }
   bool dontcache() const { return mode == "dontcache" || mode == "uncached"; }
   std::string file_for_clone(std::uint64_t clone) const {
     return filename.empty() ? name + "." + std::to_string(clone) : filename;

@@ -12,6 +12,9 @@ struct WorkloadStats {
   std::uint64_t write_calls = 0;
   std::uint64_t app_write_bytes = 0;
   std::uint64_t fsync_calls = 0;
+  std::uint64_t read_calls = 0;
+  std::uint64_t app_read_bytes = 0;
+  LatencyHistogram read_latency;
   LatencyHistogram write_latency;
   LatencyHistogram fsync_latency;
   // Where the write calls' time went, summed over calls: the rest of each

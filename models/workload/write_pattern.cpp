@@ -9,7 +9,7 @@ namespace foliosim::workload {
 WritePattern::WritePattern(const JobParams& job, std::mt19937_64 rng)
     : job_(job), calls_total_(job.write_calls()), rng_(std::move(rng)) {
   bytes_left_ = job.number_ios ? job.number_ios * job.bs_bytes : job.size_bytes;
-  if (job_.rw == "randwrite") {
+  if (job_.rw == "randwrite" || job_.rw == "randread") {
     blocks_ = std::max<std::uint64_t>(1, job.size_bytes / job.bs_bytes);
     unsigned bits = 1;
     while ((1ULL << bits) < blocks_) ++bits;
@@ -35,7 +35,7 @@ bool WritePattern::next(WriteCall& call) {
   const std::uint64_t i = calls_done_++;
   call.length_bytes = std::min(job_.bs_bytes, bytes_left_);
   bytes_left_ -= call.length_bytes;
-  if (job_.rw == "randwrite") {
+  if (blocks_ > 0) {
     // Every block once per pass over the region; a new pass past the end.
     std::uint64_t pass_index = i % blocks_;
     std::uint64_t block = permute(pass_index);

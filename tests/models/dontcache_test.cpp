@@ -227,3 +227,39 @@ TEST_CASE("completion context by default: ext4 cannot drop over written blocks, 
   CHECK(xfs["dropbehind_dropped_bytes"] == 16 * MiB);
   CHECK(xfs["page_cache_end_bytes"] == 0);
 }
+
+TEST_CASE("buffered reads: missing pages come from the device, cached ones lose their drop-behind mark") {
+  SUBCASE("a file on disk, not cached, is read into clean folios") {
+    Scenario s = bare_scenario();
+    auto writer = direct_job("writer", 1 * MiB, 16 * MiB);
+    writer.filename = "f";
+    auto reader = buffered_job("reader", 1 * MiB, 32 * MiB);  // asks for more than the file holds
+    reader.rw = "read";
+    reader.filename = "f";
+    reader.startdelay_s = 1;
+    s.jobs = {writer, reader};
+    Json r = simulate_isolated(s);
+    CHECK(r["device_read_bytes"] == 16 * MiB);
+    CHECK(r["app_read_bytes"] == 16 * MiB);  // stops at end of file
+    CHECK(r["read_calls"] == 16);
+    CHECK(r["page_cache_end_bytes"] == 16 * MiB);
+    CHECK(r["dirty_end_bytes"] == 0);
+  }
+  SUBCASE("a cached reader racing a dontcache writer keeps what it reads") {
+    Scenario s = bare_scenario();
+    s.page_cache.dontcache_kick_range = "after_write";  // folios stay dirty and marked until fsync
+    auto writer = dontcache_job("writer", 1 * MiB, 64 * MiB);
+    writer.filename = "f";
+    writer.end_fsync = false;
+    auto reader = buffered_job("reader", 1 * MiB, 16 * MiB);
+    reader.rw = "read";
+    reader.filename = "f";
+    reader.startdelay_s = 1;
+    s.jobs = {writer, reader};
+    s.run_for_s = 40;  // the periodic flusher writes the expired file back at 35 s
+    Json r = simulate_isolated(s);
+    CHECK(r["device_read_bytes"] == 0);  // all cached
+    CHECK(r["dropbehind_dropped_bytes"] == 48 * MiB);
+    CHECK(r["page_cache_end_bytes"] == 16 * MiB);
+  }
+}
