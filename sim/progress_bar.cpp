@@ -36,15 +36,15 @@ std::string progress_line(std::size_t index, std::size_t count, const std::strin
   double fraction = estimate.end_s > 0 ? sim_s / estimate.end_s : 0;
   fraction = std::clamp(fraction, 0.0, past_guess ? 0.99 : 1.0);
 
-  constexpr std::size_t kBar = 24;  // fixed, so the line does not jump about
+  constexpr std::size_t kBar = 20;  // fixed, so the line does not jump about
   const auto filled = static_cast<std::size_t>(fraction * kBar);
   char text[160];
   const std::string bar = std::string(filled, '#') + std::string(kBar - filled, '-');
   if (past_guess)
-    std::snprintf(text, sizeof text, "[%zu/%zu] %-12.12s [%s] %3.0f%%  %.3g s simulated, past the ~%.3g s guess",
-                  index + 1, count, name.c_str(), bar.c_str(), fraction * 100, sim_s, estimate.end_s);
+    std::snprintf(text, sizeof text, "[%zu/%zu] %-10.10s [%s] %3.0f%%  %.3g s simulated, guessed ~%.3g s", index + 1,
+                  count, name.c_str(), bar.c_str(), fraction * 100, sim_s, estimate.end_s);
   else
-    std::snprintf(text, sizeof text, "[%zu/%zu] %-12.12s [%s] %3.0f%%  %.3g of %s%.3g s simulated", index + 1, count,
+    std::snprintf(text, sizeof text, "[%zu/%zu] %-10.10s [%s] %3.0f%%  %.3g of %s%.3g s simulated", index + 1, count,
                   name.c_str(), bar.c_str(), fraction * 100, sim_s, estimate.from_run_for ? "" : "~", estimate.end_s);
   std::string line = text;
   // A line wider than the terminal wraps, and \r then redraws only its end.

@@ -1,42 +1,22 @@
 // The foliosim binary end to end: exit codes, what is written and what is not.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "sim/json_fields.hpp"
+#include "tests/cli_support.hpp"
 #include "tests/test_support.hpp"
 
 namespace fs = std::filesystem;
+using foliosim::test::scratch;
+using foliosim::test::slurp;
 using foliosim::test::source_path;
 
 namespace {
 
-int run(const std::string& args, const fs::path& log) {
-  std::string command = std::string(FOLIOSIM_BINARY) + " " + args + " >" + log.string() + " 2>&1";
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path scratch(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("foliosim-test-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+int run(const std::string& args, const fs::path& log) { return foliosim::test::run_foliosim(args, log); }
 
 }  // namespace
 
