@@ -212,6 +212,12 @@ Json Machine::results() const {
                                         {"reclaim", workload_.reclaim_time_s / calls * 1e6},
                                         {"stable_page_wait", workload_.stable_wait_time_s / calls * 1e6}};
 
+  // How fragmented the cache and the files ended: memory and time grow with these.
+  out["page_cache_runs"] = cache_->run_count();
+  std::uint64_t extents = 0;
+  for (const auto& [index, mount] : mounts_)
+    for (const auto& [name, file] : mount.fs->files()) extents += mount.fs->summary(*file).extents;
+  out["file_extents"] = extents;
   out["page_cache_peak_bytes"] = peak_.cached_pages * kPageBytes;
   out["page_cache_end_bytes"] = end.cached_pages * kPageBytes;
   out["dirty_peak_bytes"] = peak_.dirty_pages * kPageBytes;

@@ -94,7 +94,8 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
 }
 
 void Filesystem::coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block) {
-  auto it = file.extents.upper_bound(first_block);
+  // From the extent before the range: it may continue into it.
+  auto it = file.extents.upper_bound(first_block > 0 ? first_block - 1 : 0);
   if (it != file.extents.begin()) --it;
   while (it != file.extents.end() && it->first <= end_block) {
     auto next = std::next(it);

@@ -123,3 +123,17 @@ TEST_CASE("writeback turns delalloc and unwritten extents into written ones") {
   CHECK(fs.summary(f).delalloc_bytes == 0);
   CHECK(fs.summary(f).extents == 1);
 }
+
+TEST_CASE("sequential buffered writes and their writeback keep a file in one extent") {
+  FilesystemParams p;
+  p.device = "dev0";
+  p.speculative_prealloc = false;
+  Filesystem fs(p, 1 * GiB);
+  File& f = fs.open("f");
+  for (std::uint64_t i = 0; i < 256; ++i) fs.buffered_write(f, i * 4 * KiB, 4 * KiB);
+  CHECK(fs.summary(f).extents == 1);
+  CHECK(fs.summary(f).delalloc_bytes == 1 * MiB);
+  for (std::uint64_t i = 0; i < 16; ++i) fs.map_for_write(f, i * 64 * KiB, 64 * KiB);
+  CHECK(fs.summary(f).extents == 1);
+  CHECK(fs.summary(f).written_bytes == 1 * MiB);
+}
