@@ -57,73 +57,96 @@ TailWrite direct_tail(double start_s, double submitted_s, double end_s,
   return w;
 }
 
+// What one job clone holds open while it runs.
+struct JobContext {
+  const JobParams& job;
+  KernelPaths& kernel;
+  WorkloadStats& stats;
+  filesystem::File& file;
+  filesystem::OpenFile fd;
+  block_device::IoWaiter waiter;
+  writeback::Dirtier dirtier;
+  cpu::CpuBatch batch;
+  // The task's own clock: the engine's plus its CPU work not yet run.
+  double now_s() const { return sg4::Engine::get_clock() + batch.pending_s(); }
+};
+
+// Buffered reads of what other jobs wrote; the job stops at end of file.
+void read_loop(JobContext& c, WritePattern& pattern) {
+  WriteCall call{};
+  while (pattern.next(call)) {
+    const double start_s = c.now_s();
+    auto outcome = c.kernel.buffered_io.read(c.fd, call.offset_bytes, call.length_bytes, c.batch, c.waiter);
+    if (outcome.bytes == 0) break;
+    ++c.stats.read_calls;
+    c.stats.app_read_bytes += outcome.bytes;
+    c.stats.read_latency.record(c.now_s() - start_s);
+  }
+}
+
+// One write call; false when it failed (and so wrote nothing).
+bool write_once(JobContext& c, const WriteCall& call, double start_s) {
+  if (c.job.mode == "direct") {
+    double submitted_s = 0;
+    c.kernel.direct_io.write(c.file, call.offset_bytes, call.length_bytes, c.waiter, submitted_s);
+    const double end_s = c.now_s();
+    if (c.stats.tail.wants(end_s - start_s))
+      c.stats.tail.offer(direct_tail(start_s, submitted_s, end_s, c.waiter.completions()));
+    return true;
+  }
+  auto outcome =
+      c.kernel.buffered_io.write(c.fd, call.offset_bytes, call.length_bytes, c.job.dontcache(), c.dirtier, c.batch);
+  c.stats.throttle_time_s += outcome.throttle_s;
+  c.stats.reclaim_time_s += outcome.reclaim_s;
+  c.stats.kick_time_s += outcome.kick_s;
+  c.stats.stable_wait_time_s += outcome.stable_wait_s;
+  c.stats.zeroed_bytes += outcome.zeroed_bytes;
+  if (outcome.error != filesystem::WriteError::kNone) {
+    ++(outcome.error == filesystem::WriteError::kEopnotsupp ? c.stats.eopnotsupp_errors : c.stats.eio_write_errors);
+    return false;
+  }
+  const double end_s = c.now_s();
+  if (c.stats.tail.wants(end_s - start_s)) c.stats.tail.offer(buffered_tail(start_s, end_s, outcome));
+  return true;
+}
+
+void write_loop(JobContext& c, WritePattern& pattern) {
+  const bool dirties = c.job.mode != "direct";
+  if (dirties) c.kernel.throttle.dirtier_started();
+  WriteCall call{};
+  while (pattern.next(call)) {
+    const double start_s = c.now_s();
+    ++c.stats.write_calls;  // a call that failed is still a call
+    if (!write_once(c, call, start_s)) continue;
+    const double end_s = c.now_s();
+    c.stats.write_latency.record(end_s - start_s);
+    c.stats.total_write_time_s += end_s - start_s;
+    c.stats.app_write_bytes += call.length_bytes;
+    c.stats.last_write_end_s = std::max(c.stats.last_write_end_s, end_s);
+  }
+  c.batch.flush();
+  if (dirties) c.kernel.throttle.dirtier_finished();
+}
+
 void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
              WorkloadStats& stats) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
   if (job.mmap) file.mapped = true;
   kernel.buffered_io.attach(file);
-  filesystem::OpenFile fd{&file, file.error_seq};
-  block_device::IoWaiter waiter;
-  writeback::Dirtier dirtier;
-  cpu::CpuBatch batch(kernel.cpu, cpu::Component::kWriters);
-  const bool buffered = job.mode != "direct" && !job.reads();
-  if (buffered) kernel.throttle.dirtier_started();
+  JobContext c{job, kernel, stats, file, {&file, file.error_seq}, {}, {}, {kernel.cpu, cpu::Component::kWriters}};
   WritePattern pattern(job, std::move(rng));
-  WriteCall call{};
   if (job.reads()) {
-    // Buffered reads of what other jobs wrote; the job ends at end of file.
-    while (pattern.next(call)) {
-      const double start_s = sg4::Engine::get_clock() + batch.pending_s();
-      auto outcome = kernel.buffered_io.read(fd, call.offset_bytes, call.length_bytes, batch, waiter);
-      if (outcome.bytes == 0) break;
-      ++stats.read_calls;
-      stats.app_read_bytes += outcome.bytes;
-      stats.read_latency.record(sg4::Engine::get_clock() + batch.pending_s() - start_s);
-    }
-    batch.flush();
-    kernel.writes_done();
-    stats.last_job_end_s = std::max(stats.last_job_end_s, sg4::Engine::get_clock());
-    return;
+    read_loop(c, pattern);
+    c.batch.flush();
+  } else {
+    write_loop(c, pattern);
   }
-  while (pattern.next(call)) {
-    // Times are the writer's own: the clock plus its CPU work not yet run.
-    const double start_s = sg4::Engine::get_clock() + batch.pending_s();
-    if (job.mode == "direct") {
-      double submitted_s = 0;
-      kernel.direct_io.write(file, call.offset_bytes, call.length_bytes, waiter, submitted_s);
-      const double end_s = sg4::Engine::get_clock();
-      if (stats.tail.wants(end_s - start_s))
-        stats.tail.offer(direct_tail(start_s, submitted_s, end_s, waiter.completions()));
-    } else {
-      auto outcome = kernel.buffered_io.write(fd, call.offset_bytes, call.length_bytes, job.dontcache(), dirtier, batch);
-      stats.throttle_time_s += outcome.throttle_s;
-      stats.reclaim_time_s += outcome.reclaim_s;
-      stats.kick_time_s += outcome.kick_s;
-      stats.stable_wait_time_s += outcome.stable_wait_s;
-      stats.zeroed_bytes += outcome.zeroed_bytes;
-      if (outcome.error != filesystem::WriteError::kNone) {
-        ++(outcome.error == filesystem::WriteError::kEopnotsupp ? stats.eopnotsupp_errors : stats.eio_write_errors);
-        ++stats.write_calls;  // a call that failed is still a call
-        continue;
-      }
-      const double end_s = sg4::Engine::get_clock() + batch.pending_s();
-      if (stats.tail.wants(end_s - start_s)) stats.tail.offer(buffered_tail(start_s, end_s, outcome));
-    }
-    const double end_s = sg4::Engine::get_clock() + batch.pending_s();
-    stats.write_latency.record(end_s - start_s);
-    stats.total_write_time_s += end_s - start_s;
-    ++stats.write_calls;
-    stats.app_write_bytes += call.length_bytes;
-    stats.last_write_end_s = std::max(stats.last_write_end_s, end_s);
-  }
-  batch.flush();
-  if (buffered) kernel.throttle.dirtier_finished();
   kernel.writes_done();
   if (job.end_fsync) {
     const double start_s = sg4::Engine::get_clock();
     // Writes out and waits for what the file has dirty (nothing after O_DIRECT).
-    if (kernel.buffered_io.fsync(fd)) ++stats.fsync_errors;
+    if (kernel.buffered_io.fsync(c.fd)) ++stats.fsync_errors;
     stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
     ++stats.fsync_calls;
   }
