@@ -157,6 +157,10 @@ TEST_CASE("an I/O kind whose model is not built is refused, never run as another
   CHECK(v[0].scenario.jobs[0].dontcache());
   auto e = error_of(with(kValid, "\"mode\": \"direct\"", "\"mode\": \"mmap\""));
   CHECK(e.json_path() == "workload/jobs/0/mode");
+  // Reads are modelled as buffered reads only: an O_DIRECT read is refused.
   auto r = error_of(with(kValid, "\"name\": \"w\",", "\"name\": \"w\", \"rw\": \"read\","));
-  CHECK(r.json_path() == "workload/jobs/0/rw");
+  CHECK(r.json_path() == "workload/jobs/0/mode");
+  CHECK(r.message().find("buffered reads only") != std::string::npos);
+  auto t = error_of(with(kValid, "\"name\": \"w\",", "\"name\": \"w\", \"rw\": \"trim\","));
+  CHECK(t.json_path() == "workload/jobs/0/rw");
 }
