@@ -1,0 +1,237 @@
+// Calibration: every variant of scenarios/calibration/{c1,c2,c6}.json, run
+// with the default machine parameters, against what Linux 6.18 measured on
+// the reference machine (medians of three runs, from the kernel reference's
+// calibration.json). How the defaults were fitted to these figures, and why
+// the C6 states differ: models/README.md.
+//
+// Tolerances (the calibration targets):
+//   page-cache states (peaks during the write phase, after the write phase,
+//   after fsync) and device bytes: exact;
+//   write-phase wall time and p50 write latency: within 25 %.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.hpp"
+#include "sim/simulation.hpp"
+#include "tests/test_support.hpp"
+
+using namespace foliosim;
+using namespace foliosim::test;
+
+namespace {
+
+constexpr double kTimeTolerance = 0.25;  // relative: write-phase wall time and p50 latency
+constexpr std::uint64_t kPage = 4096;
+
+// Page counts of the file in the page cache (cachestat: nr_cache, nr_dirty,
+// nr_writeback).
+struct Pages {
+  std::uint64_t cached, dirty, writeback;
+};
+
+struct Measured {
+  const char* scenario;  // scenarios/calibration/<scenario>.json
+  const char* variant;
+  double wall_ms;        // write phase: "wall excl. sampling ms"
+  double p50_us;         // pwritev2() latency
+  double device_MiB;     // written to the loop device from open() to fsync() return
+  // Of which file data; the rest (2.5 KiB XFS log, 36 to 68 KiB ext4
+  // journal) is filesystem metadata, which the model does not write.
+  std::uint64_t data_MiB;
+  Pages peak;         // largest cachestat values sampled during the write loop
+  Pages after_write;  // when the last write returned
+  std::uint64_t cached_after_fsync;
+};
+
+const Measured kMeasured[] = {
+    {"c1", "xfs-buffered", 10.137, 37.727, 256.00244140625, 256, {65536, 65536, 0}, {65536, 65536, 0}, 65536},
+    {"c1", "xfs-direct", 113.233, 442.224, 256.00244140625, 256, {0, 0, 0}, {0, 0, 0}, 0},
+    {"c1", "ext4-buffered", 48.113, 169.235, 256.0390625, 256, {65536, 65536, 0}, {65536, 65536, 0}, 65536},
+    {"c1", "ext4-direct", 113.936, 434.803, 256.0390625, 256, {0, 0, 0}, {0, 0, 0}, 0},
+    {"c2", "xfs-buffered", 41.724, 2.223, 64.00244140625, 64, {16384, 16384, 0}, {16384, 16384, 0}, 16384},
+    {"c2", "xfs-direct", 1684.685, 99.49, 64.00244140625, 64, {0, 0, 0}, {0, 0, 0}, 0},
+    {"c2", "ext4-buffered", 51.609, 2.844, 64.03515625, 64, {16384, 16384, 0}, {16384, 16384, 0}, 16384},
+    {"c2", "ext4-direct", 1709.566, 100.13, 64.03515625, 64, {0, 0, 0}, {0, 0, 0}, 0},
+    {"c6", "xfs-buffered", 254.358, 45.018, 1024.00341796875, 1024, {65296, 65280, 22544}, {65280, 61440, 0}, 65280},
+    {"c6", "ext4-buffered", 297.962, 215.754, 1024.06640625, 1024, {63488, 62720, 8192}, {63488, 57344, 6144},
+     63488},
+};
+
+struct Simulated {
+  double wall_ms;
+  double p50_us;
+  std::uint64_t device_bytes;
+  Pages peak;  // over the write phase, as the reference samples
+  Pages after_write;
+  std::uint64_t cached_after_fsync;
+};
+
+std::string scenario_file(const std::string& scenario) {
+  return source_path("scenarios/calibration/" + scenario + ".json");
+}
+
+// Largest cached, dirty and writeback page counts of the time series up to
+// the end of the write phase, and at its end.
+Pages write_phase_peak(const Json& r) {
+  const double end_s = r["write_phase_s"].get<double>();
+  const Json& after = r["after_write_phase"];
+  Pages peak{after["cached_bytes"].get<std::uint64_t>() / kPage, after["dirty_bytes"].get<std::uint64_t>() / kPage,
+             after["writeback_bytes"].get<std::uint64_t>() / kPage};
+  std::istringstream in(r[kTimeSeriesKey].get<std::string>());
+  std::string line;
+  std::getline(in, line);
+  std::map<std::string, std::size_t> column;
+  {
+    std::istringstream header(line);
+    std::string name;
+    for (std::size_t i = 0; std::getline(header, name, ','); ++i) column[name] = i;
+  }
+  REQUIRE(column.count("time_s"));
+  REQUIRE(column.count("cached_bytes"));
+  REQUIRE(column.count("dirty_bytes"));
+  REQUIRE(column.count("writeback_bytes"));
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    std::string cell;
+    while (std::getline(row, cell, ',')) cells.push_back(cell);
+    if (std::stod(cells.at(column["time_s"])) > end_s) break;
+    peak.cached = std::max<std::uint64_t>(peak.cached, std::stoull(cells.at(column["cached_bytes"])) / kPage);
+    peak.dirty = std::max<std::uint64_t>(peak.dirty, std::stoull(cells.at(column["dirty_bytes"])) / kPage);
+    peak.writeback =
+        std::max<std::uint64_t>(peak.writeback, std::stoull(cells.at(column["writeback_bytes"])) / kPage);
+  }
+  return peak;
+}
+
+// Each variant runs once per test process, whichever test case asks first.
+const Simulated& simulated(const Measured& m) {
+  static std::map<std::string, Simulated> runs;
+  const std::string key = std::string(m.scenario) + "/" + m.variant;
+  auto it = runs.find(key);
+  if (it != runs.end()) return it->second;
+  const auto variants = resolve_variants(load_scenario_file(scenario_file(m.scenario)), m.variant);
+  REQUIRE(variants.size() == 1);
+  const Json r = simulate_isolated(variants[0].scenario);
+  const Json& after = r["after_write_phase"];
+  Simulated s{};
+  s.wall_ms = r["write_phase_s"].get<double>() * 1e3;
+  s.p50_us = r["write_latency_us"]["p50"].get<double>();
+  s.device_bytes = r["device_write_bytes"].get<std::uint64_t>();
+  s.peak = write_phase_peak(r);
+  s.after_write = {after["cached_bytes"].get<std::uint64_t>() / kPage, after["dirty_bytes"].get<std::uint64_t>() / kPage,
+                   after["writeback_bytes"].get<std::uint64_t>() / kPage};
+  s.cached_after_fsync = r["page_cache_end_bytes"].get<std::uint64_t>() / kPage;
+  return runs.emplace(key, s).first->second;
+}
+
+std::string label(const Measured& m) { return std::string(m.scenario) + " " + m.variant; }
+
+bool within(double simulated_value, double measured_value, double tolerance) {
+  return std::abs(simulated_value - measured_value) <= tolerance * measured_value;
+}
+
+void check_states(const Measured& m) {
+  const Simulated& s = simulated(m);
+  INFO(label(m));
+  CHECK(s.peak.cached == m.peak.cached);
+  CHECK(s.peak.dirty == m.peak.dirty);
+  CHECK(s.peak.writeback == m.peak.writeback);
+  CHECK(s.after_write.cached == m.after_write.cached);
+  CHECK(s.after_write.dirty == m.after_write.dirty);
+  CHECK(s.after_write.writeback == m.after_write.writeback);
+  CHECK(s.cached_after_fsync == m.cached_after_fsync);
+}
+
+}  // namespace
+
+TEST_CASE("calibration: the scenarios describe the reference machine and run the default parameters") {
+  const cpu::CpuCostParams default_costs;
+  const block_device::DeviceParams default_device;
+  for (const std::string scenario : {"c1", "c2", "c6"}) {
+    INFO(scenario);
+    const auto variants = resolve_variants(load_scenario_file(scenario_file(scenario)));
+    std::vector<std::string> expected_names, names;
+    for (const auto& m : kMeasured)
+      if (m.scenario == scenario) expected_names.push_back(m.variant);
+    for (const auto& v : variants) {
+      INFO(v.name);
+      names.push_back(v.name);
+      const Scenario& s = v.scenario;
+      CHECK(!s.description.empty());
+      CHECK(s.machine.cpus == 2);
+      CHECK(s.machine.memory_bytes == 24684092 * KiB);
+      REQUIRE(s.devices.size() == 1);
+      CHECK(s.devices[0].capacity_bytes == 2 * GiB);
+      CHECK(s.devices[0].queue_depth == 128);  // nr_requests
+      CHECK(s.devices[0].max_request_bytes == 1280 * KiB);  // max_sectors_kb
+      // What is calibrated comes from the defaults, not from the scenario.
+      CHECK(s.devices[0].write_bandwidth_Bps == default_device.write_bandwidth_Bps);
+      CHECK(s.devices[0].request_latency_s == default_device.request_latency_s);
+      CHECK(s.devices[0].request_overhead_s == default_device.request_overhead_s);
+      CHECK(s.machine.cpu_speed_hz == s.cpu.reference_speed_hz);
+      CHECK(resolved_json(s)["cpu"] == write_fields(default_costs));
+      REQUIRE(s.jobs.size() == 1);
+      const auto& job = s.jobs[0];
+      CHECK(v.name == s.filesystem.type + "-" + job.mode);
+      CHECK(job.rw == "write");
+      CHECK(job.numjobs == 1);
+      CHECK(job.end_fsync);
+      CHECK(job.bs_bytes == (scenario == "c2" ? 4 * KiB : 1 * MiB));
+      CHECK(job.size_bytes == (scenario == "c1" ? 256 * MiB : scenario == "c2" ? 64 * MiB : 1 * GiB));
+      CHECK(s.page_cache.memory_limit_bytes == (scenario == "c6" ? 256 * MiB : 0));
+    }
+    CHECK(names == expected_names);
+  }
+}
+
+TEST_CASE("calibration: write-phase wall time within 25 % of the measured one") {
+  for (const auto& m : kMeasured) {
+    const Simulated& s = simulated(m);
+    INFO(label(m), ": measured ", m.wall_ms, " ms, simulated ", s.wall_ms, " ms");
+    CHECK(within(s.wall_ms, m.wall_ms, kTimeTolerance));
+  }
+}
+
+TEST_CASE("calibration: p50 write latency within 25 % of the measured one") {
+  for (const auto& m : kMeasured) {
+    const Simulated& s = simulated(m);
+    INFO(label(m), ": measured ", m.p50_us, " us, simulated ", s.p50_us, " us");
+    CHECK(within(s.p50_us, m.p50_us, kTimeTolerance));
+  }
+}
+
+TEST_CASE("calibration: the device receives exactly the file's data") {
+  for (const auto& m : kMeasured) {
+    INFO(label(m));
+    // The measured figure is the data plus at most 128 KiB of metadata.
+    REQUIRE(m.device_MiB >= static_cast<double>(m.data_MiB));
+    REQUIRE(m.device_MiB - static_cast<double>(m.data_MiB) < 0.125);
+    CHECK(simulated(m).device_bytes == m.data_MiB * MiB);
+  }
+}
+
+TEST_CASE("calibration: C1 and C2 page-cache states are exactly the measured ones") {
+  for (const auto& m : kMeasured)
+    if (std::string(m.scenario) != "c6") check_states(m);
+}
+
+// Known model gaps (models/README.md): the memory cgroup is charged only the
+// page cache (the kernel's also holds the task's other memory and, with ext4,
+// about 7 MiB of buffer heads), and writeback in flight is bounded by the
+// device queue (128 requests) where the kernel's writeback throttling
+// (blk-wbt) holds it to 80 MiB (XFS) or less (ext4). The states after the
+// write phase are a snapshot of the resulting writeback cycle. When the
+// models close these gaps this case fails: drop should_fail then.
+TEST_CASE("calibration: C6 page-cache states under the 256 MiB cgroup are exactly the measured ones" *
+          doctest::should_fail()) {
+  for (const auto& m : kMeasured)
+    if (std::string(m.scenario) == "c6") check_states(m);
+}
