@@ -79,6 +79,11 @@ std::string percent_difference(double value, double baseline) {
   if (baseline == 0) return "n/a";
   const double percent = (value - baseline) / std::fabs(baseline) * 100;
   char text[32];
+  // Beyond +1000 % a ratio reads better: "×13.1" rather than "+1209.1 %".
+  if (percent >= 1000 && baseline > 0) {
+    std::snprintf(text, sizeof text, "×%.3g", value / baseline);
+    return text;
+  }
   // A difference too small for one decimal still shows it is not zero.
   std::snprintf(text, sizeof text, std::fabs(percent) < 0.05 ? "%+.1g %%" : "%+.1f %%", percent);
   return text;

@@ -34,7 +34,8 @@ MetricsTable metrics_table(const std::vector<TableColumn>& columns);
 // About four significant digits, no exponent in the usual ranges: 463.2,
 // 0.1186, 268435456.
 std::string format_value(double value);
-// "+12.3 %", "-4.0 %", "0.0 %" (equal), "n/a" (against 0).
+// "+12.3 %", "-4.0 %", "0.0 %" (equal), "×13.1" (beyond +1000 %), "n/a"
+// (against 0).
 std::string percent_difference(double value, double baseline);
 
 std::string markdown_table(const MetricsTable& table);

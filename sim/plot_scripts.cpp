@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 namespace foliosim {
 namespace {
@@ -34,11 +35,16 @@ double nice_ceil(double x) {
   return 10 * power;
 }
 
-// Text safe inside a gnuplot double-quoted string.
-std::string quoted(std::string text) {
-  for (char& c : text)
-    if (c == '"' || c == '\\') c = '\'';
-  return "\"" + text + "\"";
+// Text safe inside a gnuplot double-quoted string; a newline stays one.
+std::string gnuplot_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '\n')
+      out += "\\n";
+    else
+      out += c == '"' || c == '\\' ? '\'' : c;
+  }
+  return out + "\"";
 }
 
 double last_or_zero(const CsvTable& table, const std::string& column) {
@@ -92,7 +98,7 @@ class Script {
     add("# Redraw after editing: `gnuplot " + name + ".gp` in this folder, or `foliosim plot <results dir>`.");
     std::string keys;
     for (const auto& k : setup.keys) keys += (keys.empty() ? "" : " ") + k;
-    add("variants = " + quoted(keys));
+    add("variants = " + gnuplot_string(keys));
     add(std::string("colors = \"") + kBlue + " " + kVermillion + " " + kGreen + " " + kPurple + " " + kOrange + " " +
         kSky + " " + kBlack + "\"");
     add("color(i) = word(colors, (i - 1) % words(colors) + 1)");
@@ -102,7 +108,7 @@ class Script {
     add("set encoding utf8");
     add(std::string("set terminal svg size ") + kSize + " font \"DejaVu Sans,15\" noenhanced background rgb \"white\"");
     add("set output \"" + name + ".svg\"");
-    add("set title " + quoted(setup.title + ": " + what));
+    add("set title " + gnuplot_string(setup.title + ": " + what));
     add("set grid xtics ytics lt 1 lw 1 lc rgb \"#dddddd\"");
     add("set key outside right top");
   }
@@ -110,7 +116,8 @@ class Script {
   void time_axis(const PlotSetup& setup) {
     add("time_scale = " + fmt("%.17g", setup.time.scale) + "  # seconds to " + setup.time.name);
     add("set xlabel \"simulated time (" + setup.time.name + ")\"");
-    add("set xrange [0:*]");
+    // A run that never left time 0 has no x range to autoscale.
+    add(setup.end_s > 0 ? "set xrange [0:*]" : "set xrange [0:1]");
     add("set offsets 0, 0, graph 0.05, 0  # headroom above the highest line");
   }
   // Plots each quantity for every series, then a legend of quantities
@@ -134,7 +141,7 @@ class Script {
     }
     for (const auto& q : quantities)
       clause("keyentry with lines lw " + fmt("%g", q.line_width) + " lc rgb \"" + q.color + "\" title " +
-             quoted(q.label));
+             gnuplot_string(q.label));
     clause(
         "for [i=1:words(variants)] keyentry with linespoints lw 2 lc rgb \"#444444\" dt i pt mark(i) ps 1.2 "
         "title word(variants, i)");
@@ -204,7 +211,8 @@ std::string latency_cdf_script(const PlotSetup& setup) {
       "real(word(counts, i)))) with steps lw 2 lc rgb color(i) dt i title word(variants, i), \\");
   s.add(
       "     for [i=1:words(variants)] sprintf(\"data/write_latency_percentiles.%s.csv\", word(variants, i)) "
-      "using \"latency_us\":(nines(column(\"fraction\"), 10)) with points pt 7 ps 1.3 lc rgb color(i) notitle");
+      "using \"latency_us\":(nines(column(\"fraction\"), 10)) with points pt 7 ps 1.3 lc rgb color(i) notitle, \\");
+  s.add("     keyentry with points pt 7 ps 1.3 lc rgb \"#444444\" title \"p50, p99, p99.9\"");
   return s.finish();
 }
 
@@ -216,9 +224,23 @@ std::string page_cache_script(const PlotSetup& setup) {
   s.add("set yrange [0:*]");
   std::vector<Quantity> q;
   // Limits first, thin, so the data is drawn over them.
-  if (setup.memory_limit) q.push_back({"memory_limit_bytes", "memory limit", kBlack, 1, false});
-  q.push_back({"dirty_thresh_bytes", "dirty threshold", "#8B0000", 1, false});
-  q.push_back({"dirty_bg_thresh_bytes", "background threshold", "#999999", 1, false});
+  const std::map<std::string, const char*> limit_colors{
+      {"memory_limit_bytes", kBlack}, {"dirty_thresh_bytes", "#8B0000"}, {"dirty_bg_thresh_bytes", "#999999"}};
+  std::string off_scale;
+  for (const auto& limit : setup.limits) {
+    if (limit.drawn) {
+      q.push_back({limit.column, limit.label, limit_colors.at(limit.column), 1, false});
+      continue;
+    }
+    const AxisUnit unit = bytes_unit(limit.max_bytes);
+    off_scale += (off_scale.empty() ? "" : ", ") + limit.label + " up to " + fmt("%.3g", limit.max_bytes * unit.scale) +
+                 " " + unit.name;
+  }
+  if (setup.cache_empty)
+    s.add("set title " + gnuplot_string(setup.title + ": page-cache footprint\n(the page cache stayed empty)"));
+  if (!off_scale.empty())
+    s.add("set title " +
+          gnuplot_string(setup.title + ": page-cache footprint\n(far above, not drawn: " + off_scale + ")"));
   q.push_back({"cached_bytes", "cached (total)", kBlack, 2.5});
   q.push_back({"clean_bytes", "clean", kGreen, 2});
   q.push_back({"dirty_bytes", "dirty", kVermillion, 2});
@@ -274,6 +296,7 @@ PlotSetup plot_setup(const std::string& title, const std::vector<PlotSeries>& se
   PlotSetup setup;
   setup.title = title;
   double end_s = 0, max_bytes = 0, interval_s = 0, max_rows = 0;
+  double memory_limit = 0, dirty_thresh = 0, dirty_bg_thresh = 0;
   bool first_latency = true;
   for (const auto& s : series) {
     setup.keys.push_back(s.key);
@@ -282,11 +305,10 @@ PlotSetup plot_setup(const std::string& title, const std::vector<PlotSeries>& se
     end_s = std::max(end_s, last_or_zero(ts, "time_s"));
     max_rows = std::max(max_rows, static_cast<double>(ts.rows()));
     if (ts.rows() >= 2 && interval_s == 0) interval_s = ts.column("time_s")[1] - ts.column("time_s")[0];
-    for (const char* column : {"cached_bytes", "dirty_thresh_bytes", "dirty_bg_thresh_bytes"})
-      max_bytes = std::max(max_bytes, max_of(ts, column));
-    const double limit = s.summary.value("memory_limit_bytes", 0.0);
-    max_bytes = std::max(max_bytes, limit);
-    setup.memory_limit = setup.memory_limit || limit > 0;
+    max_bytes = std::max(max_bytes, max_of(ts, "cached_bytes"));
+    memory_limit = std::max(memory_limit, s.summary.value("memory_limit_bytes", 0.0));
+    dirty_thresh = std::max(dirty_thresh, max_of(ts, "dirty_thresh_bytes"));
+    dirty_bg_thresh = std::max(dirty_bg_thresh, max_of(ts, "dirty_bg_thresh_bytes"));
     setup.dropbehind = setup.dropbehind || max_of(ts, "dropbehind_bytes") > 0;
     setup.zeroed = setup.zeroed || max_of(ts, "zeroed_bytes") > 0;
     setup.max_queued = std::max(setup.max_queued, max_of(ts, "device_queued_requests"));
@@ -300,7 +322,18 @@ PlotSetup plot_setup(const std::string& title, const std::vector<PlotSeries>& se
       first_latency = false;
     }
   }
+  setup.end_s = end_s;
   setup.time = time_unit(end_s);
+  if (memory_limit > 0) setup.limits.push_back({"memory_limit_bytes", "memory limit", memory_limit});
+  setup.limits.push_back({"dirty_thresh_bytes", "dirty threshold", dirty_thresh});
+  setup.limits.push_back({"dirty_bg_thresh_bytes", "background threshold", dirty_bg_thresh});
+  // With no data (O_DIRECT) the limits are all there is to see.
+  const double data_bytes = max_bytes;
+  setup.cache_empty = data_bytes == 0;
+  for (auto& limit : setup.limits) {
+    limit.drawn = data_bytes == 0 || limit.max_bytes <= 4 * data_bytes;
+    if (limit.drawn) max_bytes = std::max(max_bytes, limit.max_bytes);
+  }
   setup.bytes = bytes_unit(max_bytes);
   setup.window_s = nice_ceil(std::max(2 * interval_s, end_s / 30));
   double max_rate = 0;

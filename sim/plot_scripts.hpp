@@ -23,9 +23,20 @@ struct PlotSetup {
   std::vector<std::string> keys;  // one per series, legend order
   std::vector<double> write_counts;
   AxisUnit time, bytes, rate;
-  double window_s = 0;                                            // of the moving averages
-  double mark_every = 1;                                          // samples between two marks on a series' line
-  bool dropbehind = false, zeroed = false, memory_limit = false;  // drawn only when present
+  double end_s = 0;                         // of the longest series
+  double window_s = 0;                      // of the moving averages
+  double mark_every = 1;                    // samples between two marks on a series' line
+  bool dropbehind = false, zeroed = false;  // drawn only when present
+  bool cache_empty = false;                 // nothing was ever cached (O_DIRECT)
+  // The page-cache plot's limit lines (memory limit when set, dirty
+  // thresholds). One far above the data (over 4 times its peak) would squash
+  // the data to the bottom: it is named in the title instead of drawn.
+  struct Limit {
+    std::string column, label;
+    double max_bytes = 0;
+    bool drawn = true;
+  };
+  std::vector<Limit> limits;
   double latency_min_us = 1, latency_max_us = 1;
   double max_queued = 0;
   std::vector<std::string> cpu_components;

@@ -22,6 +22,7 @@ TEST_CASE("differences in percent against the baseline") {
   CHECK(foliosim::percent_difference(5, 5) == "0.0 %");
   CHECK(foliosim::percent_difference(0, 0) == "0.0 %");
   CHECK(foliosim::percent_difference(1, 0) == "n/a");
+  CHECK(foliosim::percent_difference(27780, 2122) == "×13.1");
   CHECK(foliosim::percent_difference(100.0001, 100) == "+0.0001 %");  // small, but not zero
 }
 
