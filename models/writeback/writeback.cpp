@@ -38,7 +38,7 @@ void Writeback::start(sg4::Host* host) {
 }
 
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                     cpu::Component component, std::uint64_t end_page) {
+                                     cpu::Component component, std::uint64_t end_page, std::uint64_t* next_page) {
   // Folios are taken (marked under writeback) one request's worth at a time,
   // as they are added to bios, and the submitter sleeps while the device has
   // no free tag: writeback in flight is bounded by the device queue.
@@ -59,14 +59,11 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     if (ranges.empty()) break;
     on_change_();
     for (const auto& range : ranges) submit_range(file, range, component);
-    total += [&ranges] {
-      std::uint64_t n = 0;
-      for (const auto& r : ranges) n += r.pages;
-      return n;
-    }();
+    for (const auto& range : ranges) total += range.pages;
     pos = ranges.back().first_page + ranges.back().pages;
   }
   stats_.submitted_pages += total;
+  if (next_page) *next_page = pos;
   return total;
 }
 
@@ -135,22 +132,11 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
 std::uint64_t Writeback::write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component) {
   // range_cyclic: from writeback_index to the end, then from the start.
   auto& index = file.cache->writeback_index;
-  std::uint64_t pages = write_pages(file, index, max_pages, component);
-  if (pages == 0 && index > 0) {
-    index = 0;
-    pages = write_pages(file, 0, max_pages, component);
-  }
-  if (pages > 0) {
-    // Resume after the last page taken.
-    const auto& runs = file.cache->runs();
-    index = 0;
-    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
-      if (it->second.has(page_cache::kWriteback)) {
-        index = it->second.end_page();
-        break;
-      }
-    }
-  }
+  std::uint64_t next = 0;
+  std::uint64_t pages = write_pages(file, index, max_pages, component, UINT64_MAX, &next);
+  if (pages == 0 && index > 0) pages = write_pages(file, 0, max_pages, component, UINT64_MAX, &next);
+  // The next pass resumes after the last page taken.
+  if (pages > 0) index = next;
   return pages;
 }
 

@@ -41,9 +41,11 @@ class Writeback {
   // writepages on the calling actor, charged to `component`: takes up to
   // `max_pages` dirty pages of `file` from `from_page`, maps them to blocks
   // (delayed allocation happens here) and submits them. Returns the pages.
-  // Pages at and past `end_page` are left alone (a ranged writeback).
+  // Pages at and past `end_page` are left alone (a ranged writeback);
+  // `next_page`, when given, receives the page after the last one taken.
   std::uint64_t write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
-                            cpu::Component component, std::uint64_t end_page = UINT64_MAX);
+                            cpu::Component component, std::uint64_t end_page = UINT64_MAX,
+                            std::uint64_t* next_page = nullptr);
 
   // Hands the writeback of [first_page, end_page) to the flusher (a
   // dontcache kick the writer does not submit itself).
