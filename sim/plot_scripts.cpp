@@ -358,7 +358,7 @@ std::vector<PlotInfo> plot_list() {
       {"page_cache",
        "Page-cache footprint over simulated time: total, clean, dirty and under writeback (drop-behind and "
        "zeroed-by-filesystem when present), with the dirty thresholds and the memory limit (when set) as thin "
-       "lines. Colour: what; dash: which variant."},
+       "lines, or named in the title when far above the data. Colour: what; dash and marks: which variant."},
       {"throughput", "Application and device write throughput over simulated time (moving average)."},
       {"cpu", "CPU use over simulated time per component (writers, completion, flusher, kswapd), in % of one CPU."},
       {"device_queue", "Device queue depth over simulated time: requests waiting or in service, all devices."},
