@@ -78,6 +78,11 @@ MemorySample Machine::sample() const {
 }
 
 void Machine::observe() {
+  // Each peak keeps the whole state at its moment, so the time series can
+  // show it exactly although it is sampled.
+  if (cache_->cached_pages() > peak_.cached_pages) peak_at_[0] = sample();
+  if (cache_->dirty_pages() > peak_.dirty_pages) peak_at_[1] = sample();
+  if (cache_->writeback_pages() > peak_.writeback_pages) peak_at_[2] = sample();
   peak_.cached_pages = std::max(peak_.cached_pages, cache_->cached_pages());
   peak_.dirty_pages = std::max(peak_.dirty_pages, cache_->dirty_pages());
   peak_.writeback_pages = std::max(peak_.writeback_pages, cache_->writeback_pages());
@@ -259,7 +264,13 @@ std::string Machine::time_series_csv() const {
     csv.append(line, static_cast<std::size_t>(n));
     csv += "\n";
   };
-  for (const auto& s : series_) row(s);
+  // The samples and the moments of the peaks, in time order.
+  std::vector<MemorySample> rows = series_;
+  for (const auto& p : peak_at_)
+    if (p.time_s > 0 || p.cached_pages > 0) rows.push_back(p);
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const MemorySample& a, const MemorySample& b) { return a.time_s < b.time_s; });
+  for (const auto& s : rows) row(s);
   row(sample());
   return csv;
 }

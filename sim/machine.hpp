@@ -80,6 +80,7 @@ class Machine {
   workload::WorkloadStats workload_;
 
   MemorySample peak_;
+  MemorySample peak_at_[3];  // the state when cached, dirty, writeback peaked
   MemorySample after_writes_;  // when the last job finished writing
   std::vector<MemorySample> series_;
   int jobs_writing_ = 0;
