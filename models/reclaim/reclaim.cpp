@@ -29,7 +29,10 @@ Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
       mutex_(sg4::Mutex::create()),
       kswapd_wait_(sg4::ConditionVariable::create()) {}
 
-void Reclaim::start(sg4::Host* host) { start_actor("kswapd0", host, [this] { kswapd(); }, ActorKind::kDaemon); }
+void Reclaim::start(sg4::Host* host) {
+  for (std::uint64_t i = 0; i < params_.kswapd_threads; ++i)
+    start_actor("kswapd" + std::to_string(i), host, [this] { kswapd(); }, ActorKind::kDaemon);
+}
 
 std::uint64_t Reclaim::free_pages() const {
   const std::uint64_t used = other_pages_ + cache_.cached_pages();
@@ -44,7 +47,8 @@ std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component com
   stats_.scanned_pages += result.scanned_pages;
   const auto& costs = cpu_.costs();
   cpu_.run(component, static_cast<double>(result.scanned_folios) * costs.reclaim_scan_per_folio_s +
-                          static_cast<double>(result.freed_folios) * costs.reclaim_free_per_folio_s);
+                          static_cast<double>(result.freed_folios) * costs.reclaim_free_per_folio_s +
+                          static_cast<double>(result.freed_pages) * params_.free_per_page_s);
   // shrink_inactive_list: dirty folios nobody is writing yet wake the flushers.
   if (result.dirty_pages > 0) wake_flushers_();
   return result.freed_pages;
@@ -70,9 +74,9 @@ double Reclaim::charge(std::uint64_t pages) {
     }
   }
   // Below the low watermark after this allocation: wake kswapd.
-  if (free_pages() < watermarks_.low_pages + pages && kswapd_sleeping_) {
+  if (free_pages() < watermarks_.low_pages + pages && kswapd_sleeping_ > 0) {
     ++stats_.kswapd_wakeups;
-    kswapd_wait_->notify_one();
+    kswapd_wait_->notify_all();
   }
   // The allocation may not take free memory below min: reclaim directly.
   while (free_pages() < watermarks_.min_pages + pages) {
@@ -88,16 +92,23 @@ double Reclaim::charge(std::uint64_t pages) {
 void Reclaim::kswapd() {
   std::unique_lock<sg4::Mutex> lock(*mutex_);
   while (true) {
-    kswapd_sleeping_ = true;
+    ++kswapd_sleeping_;
     kswapd_wait_->wait(lock);
-    kswapd_sleeping_ = false;
+    --kswapd_sleeping_;
+    // Reclaim without the lock, so the other kswapd threads work at once.
+    lock.unlock();
     while (free_pages() < watermarks_.high_pages) {
-      const std::uint64_t freed = reclaim_pass(watermarks_.high_pages - free_pages(), cpu::Component::kKswapd);
+      // A pass frees at once and then charges its time: each thread takes
+      // its share of the gap, so N threads free it N times as fast.
+      const std::uint64_t gap = watermarks_.high_pages - free_pages();
+      const std::uint64_t freed = reclaim_pass(std::max<std::uint64_t>(1, gap / params_.kswapd_threads),
+                                               cpu::Component::kKswapd);
       stats_.kswapd_reclaimed_pages += freed;
       if (freed > 0) continue;
       if (cache_.dirty_pages() + cache_.writeback_pages() == 0) break;  // nothing will become free
       writeback_done_.wait(params_.throttle_timeout_s);
     }
+    lock.lock();
   }
 }
 

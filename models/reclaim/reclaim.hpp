@@ -74,7 +74,7 @@ class Reclaim {
 
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr kswapd_wait_;
-  bool kswapd_sleeping_ = false;
+  std::uint64_t kswapd_sleeping_ = 0;  // kswapd threads waiting to be woken
 };
 
 }  // namespace foliosim::reclaim

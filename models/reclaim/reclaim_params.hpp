@@ -18,6 +18,13 @@ struct ReclaimParams {
   // How long reclaim that made no progress sleeps waiting for writeback
   // (reclaim_throttle, VMSCAN_THROTTLE_WRITEBACK: HZ/10).
   double throttle_timeout_s = 0.1;
+  // kswapd threads sharing the reclaim work. The kernel runs one per memory
+  // node, each on its node's LRU; the model has one LRU, so N threads stand
+  // for N nodes' kswapds working at once (1: a single-node machine).
+  std::uint64_t kswapd_threads = 1;
+  // Reclaim CPU per 4 KiB page freed, on top of the per-folio costs
+  // (freeing and uncharging each page of a large folio). 0: per-folio only.
+  double free_per_page_s = 0;
 
   template <class F>
   void fields(F& f) {
@@ -25,6 +32,8 @@ struct ReclaimParams {
     f.count("watermark_scale_factor", watermark_scale_factor);
     f.count("batch_pages", batch_pages, Bound::kPositive);
     f.duration("throttle_timeout", throttle_timeout_s, Bound::kPositive);
+    f.count("kswapd_threads", kswapd_threads, Bound::kPositive);
+    f.duration("free_per_page", free_per_page_s);
   }
 };
 

@@ -114,8 +114,10 @@ void write_loop(JobContext& c, WritePattern& pattern) {
   const bool dirties = c.job.mode != "direct";
   if (dirties) c.kernel.throttle.dirtier_started();
   WriteCall call{};
+  const double stop_s = c.job.runtime_s > 0 ? c.now_s() + c.job.runtime_s : 1e300;
   while (pattern.next(call)) {
     const double start_s = c.now_s();
+    if (start_s >= stop_s) break;
     ++c.stats.write_calls;  // a call that failed is still a call
     if (!write_once(c, call, start_s)) continue;
     const double end_s = c.now_s();

@@ -36,6 +36,10 @@ struct JobParams {
   // When set, all clones share it, as in fio.
   std::string filename;
   double startdelay_s = 0;
+  // fio's runtime with time_based: the clone stops issuing calls once this
+  // long has passed since it started (after startdelay), even with bytes
+  // left; 0: it writes all of size.
+  double runtime_s = 0;
   // Device whose filesystem (of the scenario's filesystem type) holds the
   // job's files; by default the filesystem's own device.
   std::string device;
@@ -58,6 +62,7 @@ struct JobParams {
     f.flag("end_fsync", end_fsync);
     f.text("filename", filename);
     f.duration("startdelay", startdelay_s);
+    f.duration("runtime", runtime_s);
     f.text("device", device);
     f.flag("mmap", mmap);
   }
