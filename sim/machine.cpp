@@ -95,8 +95,26 @@ void Machine::sampler() {
   }
 }
 
+namespace {
+
+// Write calls the run is expected to make, to size the tail. A time-based job
+// (runtime) stops before its size: expect what its device takes in that time.
+double expected_write_calls(const Scenario& s) {
+  double calls = 0;
+  for (const auto& job : s.jobs) {
+    double per_clone = static_cast<double>(job.write_calls());
+    if (job.runtime_s > 0)
+      per_clone = std::min(per_clone, std::ceil(job.runtime_s * s.devices[s.device_of(job)].write_bandwidth_Bps /
+                                                static_cast<double>(job.bs_bytes)));
+    calls += per_clone * static_cast<double>(job.numjobs);
+  }
+  return calls;
+}
+
+}  // namespace
+
 void Machine::start() {
-  const double tail = static_cast<double>(scenario_.total_write_calls()) * (1 - scenario_.tail_percentile / 100);
+  const double tail = expected_write_calls(scenario_) * (1 - scenario_.tail_percentile / 100);
   workload_.tail.set_capacity(static_cast<std::size_t>(std::max(1.0, std::ceil(tail - 1e-9))));
   for (auto& d : devices_) d->start(cpu_->host());
   for (auto& [index, mount] : mounts_) mount.writeback->start(cpu_->host());

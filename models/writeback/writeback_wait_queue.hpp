@@ -17,21 +17,28 @@ class WritebackWaitQueue {
       : mutex_(simgrid::s4u::Mutex::create()), completed_(simgrid::s4u::ConditionVariable::create()) {}
 
   // Called at each writeback completion (interrupt context: never blocks).
-  void wake_all() { completed_->notify_all(); }
+  // Skipped when nobody sleeps: a notify is a context switch through the
+  // maestro even with no waiter, and completions are the commonest event.
+  void wake_all() {
+    if (waiters_ > 0) completed_->notify_all();
+  }
 
   // Sleeps until the next completion, or at most `timeout_s` when positive.
   void wait(double timeout_s = 0) {
     std::unique_lock<simgrid::s4u::Mutex> lock(*mutex_);
+    ++waiters_;
     if (timeout_s > 0) {
       completed_->wait_for(lock, timeout_s);
     } else {
       completed_->wait(lock);
     }
+    --waiters_;
   }
 
  private:
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr completed_;
+  std::uint64_t waiters_ = 0;  // tasks in wait(), woken or not yet
 };
 
 }  // namespace foliosim::writeback
