@@ -1,0 +1,42 @@
+#include <doctest/doctest.h>
+
+#include "sim/isolated_run.hpp"
+#include "sim/simulation.hpp"
+#include "tests/test_support.hpp"
+
+using namespace foliosim;
+using namespace foliosim::test;
+
+// Interleaved writers leave one run per folio on the LRU in exact order; a
+// merge window joins them. The simulated results must not move by more than
+// the latency histogram's error (1/2048), with or without reclaim.
+TEST_CASE("lru_merge_window_runs: fewer runs, the same results within 1/2048") {
+  Scenario s = bare_scenario();
+  s.cpu.copy_bandwidth_Bps = 10e9;
+  s.cpu.folio_alloc_s = 0.9e-6;
+  s.cpu.reclaim_scan_per_folio_s = 0.1e-6;
+  s.cpu.reclaim_free_per_folio_s = 0.4e-6;
+  s.machine.cpus = 8;
+  s.jobs.push_back(buffered_job("w", 64 * KiB, 128 * MiB));
+  s.jobs[0].numjobs = 8;
+  s.jobs[0].end_fsync = true;
+  for (bool reclaims : {false, true}) {
+    CAPTURE(reclaims);
+    s.machine.memory_bytes = reclaims ? 1 * GiB : 16 * GiB;
+    s.page_cache.other_memory_bytes = reclaims ? 512 * MiB : 1 * GiB;
+    s.page_cache.lru_merge_window_runs = 0;
+    Json exact = simulate_isolated(s);
+    s.page_cache.lru_merge_window_runs = 64;
+    Json merged = simulate_isolated(s);
+    if (reclaims) REQUIRE(exact["reclaimed_bytes"].get<double>() > 0);
+    CHECK(merged["page_cache_runs"].get<double>() < exact["page_cache_runs"].get<double>() / 8);
+    CHECK(merged["app_write_bytes"] == exact["app_write_bytes"]);
+    CHECK(merged["device_write_bytes"] == exact["device_write_bytes"]);
+    CHECK(merged["sim_time_s"].get<double>() == doctest::Approx(exact["sim_time_s"].get<double>()).epsilon(1.0 / 2048));
+    for (const char* p : {"p50", "p99", "p999", "mean"})
+      CHECK(merged["write_latency_us"][p].get<double>() ==
+            doctest::Approx(exact["write_latency_us"][p].get<double>()).epsilon(1.0 / 2048));
+    CHECK(merged["reclaimed_bytes"].get<double>() ==
+          doctest::Approx(exact["reclaimed_bytes"].get<double>()).epsilon(1.0 / 2048));
+  }
+}
