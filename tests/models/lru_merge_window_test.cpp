@@ -40,3 +40,32 @@ TEST_CASE("lru_merge_window_runs: fewer runs, the same results within 1/2048") {
           doctest::Approx(exact["reclaimed_bytes"].get<double>()).epsilon(1.0 / 2048));
   }
 }
+
+// The inline kick's submission runs in one execution with the write's own
+// CPU work; with batch_window 0 every piece runs on its own.
+TEST_CASE("inline dontcache kick: batched submission gives the unbatched results within 1/2048") {
+  Scenario s = bare_scenario();
+  s.cpu.copy_bandwidth_Bps = 10e9;
+  s.cpu.syscall_entry_s = 0.4e-6;
+  s.cpu.folio_alloc_s = 0.9e-6;
+  s.cpu.writeback_per_folio_s = 0.3e-6;
+  s.cpu.request_submit_s = 1.5e-6;
+  s.cpu.request_complete_s = 2e-6;
+  s.machine.cpus = 8;
+  s.jobs.push_back(buffered_job("w", 64 * KiB, 64 * MiB));
+  s.jobs[0].mode = "dontcache";
+  s.jobs[0].numjobs = 4;
+  s.cpu.batch_window_s = 0;
+  Json unbatched = simulate_isolated(s);
+  s.cpu.batch_window_s = 20e-6;
+  Json batched = simulate_isolated(s);
+  CHECK(batched["device_write_bytes"] == unbatched["device_write_bytes"]);
+  CHECK(batched["device_write_requests"] == unbatched["device_write_requests"]);
+  CHECK(batched["dropbehind_dropped_bytes"] == unbatched["dropbehind_dropped_bytes"]);
+  CHECK(batched["sim_time_s"].get<double>() == doctest::Approx(unbatched["sim_time_s"].get<double>()).epsilon(1.0 / 2048));
+  for (const char* p : {"p50", "p99", "p999", "mean"})
+    CHECK(batched["write_latency_us"][p].get<double>() ==
+          doctest::Approx(unbatched["write_latency_us"][p].get<double>()).epsilon(1.0 / 2048));
+  CHECK(batched["cpu_busy_s"]["writers"].get<double>() ==
+        doctest::Approx(unbatched["cpu_busy_s"]["writers"].get<double>()).epsilon(1e-9));
+}
