@@ -7,18 +7,34 @@
 using namespace foliosim;
 using namespace foliosim::test;
 
+namespace {
+
+// The bare scenario with the write path's CPU costs, on 8 CPUs: `writers`
+// clones of a `mode` job writing `bytes` each in 64 KiB calls.
+Scenario costed(const char* mode, std::uint64_t writers, std::uint64_t bytes) {
+  Scenario s = bare_scenario();
+  s.cpu.copy_bandwidth_Bps = 10e9;
+  s.cpu.syscall_entry_s = 0.4e-6;
+  s.cpu.folio_alloc_s = 0.9e-6;
+  s.cpu.writeback_per_folio_s = 0.3e-6;
+  s.cpu.request_submit_s = 1.5e-6;
+  s.cpu.request_complete_s = 2e-6;
+  s.cpu.reclaim_scan_per_folio_s = 0.1e-6;
+  s.cpu.reclaim_free_per_folio_s = 0.4e-6;
+  s.machine.cpus = 8;
+  s.jobs.push_back(buffered_job("w", 64 * KiB, bytes));
+  s.jobs[0].mode = mode;
+  s.jobs[0].numjobs = writers;
+  return s;
+}
+
+}  // namespace
+
 // Interleaved writers leave one run per folio on the LRU in exact order; a
 // merge window joins them. The simulated results must not move by more than
 // the latency histogram's error (1/2048), with or without reclaim.
 TEST_CASE("lru_merge_window_runs: fewer runs, the same results within 1/2048") {
-  Scenario s = bare_scenario();
-  s.cpu.copy_bandwidth_Bps = 10e9;
-  s.cpu.folio_alloc_s = 0.9e-6;
-  s.cpu.reclaim_scan_per_folio_s = 0.1e-6;
-  s.cpu.reclaim_free_per_folio_s = 0.4e-6;
-  s.machine.cpus = 8;
-  s.jobs.push_back(buffered_job("w", 64 * KiB, 128 * MiB));
-  s.jobs[0].numjobs = 8;
+  Scenario s = costed("buffered", 8, 128 * MiB);
   s.jobs[0].end_fsync = true;
   for (bool reclaims : {false, true}) {
     CAPTURE(reclaims);
@@ -41,20 +57,10 @@ TEST_CASE("lru_merge_window_runs: fewer runs, the same results within 1/2048") {
   }
 }
 
-// The inline kick's submission runs in one execution with the write's own
-// CPU work; with batch_window 0 every piece runs on its own.
+// The write path's CPU is batched (cpu.batch_window); with the window at 0
+// every piece runs on its own. The inline kick must not see the difference.
 TEST_CASE("inline dontcache kick: batched submission gives the unbatched results within 1/2048") {
-  Scenario s = bare_scenario();
-  s.cpu.copy_bandwidth_Bps = 10e9;
-  s.cpu.syscall_entry_s = 0.4e-6;
-  s.cpu.folio_alloc_s = 0.9e-6;
-  s.cpu.writeback_per_folio_s = 0.3e-6;
-  s.cpu.request_submit_s = 1.5e-6;
-  s.cpu.request_complete_s = 2e-6;
-  s.machine.cpus = 8;
-  s.jobs.push_back(buffered_job("w", 64 * KiB, 64 * MiB));
-  s.jobs[0].mode = "dontcache";
-  s.jobs[0].numjobs = 4;
+  Scenario s = costed("dontcache", 4, 64 * MiB);
   s.cpu.batch_window_s = 0;
   Json unbatched = simulate_isolated(s);
   s.cpu.batch_window_s = 20e-6;
