@@ -116,6 +116,10 @@ double expected_write_calls(const Scenario& s) {
 void Machine::start() {
   const double tail = expected_write_calls(scenario_) * (1 - scenario_.tail_percentile / 100);
   workload_.tail.set_capacity(static_cast<std::size_t>(std::max(1.0, std::ceil(tail - 1e-9))));
+  // Actors that run kernel work: every job clone, each mount's flusher, kswapd.
+  std::uint64_t runners = mounts_.size() + scenario_.reclaim.kswapd_threads;
+  for (const auto& job : scenario_.jobs) runners += job.numjobs;
+  cpu_->set_max_runners(runners);
   for (auto& d : devices_) d->start(cpu_->host());
   for (auto& [index, mount] : mounts_) mount.writeback->start(cpu_->host());
   reclaim_->start(cpu_->host());

@@ -16,7 +16,7 @@ const char* component_name(Component component) {
 }
 
 Cpu::Cpu(simgrid::s4u::NetZone* zone, const MachineParams& machine, const CpuCostParams& costs)
-    : costs_(costs), speed_ratio_(costs.reference_speed_hz / machine.cpu_speed_hz) {
+    : costs_(costs), speed_ratio_(costs.reference_speed_hz / machine.cpu_speed_hz), cores_(machine.cpus) {
   // One flop per cycle: an execution of N flops takes N cycles of one core.
   host_ = zone->create_host("cpu", machine.cpu_speed_hz)->set_core_count(static_cast<int>(machine.cpus))->seal();
 }
@@ -24,6 +24,10 @@ Cpu::Cpu(simgrid::s4u::NetZone* zone, const MachineParams& machine, const CpuCos
 void Cpu::run(Component component, double reference_s) {
   if (reference_s <= 0) return;
   busy_s_[static_cast<int>(component)] += scaled_s(reference_s);
+  if (uncontended_) {
+    simgrid::s4u::this_actor::sleep_for(scaled_s(reference_s));
+    return;
+  }
   // reference_s at reference speed is reference_s * reference_speed cycles.
   simgrid::s4u::this_actor::execute(reference_s * costs_.reference_speed_hz);
 }

@@ -27,6 +27,11 @@ class Cpu {
   // shared with the other runnable actors.
   void run(Component component, double reference_s);
 
+  // At most `actors` actors ever run kernel work. When that is no more than
+  // the cores, no execution can share a core, so run() sleeps for the time
+  // instead of creating a SimGrid execution (same times, no sharing solver).
+  void set_max_runners(std::uint64_t actors) { uncontended_ = actors <= cores_; }
+
   // Charges work done in interrupt context: counted, but it delays no actor
   // (the time it steals from the interrupted CPU is not modelled).
   void account(Component component, double reference_s) { busy_s_[static_cast<int>(component)] += scaled_s(reference_s); }
@@ -39,6 +44,8 @@ class Cpu {
   simgrid::s4u::Host* host_;
   CpuCostParams costs_;
   double speed_ratio_;  // reference speed / actual speed
+  std::uint64_t cores_;
+  bool uncontended_ = false;
   std::array<double, static_cast<int>(Component::kCount)> busy_s_{};
 };
 

@@ -75,3 +75,22 @@ TEST_CASE("inline dontcache kick: batched submission gives the unbatched results
   CHECK(batched["cpu_busy_s"]["writers"].get<double>() ==
         doctest::Approx(unbatched["cpu_busy_s"]["writers"].get<double>()).epsilon(1e-9));
 }
+
+// With no more actors running kernel work than cores, CPU work is a sleep
+// instead of a SimGrid execution: the times must be the same.
+TEST_CASE("uncontended CPUs: sleeping for the work gives the executions' results") {
+  Scenario s = costed("buffered", 1, 256 * MiB);
+  s.jobs[0].end_fsync = true;
+  s.machine.cpus = 2;  // writer, flusher and kswapd: 3 runners, executions
+  Json executed = simulate_isolated(s);
+  s.machine.cpus = 3;  // as many cores as runners: sleeps
+  Json slept = simulate_isolated(s);
+  CHECK(slept["sim_time_s"].get<double>() == doctest::Approx(executed["sim_time_s"].get<double>()).epsilon(1e-9));
+  for (const char* p : {"p50", "p99", "max", "mean"})
+    CHECK(slept["write_latency_us"][p].get<double>() ==
+          doctest::Approx(executed["write_latency_us"][p].get<double>()).epsilon(1e-9));
+  CHECK(slept["fsync_latency_us"]["max"].get<double>() ==
+        doctest::Approx(executed["fsync_latency_us"]["max"].get<double>()).epsilon(1e-9));
+  CHECK(slept["cpu_busy_s"]["flusher"].get<double>() ==
+        doctest::Approx(executed["cpu_busy_s"]["flusher"].get<double>()).epsilon(1e-9));
+}
