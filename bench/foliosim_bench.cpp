@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <deque>
 #include <vector>
 
 #include "sim/scenario.hpp"
@@ -46,7 +47,7 @@ foliosim::Scenario writers_case(const char* rw, std::uint64_t writers, std::uint
 }
 
 // Every variant of a shipped scenario file.
-void add_file(std::vector<Case>& cases, const std::string& label, const std::string& path) {
+void add_file(std::deque<Case>& cases, const std::string& label, const std::string& path) {
   auto file = foliosim::load_scenario_file(path);
   for (auto& v : foliosim::resolve_variants(file)) cases.push_back({label + " " + v.name, std::move(v.scenario)});
 }
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
   // are read from the source tree (FOLIOSIM_SOURCE_DIR, or the second argument).
   const std::string only = argc > 1 ? argv[1] : "";
   const std::string source = argc > 2 ? argv[2] : FOLIOSIM_SOURCE_DIR;
-  std::vector<Case> cases;
+  // A deque: cases never move once built.
+  std::deque<Case> cases;
   for (const char* c : {"c1", "c2", "c6"}) add_file(cases, c, source + "/scenarios/calibration/" + c + ".json");
   // Simulated bytes x1, x4, x16 (one writer, 64 KiB calls).
   for (std::uint64_t x : {1, 4, 16})
