@@ -198,11 +198,17 @@ Json Machine::results() const {
 
   // Uncached writes and their side effects.
   std::uint64_t dropped = 0, kept_dropbehind = 0, failed_pages = 0, failed_requests = 0;
+  std::uint64_t submitted = 0, by_flusher = 0;
   for (const auto& [index, mount] : mounts_) {
-    dropped += mount.writeback->stats().dropbehind_dropped_pages;
-    kept_dropbehind += mount.writeback->stats().kept_dropbehind_pages;
-    failed_pages += mount.writeback->stats().failed_pages;
+    const auto& wb = mount.writeback->stats();
+    dropped += wb.dropbehind_dropped_pages;
+    kept_dropbehind += wb.kept_dropbehind_pages;
+    failed_pages += wb.failed_pages;
+    submitted += wb.submitted_pages;
+    by_flusher += wb.flusher_pages;
   }
+  // Who wrote the data back: the flusher, or the tasks (fsync, dontcache kicks).
+  out["writeback_submitted_bytes"] = {{"total", submitted * kPageBytes}, {"by_flusher", by_flusher * kPageBytes}};
   for (const auto& d : devices_) failed_requests += d->stats().failed_write_requests;
   out["dropbehind_dropped_bytes"] = dropped * kPageBytes;
   out["dropbehind_kept_bytes"] = kept_dropbehind * kPageBytes;

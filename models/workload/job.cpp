@@ -152,7 +152,6 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
     stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
     ++stats.fsync_calls;
   }
-  stats.last_job_end_s = std::max(stats.last_job_end_s, sg4::Engine::get_clock());
 }
 
 }  // namespace

@@ -30,7 +30,6 @@ struct WorkloadStats {
   std::uint64_t zeroed_bytes = 0;       // XFS zeroing done before extending writes
   TailRecorder tail;  // the slowest calls, for latency attribution
   double last_write_end_s = 0;  // end of the write phase (before fsync)
-  double last_job_end_s = 0;
 };
 
 }  // namespace foliosim::workload
