@@ -5,9 +5,12 @@
 // the C6 states differ: models/README.md.
 //
 // Tolerances (the calibration targets):
-//   page-cache states (peaks during the write phase, after the write phase,
-//   after fsync) and device bytes: exact;
-//   write-phase wall time and p50 write latency: within 25 %.
+//   buffered and O_DIRECT: page-cache states (peaks during the write phase,
+//   after the write phase, after fsync) and device bytes: exact; write-phase
+//   wall time and p50 write latency: within 25 %;
+//   RWF_DONTCACHE (issue 4): states after the write phase and after fsync:
+//   exact; device bytes and requests: within 10 %; peak cached pages and
+//   write-phase wall time: within 25 %.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -28,6 +31,8 @@ using namespace foliosim::test;
 namespace {
 
 constexpr double kTimeTolerance = 0.25;  // relative: write-phase wall time and p50 latency
+constexpr double kDeviceTolerance = 0.10;  // relative, dontcache: device bytes and requests
+constexpr double kPeakTolerance = 0.25;    // relative, dontcache: peak cached pages
 constexpr std::uint64_t kPage = 4096;
 
 // Page counts of the file in the page cache (cachestat: nr_cache, nr_dirty,
@@ -64,10 +69,37 @@ const Measured kMeasured[] = {
      63488},
 };
 
+// Known gaps of a dontcache row (models/README.md): the targets it misses.
+enum Gap : unsigned { kNoGap = 0, kGapWall = 1, kGapPeak = 2, kGapAfterWrite = 4 };
+
+struct MeasuredDontcache {
+  const char* scenario;
+  const char* variant;
+  double wall_ms;    // write phase: "wall excl. sampling ms"
+  double device_MiB;  // written to the loop device from open() to fsync() return
+  std::uint64_t device_requests;
+  std::uint64_t peak_cached;  // largest cachestat nr_cache sampled during the write loop
+  Pages after_write;          // when the last write returned
+  std::uint64_t cached_after_fsync;
+  unsigned gaps;
+};
+
+// RWF_DONTCACHE, medians of three runs.
+const MeasuredDontcache kDontcache[] = {
+    {"c1", "xfs-dontcache", 57.543, 256.0029296875, 258, 6144, {256, 0, 256}, 0, kGapPeak | kGapAfterWrite},
+    {"c1", "ext4-dontcache", 65.798, 256.04296875, 258, 7936, {1792, 0, 1792}, 0, kGapPeak | kGapAfterWrite},
+    {"c2", "xfs-dontcache", 234.654, 64.00244140625, 16385, 56, {34, 0, 34}, 0, kGapPeak | kGapAfterWrite},
+    {"c2", "ext4-dontcache", 255.194, 64.03515625, 16386, 52, {31, 0, 31}, 0, kGapPeak | kGapAfterWrite},
+    {"c6", "xfs-dontcache", 207.501, 1024.00341796875, 1028, 6144, {512, 0, 512}, 0, kGapPeak | kGapAfterWrite},
+    {"c6", "ext4-dontcache", 425.003, 1024.06640625, 1026, 6144, {1024, 0, 768}, 0,
+     kGapWall | kGapPeak | kGapAfterWrite},
+};
+
 struct Simulated {
   double wall_ms;
   double p50_us;
   std::uint64_t device_bytes;
+  std::uint64_t device_requests;
   Pages peak;  // over the write phase, as the reference samples
   Pages after_write;
   std::uint64_t cached_after_fsync;
@@ -112,12 +144,12 @@ Pages write_phase_peak(const Json& r) {
 }
 
 // Each variant runs once per test process, whichever test case asks first.
-const Simulated& simulated(const Measured& m) {
+const Simulated& simulated(const std::string& scenario, const std::string& variant) {
   static std::map<std::string, Simulated> runs;
-  const std::string key = std::string(m.scenario) + "/" + m.variant;
+  const std::string key = scenario + "/" + variant;
   auto it = runs.find(key);
   if (it != runs.end()) return it->second;
-  const auto variants = resolve_variants(load_scenario_file(scenario_file(m.scenario)), m.variant);
+  const auto variants = resolve_variants(load_scenario_file(scenario_file(scenario)), variant);
   REQUIRE(variants.size() == 1);
   const Json r = simulate_isolated(variants[0].scenario);
   const Json& after = r["after_write_phase"];
@@ -125,6 +157,7 @@ const Simulated& simulated(const Measured& m) {
   s.wall_ms = r["write_phase_s"].get<double>() * 1e3;
   s.p50_us = r["write_latency_us"]["p50"].get<double>();
   s.device_bytes = r["device_write_bytes"].get<std::uint64_t>();
+  s.device_requests = r["device_write_requests"].get<std::uint64_t>();
   s.peak = write_phase_peak(r);
   s.after_write = {after["cached_bytes"].get<std::uint64_t>() / kPage, after["dirty_bytes"].get<std::uint64_t>() / kPage,
                    after["writeback_bytes"].get<std::uint64_t>() / kPage};
@@ -132,7 +165,11 @@ const Simulated& simulated(const Measured& m) {
   return runs.emplace(key, s).first->second;
 }
 
+const Simulated& simulated(const Measured& m) { return simulated(m.scenario, m.variant); }
+const Simulated& simulated(const MeasuredDontcache& m) { return simulated(m.scenario, m.variant); }
+
 std::string label(const Measured& m) { return std::string(m.scenario) + " " + m.variant; }
+std::string label(const MeasuredDontcache& m) { return std::string(m.scenario) + " " + m.variant; }
 
 bool within(double simulated_value, double measured_value, double tolerance) {
   return std::abs(simulated_value - measured_value) <= tolerance * measured_value;
@@ -160,6 +197,8 @@ TEST_CASE("calibration: the scenarios describe the reference machine and run the
     const auto variants = resolve_variants(load_scenario_file(scenario_file(scenario)));
     std::vector<std::string> expected_names, names;
     for (const auto& m : kMeasured)
+      if (m.scenario == scenario) expected_names.push_back(m.variant);
+    for (const auto& m : kDontcache)
       if (m.scenario == scenario) expected_names.push_back(m.variant);
     for (const auto& v : variants) {
       INFO(v.name);
@@ -234,4 +273,90 @@ TEST_CASE("calibration: C6 page-cache states under the 256 MiB cgroup are exactl
           doctest::should_fail()) {
   for (const auto& m : kMeasured)
     if (std::string(m.scenario) == "c6") check_states(m);
+}
+
+// ---- RWF_DONTCACHE (issue 4) ----
+
+void check_dontcache_wall(const MeasuredDontcache& m) {
+  const Simulated& s = simulated(m);
+  INFO(label(m), ": measured ", m.wall_ms, " ms, simulated ", s.wall_ms, " ms");
+  CHECK(within(s.wall_ms, m.wall_ms, kTimeTolerance));
+}
+
+void check_dontcache_peak(const MeasuredDontcache& m) {
+  const Simulated& s = simulated(m);
+  INFO(label(m), ": measured ", m.peak_cached, " pages, simulated ", s.peak.cached);
+  CHECK(within(static_cast<double>(s.peak.cached), static_cast<double>(m.peak_cached), kPeakTolerance));
+}
+
+void check_dontcache_after_write(const MeasuredDontcache& m) {
+  const Simulated& s = simulated(m);
+  INFO(label(m), ": measured ", m.after_write.cached, "/", m.after_write.dirty, "/", m.after_write.writeback,
+       ", simulated ", s.after_write.cached, "/", s.after_write.dirty, "/", s.after_write.writeback);
+  CHECK(s.after_write.cached == m.after_write.cached);
+  CHECK(s.after_write.dirty == m.after_write.dirty);
+  CHECK(s.after_write.writeback == m.after_write.writeback);
+}
+
+TEST_CASE("calibration, dontcache: the device receives the measured bytes and requests within 10 %") {
+  for (const auto& m : kDontcache) {
+    const Simulated& s = simulated(m);
+    INFO(label(m), ": measured ", m.device_MiB, " MiB in ", m.device_requests, " requests, simulated ",
+         static_cast<double>(s.device_bytes) / MiB, " MiB in ", s.device_requests);
+    CHECK(within(static_cast<double>(s.device_bytes) / MiB, m.device_MiB, kDeviceTolerance));
+    CHECK(within(static_cast<double>(s.device_requests), static_cast<double>(m.device_requests), kDeviceTolerance));
+  }
+}
+
+TEST_CASE("calibration, dontcache: nothing stays cached after fsync, as measured") {
+  for (const auto& m : kDontcache) {
+    INFO(label(m));
+    CHECK(simulated(m).cached_after_fsync == m.cached_after_fsync);
+  }
+}
+
+TEST_CASE("calibration, dontcache: write-phase wall time within 25 % of the measured one") {
+  for (const auto& m : kDontcache)
+    if (!(m.gaps & kGapWall)) check_dontcache_wall(m);
+}
+
+TEST_CASE("calibration, dontcache: peak cached pages within 25 % of the measured peak") {
+  for (const auto& m : kDontcache)
+    if (!(m.gaps & kGapPeak)) check_dontcache_peak(m);
+}
+
+TEST_CASE("calibration, dontcache: states after the write phase are exactly the measured ones") {
+  for (const auto& m : kDontcache)
+    if (!(m.gaps & kGapAfterWrite)) check_dontcache_after_write(m);
+}
+
+// Known gap (models/README.md): C6 ext4 took 425 ms in the median run, 53 %
+// more than its fastest (278 ms) and 1.6 times C1 ext4's pace per MiB; the
+// model's writer and device give C1's pace.
+TEST_CASE("calibration, dontcache: the known wall-time gaps" * doctest::should_fail()) {
+  for (const auto& m : kDontcache)
+    if (m.gaps & kGapWall) check_dontcache_wall(m);
+}
+
+// Known gap (models/README.md): how far blk-wbt lets the writer run ahead
+// depends on its scale step, which grows every 100 ms window of writes and
+// decays when idle. The model starts each run at step 0 (wb_normal 8, the
+// kernel's initial state); the reference runs started after mkfs and mount
+// had moved it (the rep-1 series start at 8 or 16 and reach 31 within C1's
+// 60 ms), so their peaks are larger in the short cases and the model's larger
+// in the long ones.
+TEST_CASE("calibration, dontcache: the known peak gaps" * doctest::should_fail()) {
+  for (const auto& m : kDontcache)
+    if (m.gaps & kGapPeak) check_dontcache_peak(m);
+}
+
+// Known gap (models/README.md): when the last write returns, the requests in
+// flight are wherever blk-wbt's drain cycle stands (the three runs of C1 XFS
+// ended with 16, 256 and 6144 pages under writeback); with the kernel's
+// completions in a workqueue, cachestat also counts folios whose I/O is done
+// but not yet ended (C6 ext4's 256 cached pages not under writeback). The
+// model ends writeback, and drops, at the request's completion.
+TEST_CASE("calibration, dontcache: the known after-write state gaps" * doctest::should_fail()) {
+  for (const auto& m : kDontcache)
+    if (m.gaps & kGapAfterWrite) check_dontcache_after_write(m);
 }

@@ -3,7 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+#include <xbt/log.h>
 
 #include "sim/scenario.hpp"
 
@@ -32,6 +38,10 @@ inline Scenario bare_scenario() {
   s.cpu.xfs_write_per_block_s = 0;
   s.cpu.ext4_write_per_block_s = 0;
   s.cpu.writeback_per_folio_s = 0;
+  s.cpu.xfs_writepages_per_call_s = 0;
+  s.cpu.ext4_writepages_per_call_s = 0;
+  s.cpu.xfs_writepages_per_block_s = 0;
+  s.cpu.ext4_writepages_per_block_s = 0;
   s.cpu.reclaim_scan_per_folio_s = 0;
   s.cpu.reclaim_free_per_folio_s = 0;
   s.devices.resize(1);
@@ -44,6 +54,7 @@ inline Scenario bare_scenario() {
   s.devices[0].queue_depth = 128;
   s.devices[0].max_request_bytes = 1280 * KiB;
   s.devices[0].capacity_bytes = 64 * GiB;
+  s.devices[0].wbt_latency_s = 0;  // blk-wbt off: its own tests turn it on
   s.filesystem.device = "dev0";
   return s;
 }
@@ -61,6 +72,20 @@ inline workload::JobParams buffered_job(const std::string& name, std::uint64_t b
   workload::JobParams job = direct_job(name, bs_bytes, size_bytes);
   job.mode = "buffered";
   return job;
+}
+
+// A quiet SimGrid engine with one 1 GHz host, for tests that drive a model
+// (a block device) directly. Run it inside run_isolated: one engine a process.
+inline std::unique_ptr<simgrid::s4u::Engine> bare_engine(simgrid::s4u::Host*& host) {
+  xbt_log_control_set("root.thresh:critical");
+  int argc = 1;
+  char program[] = "test";
+  char* argv[] = {program, nullptr};
+  auto engine = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
+  auto* zone = simgrid::s4u::create_full_zone("z");
+  host = zone->create_host("cpu", 1e9);
+  zone->seal();
+  return engine;
 }
 
 inline std::string source_path(const std::string& relative) { return std::string(FOLIOSIM_SOURCE_DIR) + "/" + relative; }

@@ -1,6 +1,7 @@
 #include "models/block_device/block_device.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include <simgrid/s4u/Actor.hpp>
@@ -16,6 +17,14 @@ namespace {
 // A wait_until(t) may wake a rounding error before t; requests due within this
 // much of the clock are due (simulated times are far coarser than 1 ps).
 constexpr double kClockSlack_s = 1e-12;
+
+// blk-wbt's constants (block/blk-wbt.c).
+constexpr std::uint64_t kWbtDefaultDepth = 16;  // RWB_DEF_DEPTH
+constexpr double kWbtWindow_s = 0.1;            // RWB_WINDOW_NSEC
+constexpr std::uint64_t kWbtMinWriteSamples = 3;  // RWB_MIN_WRITE_SAMPLES
+constexpr unsigned kWbtUnknownBump = 5;         // RWB_UNKNOWN_BUMP
+constexpr double kWbtRecentWait_s = 1.0;        // HZ: wb_recent_wait
+constexpr double kWbtCloseIo_s = 0.1;           // HZ / 10: close_io
 }  // namespace
 
 BlockDevice::BlockDevice(const DeviceParams& params)
@@ -23,7 +32,13 @@ BlockDevice::BlockDevice(const DeviceParams& params)
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()),
       room_mutex_(sg4::Mutex::create()),
-      room_(sg4::ConditionVariable::create()) {}
+      room_(sg4::ConditionVariable::create()),
+      wbt_mutex_(sg4::Mutex::create()),
+      wbt_wakeup_(sg4::ConditionVariable::create()) {
+  // wbt_init: scale step 0. The device has been idle long before the run, so
+  // no read is recent (the kernel stamps last_issue/last_comp at init).
+  wbt_update_limits();
+}
 
 void BlockDevice::wait_for_room() {
   std::unique_lock<sg4::Mutex> lock(*room_mutex_);
@@ -40,9 +55,16 @@ std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes) const {
   return std::max<std::uint64_t>(1, (length_bytes + params_.max_request_bytes - 1) / params_.max_request_bytes);
 }
 
-void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done) {
+void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done,
+                         bool wbt_slot) {
+  if (op == Op::kRead && wbt_enabled()) {
+    // wbt_wait stamps reads (last_issue) for close_io.
+    const double now = sg4::Engine::get_clock();
+    wbt_advance(now);
+    wbt_.last_read_s = now;
+  }
   if (length_bytes <= params_.max_request_bytes) {
-    enqueue(op, offset_bytes, length_bytes, std::move(done));
+    enqueue(op, offset_bytes, length_bytes, std::move(done), wbt_slot);
   } else {
     // bio_split: pieces of max_request_size; the caller hears once, at the end.
     struct Pending {
@@ -54,6 +76,8 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     Completion whole{op, offset_bytes, length_bytes, true};
     for (std::uint64_t at = 0; at < length_bytes; at += params_.max_request_bytes) {
       std::uint64_t piece = std::min(params_.max_request_bytes, length_bytes - at);
+      // The slot goes with the first piece (writeback never builds larger bios).
+      const bool slot = wbt_slot && at == 0;
       enqueue(op, offset_bytes + at, piece, [pending, whole](const Completion& c) mutable {
         pending->ok = pending->ok && c.ok;
         if (whole.dispatched_s == 0 || c.dispatched_s < whole.dispatched_s) whole.dispatched_s = c.dispatched_s;
@@ -62,7 +86,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
           whole.completed_s = c.completed_s;
           pending->done(whole);
         }
-      });
+      }, slot);
     }
   }
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
@@ -88,7 +112,8 @@ void BlockDevice::wake() {
   dispatch();
 }
 
-void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done) {
+void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done,
+                          bool wbt_slot) {
   const int o = static_cast<int>(op);
   const std::uint64_t end = offset_bytes + length_bytes;
   // Back merge: a waiting request ends where this one starts.
@@ -100,6 +125,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       r.length_bytes += length_bytes;
       r.done.push_back(std::move(done));
       ++stats_.merges;
+      if (wbt_slot) wbt_done(sg4::Engine::get_clock());
       // The grown request may now touch the next one (blk_attempt_req_merge).
       if (auto next = waiting_by_start_[o].find(end); next != waiting_by_start_[o].end()) {
         Request& n = waiting_.at(next->second);
@@ -110,6 +136,8 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           Request absorbed = std::move(n);
           unindex(next_sequence, absorbed);
           waiting_.erase(next_sequence);
+          // The absorbed request is freed: its slot goes back (wbt_done).
+          if (absorbed.wbt_slot) wbt_done(sg4::Engine::get_clock());
         }
       }
       waiting_by_end_[o][r.offset_bytes + r.length_bytes] = sequence;
@@ -127,11 +155,12 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       r.done.push_back(std::move(done));
       waiting_by_start_[o][offset_bytes] = sequence;
       ++stats_.merges;
+      if (wbt_slot) wbt_done(sg4::Engine::get_clock());
       return;
     }
   }
   std::uint64_t sequence = next_sequence_++;
-  Request request{op, offset_bytes, length_bytes, {}};
+  Request request{op, offset_bytes, length_bytes, {}, wbt_slot};
   request.done.push_back(std::move(done));
   waiting_by_start_[o].emplace(offset_bytes, sequence);
   waiting_by_end_[o].emplace(end, sequence);
@@ -163,6 +192,12 @@ void BlockDevice::dispatch() {
         transfer_start + params_.request_overhead_s + static_cast<double>(request.length_bytes) / bandwidth;
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
+    if (!write && wbt_enabled() && !wbt_.sync_issued) {
+      // wbt_issue: the first read issued while none is tracked.
+      wbt_.sync_issued = true;
+      wbt_.sync_sequence = sequence;
+      wbt_.sync_issue_s = now;
+    }
     if (in_service_.empty()) busy_since_s_ = now;
     in_service_.push(InService{channel_free_at_s_, now, sequence, std::move(request)});
   }
@@ -174,6 +209,7 @@ void BlockDevice::complete_due() {
   while (!in_service_.empty() && in_service_.top().done_at_s <= now + kClockSlack_s) {
     // priority_queue::top is const; the request is moved out before pop.
     const double dispatched_s = in_service_.top().dispatched_s;
+    const std::uint64_t sequence = in_service_.top().sequence;
     Request request = std::move(const_cast<InService&>(in_service_.top()).request);
     in_service_.pop();
     if (in_service_.empty()) stats_.busy_s += now - busy_since_s_;
@@ -186,8 +222,207 @@ void BlockDevice::complete_due() {
         ++stats_.failed_write_requests;
       }
     }
+    // blk_update_request ends the bios first; __blk_mq_end_request then adds
+    // the request to the stats window and gives its blk-wbt slot back.
     for (auto& done : request.done) done(completion);
+    if (wbt_enabled()) {
+      wbt_advance(now);
+      if (request.op == Op::kRead) {
+        ++wbt_.read_samples;
+        const double latency = now - dispatched_s;
+        if (wbt_.read_samples == 1 || latency < wbt_.read_min_latency_s) wbt_.read_min_latency_s = latency;
+        wbt_.last_read_s = now;  // wbt_done stamps last_comp
+        if (wbt_.sync_issued && wbt_.sync_sequence == sequence) wbt_.sync_issued = false;
+      } else {
+        ++wbt_.write_samples;
+      }
+      if (request.wbt_slot) wbt_done(now);
+    }
   }
+}
+
+// ---- blk-wbt (block/blk-wbt.c, block/blk-rq-qos.c) ----
+
+bool BlockDevice::wbt_calc_max_depth() {
+  // rq_depth_calc_max_depth: true when scaling up hit the ceiling.
+  const std::uint64_t queue_depth = params_.queue_depth;
+  bool at_max = false;
+  if (queue_depth == 1) {
+    wbt_.max_depth = wbt_.scale_step > 0 ? 1 : 2;
+    at_max = wbt_.scale_step <= 0;
+  } else {
+    std::uint64_t depth = std::min(kWbtDefaultDepth, queue_depth);
+    if (wbt_.scale_step > 0) {
+      depth = 1 + ((depth - 1) >> std::min(31, wbt_.scale_step));
+    } else if (wbt_.scale_step < 0) {
+      const std::uint64_t ceiling = 3 * queue_depth / 4;
+      depth = 1 + ((depth - 1) << std::min(31, -wbt_.scale_step));
+      if (depth > ceiling) {
+        depth = ceiling;
+        at_max = true;
+      }
+    }
+    wbt_.max_depth = depth;
+  }
+  // calc_wb_limits
+  if (wbt_.max_depth <= 2) {
+    wbt_.wb_normal = wbt_.max_depth;
+    wbt_.wb_background = 1;
+  } else {
+    wbt_.wb_normal = (wbt_.max_depth + 1) / 2;
+    wbt_.wb_background = (wbt_.max_depth + 3) / 4;
+  }
+  return at_max;
+}
+
+void BlockDevice::wbt_update_limits() {
+  wbt_.scale_step = 0;
+  wbt_.scaled_max = false;
+  wbt_calc_max_depth();
+}
+
+bool BlockDevice::wbt_recent_wait(double now) const {
+  return now < wbt_.last_dirty_sleep_s + kWbtRecentWait_s;
+}
+
+std::uint64_t BlockDevice::wbt_limit(WbtClass cls, double now) const {
+  // get_limit: REQ_SYNC (WB_SYNC_ALL) or a recent balance_dirty_pages sleep
+  // may fill max_depth; background writeback, or any while reads were issued
+  // or completed in the last 100 ms (close_io), only wb_background.
+  if (cls == WbtClass::kSync || wbt_recent_wait(now)) return wbt_.max_depth;
+  if (cls == WbtClass::kBackground || now < wbt_.last_read_s + kWbtCloseIo_s) return wbt_.wb_background;
+  return wbt_.wb_normal;
+}
+
+void BlockDevice::note_dirty_sleep() { wbt_.last_dirty_sleep_s = sg4::Engine::get_clock(); }
+
+void BlockDevice::wbt_wake_waiters(double now) {
+  // wake_up_all with rq_qos_wake_function: waiters take slots in arrival
+  // order; the first that cannot stops the walk.
+  bool woke = false;
+  while (!wbt_.waiters.empty()) {
+    Wbt::Waiter* w = wbt_.waiters.front();
+    if (wbt_.inflight >= wbt_limit(w->cls, now)) break;
+    ++wbt_.inflight;
+    w->granted = true;
+    wbt_.waiters.pop_front();
+    woke = true;
+  }
+  if (woke) wbt_wakeup_->notify_all();
+}
+
+void BlockDevice::wbt_done(double now) {
+  // wbt_rqw_done. With a volatile write cache, and no task recently paused in
+  // balance_dirty_pages, waiters wake only when nothing is left in flight.
+  --wbt_.inflight;
+  const std::uint64_t limit = params_.write_cache && !wbt_recent_wait(now) ? 0 : wbt_.wb_normal;
+  if (wbt_.inflight > 0 && wbt_.inflight >= limit) return;
+  if (wbt_.waiters.empty()) return;
+  if (wbt_.inflight == 0 || limit - wbt_.inflight >= wbt_.wb_background / 2) wbt_wake_waiters(now);
+}
+
+void BlockDevice::wbt_arm_timer(double now) {
+  // rwb_arm_timer: positive steps shrink the window to 100 ms / sqrt(step + 1).
+  wbt_.window_s = wbt_.scale_step > 0 ? kWbtWindow_s / std::sqrt(static_cast<double>(wbt_.scale_step + 1))
+                                      : kWbtWindow_s;
+  wbt_.timer_armed = true;
+  wbt_.window_end_s = now + wbt_.window_s;
+  wbt_.read_samples = wbt_.write_samples = 0;
+}
+
+void BlockDevice::wbt_advance(double now) {
+  while (wbt_.timer_armed && wbt_.window_end_s <= now + kClockSlack_s) wbt_window_end();
+}
+
+void BlockDevice::wbt_window_end() {
+  // wb_timer_fn at the end of a window, with latency_exceeded's verdict.
+  const double now = wbt_.window_end_s;
+  enum { kOk, kUnknown, kUnknownWrites, kExceeded } status;
+  const double sync_latency = wbt_.sync_issued ? now - wbt_.sync_issue_s : 0;
+  if (sync_latency > wbt_.window_s || (sync_latency > params_.wbt_latency_s && wbt_.read_samples == 0)) {
+    status = kExceeded;
+  } else if (wbt_.read_samples < 1 || wbt_.write_samples < kWbtMinWriteSamples) {
+    // Only writes (or nothing): writes, a recent pause or writeback in
+    // flight let the depth grow.
+    status = wbt_.write_samples > 0 || wbt_recent_wait(now) || wbt_.inflight > 0 ? kUnknownWrites : kUnknown;
+  } else {
+    status = wbt_.read_min_latency_s > params_.wbt_latency_s ? kExceeded : kOk;
+  }
+  auto scale_up = [&] {
+    if (wbt_.scaled_max) return;
+    --wbt_.scale_step;
+    wbt_.scaled_max = wbt_calc_max_depth();
+    wbt_.unknown_count = 0;
+    wbt_wake_waiters(now);  // rwb_wake_all
+  };
+  auto scale_down = [&](bool hard) {
+    if (wbt_.max_depth == 1) return;
+    if (wbt_.scale_step < 0 && hard) {
+      wbt_.scale_step = 0;
+    } else {
+      ++wbt_.scale_step;
+    }
+    wbt_.scaled_max = false;
+    wbt_calc_max_depth();
+    wbt_.unknown_count = 0;
+  };
+  switch (status) {
+    case kExceeded:
+      scale_down(true);
+      break;
+    case kOk:
+    case kUnknownWrites:
+      scale_up();
+      break;
+    case kUnknown:
+      if (++wbt_.unknown_count < kWbtUnknownBump) break;
+      // Back towards the centre when nothing tells either way.
+      if (wbt_.scale_step > 0) {
+        scale_up();
+      } else if (wbt_.scale_step < 0) {
+        scale_down(false);
+      }
+      break;
+  }
+  if (wbt_.scale_step != 0 || wbt_.inflight > 0) {
+    wbt_arm_timer(now);
+  } else {
+    wbt_.timer_armed = false;
+  }
+}
+
+double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
+  if (!wbt_enabled()) return 0;
+  double now = sg4::Engine::get_clock();
+  wbt_advance(now);
+  double slept = 0;
+  // rq_qos_wait: no barging past waiters.
+  if (!wbt_.waiters.empty() || wbt_.inflight >= wbt_limit(cls, now)) {
+    Wbt::Waiter waiter{cls};
+    wbt_.waiters.push_back(&waiter);
+    ++stats_.wbt_waits;
+    if (plugged) unplug();  // io_schedule flushes the caller's plug before sleeping
+    {
+      std::unique_lock<sg4::Mutex> lock(*wbt_mutex_);
+      while (!waiter.granted) {
+        // A window's end may scale the limits up and let it in.
+        if (wbt_.timer_armed) {
+          wbt_wakeup_->wait_until(lock, wbt_.window_end_s);
+        } else {
+          wbt_wakeup_->wait(lock);
+        }
+        wbt_advance(sg4::Engine::get_clock());
+      }
+    }
+    if (plugged) plug();
+    slept = sg4::Engine::get_clock() - now;
+    stats_.wbt_wait_s += slept;
+    now = sg4::Engine::get_clock();
+  } else {
+    ++wbt_.inflight;
+  }
+  if (!wbt_.timer_armed) wbt_arm_timer(now);
+  return slept;
 }
 
 void BlockDevice::run() {

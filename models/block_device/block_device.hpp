@@ -6,11 +6,16 @@
 // overhead + size/bandwidth per request, and a deep queue makes the bandwidth
 // (large requests) or the overhead (small ones, an IOPS limit) the bound.
 //
+// Buffered writeback passes blk-wbt first (block/blk-wbt.c): a submitter of
+// writeback takes a slot with wbt_wait() before each request, and sleeps while
+// as many as its class may have are in flight.
+//
 // One daemon actor per device; its SimGrid activities in flight are one wait at
 // a time, whatever the queue holds (DESIGN.md section 5).
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <queue>
@@ -39,6 +44,12 @@ struct Completion {
 // runs in interrupt context, as bio_endio does).
 using CompletionFn = std::function<void(const Completion&)>;
 
+// A writeback request's class for blk-wbt, from its flags (wbc_to_write_flags):
+// WB_SYNC_ALL writeback (fsync) is REQ_SYNC and may fill max_depth; kupdate
+// and background writeback are REQ_BACKGROUND, held to wb_background; the rest
+// (dontcache kicks, writeback woken by reclaim) to wb_normal.
+enum class WbtClass { kSync, kNormal, kBackground };
+
 struct DeviceStats {
   std::uint64_t write_bytes = 0;
   std::uint64_t write_requests = 0;  // as dispatched, after merging
@@ -49,6 +60,8 @@ struct DeviceStats {
   std::uint64_t failed_write_requests = 0;
   std::uint64_t peak_queued = 0;     // waiting + in service
   double busy_s = 0;                 // time with at least one request in service
+  std::uint64_t wbt_waits = 0;       // writeback submissions that slept in blk-wbt
+  double wbt_wait_s = 0;             // and how long, in all
 };
 
 class BlockDevice {
@@ -62,7 +75,25 @@ class BlockDevice {
 
   // Queues an I/O; never blocks. I/O larger than max_request_size is split
   // (bio_split); `done` runs once, when every piece has completed.
-  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done);
+  // `wbt_slot`: the caller took a blk-wbt slot for it (wbt_wait), which the
+  // request gives back when it completes, or at once if it merges into
+  // another (a merged bio never holds one in the kernel).
+  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done,
+              bool wbt_slot = false);
+
+  // wbt_wait: takes a blk-wbt slot for one writeback request of class `cls`,
+  // sleeping while the class's limit is reached or others wait before it;
+  // a caller holding a plug (`plugged`) has it flushed while it sleeps, as
+  // io_schedule does. Returns the seconds slept; 0 at once when blk-wbt is
+  // off (wbt_latency 0).
+  double wbt_wait(WbtClass cls, bool plugged = false);
+  // balance_dirty_pages paused a task writing to this device
+  // (bdi->last_bdp_sleep): for a second, writeback may use max_depth and
+  // completions wake waiters at wb_normal instead of at an empty queue.
+  void note_dirty_sleep();
+  bool wbt_enabled() const { return params_.wbt_latency_s > 0; }
+  // Requests of buffered writeback in flight, as blk-wbt counts them.
+  std::uint64_t wbt_inflight() const { return wbt_.inflight; }
 
   // While plugged (blk_start_plug), submissions only queue: the device is
   // woken once, at unplug, so a burst merges before any of it is dispatched.
@@ -88,6 +119,34 @@ class BlockDevice {
     std::uint64_t offset_bytes;
     std::uint64_t length_bytes;
     std::vector<CompletionFn> done;  // one per submission merged into it
+    bool wbt_slot = false;           // holds a blk-wbt slot until it completes
+  };
+
+  // blk-wbt's state (struct rq_wb, struct rq_depth) and its stats window
+  // (the blk_stat callback).
+  struct Wbt {
+    struct Waiter {
+      WbtClass cls;
+      bool granted = false;
+    };
+    std::uint64_t inflight = 0;
+    int scale_step = 0;
+    bool scaled_max = false;
+    std::uint64_t max_depth = 0, wb_normal = 0, wb_background = 0;
+    unsigned unknown_count = 0;
+    bool timer_armed = false;
+    double window_s = 0;      // cur_win_nsec
+    double window_end_s = 0;  // when wb_timer_fn runs next
+    // Completions in the current window (a request counts in its window).
+    std::uint64_t read_samples = 0, write_samples = 0;
+    double read_min_latency_s = 0;
+    // The oldest read in flight that is tracked (sync_issue, sync_cookie).
+    bool sync_issued = false;
+    std::uint64_t sync_sequence = 0;
+    double sync_issue_s = 0;
+    double last_read_s = -1e300;        // last read issued or completed (close_io)
+    double last_dirty_sleep_s = -1e300;  // bdi->last_bdp_sleep
+    std::deque<Waiter*> waiters;         // in arrival order (exclusive wait)
   };
   struct InService {
     double done_at_s;
@@ -99,7 +158,19 @@ class BlockDevice {
     }
   };
 
-  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done);
+  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done, bool wbt_slot);
+  // blk-wbt: limits from the scale step, the limit a class acquires under,
+  // giving a slot back (wbt_done), waking waiters in order, and the monitoring
+  // windows up to `now` (wb_timer_fn, run when due).
+  void wbt_update_limits();
+  bool wbt_calc_max_depth();
+  std::uint64_t wbt_limit(WbtClass cls, double now) const;
+  bool wbt_recent_wait(double now) const;
+  void wbt_done(double now);
+  void wbt_wake_waiters(double now);
+  void wbt_arm_timer(double now);
+  void wbt_advance(double now);
+  void wbt_window_end();
   void unindex(std::uint64_t sequence, const Request& request);
   void run();
   void dispatch();
@@ -126,6 +197,10 @@ class BlockDevice {
   double channel_free_at_s_ = 0;  // when the data transfer channel is next free
   double busy_since_s_ = 0;
   int plugged_ = 0;
+
+  Wbt wbt_;
+  simgrid::s4u::MutexPtr wbt_mutex_;
+  simgrid::s4u::ConditionVariablePtr wbt_wakeup_;
 };
 
 // blk_start_plug / blk_finish_plug for one scope.

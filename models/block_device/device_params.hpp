@@ -33,22 +33,24 @@ struct WriteErrorWindow {
 struct DeviceParams {
   std::string name;
   // Defaults: the reference machine's loop device (models/README.md). Write:
-  // its buffered writeback in 1280 KiB requests, 394.5 us each in the C1 XFS
-  // fsync and 377 us in the C6 XFS write phase once request_overhead is
-  // taken off: 3.32 and 3.48 GB/s.
-  double write_bandwidth_Bps = 3.4e9;
+  // it takes dontcache's 1 MiB requests at 203 to 225 us a MiB and buffered
+  // writeback's 1280 KiB requests at 254 to 326 us a MiB; 4.5 GB/s lies
+  // between, where the largest errors (C6 XFS buffered and dontcache walls,
+  // -21.6 % and +18.7 %) balance.
+  double write_bandwidth_Bps = 4.5e9;
   // Not measured (no reads in the reference): taken equal to writes.
-  double read_bandwidth_Bps = 3.4e9;
+  double read_bandwidth_Bps = 4.5e9;
   // Fixed cost of each request (command, flash program, completion); requests
-  // in flight overlap it, only the data transfer is serialised. Default: the
-  // O_DIRECT p50 less the call's CPU costs, request_overhead (13 us) and the
-  // transfer: 79.6 us at 4 KiB (C2), 80.5 us at 1 MiB (C1).
-  double request_latency_s = 80e-6;
+  // in flight overlap it, only the data transfer is serialised, so it counts
+  // once each time the device starts from idle. Default: blk-wbt drains the
+  // device every 8 to 48 requests in C2 XFS dontcache, which leaves 0.41 us
+  // a request beyond overhead and transfer: 3 to 20 us a restart; 10 us.
+  double request_latency_s = 10e-6;
   // Serialised per-request cost on the transfer channel (command
   // processing, a loop device's worker): bounds IOPS at 1 / overhead.
   // Default: the loop device took 16385 requests of 4 KiB in 234.7 ms with
-  // the writer waiting on it (C2 XFS dontcache), 14.3 us each, less 4 KiB at
-  // 3.4 GB/s: 13 us.
+  // the writer waiting on it (C2 XFS dontcache), 14.32 us each, less 4 KiB at
+  // 4.5 GB/s and 0.4 us of blk-wbt's restarts: 13 us.
   double request_overhead_s = 13e-6;
   // Requests the device services at once (nr_requests / NVMe queue depth);
   // the default is the reference loop device's nr_requests.
@@ -58,6 +60,15 @@ struct DeviceParams {
   // reference loop device's max_sectors_kb.
   std::uint64_t max_request_bytes = 1280ULL << 10;
   std::uint64_t capacity_bytes = 1ULL << 40;
+  // blk-wbt's latency target (queue/wbt_lat_usec); 0 turns blk-wbt off. The
+  // kernel's default is 75 ms on rotational queues and 2 ms on others; the
+  // reference loop device reports rotational=1. Only reads measure against
+  // it: without reads, writeback's depth grows every 100 ms window.
+  double wbt_latency_s = 75e-3;
+  // A volatile write cache ("write back" in queue/write_cache): blk-wbt then
+  // wakes throttled writeback only when none of it is left in flight. The
+  // reference loop device reports write back.
+  bool write_cache = true;
   // Pages under writeback may not change (stable pages: checksums, RAID,
   // T10-PI): a write to such a folio waits for its writeback (folio_wait_stable).
   bool stable_writes = false;
@@ -74,6 +85,8 @@ struct DeviceParams {
     f.count("queue_depth", queue_depth, Bound::kPositive);
     f.size("max_request_size", max_request_bytes, Bound::kPositive);
     f.size("capacity", capacity_bytes, Bound::kPositive);
+    f.duration("wbt_latency", wbt_latency_s);
+    f.flag("write_cache", write_cache);
     f.flag("stable_writes", stable_writes);
     f.list("write_errors", write_errors);
   }

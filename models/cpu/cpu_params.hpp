@@ -33,16 +33,19 @@ struct CpuCostParams {
   // Per system call: entry, exit, fd lookup, generic_write_checks. Not
   // separable from the per-call costs below in the reference: a prior.
   double syscall_entry_s = 0.4e-6;
-  // Per O_DIRECT call: iomap_dio_rw setup, iomap_begin/end, inode lock.
-  // With syscall_entry, request_submit and request_complete: about 6 us of
-  // CPU in a 4 KiB O_DIRECT call; only the sum with the device latency is
-  // measured (C2 direct p50 99.8 us), the split is a prior.
-  double dio_setup_s = 2.0e-6;
-  // Per 4 KiB page of an O_DIRECT call: pinning the user page into the bio.
-  // C1 - C2 direct p50 (438.5 - 99.8 us) less 1020 KiB at 3.4 GB/s, over
-  // 255 pages: 0.12 us, of which about 0.065 us stands for the second
-  // request the kernel makes of a 1 MiB call and the model does not.
-  double dio_per_page_s = 0.12e-6;
+  // Per O_DIRECT call: iomap_dio_rw, the extending write's unwritten-extent
+  // allocation and its conversion and i_size update at completion, the sleep
+  // and wake-up around the I/O. The C2 direct p50 (99.8 us) less the
+  // device's 23.9 us and 4.3 us of other CPU costs: 71.6 us. (blk-wbt's
+  // drains in C2 dontcache show the device restarts from idle in about
+  // 10 us, so the rest is the call's.)
+  double dio_setup_s = 71.6e-6;
+  // Per 4 KiB page of an O_DIRECT call: pinning the user page, and what a
+  // 4 KiB segment costs the loop device beyond the bandwidth page-cache
+  // writeback gets. C1 - C2 direct p50 (438.5 - 99.8 us) less 1020 KiB at
+  // 4.5 GB/s, over 255 pages: 0.418 us, of which about 0.065 us stands for
+  // the second request the kernel makes of a 1 MiB call and the model does not.
+  double dio_per_page_s = 0.418e-6;
   // Per device request: building the bio, blk-mq tag and dispatch (prior).
   double request_submit_s = 1.5e-6;
   // Per device request: interrupt, bio_endio, waking the waiter (prior).
@@ -78,6 +81,13 @@ struct CpuCostParams {
   // ended at completion. (Prior: the reference's fsync times are bound by
   // the device.)
   double writeback_per_folio_s = 0.3e-6;
+  // The filesystem's writepages per call and per block, around the folios
+  // (XFS: map the extent, convert delalloc; ext4: journal handle, block
+  // allocation, every buffer head). Fitted in models/README.md.
+  double xfs_writepages_per_call_s = 1.93e-6;
+  double ext4_writepages_per_call_s = 8.42e-6;
+  double xfs_writepages_per_block_s = 0.0;
+  double ext4_writepages_per_block_s = 0.126e-6;
   // Reclaim (shrink_folio_list): per folio scanned, and per folio freed.
   // (Priors for small folios; C6 reclaims 1 MiB folios only and measures
   // more per write than a per-folio cost can carry: models/README.md.)
@@ -107,6 +117,10 @@ struct CpuCostParams {
     f.duration("xfs_write_per_block", xfs_write_per_block_s);
     f.duration("ext4_write_per_block", ext4_write_per_block_s);
     f.duration("writeback_per_folio", writeback_per_folio_s);
+    f.duration("xfs_writepages_per_call", xfs_writepages_per_call_s);
+    f.duration("ext4_writepages_per_call", ext4_writepages_per_call_s);
+    f.duration("xfs_writepages_per_block", xfs_writepages_per_block_s);
+    f.duration("ext4_writepages_per_block", ext4_writepages_per_block_s);
     f.duration("reclaim_scan_per_folio", reclaim_scan_per_folio_s);
     f.duration("reclaim_free_per_folio", reclaim_free_per_folio_s);
     f.duration("batch_window", batch_window_s);

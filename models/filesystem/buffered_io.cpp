@@ -137,7 +137,10 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
   batch.add(per_call_s_ + per_block_s_ * static_cast<double>(blocks));
 
   outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, device_.params().write_bandwidth_Bps,
-                                         [&batch] { batch.flush(); });
+                                         [this, &batch] {
+                                           batch.flush();
+                                           device_.note_dirty_sleep();  // bdi->last_bdp_sleep, for blk-wbt
+                                         });
   if (dontcache) {
     // generic_write_sync -> filemap_fdatawrite_range_kick(WB_SYNC_NONE).
     std::uint64_t first_page = offset_bytes / kPageBytes;
@@ -150,7 +153,9 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
     if (params_.dontcache_kick == "inline") {
       batch.flush();
       const double start_s = sg4::Engine::get_clock();
-      writeback_.write_pages(file, first_page, end_page - first_page, cpu::Component::kWriters, end_page);
+      // WB_SYNC_NONE, not background: blk-wbt's wb_normal.
+      writeback_.write_pages(file, first_page, end_page - first_page, cpu::Component::kWriters,
+                             block_device::WbtClass::kNormal, end_page);
       outcome.kick_s = sg4::Engine::get_clock() - start_s;
     } else {
       writeback_.queue_kick(file, first_page, end_page);

@@ -38,11 +38,20 @@ void Writeback::start(sg4::Host* host) {
 }
 
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                     cpu::Component component, std::uint64_t end_page, std::uint64_t* next_page) {
+                                     cpu::Component component, block_device::WbtClass cls, std::uint64_t end_page,
+                                     std::uint64_t* next_page) {
   // Folios are taken (marked under writeback) one request's worth at a time,
   // as they are added to bios, and the submitter sleeps while the device has
-  // no free tag: writeback in flight is bounded by the device queue.
+  // no free tag or blk-wbt no slot: writeback in flight is bounded by the
+  // device queue and by blk-wbt's depth for its class.
   const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
+  // The filesystem's writepages maps the blocks before it builds the bios:
+  // XFS per extent (converting delalloc); ext4 also walks every block's
+  // buffer head.
+  const auto& c = cpu_.costs();
+  const bool xfs = fs_.params().type == "xfs";
+  const double per_call_s = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;
+  const double per_block_s = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
   std::uint64_t total = 0;
   std::uint64_t pos = from_page;
   block_device::Plug plug(device_);
@@ -58,8 +67,12 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
                                                end_page);
     if (ranges.empty()) break;
     on_change_();
-    for (const auto& range : ranges) submit_range(file, range, component);
-    for (const auto& range : ranges) total += range.pages;
+    std::uint64_t pages = 0;
+    for (const auto& range : ranges) pages += range.pages;
+    cpu_.run(component, (total == 0 ? per_call_s : 0) +
+                            per_block_s * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes));
+    for (const auto& range : ranges) submit_range(file, range, component, cls);
+    total += pages;
     pos = ranges.back().first_page + ranges.back().pages;
   }
   stats_.submitted_pages += total;
@@ -67,7 +80,8 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
   return total;
 }
 
-void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component) {
+void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component,
+                             block_device::WbtClass cls) {
   // Bios of at most a request each, cut at extent ends. A bio may end inside a
   // large folio; the folio's writeback ends with the last bio that carries
   // part of it, so bios are grouped up to the next folio boundary and the
@@ -105,6 +119,9 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
     auto pending = std::make_shared<Pending>(Pending{i + 1 - group_start, true});
     const page_cache::PageRange group{bios[group_start].first_page, end - bios[group_start].first_page, 0};
     for (std::size_t b = group_start; b <= i; ++b) {
+      // blk-wbt may hold the submitter before each request (wbt_wait);
+      // write_pages holds a plug.
+      device_.wbt_wait(cls, true);
       device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * page_cache::kPageBytes,
                      [this, owner, group, pending, task_context](const block_device::Completion& done) {
                        cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
@@ -123,18 +140,20 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
                        stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
                        on_change_();
                        waiters_.wake_all();
-                     });
+                     },
+                     device_.wbt_enabled());
     }
     group_start = i + 1;
   }
 }
 
-std::uint64_t Writeback::write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component) {
+std::uint64_t Writeback::write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component,
+                                         block_device::WbtClass cls) {
   // range_cyclic: from writeback_index to the end, then from the start.
   auto& index = file.cache->writeback_index;
   std::uint64_t next = 0;
-  std::uint64_t pages = write_pages(file, index, max_pages, component, UINT64_MAX, &next);
-  if (pages == 0 && index > 0) pages = write_pages(file, 0, max_pages, component, UINT64_MAX, &next);
+  std::uint64_t pages = write_pages(file, index, max_pages, component, cls, UINT64_MAX, &next);
+  if (pages == 0 && index > 0) pages = write_pages(file, 0, max_pages, component, cls, UINT64_MAX, &next);
   // The next pass resumes after the last page taken.
   if (pages > 0) index = next;
   return pages;
@@ -152,7 +171,7 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
   while (file.cache->dirty_pages() > 0 || file.cache->writeback_pages() > 0) {
     std::uint64_t submitted = 0;
     if (file.cache->dirty_pages() > 0) {
-      submitted = write_pages(file, 0, chunk_pages(), cpu::Component::kWriters);
+      submitted = write_pages(file, 0, chunk_pages(), cpu::Component::kWriters, block_device::WbtClass::kSync);
     }
     // Nothing more to submit (the rest is under writeback, or dirty again
     // while under writeback): wait for completions.
@@ -193,7 +212,7 @@ bool Writeback::flusher_chunk(bool kupdate) {
     Kick kick = kicks_.front();
     kicks_.erase(kicks_.begin());
     const std::uint64_t pages = write_pages(*kick.file, kick.first_page, kick.end_page - kick.first_page,
-                                            cpu::Component::kFlusher, kick.end_page);
+                                            cpu::Component::kFlusher, block_device::WbtClass::kNormal, kick.end_page);
     stats_.flusher_pages += pages;
     return true;
   }
@@ -211,7 +230,10 @@ bool Writeback::flusher_chunk(bool kupdate) {
     return false;
   }
   const bool vmscan = vmscan_pages_ > 0;
+  // Reclaim's work is neither background nor kupdate writeback: wb_normal.
+  block_device::WbtClass cls = block_device::WbtClass::kBackground;
   if (vmscan) {
+    cls = block_device::WbtClass::kNormal;
     target = dirty.front();
   } else if (background_requested_ || cache_.dirty_pages() > limits_().bg_thresh_pages) {
     // wb_over_bg_thresh counts dirty pages, not those under writeback.
@@ -226,7 +248,7 @@ bool Writeback::flusher_chunk(bool kupdate) {
     if (dirty.front()->cache->dirtied_when_s() <= now - params_.dirty_expire_s) target = dirty.front();
   }
   if (!target) return false;
-  const std::uint64_t pages = write_file_chunk(*target, chunk_pages(), cpu::Component::kFlusher);
+  const std::uint64_t pages = write_file_chunk(*target, chunk_pages(), cpu::Component::kFlusher, cls);
   stats_.flusher_pages += pages;
   if (vmscan) vmscan_pages_ -= std::min(vmscan_pages_, pages);
   if (pages == 0) {

@@ -43,9 +43,11 @@ class Writeback {
   // (delayed allocation happens here) and submits them. Returns the pages.
   // Pages at and past `end_page` are left alone (a ranged writeback);
   // `next_page`, when given, receives the page after the last one taken.
+  // `cls` is the requests' class for blk-wbt (WB_SYNC_ALL, background or
+  // neither), which may make the submitter sleep before each request.
   std::uint64_t write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
-                            cpu::Component component, std::uint64_t end_page = UINT64_MAX,
-                            std::uint64_t* next_page = nullptr);
+                            cpu::Component component, block_device::WbtClass cls,
+                            std::uint64_t end_page = UINT64_MAX, std::uint64_t* next_page = nullptr);
 
   // Hands the writeback of [first_page, end_page) to the flusher (a
   // dontcache kick the writer does not submit itself).
@@ -65,12 +67,14 @@ class Writeback {
   const WritebackStats& stats() const { return stats_; }
 
  private:
-  void submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component);
+  void submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component,
+                    block_device::WbtClass cls);
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);
   std::uint64_t chunk_pages() const;
-  std::uint64_t write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component);
+  std::uint64_t write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component,
+                                 block_device::WbtClass cls);
 
   struct Kick {
     filesystem::File* file;

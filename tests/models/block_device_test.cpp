@@ -2,7 +2,6 @@
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
-#include <xbt/log.h>
 
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
@@ -92,14 +91,8 @@ namespace {
 Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, std::uint64_t max_request_bytes,
            std::uint64_t gap_bytes = 0, bool plugged = true) {
   return run_isolated([=] {
-    xbt_log_control_set("root.thresh:critical");
-    int argc = 1;
-    char program[] = "test";
-    char* argv[] = {program, nullptr};
-    sg4::Engine engine(&argc, argv);
-    auto* zone = sg4::create_full_zone("z");
-    auto* host = zone->create_host("cpu", 1e9);
-    zone->seal();
+    sg4::Host* host = nullptr;
+    auto engine = bare_engine(host);
     block_device::DeviceParams params;
     params.name = "dev0";
     params.write_bandwidth_Bps = 1e9;
@@ -119,7 +112,7 @@ Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, 
       waiter.wait();
       done_at = sg4::Engine::get_clock();
     });
-    engine.run();
+    engine->run();
     const auto& st = device.stats();
     return Json{{"requests", st.write_requests}, {"merges", st.merges}, {"bytes", st.write_bytes}, {"done_at", done_at}};
   });
