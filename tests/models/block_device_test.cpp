@@ -71,7 +71,7 @@ TEST_CASE("32 jobs at queue depth 32: the device bandwidth is the bound") {
   CHECK(throughput > 0.999 * 1e9);
 }
 
-TEST_CASE("I/O larger than the maximum request size is split; the call waits for every piece") {
+TEST_CASE("I/O larger than the maximum request size is split, the call waits for every piece") {
   Scenario s = bare_scenario();
   s.devices[0].write_bandwidth_Bps = 1e9;
   s.devices[0].request_latency_s = 100e-6;

@@ -10,7 +10,7 @@ using namespace foliosim;
 using namespace foliosim::filesystem;
 using namespace foliosim::test;
 
-TEST_CASE("blocks are allocated in write order; rewrites reuse them") {
+TEST_CASE("blocks are allocated in write order, rewrites reuse them") {
   FilesystemParams params;
   params.device = "dev0";
   Filesystem fs(params, 1 * GiB);

@@ -27,7 +27,7 @@ TEST_CASE("runtime stops a job's calls once that long has passed, bytes left or 
   }
 }
 
-TEST_CASE("reclaim: free_per_page charges every freed page; kswapd threads share the work") {
+TEST_CASE("reclaim: free_per_page charges every freed page, kswapd threads share the work") {
   Scenario s = bare_scenario();
   s.machine.memory_bytes = 2 * GiB;
   s.page_cache.other_memory_bytes = 256 * MiB;

@@ -20,7 +20,7 @@ int run(const std::string& args, const fs::path& log) { return foliosim::test::r
 
 }  // namespace
 
-TEST_CASE("run writes summary, resolved scenario and run info; same seed gives identical summaries") {
+TEST_CASE("run writes summary, resolved scenario and run info, same seed gives identical summaries") {
   fs::path dir = scratch("determinism");
   REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " -o " + (dir / "a").string(), dir / "a.log") == 0);
   REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " -o " + (dir / "b").string(), dir / "b.log") == 0);

@@ -35,7 +35,7 @@ TEST_CASE("a direct write waiting on three parallel device requests: the slowest
   CHECK(path.seconds_by_component.size() == 3);
 }
 
-TEST_CASE("a buffered write: throttling, then allocation with reclaim, then the copy; components add up") {
+TEST_CASE("a buffered write: throttling, then allocation with reclaim, then the copy, components add up") {
   // cpu 0-2, dirty_throttle 2-52, folio_alloc 52-53, direct_reclaim 53-83
   // (waited on by the allocation's second half 83-84), cpu copy 84-90.
   // One chain: cpu 2+6, throttle 50, alloc 1+1, reclaim 30 = 90 us.

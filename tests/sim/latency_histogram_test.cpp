@@ -125,7 +125,7 @@ TEST_CASE("record converts seconds to the nearest nanosecond") {
   CHECK(h.mean_s() == doctest::Approx((20000.0 + 1 + 0 + 3) / 4 / 1e9).epsilon(1e-15));
 }
 
-TEST_CASE("a permutation of 1..1'000'000 us: exact min, max and mean; bounded percentiles") {
+TEST_CASE("a permutation of 1..1'000'000 us: exact min, max and mean, bounded percentiles") {
   LatencyHistogram h;
   std::vector<std::uint64_t> values;
   const std::uint64_t n = 1000000;

@@ -137,7 +137,7 @@ TEST_CASE("the CSVs hold what the summary says") {
   fs::remove_all(dir);
 }
 
-TEST_CASE("compare on a directory against itself shows zero differences; against another, the differences") {
+TEST_CASE("compare on a directory against itself shows zero differences, against another, the differences") {
   fs::path dir = scratch("compare");
   const std::string a = (dir / "a").string(), half = (dir / "half").string();
   REQUIRE(run_foliosim("run " + kQuickstart + " -o " + a, dir / "log") == 0);

@@ -59,7 +59,7 @@ TEST_CASE("the resolved scenario reads back to the same scenario") {
   CHECK(resolved["devices"][0]["max_request_size"] == "1280KiB");
 }
 
-TEST_CASE("--set overrides apply before variants; one variant can be selected") {
+TEST_CASE("--set overrides apply before variants, one variant can be selected") {
   auto file = parse_scenario_text(kValid, "s.json", {"devices/0/latency=50us", "seed=9"});
   auto variants = resolve_variants(file, "b");
   REQUIRE(variants.size() == 1);
