@@ -22,13 +22,13 @@ int run(const std::string& args, const fs::path& log) { return foliosim::test::r
 
 TEST_CASE("run writes summary, resolved scenario and run info, same seed gives identical summaries") {
   fs::path dir = scratch("determinism");
-  REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " -o " + (dir / "a").string(), dir / "a.log") == 0);
-  REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " -o " + (dir / "b").string(), dir / "b.log") == 0);
+  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " -o " + (dir / "a").string(), dir / "a.log") == 0);
+  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " -o " + (dir / "b").string(), dir / "b.log") == 0);
   std::string a = slurp(dir / "a" / "summary.json");
   CHECK_FALSE(a.empty());
   CHECK(a == slurp(dir / "b" / "summary.json"));
   auto summary = foliosim::Json::parse(a);
-  CHECK(summary["scenario"] == "quickstart");
+  CHECK(summary["scenario"] == "direct_queue_depth");
   CHECK(summary["variants"].size() == 2);
   CHECK(summary["variants"][0]["app_write_bytes"] == 256ULL << 20);
   CHECK(fs::exists(dir / "a" / "resolved_scenario.json"));
@@ -54,7 +54,7 @@ TEST_CASE("bad input exits 2, names file and path, and writes nothing") {
 
 TEST_CASE("a selected variant and --set reach the results") {
   fs::path dir = scratch("variant");
-  REQUIRE(run("run " + source_path("scenarios/quickstart.json") + " --variant qd1 --set workload/jobs/0/size=16MiB -o " +
+  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " --variant qd1 --set workload/jobs/0/size=16MiB -o " +
                   (dir / "out").string(),
               dir / "log") == 0);
   auto summary = foliosim::Json::parse(slurp(dir / "out" / "summary.json"));
@@ -64,7 +64,7 @@ TEST_CASE("a selected variant and --set reach the results") {
   auto resolved = foliosim::Json::parse(slurp(dir / "out" / "resolved_scenario.json"));
   CHECK(resolved["variants"][0]["scenario"]["workload"]["jobs"][0]["size"] == "16MiB");
   CHECK(resolved["variants"][0]["scenario"]["devices"][0]["queue_depth"] == 1);
-  CHECK(run("check " + source_path("scenarios/quickstart.json"), dir / "log2") == 0);
+  CHECK(run("check " + source_path("scenarios/direct_queue_depth.json"), dir / "log2") == 0);
   CHECK(run("--version", dir / "log3") == 0);
   CHECK(slurp(dir / "log3").find("foliosim 0.1.0") != std::string::npos);
   fs::remove_all(dir);

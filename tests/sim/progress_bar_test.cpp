@@ -10,7 +10,7 @@ using foliosim::test::MiB;
 
 TEST_CASE("a direct job's run length: its calls wait for the device one at a time") {
   // 256 calls of 1 MiB at 95 us each plus 256 MiB at 3 GB/s: 24.32 ms +
-  // 89.48 ms = 113.8 ms (quickstart's run ends at 118.6 ms: CPU time is left out).
+  // 89.48 ms = 113.8 ms (direct_queue_depth's run ends at 118.6 ms: CPU time is left out).
   foliosim::Scenario s = foliosim::test::bare_scenario();
   s.devices[0].request_latency_s = 95e-6;
   s.devices[0].request_overhead_s = 0;

@@ -23,7 +23,7 @@ using foliosim::test::source_path;
 
 namespace {
 
-const std::string kQuickstart = source_path("scenarios/quickstart.json");
+const std::string kDirectScenario = source_path("scenarios/direct_queue_depth.json");
 
 // A PNG: its signature, a header chunk first and the end chunk last.
 void check_png(const fs::path& path) {
@@ -68,12 +68,12 @@ double peak(const CsvTable& t, const std::string& column) {
 
 TEST_CASE("run draws every plot as a non-empty SVG and PNG, beside its script and CSVs, and writes report.md") {
   fs::path dir = scratch("plots");
-  REQUIRE(run_foliosim("run " + kQuickstart + " -o " + (dir / "out").string(), dir / "log") == 0);
+  REQUIRE(run_foliosim("run " + kDirectScenario + " -o " + (dir / "out").string(), dir / "log") == 0);
   const fs::path out = dir / "out";
   for (const auto& plot : foliosim::plot_list()) {
     CHECK(fs::exists(out / "plots" / (plot.name + ".gp")));
     check_png(out / "plots" / (plot.name + ".png"));
-    check_svg(out / "plots" / (plot.name + ".svg"), "quickstart: ");
+    check_svg(out / "plots" / (plot.name + ".svg"), "direct_queue_depth: ");
   }
   for (const std::string variant : {"qd128", "qd1"}) {
     for (const std::string data :
@@ -92,9 +92,9 @@ TEST_CASE("run draws every plot as a non-empty SVG and PNG, beside its script an
 
 TEST_CASE("the CSVs hold what the summary says") {
   fs::path dir = scratch("csv-vs-summary");
-  // O_DIRECT (quickstart) and buffered: the page cache then fills.
-  REQUIRE(run_foliosim("run " + kQuickstart + " -o " + (dir / "direct").string(), dir / "log1") == 0);
-  REQUIRE(run_foliosim("run " + kQuickstart + " --variant qd128 --set workload/jobs/0/mode=buffered -o " +
+  // O_DIRECT (direct_queue_depth) and buffered: the page cache then fills.
+  REQUIRE(run_foliosim("run " + kDirectScenario + " -o " + (dir / "direct").string(), dir / "log1") == 0);
+  REQUIRE(run_foliosim("run " + kDirectScenario + " --variant qd128 --set workload/jobs/0/mode=buffered -o " +
                            (dir / "buffered").string(),
                        dir / "log2") == 0);
   for (const std::string run : {"direct", "buffered"}) {
@@ -140,7 +140,7 @@ TEST_CASE("the CSVs hold what the summary says") {
 TEST_CASE("compare on a directory against itself shows zero differences, against another, the differences") {
   fs::path dir = scratch("compare");
   const std::string a = (dir / "a").string(), half = (dir / "half").string();
-  REQUIRE(run_foliosim("run " + kQuickstart + " -o " + a, dir / "log") == 0);
+  REQUIRE(run_foliosim("run " + kDirectScenario + " -o " + a, dir / "log") == 0);
   REQUIRE(run_foliosim("compare " + a + " " + a + " -o " + (dir / "self").string(), dir / "self.log") == 0);
   const std::string log = slurp(dir / "self.log");
   CHECK(log.find("differences: none") != std::string::npos);
@@ -156,7 +156,7 @@ TEST_CASE("compare on a directory against itself shows zero differences, against
   CHECK(fs::exists(dir / "self" / "plots" / "data" / "throughput.B.qd1.csv"));
 
   // Half the bytes: B's write calls are 50 % fewer than A's.
-  REQUIRE(run_foliosim("run " + kQuickstart + " --set workload/jobs/0/size=128MiB -o " + half, dir / "log2") == 0);
+  REQUIRE(run_foliosim("run " + kDirectScenario + " --set workload/jobs/0/size=128MiB -o " + half, dir / "log2") == 0);
   REQUIRE(run_foliosim("compare " + a + " " + half + " -o " + (dir / "ab").string(), dir / "ab.log") == 0);
   CHECK(slurp(dir / "ab.log").find("differences: none") == std::string::npos);
   CHECK(slurp(dir / "ab" / "report.md").find("| write calls | 256 | 128 (-50.0 %) |") != std::string::npos);
@@ -168,7 +168,7 @@ TEST_CASE("without gnuplot the run succeeds, writes the CSVs and scripts and say
   fs::path dir = scratch("no-gnuplot");
   const std::string out = (dir / "out").string();
   // No gnuplot on this PATH; foliosim itself is named by its full path.
-  REQUIRE(run_foliosim("run " + kQuickstart + " -o " + out, dir / "log", {}, "PATH=/nonexistent") == 0);
+  REQUIRE(run_foliosim("run " + kDirectScenario + " -o " + out, dir / "log", {}, "PATH=/nonexistent") == 0);
   const std::string log = slurp(dir / "log");
   const auto hint = log.find("apt-get install gnuplot-nox");
   REQUIRE(hint != std::string::npos);
@@ -192,7 +192,7 @@ TEST_CASE("without gnuplot the run succeeds, writes the CSVs and scripts and say
 
 TEST_CASE("no progress bar when stderr is not a terminal") {
   fs::path dir = scratch("no-progress");
-  REQUIRE(run_foliosim("run " + kQuickstart + " -o " + (dir / "out").string(), dir / "out.log", dir / "err.log") == 0);
+  REQUIRE(run_foliosim("run " + kDirectScenario + " -o " + (dir / "out").string(), dir / "out.log", dir / "err.log") == 0);
   CHECK(slurp(dir / "err.log").empty());
   fs::remove_all(dir);
 }
