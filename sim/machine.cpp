@@ -80,12 +80,15 @@ MemorySample Machine::sample() const {
 void Machine::observe() {
   // Each peak keeps the whole state at its moment, so the time series can
   // show it exactly although it is sampled.
-  if (cache_->cached_pages() > peak_.cached_pages) peak_at_[0] = sample();
-  if (cache_->dirty_pages() > peak_.dirty_pages) peak_at_[1] = sample();
-  if (cache_->writeback_pages() > peak_.writeback_pages) peak_at_[2] = sample();
-  peak_.cached_pages = std::max(peak_.cached_pages, cache_->cached_pages());
-  peak_.dirty_pages = std::max(peak_.dirty_pages, cache_->dirty_pages());
-  peak_.writeback_pages = std::max(peak_.writeback_pages, cache_->writeback_pages());
+  // Called at every change: sample (the costly part) only at a new peak.
+  const bool cached = cache_->cached_pages() > cached_peak_.cached_pages;
+  const bool dirty = cache_->dirty_pages() > dirty_peak_.dirty_pages;
+  const bool writeback = cache_->writeback_pages() > writeback_peak_.writeback_pages;
+  if (!cached && !dirty && !writeback) return;
+  const MemorySample now = sample();
+  if (cached) cached_peak_ = now;
+  if (dirty) dirty_peak_ = now;
+  if (writeback) writeback_peak_ = now;
 }
 
 void Machine::sampler() {
@@ -251,11 +254,11 @@ Json Machine::results() const {
   for (const auto& [index, mount] : mounts_)
     for (const auto& [name, file] : mount.fs->files()) extents += mount.fs->summary(*file).extents;
   out["file_extents"] = extents;
-  out["page_cache_peak_bytes"] = peak_.cached_pages * kPageBytes;
+  out["page_cache_peak_bytes"] = cached_peak_.cached_pages * kPageBytes;
   out["page_cache_end_bytes"] = end.cached_pages * kPageBytes;
-  out["dirty_peak_bytes"] = peak_.dirty_pages * kPageBytes;
+  out["dirty_peak_bytes"] = dirty_peak_.dirty_pages * kPageBytes;
   out["dirty_end_bytes"] = end.dirty_pages * kPageBytes;
-  out["writeback_peak_bytes"] = peak_.writeback_pages * kPageBytes;
+  out["writeback_peak_bytes"] = writeback_peak_.writeback_pages * kPageBytes;
   out["after_write_phase"] = state_bytes(after_writes_);
   out["memory_bytes"] = scenario_.machine.memory_bytes;
   out["memory_limit_bytes"] = scenario_.page_cache.memory_limit_bytes;
@@ -294,8 +297,9 @@ std::string Machine::time_series_csv() const {
   };
   // The samples and the moments of the peaks, in time order.
   std::vector<MemorySample> rows = series_;
-  for (const auto& p : peak_at_)
-    if (p.time_s > 0 || p.cached_pages > 0) rows.push_back(p);
+  // A peak was reached only if something was cached then.
+  for (const MemorySample* p : {&cached_peak_, &dirty_peak_, &writeback_peak_})
+    if (p->cached_pages > 0) rows.push_back(*p);
   std::stable_sort(rows.begin(), rows.end(),
                    [](const MemorySample& a, const MemorySample& b) { return a.time_s < b.time_s; });
   for (const auto& s : rows) row(s);

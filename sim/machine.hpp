@@ -79,8 +79,10 @@ class Machine {
   std::map<std::size_t, Mount> mounts_;  // by device index
   workload::WorkloadStats workload_;
 
-  MemorySample peak_;
-  MemorySample peak_at_[3];  // the state when cached, dirty, writeback peaked
+  // The whole state at the moment each count peaked.
+  MemorySample cached_peak_;
+  MemorySample dirty_peak_;
+  MemorySample writeback_peak_;
   MemorySample after_writes_;  // when the last job finished writing
   std::vector<MemorySample> series_;
   int jobs_writing_ = 0;

@@ -135,7 +135,6 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
                        }
                        auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
                                                          task_context && !owner->mapped, drop_failed_);
-                       stats_.completed_pages += ended.pages;
                        stats_.dropbehind_dropped_pages += ended.dropped_pages;
                        stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
                        on_change_();

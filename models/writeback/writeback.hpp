@@ -21,7 +21,6 @@ namespace foliosim::writeback {
 
 struct WritebackStats {
   std::uint64_t submitted_pages = 0;
-  std::uint64_t completed_pages = 0;
   std::uint64_t dropbehind_dropped_pages = 0;
   std::uint64_t flusher_pages = 0;  // submitted by the flusher (the rest: fsync, kicks)
   std::uint64_t kept_dropbehind_pages = 0;  // clean drop-behind folios completion could not drop

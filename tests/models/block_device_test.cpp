@@ -13,12 +13,21 @@ using namespace foliosim;
 using namespace foliosim::test;
 namespace sg4 = simgrid::s4u;
 
-TEST_CASE("direct 64 MiB in 1 MiB requests at queue depth 1 pays latency plus transfer per request") {
+namespace {
+// A 1 GB/s device with 100 us of latency and 1 MiB requests: round numbers
+// for hand-worked times.
+Scenario gigabyte_device_scenario(std::uint64_t queue_depth) {
   Scenario s = bare_scenario();
   s.devices[0].write_bandwidth_Bps = 1e9;
   s.devices[0].request_latency_s = 100e-6;
-  s.devices[0].queue_depth = 1;
+  s.devices[0].queue_depth = queue_depth;
   s.devices[0].max_request_bytes = 1 * MiB;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("direct 64 MiB in 1 MiB requests at queue depth 1 pays latency plus transfer per request") {
+  Scenario s = gigabyte_device_scenario(1);
   s.jobs.push_back(direct_job("w", 1 * MiB, 64 * MiB));
 
   SUBCASE("no CPU cost: 64 x (100 us + 1.048576 ms)") {
@@ -52,11 +61,7 @@ TEST_CASE("direct 64 MiB in 1 MiB requests at queue depth 1 pays latency plus tr
 }
 
 TEST_CASE("32 jobs at queue depth 32: the device bandwidth is the bound") {
-  Scenario s = bare_scenario();
-  s.devices[0].write_bandwidth_Bps = 1e9;
-  s.devices[0].request_latency_s = 100e-6;
-  s.devices[0].queue_depth = 32;
-  s.devices[0].max_request_bytes = 1 * MiB;
+  Scenario s = gigabyte_device_scenario(32);
   auto job = direct_job("w", 1 * MiB, 8 * MiB);
   job.numjobs = 32;
   s.jobs.push_back(job);
@@ -72,11 +77,7 @@ TEST_CASE("32 jobs at queue depth 32: the device bandwidth is the bound") {
 }
 
 TEST_CASE("I/O larger than the maximum request size is split, the call waits for every piece") {
-  Scenario s = bare_scenario();
-  s.devices[0].write_bandwidth_Bps = 1e9;
-  s.devices[0].request_latency_s = 100e-6;
-  s.devices[0].queue_depth = 4;
-  s.devices[0].max_request_bytes = 1 * MiB;
+  Scenario s = gigabyte_device_scenario(4);
   s.jobs.push_back(direct_job("w", 4 * MiB, 16 * MiB));
   Json r = simulate_isolated(s);
   CHECK(r["device_write_requests"] == 16);
