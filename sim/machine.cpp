@@ -25,6 +25,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     for (auto& [index, mount] : mounts_) mount.writeback->wake_for_reclaim();
   };
   reclaim_ = std::make_unique<reclaim::Reclaim>(scenario.reclaim, scenario.machine.memory_bytes, scenario.page_cache,
+                                                scenario.filesystem.cgroup_bytes_per_page(),
                                                 *cpu_, *cache_, *writeback_done_, wake_flushers);
   throttle_ = std::make_unique<writeback::DirtyThrottle>(
       scenario.writeback, *cache_, [this] { return dirty_limits(); },
@@ -268,6 +269,7 @@ Json Machine::results() const {
   out["kswapd_wakeups"] = rs.kswapd_wakeups;
   out["throttle_time_s"] = throttle_->throttle_time_s();
   out["direct_reclaim_time_s"] = rs.direct_reclaim_time_s;
+  out["reclaim_lock_wait_s"] = rs.serial_wait_s;
   Json cpu_busy;
   for (int c = 0; c < static_cast<int>(cpu::Component::kCount); ++c)
     cpu_busy[cpu::component_name(static_cast<cpu::Component>(c))] = cpu_->busy_s(static_cast<cpu::Component>(c));

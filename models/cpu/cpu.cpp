@@ -32,4 +32,10 @@ void Cpu::run(Component component, double reference_s) {
   simgrid::s4u::this_actor::execute(reference_s * costs_.reference_speed_hz);
 }
 
+void Cpu::spin(Component component, double seconds) {
+  if (seconds <= 0) return;
+  busy_s_[static_cast<int>(component)] += seconds;
+  simgrid::s4u::this_actor::sleep_for(seconds);
+}
+
 }  // namespace foliosim::cpu

@@ -32,6 +32,11 @@ class Cpu {
   // instead of creating a SimGrid execution (same times, no sharing solver).
   void set_max_runners(std::uint64_t actors) { uncontended_ = actors <= cores_; }
 
+  // Busy-waits for `seconds` (a spinlock held by another CPU): the time is
+  // CPU busy, but it is not shared with other work (a spinning task keeps
+  // its core; the model assumes one is free).
+  void spin(Component component, double seconds);
+
   // Charges work done in interrupt context: counted, but it delays no actor
   // (the time it steals from the interrupted CPU is not modelled).
   void account(Component component, double reference_s) { busy_s_[static_cast<int>(component)] += scaled_s(reference_s); }

@@ -34,6 +34,16 @@ struct FilesystemParams {
   // Brian Foster's follow-on: the zeroing done on behalf of a dontcache write
   // creates drop-behind folios too. Off: ordinary cached folios (as merged).
   bool zero_range_dropbehind = false;
+  // ext4 attaches a buffer_head to every block of a cached folio
+  // (folio_alloc_buffers, __GFP_ACCOUNT): 104 bytes of struct and the slab
+  // object's 8-byte cgroup pointer, charged to the memory cgroup. XFS's
+  // per-folio iomap state is not charged.
+  std::uint64_t ext4_buffer_head_bytes = 112;
+
+  // Bytes charged to the memory cgroup per cached 4 KiB page besides the page.
+  std::uint64_t cgroup_bytes_per_page() const {
+    return type == "ext4" ? ext4_buffer_head_bytes * 4096 / block_bytes : 0;
+  }
 
   template <class F>
   void fields(F& f) {
@@ -46,6 +56,7 @@ struct FilesystemParams {
     f.flag("dontcache_supported", dontcache_supported);
     f.choice("completion_context", completion_context, {"auto", "workqueue", "irq"});
     f.flag("zero_range_dropbehind", zero_range_dropbehind);
+    f.size("ext4_buffer_head_size", ext4_buffer_head_bytes);
   }
 };
 

@@ -18,6 +18,9 @@ struct PageCacheParams {
   // Limit on the workload's page cache, as a memory cgroup's memory.max;
   // 0 means no limit.
   std::uint64_t memory_limit_bytes = 0;
+  // What else the workload's memory cgroup is charged, counted against
+  // memory_limit: its processes' own pages and kernel objects.
+  std::uint64_t cgroup_other_memory_bytes = 0;
   // Runs of one file that touch and share a state merge when they are at
   // most this many runs apart on their LRU list; the merged run takes the
   // file-lower run's place, so up to this many runs' pages change LRU
@@ -48,6 +51,7 @@ struct PageCacheParams {
     f.size("max_folio_size", max_folio_bytes, Bound::kPositive);
     f.size("other_memory", other_memory_bytes);
     f.size("memory_limit", memory_limit_bytes);
+    f.size("cgroup_other_memory", cgroup_other_memory_bytes);
     f.count("lru_merge_window_runs", lru_merge_window_runs);
     f.choice("dontcache_kick", dontcache_kick, {"inline", "flusher"});
     f.choice("dontcache_kick_range", dontcache_kick_range, {"written", "after_write"});

@@ -15,7 +15,8 @@ namespace sg4 = simgrid::s4u;
 using page_cache::kPageBytes;
 
 Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
-                 const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache,
+                 const page_cache::PageCacheParams& cache_params, std::uint64_t cgroup_bytes_per_page,
+                 cpu::Cpu& cpu, page_cache::PageCache& cache,
                  writeback::WritebackWaitQueue& writeback_done, std::function<void()> wake_flushers)
     : params_(params),
       cpu_(cpu),
@@ -25,6 +26,8 @@ Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
       managed_pages_(memory_bytes / kPageBytes),
       other_pages_(cache_params.other_memory_bytes / kPageBytes),
       limit_pages_(cache_params.memory_limit_bytes / kPageBytes),
+      cgroup_other_pages_((cache_params.cgroup_other_memory_bytes + kPageBytes - 1) / kPageBytes),
+      cgroup_bytes_per_page_(cgroup_bytes_per_page),
       watermarks_(kernel_watermarks(memory_bytes / kPageBytes, params)),
       mutex_(sg4::Mutex::create()),
       kswapd_wait_(sg4::ConditionVariable::create()) {}
@@ -39,6 +42,18 @@ std::uint64_t Reclaim::free_pages() const {
   return used >= managed_pages_ ? 0 : managed_pages_ - used;
 }
 
+std::uint64_t Reclaim::cgroup_pages(std::uint64_t extra) const {
+  if (limit_pages_ == 0) return 0;
+  const std::uint64_t cached = cache_.cached_pages() + extra;
+  // Slab objects are charged by the byte, in whole pages (obj_cgroup).
+  return cached + cgroup_other_pages_ + (cached * cgroup_bytes_per_page_ + kPageBytes - 1) / kPageBytes;
+}
+
+std::uint64_t Reclaim::over_limit_pages(std::uint64_t extra) const {
+  const std::uint64_t charged = cgroup_pages(extra);
+  return charged > limit_pages_ ? charged - limit_pages_ : 0;
+}
+
 std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component component) {
   const std::uint64_t want = std::max(want_pages, params_.batch_pages);
   // Scan up to twice what is wanted: dirty and under-writeback folios found
@@ -46,6 +61,15 @@ std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component com
   auto result = cache_.shrink(want, 2 * want);
   stats_.scanned_pages += result.scanned_pages;
   const auto& costs = cpu_.costs();
+  if (params_.serialised_per_page_s > 0) {
+    // Queue behind the passes already holding the node's locks, spinning.
+    const double now_s = sg4::Engine::get_clock();
+    const double start_s = std::max(now_s, serial_free_at_s_);
+    serial_free_at_s_ =
+        start_s + cpu_.scaled_s(static_cast<double>(result.scanned_pages) * params_.serialised_per_page_s);
+    stats_.serial_wait_s += start_s - now_s;
+    cpu_.spin(component, serial_free_at_s_ - now_s);
+  }
   cpu_.run(component, static_cast<double>(result.scanned_folios) * costs.reclaim_scan_per_folio_s +
                           static_cast<double>(result.freed_folios) * costs.reclaim_free_per_folio_s +
                           static_cast<double>(result.freed_pages) * params_.free_per_page_s);
@@ -67,8 +91,8 @@ double Reclaim::charge(std::uint64_t pages) {
   // until the charge fits; with no progress it waits for writeback (cgroup v1
   // reclaim waits on folios under writeback).
   if (limit_pages_ > 0) {
-    while (cache_.cached_pages() + pages > limit_pages_) {
-      const std::uint64_t freed = reclaim_pass(cache_.cached_pages() + pages - limit_pages_, cpu::Component::kWriters);
+    while (const std::uint64_t over = over_limit_pages(pages)) {
+      const std::uint64_t freed = reclaim_pass(over, cpu::Component::kWriters);
       stats_.direct_reclaimed_pages += freed;
       if (freed == 0) wait_for_writeback("the memory cgroup limit");
     }

@@ -22,13 +22,18 @@ struct ReclaimStats {
   std::uint64_t kswapd_reclaimed_pages = 0;
   std::uint64_t direct_reclaimed_pages = 0;
   std::uint64_t scanned_pages = 0;
+  // Seconds reclaimers spent waiting for another's serialised work.
+  double serial_wait_s = 0;
   std::uint64_t kswapd_wakeups = 0;
   double direct_reclaim_time_s = 0;
 };
 
 class Reclaim {
  public:
+  // `cgroup_bytes_per_page`: what the memory cgroup is charged per cached
+  // page on top of the page (filesystem metadata).
   Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes, const page_cache::PageCacheParams& cache_params,
+          std::uint64_t cgroup_bytes_per_page,
           cpu::Cpu& cpu, page_cache::PageCache& cache, writeback::WritebackWaitQueue& writeback_done,
           std::function<void()> wake_flushers);
 
@@ -43,11 +48,13 @@ class Reclaim {
 
   // Whether charge(pages) would reclaim in the calling task (it may block).
   bool must_reclaim(std::uint64_t pages) const {
-    return (limit_pages_ > 0 && cache_.cached_pages() + pages > limit_pages_) ||
-           free_pages() < watermarks_.min_pages + pages;
+    return over_limit_pages(pages) > 0 || free_pages() < watermarks_.min_pages + pages;
   }
 
   std::uint64_t managed_pages() const { return managed_pages_; }
+  // Pages charged to the memory cgroup with `extra` more cached pages; 0
+  // without a limit.
+  std::uint64_t cgroup_pages(std::uint64_t extra = 0) const;
   std::uint64_t free_pages() const;
   const Watermarks& watermarks() const { return watermarks_; }
   const ReclaimStats& stats() const { return stats_; }
@@ -57,6 +64,8 @@ class Reclaim {
   // pages freed.
   std::uint64_t reclaim_pass(std::uint64_t want_pages, cpu::Component component);
   void kswapd();
+  // By how many pages `extra` more cached pages would pass the cgroup limit.
+  std::uint64_t over_limit_pages(std::uint64_t extra) const;
   // Reclaim made no progress: sleep until writeback completes (throws when
   // nothing can ever be freed: out of memory).
   void wait_for_writeback(const char* limit);
@@ -69,12 +78,17 @@ class Reclaim {
   std::uint64_t managed_pages_;
   std::uint64_t other_pages_;
   std::uint64_t limit_pages_;  // memory cgroup limit on the cache; 0: none
+  std::uint64_t cgroup_other_pages_;
+  std::uint64_t cgroup_bytes_per_page_;
   Watermarks watermarks_;
   ReclaimStats stats_;
 
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr kswapd_wait_;
   std::uint64_t kswapd_sleeping_ = 0;  // kswapd threads waiting to be woken
+  // When the serialised part of the passes queued so far ends (a FIFO lock
+  // computed in closed form: no SimGrid activity per pass).
+  double serial_free_at_s_ = 0;
 };
 
 }  // namespace foliosim::reclaim

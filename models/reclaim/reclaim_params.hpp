@@ -25,6 +25,13 @@ struct ReclaimParams {
   // Reclaim CPU per 4 KiB page freed, on top of the per-folio costs
   // (freeing and uncharging each page of a large folio). 0: per-folio only.
   double free_per_page_s = 0;
+  // Reclaim work per 4 KiB page scanned that one reclaimer at a time can do
+  // on the node (lruvec->lru_lock and the mappings' i_pages locks, which every
+  // kswapd thread and direct reclaimer takes): passes that overlap queue
+  // behind each other and spin while they wait, so reclaim throughput stops
+  // growing with reclaimers and their CPU time grows instead. 0: no
+  // serialised part (a machine with one or two CPUs rarely contends).
+  double serialised_per_page_s = 0;
 
   template <class F>
   void fields(F& f) {
@@ -34,6 +41,7 @@ struct ReclaimParams {
     f.duration("throttle_timeout", throttle_timeout_s, Bound::kPositive);
     f.count("kswapd_threads", kswapd_threads, Bound::kPositive);
     f.duration("free_per_page", free_per_page_s);
+    f.duration("serialised_per_page", serialised_per_page_s);
   }
 };
 

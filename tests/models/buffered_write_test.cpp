@@ -78,6 +78,24 @@ TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it
   for (const auto& row : series(r)) CHECK(row[kCached] <= 256.0 * MiB);
 }
 
+TEST_CASE("the memory cgroup is also charged the task's memory and ext4's buffer heads") {
+  Scenario s = bare_scenario();
+  s.page_cache.memory_limit_bytes = 256 * MiB;  // 65536 pages
+  s.page_cache.cgroup_other_memory_bytes = 100 * kPage;
+  s.jobs.push_back(buffered_job("w", 1 * MiB, 1 * GiB));
+  SUBCASE("xfs: 100 pages leave room for 255 whole 1 MiB folios") {
+    Json r = simulate_isolated(s);
+    CHECK(r["page_cache_peak_bytes"] == 255 * MiB);
+    CHECK(r["reclaimed_bytes"] == 1 * GiB - 255 * MiB);
+  }
+  SUBCASE("ext4: a 1 MiB folio also costs 256 x 112 B = 7 pages of buffer heads") {
+    // 248 folios: 248 x 263 + 100 = 65324 pages fit; 249 x 263 + 100 = 65587 do not.
+    s.filesystem.type = "ext4";
+    Json r = simulate_isolated(s);
+    CHECK(r["page_cache_peak_bytes"] == 248 * MiB);
+  }
+}
+
 TEST_CASE("dirty pages never pass the dirty threshold by more than one write's slack") {
   Scenario s = bare_scenario();
   s.machine.memory_bytes = 1 * GiB;
