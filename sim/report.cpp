@@ -94,6 +94,7 @@ std::string report_markdown(const ReportInput& input) {
                 "exact percentile.\n\n",
                 LatencyHistogram::kRelativeErrorBound * 100, 1 / LatencyHistogram::kRelativeErrorBound);
   out += bound;
+  if (!input.published.is_null()) out += published_markdown(input.published);
   out += attribution_section(input.columns);
   out += "## Plots\n\n";
   if (!input.plots_drawn)

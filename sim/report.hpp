@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/metrics_table.hpp"
+#include "sim/published.hpp"
 
 namespace foliosim {
 
@@ -16,6 +17,7 @@ struct ReportInput {
   std::string intro;     // what the columns are and what they are compared against
   std::vector<TableColumn> columns;
   std::vector<std::string> descriptions;  // one per column, may be empty
+  Json published;  // compare_published(), or null when the scenario has none
   bool plots_drawn = false;
   std::string results_dir;  // for the redraw command when plots are missing
 };

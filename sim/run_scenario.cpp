@@ -149,6 +149,16 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   RunOutcome outcome;
   outcome.output_dir = options.output_dir.empty() ? "results/" + variants.front().scenario.name : options.output_dir;
   outcome.summary = make_summary(variants, results);
+  std::vector<CsvTable> series_tables;
+  for (std::size_t i = 0; i < variants.size(); ++i)
+    series_tables.push_back(CsvTable::parse(time_series[i], "variants/" + variants[i].name + "/timeseries.csv"));
+  if (!scenario_file.published.figures.empty()) {
+    std::vector<VariantResults> compared;
+    for (std::size_t i = 0; i < variants.size(); ++i)
+      compared.push_back({variants[i].name, &outcome.summary["variants"][i], &series_tables[i]});
+    Json comparison = compare_published(scenario_file.published, compared);  // before the summary grows
+    outcome.summary["published"] = std::move(comparison);
+  }
 
   Json resolved;
   resolved["foliosim_version"] = kVersion;
@@ -169,11 +179,12 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     dir.write_text(folder + "timeseries.csv", time_series[i]);
     dir.write_text(folder + "latency_cdf.csv", latency_cdfs[i]);
     if (!tail_writes[i].is_null()) dir.write_json(folder + "tail_writes.json", tail_writes[i]);
-    series.push_back(PlotSeries{series_key(variants[i].name), outcome.summary["variants"][i],
-                                CsvTable::parse(time_series[i], folder + "timeseries.csv"),
+    series.push_back(PlotSeries{series_key(variants[i].name), outcome.summary["variants"][i], series_tables[i],
                                 CsvTable::parse(latency_cdfs[i], folder + "latency_cdf.csv")});
   }
-  outcome.plots = write_figures(dir, run_report(variants, outcome.summary, outcome.output_dir), series);
+  ReportInput report = run_report(variants, outcome.summary, outcome.output_dir);
+  report.published = outcome.summary.value("published", Json());
+  outcome.plots = write_figures(dir, report, series);
   dir.commit();
   return outcome;
 }

@@ -263,6 +263,12 @@ ScenarioFile parse_scenario_text(const std::string& text, const std::string& fil
     out.variants.push_back(std::move(spec));
   }
   if (out.variants.empty()) out.variants.push_back({"base", "", Json::object()});
+  if (out.base.contains("published")) {
+    std::set<std::string> variant_names;
+    for (const auto& v : out.variants) variant_names.insert(v.name);
+    out.published = parse_published(out.base["published"], file, variant_names);
+    out.base.erase("published");
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "models/workload/job_params.hpp"
 #include "models/writeback/writeback_params.hpp"
 #include "sim/json_fields.hpp"
+#include "sim/published.hpp"
 
 namespace foliosim {
 
@@ -65,6 +66,7 @@ struct ScenarioFile {
   std::string file;
   Json base;
   std::vector<VariantSpec> variants;
+  PublishedSection published;  // empty: none
 };
 
 // Reads `path`, applies each "path=value" of `overrides` (from --set).

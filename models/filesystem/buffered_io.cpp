@@ -158,7 +158,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
                              block_device::WbtClass::kNormal, end_page);
       outcome.kick_s = sg4::Engine::get_clock() - start_s;
     } else {
-      writeback_.queue_kick(file, first_page, end_page);
+      writeback_.kick_dontcache(end_page - first_page);
     }
   }
   return outcome;

@@ -179,8 +179,8 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
   return report();
 }
 
-void Writeback::queue_kick(filesystem::File& file, std::uint64_t first_page, std::uint64_t end_page) {
-  kicks_.push_back({&file, first_page, end_page});
+void Writeback::kick_dontcache(std::uint64_t pages) {
+  dontcache_pages_ += pages;
   if (flusher_idle_) wakeup_->notify_one();
 }
 
@@ -206,15 +206,6 @@ void Writeback::wake_background() {
 
 bool Writeback::flusher_chunk(bool kupdate) {
   const double now = sg4::Engine::get_clock();
-  if (!kicks_.empty()) {
-    // Kicked ranges first, in the order they were handed over.
-    Kick kick = kicks_.front();
-    kicks_.erase(kicks_.begin());
-    const std::uint64_t pages = write_pages(*kick.file, kick.first_page, kick.end_page - kick.first_page,
-                                            cpu::Component::kFlusher, block_device::WbtClass::kNormal, kick.end_page);
-    stats_.flusher_pages += pages;
-    return true;
-  }
   filesystem::File* target = nullptr;
   // Oldest dirtied first, as the b_dirty list is ordered.
   std::vector<filesystem::File*> dirty;
@@ -226,7 +217,18 @@ bool Writeback::flusher_chunk(bool kupdate) {
   if (dirty.empty()) {
     vmscan_pages_ = 0;
     background_requested_ = false;
+    dontcache_pages_ = 0;
     return false;
+  }
+  if (dontcache_pages_ > 0) {
+    // wb_check_start_dontcache: the kicked count, oldest files first; neither
+    // background nor kupdate work (wb_normal).
+    const std::uint64_t pages = write_file_chunk(*dirty.front(), std::min(chunk_pages(), dontcache_pages_),
+                                                 cpu::Component::kFlusher, block_device::WbtClass::kNormal);
+    stats_.flusher_pages += pages;
+    dontcache_pages_ -= std::min(dontcache_pages_, pages);
+    if (pages == 0) waiters_.wait();  // all under writeback already
+    return true;
   }
   const bool vmscan = vmscan_pages_ > 0;
   // Reclaim's work is neither background nor kupdate writeback: wb_normal.

@@ -48,9 +48,11 @@ class Writeback {
                             cpu::Component component, block_device::WbtClass cls,
                             std::uint64_t end_page = UINT64_MAX, std::uint64_t* next_page = nullptr);
 
-  // Hands the writeback of [first_page, end_page) to the flusher (a
-  // dontcache kick the writer does not submit itself).
-  void queue_kick(filesystem::File& file, std::uint64_t first_page, std::uint64_t end_page);
+  // A dontcache write's kick handed to the flusher (Jeff Layton's 2026
+  // series: WB_start_dontcache). The pages add to a count the flusher writes
+  // back from the oldest dirty files, in its usual chunks; kicks made before
+  // it gets to them coalesce into one wake-up.
+  void kick_dontcache(std::uint64_t pages);
 
   // fsync on the calling actor: writes out every dirty page of the file and
   // waits until none is dirty or under writeback (WB_SYNC_ALL). Returns true
@@ -75,12 +77,6 @@ class Writeback {
   std::uint64_t write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component,
                                  block_device::WbtClass cls);
 
-  struct Kick {
-    filesystem::File* file;
-    std::uint64_t first_page;
-    std::uint64_t end_page;
-  };
-
   WritebackParams params_;
   bool drop_failed_;
   cpu::Cpu& cpu_;
@@ -97,7 +93,7 @@ class Writeback {
   std::uint64_t vmscan_pages_ = 0;  // left to write for reclaim's request
   bool background_requested_ = false;
   bool flusher_idle_ = false;
-  std::vector<Kick> kicks_;  // queued dontcache kicks, oldest first
+  std::uint64_t dontcache_pages_ = 0;  // kicked, left to write (WB_DONTCACHE_DIRTY)
 };
 
 }  // namespace foliosim::writeback
