@@ -59,7 +59,10 @@ std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component com
   // Scan up to twice what is wanted: dirty and under-writeback folios found
   // on the way are set aside, not freed.
   auto result = cache_.shrink(want, 2 * want);
+  // Counted before the pass's time: a run may end while it is being spent.
   stats_.scanned_pages += result.scanned_pages;
+  (component == cpu::Component::kKswapd ? stats_.kswapd_reclaimed_pages : stats_.direct_reclaimed_pages) +=
+      result.freed_pages;
   const auto& costs = cpu_.costs();
   if (params_.serialised_per_page_s > 0) {
     // Queue behind the passes already holding the node's locks, spinning.
@@ -93,7 +96,6 @@ double Reclaim::charge(std::uint64_t pages) {
   if (limit_pages_ > 0) {
     while (const std::uint64_t over = over_limit_pages(pages)) {
       const std::uint64_t freed = reclaim_pass(over, cpu::Component::kWriters);
-      stats_.direct_reclaimed_pages += freed;
       if (freed == 0) wait_for_writeback("the memory cgroup limit");
     }
   }
@@ -105,7 +107,6 @@ double Reclaim::charge(std::uint64_t pages) {
   // The allocation may not take free memory below min: reclaim directly.
   while (free_pages() < watermarks_.min_pages + pages) {
     const std::uint64_t freed = reclaim_pass(watermarks_.min_pages + pages - free_pages(), cpu::Component::kWriters);
-    stats_.direct_reclaimed_pages += freed;
     if (freed == 0) wait_for_writeback("the min watermark");
   }
   const double spent_s = sg4::Engine::get_clock() - start_s;
@@ -127,7 +128,6 @@ void Reclaim::kswapd() {
       const std::uint64_t gap = watermarks_.high_pages - free_pages();
       const std::uint64_t freed = reclaim_pass(std::max<std::uint64_t>(1, gap / params_.kswapd_threads),
                                                cpu::Component::kKswapd);
-      stats_.kswapd_reclaimed_pages += freed;
       if (freed > 0) continue;
       if (cache_.dirty_pages() + cache_.writeback_pages() == 0) break;  // nothing will become free
       writeback_done_.wait(params_.throttle_timeout_s);

@@ -1,6 +1,7 @@
 #include "models/writeback/dirty_limits.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace foliosim::writeback {
 
@@ -30,6 +31,48 @@ double dirty_pause_s(const DirtyLimits& l, std::uint64_t nr_dirty_pages, std::ui
   const double rate = ratelimit_pages_per_s * position_ratio(l, nr_dirty_pages);
   if (rate <= 0) return max_pause_s;
   return std::min(max_pause_s, static_cast<double>(pages_dirtied) / rate);
+}
+
+std::uint64_t dirty_poll_interval(std::uint64_t nr_dirty_pages, std::uint64_t thresh_pages) {
+  if (thresh_pages <= nr_dirty_pages) return 1;
+  // 1 << (ilog2(thresh - dirty) >> 1)
+  const int log2 = 63 - __builtin_clzll(thresh_pages - nr_dirty_pages);
+  return std::uint64_t{1} << (log2 >> 1);
+}
+
+double max_pause_s(std::uint64_t nr_dirty_pages, double bandwidth_pages_per_s, double max_pause_param_s) {
+  if (bandwidth_pages_per_s <= 0) return max_pause_param_s;
+  // 1 ms: the kernel's t++ of one jiffy (HZ=1000).
+  return std::min(max_pause_param_s, static_cast<double>(nr_dirty_pages) / bandwidth_pages_per_s / 8 + 1e-3);
+}
+
+PauseTarget pause_target(double bandwidth_pages_per_s, double dirty_ratelimit_pages_per_s,
+                         double task_ratelimit_pages_per_s, double max_pause_s) {
+  const auto ilog2 = [](double x) { return x >= 1 ? std::floor(std::log2(x)) : 0.0; };
+  // A 10 ms target for one dirtier, 10 ms more per doubling of dirtiers
+  // (bandwidth over the per-task ratelimit), at most half max_pause.
+  double t = 10e-3;
+  const double hi = ilog2(bandwidth_pages_per_s), lo = ilog2(dirty_ratelimit_pages_per_s);
+  if (hi > lo) t += (hi - lo) * 10e-3 * 1000 / 1024;
+  t = std::min(t, max_pause_s / 2);
+  double pages = dirty_ratelimit_pages_per_s * t;
+  // Too few pages between pauses hurts I/O: pause longer instead.
+  const auto poll = static_cast<double>(kDirtyPollPages);
+  if (pages < poll) {
+    t = max_pause_s;
+    pages = dirty_ratelimit_pages_per_s * t;
+    if (pages > poll) {
+      pages = poll;
+      t = poll / dirty_ratelimit_pages_per_s;
+    }
+  }
+  // The next pause would pass max_pause at the task's own rate: fewer pages.
+  if (pages / (task_ratelimit_pages_per_s + 1) > max_pause_s) {
+    t = max_pause_s;
+    pages = task_ratelimit_pages_per_s * t;
+  }
+  const auto whole = static_cast<std::uint64_t>(std::max(1.0, pages));
+  return {whole >= kDirtyPollPages ? t / 2 : t, whole};
 }
 
 }  // namespace foliosim::writeback

@@ -30,4 +30,25 @@ double position_ratio(const DirtyLimits& limits, std::uint64_t nr_dirty_pages);
 double dirty_pause_s(const DirtyLimits& limits, std::uint64_t nr_dirty_pages, std::uint64_t pages_dirtied,
                      double ratelimit_pages_per_s, double max_pause_s);
 
+// DIRTY_POLL_THRESH: 128 KiB of pages.
+constexpr std::uint64_t kDirtyPollPages = 32;
+
+// dirty_poll_interval: below freerun, pages a task dirties before its next
+// check, about the square root of the distance to the threshold.
+std::uint64_t dirty_poll_interval(std::uint64_t nr_dirty_pages, std::uint64_t thresh_pages);
+
+// wb_max_pause: pauses are also bounded by an eighth of the time the device
+// takes to write the dirty pages out, so the pool cannot run dry.
+double max_pause_s(std::uint64_t nr_dirty_pages, double bandwidth_pages_per_s, double max_pause_param_s);
+
+// wb_min_pause: a throttled task sleeps only once it owes at least
+// `min_pause_s` (about 10 ms, more with many dirtiers), and its next check
+// comes after `pages` more pages.
+struct PauseTarget {
+  double min_pause_s;
+  std::uint64_t pages;
+};
+PauseTarget pause_target(double bandwidth_pages_per_s, double dirty_ratelimit_pages_per_s,
+                         double task_ratelimit_pages_per_s, double max_pause_s);
+
 }  // namespace foliosim::writeback

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
 
 namespace foliosim::writeback {
 
@@ -15,20 +16,43 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, double write_b
   task.pages_since_check += pages;
   DirtyLimits limits = limits_();
   auto nr_dirty = [this] { return cache_.dirty_pages() + cache_.writeback_pages(); };
-  if (task.pages_since_check < kRatelimitPages && nr_dirty() <= limits.thresh_pages) return 0;
-  const std::uint64_t dirtied = task.pages_since_check;
+  if (task.pages_since_check < task.pages_between_checks && nr_dirty() <= limits.thresh_pages) return 0;
+  const auto dirtied = static_cast<double>(task.pages_since_check);
   task.pages_since_check = 0;
 
-  const double ratelimit_pages_per_s =
-      write_bandwidth_Bps / static_cast<double>(page_cache::kPageBytes) / std::max(1, dirtiers_);
+  const double bandwidth_pages_per_s = write_bandwidth_Bps / static_cast<double>(page_cache::kPageBytes);
+  const double dirty_ratelimit = bandwidth_pages_per_s / std::max(1, dirtiers_);
   double slept_s = 0;
   while (true) {
     if (cache_.dirty_pages() > limits.bg_thresh_pages) wake_background_();
-    const double pause_s = dirty_pause_s(limits, nr_dirty(), dirtied, ratelimit_pages_per_s, params_.max_pause_s);
-    if (pause_s <= 0) break;
+    const double now_s = simgrid::s4u::Engine::get_clock();
+    const std::uint64_t dirty = nr_dirty();
+    if (dirty <= limits.freerun_pages) {
+      task.paused_when_s = now_s;
+      task.pages_between_checks = dirty_poll_interval(dirty, limits.thresh_pages);
+      break;
+    }
+    const double max_pause = max_pause_s(dirty, bandwidth_pages_per_s, params_.max_pause_s);
+    const double task_ratelimit = dirty_ratelimit * position_ratio(limits, dirty);
+    const PauseTarget target = pause_target(bandwidth_pages_per_s, dirty_ratelimit, task_ratelimit, max_pause);
+    double pause_s = max_pause;
+    if (task_ratelimit > 0) {
+      // The period the pages were worth at the task's rate, less the time it
+      // spent working since its last pause.
+      const double period_s = dirtied / task_ratelimit;
+      pause_s = period_s - (now_s - task.paused_when_s);
+      if (pause_s < target.min_pause_s) {
+        // Too short to sleep: carry the debt to a later check.
+        task.paused_when_s = pause_s < -1 ? now_s : task.paused_when_s + period_s;
+        break;
+      }
+      pause_s = std::min(pause_s, max_pause);
+    }
     if (slept_s == 0) before_sleep();
     simgrid::s4u::this_actor::sleep_for(pause_s);
     slept_s += pause_s;
+    task.paused_when_s = simgrid::s4u::Engine::get_clock();
+    task.pages_between_checks = target.pages;
     // Over the limit the task keeps pausing until writeback brings it under.
     limits = limits_();
     if (nr_dirty() < limits.thresh_pages) break;

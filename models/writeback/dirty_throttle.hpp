@@ -1,6 +1,8 @@
 // balance_dirty_pages_ratelimited: after dirtying pages, a writer checks the
-// global dirty state every `ratelimit` pages, starts background writeback
-// above the background threshold and sleeps past the freerun ceiling.
+// global dirty state every nr_dirtied_pause pages, starts background
+// writeback above the background threshold and, past the freerun ceiling,
+// sleeps off what it dirtied faster than its ratelimit, in pauses of at least
+// about 10 ms (wb_min_pause) and at most max_pause.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +14,11 @@
 
 namespace foliosim::writeback {
 
-// Per task (current->nr_dirtied).
+// Per task: current->nr_dirtied, nr_dirtied_pause, dirty_paused_when.
 struct Dirtier {
   std::uint64_t pages_since_check = 0;
+  std::uint64_t pages_between_checks = kDirtyPollPages;
+  double paused_when_s = 0;  // end of its last pause (or freerun check)
 };
 
 class DirtyThrottle {
@@ -36,9 +40,6 @@ class DirtyThrottle {
   double throttle_time_s() const { return throttle_time_s_; }
 
  private:
-  // Pages a task may dirty between checks (ratelimit_pages's floor: 32).
-  static constexpr std::uint64_t kRatelimitPages = 32;
-
   WritebackParams params_;
   page_cache::PageCache& cache_;
   std::function<DirtyLimits()> limits_;

@@ -183,6 +183,45 @@ TEST_CASE("kernel formulas: watermarks and dirty limits") {
   CHECK(writeback::dirty_pause_s(l, 199000, 32, 1000, 0.2) == doctest::Approx(0.2));
 }
 
+TEST_CASE("balance_dirty_pages: checks further apart below freerun, pauses of about 10 ms above it") {
+  // dirty_poll_interval: 1 << (ilog2(thresh - dirty) / 2).
+  CHECK(writeback::dirty_poll_interval(0, 52119) == 128);  // ilog2(52119) = 15
+  CHECK(writeback::dirty_poll_interval(52000, 52119) == 8);
+  CHECK(writeback::dirty_poll_interval(60000, 52119) == 1);
+  // wb_max_pause: 100 MiB dirty at 25600 pages/s is 1 s of writeout: 1/8 s + 1 ms.
+  CHECK(writeback::max_pause_s(25600, 25600, 0.2) == doctest::Approx(0.126));
+  CHECK(writeback::max_pause_s(256000, 25600, 0.2) == 0.2);
+  // One dirtier at 1 GiB/s (262144 pages/s): a 10 ms target, 2621 pages
+  // between pauses, sleeping once it owes 5 ms.
+  auto t = writeback::pause_target(262144, 262144, 262144, 0.2);
+  CHECK(t.pages == 2621);
+  CHECK(t.min_pause_s == doctest::Approx(0.005));
+  // Four dirtiers sharing it: 2 doublings, 10 ms + 2 x 9.77 ms.
+  t = writeback::pause_target(262144, 65536, 65536, 0.2);
+  CHECK(t.pages == 1935);
+  CHECK(t.min_pause_s == doctest::Approx(0.02953125 / 2));
+  // A slow task: 10 ms is under 32 pages, so 32 pages and a 32 ms target.
+  t = writeback::pause_target(1000, 1000, 1000, 0.2);
+  CHECK(t.pages == 32);
+  CHECK(t.min_pause_s == doctest::Approx(0.016));
+}
+
+TEST_CASE("a throttled writer sleeps in pauses of at least 5 ms, not one per 32 pages") {
+  Scenario s = bare_scenario();
+  s.machine.memory_bytes = 1 * GiB;
+  s.page_cache.other_memory_bytes = 0;
+  s.devices[0].write_bandwidth_Bps = 100e6;
+  s.jobs.push_back(buffered_job("w", 4 * KiB, 1 * GiB));
+  Json r = simulate_isolated(s);
+  // 24414 pages/s: about 244 pages (writes) between pauses of 5 to 10 ms once
+  // past freerun, so more than 1 in 1000 writes carries one.
+  const auto& lat = r["write_latency_us"];
+  CHECK(lat["p999"].get<double>() >= 5000);
+  CHECK(lat["max"].get<double>() <= 200e3 * (1 + 1.0 / 2048));
+  CHECK(r["throttle_time_s"].get<double>() > 0);
+  CHECK(r["app_write_bytes"] == 1 * GiB);
+}
+
 TEST_CASE("batching the writer's CPU work keeps results within the histogram's error") {
   // 1 GiB in 4 KiB writes under a 256 MiB limit: reclaim, writeback and the
   // flusher all interleave with the writer. Batching lets the cache see a
