@@ -25,14 +25,6 @@ double position_ratio(const DirtyLimits& l, std::uint64_t nr_dirty_pages) {
   return std::clamp(1 + x * x * x, 0.0, 2.0);
 }
 
-double dirty_pause_s(const DirtyLimits& l, std::uint64_t nr_dirty_pages, std::uint64_t pages_dirtied,
-                     double ratelimit_pages_per_s, double max_pause_s) {
-  if (nr_dirty_pages <= l.freerun_pages) return 0;
-  const double rate = ratelimit_pages_per_s * position_ratio(l, nr_dirty_pages);
-  if (rate <= 0) return max_pause_s;
-  return std::min(max_pause_s, static_cast<double>(pages_dirtied) / rate);
-}
-
 std::uint64_t dirty_poll_interval(std::uint64_t nr_dirty_pages, std::uint64_t thresh_pages) {
   if (thresh_pages <= nr_dirty_pages) return 1;
   // 1 << (ilog2(thresh - dirty) >> 1)

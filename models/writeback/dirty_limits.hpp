@@ -23,13 +23,6 @@ DirtyLimits dirty_limits(std::uint64_t dirtyable_pages, const WritebackParams& p
 // it, 2 at freerun, 0 at the limit and above.
 double position_ratio(const DirtyLimits& limits, std::uint64_t nr_dirty_pages);
 
-// How long a task that dirtied `pages_dirtied` pauses, when `nr_dirty_pages`
-// (dirty + under writeback) are in the system and the writeback bandwidth
-// gives each dirtier `ratelimit_pages_per_s`: 0 up to freerun, then
-// pages_dirtied / (ratelimit * position_ratio), at most max_pause.
-double dirty_pause_s(const DirtyLimits& limits, std::uint64_t nr_dirty_pages, std::uint64_t pages_dirtied,
-                     double ratelimit_pages_per_s, double max_pause_s);
-
 // DIRTY_POLL_THRESH: 128 KiB of pages.
 constexpr std::uint64_t kDirtyPollPages = 32;
 

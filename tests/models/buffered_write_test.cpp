@@ -177,10 +177,6 @@ TEST_CASE("kernel formulas: watermarks and dirty limits") {
   CHECK(writeback::position_ratio(l, 175000) == doctest::Approx(1.0));
   CHECK(writeback::position_ratio(l, 150000) == doctest::Approx(2.0));
   CHECK(writeback::position_ratio(l, 200000) == 0);
-  // Below freerun no pause; at the setpoint 32 pages at 1000 pages/s: 32 ms.
-  CHECK(writeback::dirty_pause_s(l, 150000, 32, 1000, 0.2) == 0);
-  CHECK(writeback::dirty_pause_s(l, 175000, 32, 1000, 0.2) == doctest::Approx(0.032));
-  CHECK(writeback::dirty_pause_s(l, 199000, 32, 1000, 0.2) == doctest::Approx(0.2));
 }
 
 TEST_CASE("balance_dirty_pages: checks further apart below freerun, pauses of about 10 ms above it") {
