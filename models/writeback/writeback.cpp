@@ -68,10 +68,20 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     if (ranges.empty()) break;
     on_change_();
     std::uint64_t pages = 0;
-    for (const auto& range : ranges) pages += range.pages;
-    cpu_.run(component, (total == 0 ? per_call_s : 0) +
-                            per_block_s * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes));
-    for (const auto& range : ranges) submit_range(file, range, component, cls);
+    double work_s = total == 0 ? per_call_s : 0;
+    std::vector<BioPlan> plans;
+    plans.reserve(ranges.size());
+    for (const auto& range : ranges) {
+      pages += range.pages;
+      plans.push_back(plan_bios(file, range));
+      work_s += static_cast<double>(range.folios) * c.writeback_per_folio_s +
+                static_cast<double>(plans.back().bios.size()) * c.request_submit_s;
+    }
+    // One stretch of CPU for mapping, building and submitting the bios (one
+    // SimGrid activity): nothing else sees the submitter until it submits.
+    cpu_.run(component,
+             work_s + per_block_s * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes));
+    for (std::size_t r = 0; r < ranges.size(); ++r) submit_bios(file, plans[r], cls);
     total += pages;
     pos = ranges.back().first_page + ranges.back().pages;
   }
@@ -80,20 +90,14 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
   return total;
 }
 
-void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component,
-                             block_device::WbtClass cls) {
-  // Bios of at most a request each, cut at extent ends. A bio may end inside a
-  // large folio; the folio's writeback ends with the last bio that carries
-  // part of it, so bios are grouped up to the next folio boundary and the
-  // group completes together.
-  struct Bio {
-    std::uint64_t first_page, pages, device_offset_bytes;
-  };
+Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache::PageRange& range) {
+  // Bios of at most a request each, cut at extent ends.
   const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
+  BioPlan plan;
   // Decided before mapping: writing new or unwritten blocks needs conversion.
-  const bool task_context = fs_.completes_in_task(file, range.first_page * page_cache::kPageBytes,
-                                                  range.pages * page_cache::kPageBytes);
-  std::vector<Bio> bios;
+  plan.task_context = fs_.completes_in_task(file, range.first_page * page_cache::kPageBytes,
+                                            range.pages * page_cache::kPageBytes);
+  auto& bios = plan.bios;
   std::uint64_t page = range.first_page;
   for (const auto& segment : fs_.map_for_write(file, range.first_page * page_cache::kPageBytes,
                                                range.pages * page_cache::kPageBytes)) {
@@ -104,9 +108,16 @@ void Writeback::submit_range(filesystem::File& file, const page_cache::PageRange
     }
     page += segment_pages;
   }
-  const auto& costs = cpu_.costs();
-  cpu_.run(component, static_cast<double>(range.folios) * costs.writeback_per_folio_s +
-                          static_cast<double>(bios.size()) * costs.request_submit_s);
+  return plan;
+}
+
+void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan,
+                            block_device::WbtClass cls) {
+  // A bio may end inside a large folio; the folio's writeback ends with the
+  // last bio that carries part of it, so bios are grouped up to the next
+  // folio boundary and the group completes together.
+  const auto& bios = plan.bios;
+  const bool task_context = plan.task_context;
   filesystem::File* owner = &file;
   std::size_t group_start = 0;
   for (std::size_t i = 0; i < bios.size(); ++i) {

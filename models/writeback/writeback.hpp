@@ -68,8 +68,17 @@ class Writeback {
   const WritebackStats& stats() const { return stats_; }
 
  private:
-  void submit_range(filesystem::File& file, const page_cache::PageRange& range, cpu::Component component,
-                    block_device::WbtClass cls);
+  struct Bio {
+    std::uint64_t first_page, pages, device_offset_bytes;
+  };
+  struct BioPlan {
+    bool task_context = false;  // completion may drop folios (task context)
+    std::vector<Bio> bios;
+  };
+  // Maps a range taken for writeback to blocks (delayed allocation happens
+  // here) and cuts it into bios; then submits them.
+  BioPlan plan_bios(filesystem::File& file, const page_cache::PageRange& range);
+  void submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls);
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);
