@@ -1,5 +1,7 @@
 #include "models/writeback/writeback.hpp"
 
+#include <optional>
+
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -39,7 +41,7 @@ void Writeback::start(sg4::Host* host) {
 
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
                                      cpu::Component component, block_device::WbtClass cls, std::uint64_t end_page,
-                                     std::uint64_t* next_page) {
+                                     std::uint64_t* next_page, cpu::CpuBatch* batch) {
   // Folios are taken (marked under writeback) one request's worth at a time,
   // as they are added to bios, and the submitter sleeps while the device has
   // no free tag or blk-wbt no slot: writeback in flight is bounded by the
@@ -54,12 +56,17 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
   const double per_block_s = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
   std::uint64_t total = 0;
   std::uint64_t pos = from_page;
-  block_device::Plug plug(device_);
+  // The device-wide plug stands for the submitter's own: with pending task
+  // work (`batch`) it starts once that work has run, so other tasks'
+  // requests are not held while this one computes.
+  std::optional<block_device::Plug> plug;
+  if (!batch) plug.emplace(device_);
   while (total < max_pages) {
     if (device_.congested()) {
-      device_.unplug();  // blk_mq_get_tag flushes the plug before sleeping
+      if (batch) batch->flush();  // before blocking
+      if (plug) device_.unplug();  // blk_mq_get_tag flushes the plug before sleeping
       device_.wait_for_room();
-      device_.plug();
+      if (plug) device_.plug();
     }
     // Eight requests at a time: a multiple of every folio size up to 2 MiB
     // with 1280 KiB requests, so bios stay full across batches.
@@ -79,8 +86,14 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     }
     // One stretch of CPU for mapping, building and submitting the bios (one
     // SimGrid activity): nothing else sees the submitter until it submits.
-    cpu_.run(component,
-             work_s + per_block_s * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes));
+    work_s += per_block_s * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes);
+    if (batch) {
+      batch->add(work_s);
+      batch->flush();
+      if (!plug) plug.emplace(device_);
+    } else {
+      cpu_.run(component, work_s);
+    }
     for (std::size_t r = 0; r < ranges.size(); ++r) submit_bios(file, plans[r], cls);
     total += pages;
     pos = ranges.back().first_page + ranges.back().pages;

@@ -11,6 +11,7 @@
 
 #include "models/block_device/block_device.hpp"
 #include "models/cpu/cpu.hpp"
+#include "models/cpu/cpu_batch.hpp"
 #include "models/filesystem/filesystem.hpp"
 #include "models/page_cache/page_cache.hpp"
 #include "models/writeback/dirty_limits.hpp"
@@ -44,9 +45,12 @@ class Writeback {
   // `next_page`, when given, receives the page after the last one taken.
   // `cls` is the requests' class for blk-wbt (WB_SYNC_ALL, background or
   // neither), which may make the submitter sleep before each request.
+  // `batch`, when given, is the calling task's pending CPU work: writepages'
+  // own work joins it and runs as one stretch before the first submission.
   std::uint64_t write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
                             cpu::Component component, block_device::WbtClass cls,
-                            std::uint64_t end_page = UINT64_MAX, std::uint64_t* next_page = nullptr);
+                            std::uint64_t end_page = UINT64_MAX, std::uint64_t* next_page = nullptr,
+                            cpu::CpuBatch* batch = nullptr);
 
   // A dontcache write's kick handed to the flusher (Jeff Layton's 2026
   // series: WB_start_dontcache). The pages add to a count the flusher writes

@@ -20,17 +20,27 @@ class WritebackWaitQueue {
   // Skipped when nobody sleeps: a notify is a context switch through the
   // maestro even with no waiter, and completions are the commonest event.
   void wake_all() {
+    ++completions_;
     if (waiters_ > 0) completed_->notify_all();
   }
 
   // Sleeps until the next completion, or at most `timeout_s` when positive.
+  // Taking the mutex is a simcall: other actors may run meanwhile, and a
+  // completion then would find no sleeper and be lost. So the count and the
+  // completions seen are taken before it, and a completion in between ends
+  // the wait at once (the caller re-checks).
   void wait(double timeout_s = 0) {
-    std::unique_lock<simgrid::s4u::Mutex> lock(*mutex_);
+    const std::uint64_t seen = completions_;
     ++waiters_;
-    if (timeout_s > 0) {
-      completed_->wait_for(lock, timeout_s);
-    } else {
-      completed_->wait(lock);
+    {
+      std::unique_lock<simgrid::s4u::Mutex> lock(*mutex_);
+      if (completions_ == seen) {
+        if (timeout_s > 0) {
+          completed_->wait_for(lock, timeout_s);
+        } else {
+          completed_->wait(lock);
+        }
+      }
     }
     --waiters_;
   }
@@ -38,7 +48,8 @@ class WritebackWaitQueue {
  private:
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr completed_;
-  std::uint64_t waiters_ = 0;  // tasks in wait(), woken or not yet
+  std::uint64_t waiters_ = 0;      // tasks in wait(), woken or not yet
+  std::uint64_t completions_ = 0;  // wake_all() calls so far
 };
 
 }  // namespace foliosim::writeback
