@@ -1,10 +1,9 @@
 #include "models/writeback/writeback.hpp"
 
-#include <optional>
-
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -124,8 +123,7 @@ Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache
   return plan;
 }
 
-void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan,
-                            block_device::WbtClass cls) {
+void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls) {
   // A bio may end inside a large folio; the folio's writeback ends with the
   // last bio that carries part of it, so bios are grouped up to the next
   // folio boundary and the group completes together.
