@@ -20,10 +20,16 @@ Kind kind_of(const std::string& measure) {
 
 // "15%" -> 0.15.
 double parse_percent(const std::string& text) {
-  if (text.empty() || text.back() != '%') throw std::invalid_argument("expected a percentage such as \"15%\"");
+  const std::invalid_argument bad("expected a percentage such as \"15%\", got \"" + text + "\"");
+  if (text.size() < 2 || text.back() != '%') throw bad;
   std::size_t used = 0;
-  const double percent = std::stod(text.substr(0, text.size() - 1), &used);
-  if (used != text.size() - 1 || !(percent > 0)) throw std::invalid_argument("expected a percentage such as \"15%\"");
+  double percent = 0;
+  try {
+    percent = std::stod(text.substr(0, text.size() - 1), &used);
+  } catch (const std::exception&) {
+    throw bad;
+  }
+  if (used != text.size() - 1 || !(percent > 0)) throw bad;
   return percent / 100;
 }
 
@@ -45,13 +51,16 @@ std::string show(double value, Kind kind, bool ratio) {
   return value >= 1e-3 ? three_digits(value * 1e3, "ms") : three_digits(value * 1e6, "us");
 }
 
-// Cumulative column value at time t: the last sample at or before t (the
-// series holds every change at its moment, or samples at a fixed interval).
+// Cumulative column value at time t, interpolated between the samples
+// around it (a window's ends need not fall on a sample).
 double value_at(const CsvTable& series, const std::string& column, double t) {
   const auto& times = series.column("time_s");
   const auto& values = series.column(column);
   const auto it = std::upper_bound(times.begin(), times.end(), t);
-  return it == times.begin() ? 0 : values[static_cast<std::size_t>(it - times.begin()) - 1];
+  if (it == times.begin()) return 0;
+  const auto i = static_cast<std::size_t>(it - times.begin());
+  if (i == times.size() || times[i] <= times[i - 1]) return values[i - 1];
+  return values[i - 1] + (values[i] - values[i - 1]) * (t - times[i - 1]) / (times[i] - times[i - 1]);
 }
 
 // The figure's measure for one variant; throws std::runtime_error when its

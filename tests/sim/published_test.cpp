@@ -34,6 +34,9 @@ TEST_CASE("published figures: a bad value is named by its JSON path") {
   e = parse_error(R"({"source": "x", "tolerance": "15", "figures": [
       {"what": "w", "variant": "buffered", "measure": "cpu_busy", "value": "1s"}]})");
   CHECK(e.json_path() == "published/tolerance");
+  e = parse_error(R"({"source": "x", "tolerance": "lots%", "figures": [
+      {"what": "w", "variant": "buffered", "measure": "cpu_busy", "value": "1s"}]})");
+  CHECK(e.message().find("expected a percentage") != std::string::npos);
   e = parse_error(R"({"source": "x", "tolerance": "15%", "figures": [
       {"what": "w", "variant": "buffered", "measure": "app_write_rate", "value": "115GB"}]})");
   CHECK(e.json_path() == "published/figures/0/value");
@@ -72,7 +75,8 @@ TEST_CASE("published figures: rates over a window, ratios between variants, late
         {"what": "whole", "variant": "buffered", "measure": "app_write_rate", "value": "1GBps"},
         {"what": "cpu", "variant": "dontcache", "over": "buffered", "measure": "cpu_busy", "value": 0.5},
         {"what": "tail", "variant": "dontcache", "measure": "write_latency_p999", "value": "10ms"},
-        {"what": "past the end", "variant": "buffered", "measure": "app_write_rate", "from": "0s", "to": "9s", "value": "1GBps"}]})"),
+        {"what": "past the end", "variant": "buffered", "measure": "app_write_rate", "from": "0s", "to": "9s", "value": "1GBps"},
+        {"what": "between samples", "variant": "buffered", "measure": "app_write_rate", "from": "0.5s", "to": "1.5s", "value": "1GBps"}]})"),
                                                     "s.json", kVariants);
   // Cumulative bytes at 0, 1, 2 and 3 s; the writes end at 3 s.
   const auto series = foliosim::CsvTable::parse(
@@ -95,6 +99,7 @@ TEST_CASE("published figures: rates over a window, ratios between variants, late
   CHECK(f[4]["simulated"].get<double>() == doctest::Approx(0.012));
   CHECK(f[4]["error"].get<double>() == doctest::Approx(0.2));
   CHECK(f[5]["not_run"].get<std::string>().find("after the run") != std::string::npos);
+  CHECK(f[6]["simulated"].get<double>() == doctest::Approx(1.5e9));  // 0.5 s to 1.5 s: 1 GB + 0.5 GB
 
   const Json only_buffered = foliosim::compare_published(published, {{"buffered", &buffered, &series}});
   CHECK(only_buffered["figures"][3].contains("not_run"));
