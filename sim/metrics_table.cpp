@@ -48,6 +48,8 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Json& v) {
   add("dirty throttling (s)", number(v, "throttle_time_s"));
   add("direct reclaim (s)", number(v, "direct_reclaim_time_s"));
   add("reclaimed (MiB)", number(v, "reclaimed_bytes"), 1 / kMiB);
+  if (number(v, "reclaim_lock_wait_s").value_or(0) > 0)
+    add("reclaim lock waits (s)", number(v, "reclaim_lock_wait_s"));
   const Json cpu_busy = v.value("cpu_busy_s", Json::object());
   for (const auto& [component, busy] : cpu_busy.items())
     if (busy.is_number()) add("CPU busy, " + component + " (s)", busy.get<double>());
