@@ -37,7 +37,7 @@ BlockDevice::BlockDevice(const DeviceParams& params)
       wbt_wakeup_(sg4::ConditionVariable::create()) {
   // wbt_init: scale step 0. The device has been idle long before the run, so
   // no read is recent (the kernel stamps last_issue/last_comp at init).
-  wbt_update_limits();
+  wbt_calc_max_depth();
 }
 
 void BlockDevice::wait_for_room() {
@@ -273,12 +273,6 @@ bool BlockDevice::wbt_calc_max_depth() {
     wbt_.wb_background = (wbt_.max_depth + 3) / 4;
   }
   return at_max;
-}
-
-void BlockDevice::wbt_update_limits() {
-  wbt_.scale_step = 0;
-  wbt_.scaled_max = false;
-  wbt_calc_max_depth();
 }
 
 bool BlockDevice::wbt_recent_wait(double now) const {

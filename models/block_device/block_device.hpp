@@ -162,7 +162,6 @@ class BlockDevice {
   // blk-wbt: limits from the scale step, the limit a class acquires under,
   // giving a slot back (wbt_done), waking waiters in order, and the monitoring
   // windows up to `now` (wb_timer_fn, run when due).
-  void wbt_update_limits();
   bool wbt_calc_max_depth();
   std::uint64_t wbt_limit(WbtClass cls, double now) const;
   bool wbt_recent_wait(double now) const;

@@ -42,15 +42,12 @@ std::uint64_t Reclaim::free_pages() const {
   return used >= managed_pages_ ? 0 : managed_pages_ - used;
 }
 
-std::uint64_t Reclaim::cgroup_pages(std::uint64_t extra) const {
+std::uint64_t Reclaim::over_limit_pages(std::uint64_t extra) const {
   if (limit_pages_ == 0) return 0;
   const std::uint64_t cached = cache_.cached_pages() + extra;
   // Slab objects are charged by the byte, in whole pages (obj_cgroup).
-  return cached + cgroup_other_pages_ + (cached * cgroup_bytes_per_page_ + kPageBytes - 1) / kPageBytes;
-}
-
-std::uint64_t Reclaim::over_limit_pages(std::uint64_t extra) const {
-  const std::uint64_t charged = cgroup_pages(extra);
+  const std::uint64_t charged =
+      cached + cgroup_other_pages_ + (cached * cgroup_bytes_per_page_ + kPageBytes - 1) / kPageBytes;
   return charged > limit_pages_ ? charged - limit_pages_ : 0;
 }
 

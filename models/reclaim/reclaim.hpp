@@ -52,9 +52,6 @@ class Reclaim {
   }
 
   std::uint64_t managed_pages() const { return managed_pages_; }
-  // Pages charged to the memory cgroup with `extra` more cached pages; 0
-  // without a limit.
-  std::uint64_t cgroup_pages(std::uint64_t extra = 0) const;
   std::uint64_t free_pages() const;
   const Watermarks& watermarks() const { return watermarks_; }
   const ReclaimStats& stats() const { return stats_; }
@@ -64,7 +61,9 @@ class Reclaim {
   // pages freed.
   std::uint64_t reclaim_pass(std::uint64_t want_pages, cpu::Component component);
   void kswapd();
-  // By how many pages `extra` more cached pages would pass the cgroup limit.
+  // By how many pages `extra` more cached pages would pass the cgroup limit
+  // (the cgroup holds the page cache, the task's other memory and the
+  // filesystem's per-page metadata); 0 without a limit.
   std::uint64_t over_limit_pages(std::uint64_t extra) const;
   // Reclaim made no progress: sleep until writeback completes (throws when
   // nothing can ever be freed: out of memory).

@@ -32,7 +32,12 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       limits_(std::move(limits)),
       on_change_(std::move(on_change)),
       mutex_(sg4::Mutex::create()),
-      wakeup_(sg4::ConditionVariable::create()) {}
+      wakeup_(sg4::ConditionVariable::create()) {
+  const auto& c = cpu.costs();
+  const bool xfs = fs.params().type == "xfs";
+  writepages_per_call_s_ = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;
+  writepages_per_block_s_ = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
+}
 
 void Writeback::start(sg4::Host* host) {
   start_actor("flusher:" + device_.params().name, host, [this] { flusher(); }, ActorKind::kDaemon);
@@ -41,18 +46,12 @@ void Writeback::start(sg4::Host* host) {
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
                                      cpu::Component component, block_device::WbtClass cls, std::uint64_t end_page,
                                      std::uint64_t* next_page, cpu::CpuBatch* batch) {
-  // Folios are taken (marked under writeback) one request's worth at a time,
-  // as they are added to bios, and the submitter sleeps while the device has
+  // Folios are taken (marked under writeback) a few requests' worth at a
+  // time, as they are added to bios, and the submitter sleeps while the device has
   // no free tag or blk-wbt no slot: writeback in flight is bounded by the
   // device queue and by blk-wbt's depth for its class.
   const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
-  // The filesystem's writepages maps the blocks before it builds the bios:
-  // XFS per extent (converting delalloc); ext4 also walks every block's
-  // buffer head.
   const auto& c = cpu_.costs();
-  const bool xfs = fs_.params().type == "xfs";
-  const double per_call_s = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;
-  const double per_block_s = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
   std::uint64_t total = 0;
   std::uint64_t pos = from_page;
   // The device-wide plug stands for the submitter's own: with pending task
@@ -74,7 +73,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     if (ranges.empty()) break;
     on_change_();
     std::uint64_t pages = 0;
-    double work_s = total == 0 ? per_call_s : 0;
+    double work_s = total == 0 ? writepages_per_call_s_ : 0;
     std::vector<BioPlan> plans;
     plans.reserve(ranges.size());
     for (const auto& range : ranges) {
@@ -85,7 +84,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     }
     // One stretch of CPU for mapping, building and submitting the bios (one
     // SimGrid activity): nothing else sees the submitter until it submits.
-    work_s += per_block_s * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes);
+    work_s += writepages_per_block_s_ * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes);
     if (batch) {
       batch->add(work_s);
       batch->flush();
@@ -242,22 +241,17 @@ bool Writeback::flusher_chunk(bool kupdate) {
     dontcache_pages_ = 0;
     return false;
   }
-  if (dontcache_pages_ > 0) {
-    // wb_check_start_dontcache: the kicked count, oldest files first; neither
-    // background nor kupdate work (wb_normal).
-    const std::uint64_t pages = write_file_chunk(*dirty.front(), std::min(chunk_pages(), dontcache_pages_),
-                                                 cpu::Component::kFlusher, block_device::WbtClass::kNormal);
-    stats_.flusher_pages += pages;
-    dontcache_pages_ -= std::min(dontcache_pages_, pages);
-    if (pages == 0) waiters_.wait();  // all under writeback already
-    return true;
-  }
-  const bool vmscan = vmscan_pages_ > 0;
-  // Reclaim's work is neither background nor kupdate writeback: wb_normal.
+  // Work for a number of pages (wb_check_start_dontcache for dontcache kicks,
+  // wb_check_start_all for reclaim): the oldest files first, chunks bounded
+  // by what is left of it, neither background nor kupdate writeback
+  // (wb_normal).
+  std::uint64_t* counted = dontcache_pages_ > 0 ? &dontcache_pages_ : vmscan_pages_ > 0 ? &vmscan_pages_ : nullptr;
+  std::uint64_t max_pages = chunk_pages();
   block_device::WbtClass cls = block_device::WbtClass::kBackground;
-  if (vmscan) {
+  if (counted) {
     cls = block_device::WbtClass::kNormal;
     target = dirty.front();
+    max_pages = std::min(max_pages, *counted);
   } else if (background_requested_ || cache_.dirty_pages() > limits_().bg_thresh_pages) {
     // wb_over_bg_thresh counts dirty pages, not those under writeback.
     if (cache_.dirty_pages() > limits_().bg_thresh_pages) {
@@ -271,9 +265,9 @@ bool Writeback::flusher_chunk(bool kupdate) {
     if (dirty.front()->cache->dirtied_when_s() <= now - params_.dirty_expire_s) target = dirty.front();
   }
   if (!target) return false;
-  const std::uint64_t pages = write_file_chunk(*target, chunk_pages(), cpu::Component::kFlusher, cls);
+  const std::uint64_t pages = write_file_chunk(*target, max_pages, cpu::Component::kFlusher, cls);
   stats_.flusher_pages += pages;
-  if (vmscan) vmscan_pages_ -= std::min(vmscan_pages_, pages);
+  if (counted) *counted -= std::min(*counted, pages);
   if (pages == 0) {
     // Everything dirty is under writeback already: wait for completions.
     waiters_.wait();

@@ -92,6 +92,11 @@ class Writeback {
 
   WritebackParams params_;
   bool drop_failed_;
+  // The filesystem's writepages CPU, per call and per block: it maps blocks
+  // before building bios (XFS per extent, converting delalloc; ext4 also
+  // walks every block's buffer head).
+  double writepages_per_call_s_;
+  double writepages_per_block_s_;
   cpu::Cpu& cpu_;
   page_cache::PageCache& cache_;
   filesystem::Filesystem& fs_;

@@ -27,12 +27,27 @@ TEST_CASE("runtime stops a job's calls once that long has passed, bytes left or 
   }
 }
 
-TEST_CASE("reclaim: free_per_page charges every freed page, kswapd threads share the work") {
+namespace {
+
+// 6 GiB written through 1.75 GiB of usable memory: reclaim runs all along.
+Scenario reclaiming_scenario() {
   Scenario s = bare_scenario();
   s.machine.memory_bytes = 2 * GiB;
   s.page_cache.other_memory_bytes = 256 * MiB;
-  s.reclaim.free_per_page_s = 1e-6;
   s.jobs.push_back(buffered_job("w", 1 * MiB, 6 * GiB));
+  return s;
+}
+
+// Whoever reclaimed: kswapd threads or writers in direct reclaim.
+double reclaimers_busy_s(const Json& r) {
+  return r["cpu_busy_s"]["kswapd"].get<double>() + r["cpu_busy_s"]["writers"].get<double>();
+}
+
+}  // namespace
+
+TEST_CASE("reclaim: free_per_page charges every freed page, kswapd threads share the work") {
+  Scenario s = reclaiming_scenario();
+  s.reclaim.free_per_page_s = 1e-6;
   for (std::uint64_t threads : {1, 4}) {
     CAPTURE(threads);
     s.reclaim.kswapd_threads = threads;
@@ -40,20 +55,16 @@ TEST_CASE("reclaim: free_per_page charges every freed page, kswapd threads share
     const double reclaimed_pages = r["reclaimed_bytes"].get<double>() / 4096;
     REQUIRE(reclaimed_pages > 0);
     // Every other CPU cost is zero: what the CPUs did is the reclaim.
-    const double busy_s = r["cpu_busy_s"]["kswapd"].get<double>() + r["cpu_busy_s"]["writers"].get<double>();
-    CHECK(busy_s == doctest::Approx(reclaimed_pages * 1e-6).epsilon(1e-9));
+    CHECK(reclaimers_busy_s(r) == doctest::Approx(reclaimed_pages * 1e-6).epsilon(1e-9));
     CHECK(r["app_write_bytes"] == 6 * GiB);
   }
 }
 
 TEST_CASE("reclaim: serialised_per_page queues reclaimers, so more kswapd threads spin instead of reclaiming faster") {
-  Scenario s = bare_scenario();
-  s.machine.memory_bytes = 2 * GiB;
-  s.page_cache.other_memory_bytes = 256 * MiB;
+  Scenario s = reclaiming_scenario();
   s.devices[0].write_bandwidth_Bps = 30e9;  // the device is never the bottleneck
   const double serial_s = 4e-6;            // 1 GB/s of reclaim at most
   s.reclaim.serialised_per_page_s = serial_s;
-  s.jobs.push_back(buffered_job("w", 1 * MiB, 6 * GiB));
   double one_thread_phase_s = 0, one_thread_wait_s = 0;
   for (std::uint64_t threads : {1, 4}) {
     CAPTURE(threads);
@@ -63,9 +74,8 @@ TEST_CASE("reclaim: serialised_per_page queues reclaimers, so more kswapd thread
     REQUIRE(scanned_pages > 0);
     // Every other CPU cost is zero: reclaimers were busy holding the lock
     // (one serial_s a page scanned) or spinning for it.
-    const double busy_s = r["cpu_busy_s"]["kswapd"].get<double>() + r["cpu_busy_s"]["writers"].get<double>();
     const double wait_s = r["reclaim_lock_wait_s"].get<double>();
-    CHECK(busy_s == doctest::Approx(scanned_pages * serial_s + wait_s).epsilon(1e-9));
+    CHECK(reclaimers_busy_s(r) == doctest::Approx(scanned_pages * serial_s + wait_s).epsilon(1e-9));
     // Holds never overlap: the write phase lasts at least the lock's busy time.
     const double phase_s = r["write_phase_s"].get<double>();
     CHECK(phase_s >= scanned_pages * serial_s * 0.999);
