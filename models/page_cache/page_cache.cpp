@@ -270,17 +270,20 @@ bool PageCache::under_writeback(const FileCache& file, std::uint64_t first_page,
 }
 
 std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                                  std::uint64_t end_page) {
+                                                  std::uint64_t end_page, std::uint64_t max_folios) {
   std::vector<PageRange> ranges;
-  std::uint64_t taken = 0;
+  std::uint64_t taken = 0, taken_folios = 0;
   split_at(file, folio_aligned(file, from_page, from_page + 1).first);  // folios wholly before from_page are not taken
   auto it = file.runs_.upper_bound(from_page);
   if (it != file.runs_.begin() && std::prev(it)->second.end_page() > from_page) --it;
   std::uint64_t merge_from = it == file.runs_.end() ? 0 : it->first;
-  for (; it != file.runs_.end() && taken < max_pages && it->first < end_page; ++it) {
+  for (; it != file.runs_.end() && taken < max_pages && taken_folios < max_folios && it->first < end_page; ++it) {
     Run& run = it->second;
     if (!run.has(kDirty) || run.has(kWriteback)) continue;
-    if (taken + run.pages > max_pages) split_at(file, run.first_page + round_up(max_pages - taken, run.folio_pages));
+    std::uint64_t take = run.pages;
+    if (taken + take > max_pages) take = round_up(max_pages - taken, run.folio_pages);
+    if (max_folios - taken_folios < take / run.folio_pages) take = (max_folios - taken_folios) * run.folio_pages;
+    if (take < run.pages) split_at(file, run.first_page + take);
     if (!ranges.empty() && ranges.back().first_page + ranges.back().pages == run.first_page) {
       ranges.back().pages += run.pages;
       ranges.back().folios += run.pages / run.folio_pages;
@@ -288,6 +291,7 @@ std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t
       ranges.push_back({run.first_page, run.pages, run.pages / run.folio_pages});
     }
     taken += run.pages;
+    taken_folios += run.pages / run.folio_pages;
     set_flags(file, run, static_cast<std::uint8_t>((run.flags & ~kDirty) | kWriteback), now_s_);
   }
   // Merge what was taken; `it` may itself be merged away, so stop by page.

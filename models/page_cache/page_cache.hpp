@@ -135,12 +135,13 @@ class PageCache {
                                         std::uint64_t length_bytes) const;
 
   // Dirty folios from `from_page` on (not wrapping), in file order, up to about
-  // `max_pages` (whole folios), marked under writeback and clean: what a
-  // writepages pass takes. Folios already under writeback are skipped
-  // (WB_SYNC_NONE) and end a range. Returns contiguous ranges.
-  // Pages at and past `end_page` are not taken (a ranged writeback).
+  // `max_pages` (whole folios) and at most `max_folios` folios, marked under
+  // writeback and clean: what a writepages pass takes. Folios already under
+  // writeback are skipped (WB_SYNC_NONE) and end a range. Returns contiguous
+  // ranges. Pages at and past `end_page` are not taken (a ranged writeback).
   std::vector<PageRange> start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                         std::uint64_t end_page = UINT64_MAX);
+                                         std::uint64_t end_page = UINT64_MAX,
+                                         std::uint64_t max_folios = UINT64_MAX);
 
   // Whether any folio of [first_page, end_page) is under writeback.
   bool under_writeback(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page) const;

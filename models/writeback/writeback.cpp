@@ -17,6 +17,10 @@ namespace sg4 = simgrid::s4u;
 namespace {
 // MIN_WRITEBACK_PAGES: 4 MiB, the unit of a WB_SYNC_NONE chunk.
 constexpr std::uint64_t kMinWritebackPages = 1024;
+// BIO_MAX_VECS: the folios one bio (so one iomap ioend) carries.
+constexpr std::uint64_t kBioMaxFolios = 256;
+// MAX_WRITEPAGES_EXTENT_LEN: the blocks ext4 maps and submits at a time.
+constexpr std::uint64_t kExt4ExtentBlocks = 2048;
 }  // namespace
 
 Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache,
@@ -31,12 +35,14 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       waiters_(waiters),
       limits_(std::move(limits)),
       on_change_(std::move(on_change)),
+      bandwidth_(params.initial_write_bandwidth_Bps / static_cast<double>(page_cache::kPageBytes)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()) {
   const auto& c = cpu.costs();
   const bool xfs = fs.params().type == "xfs";
   writepages_per_call_s_ = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;
   writepages_per_block_s_ = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
+  ioend_max_pages_ = xfs ? UINT64_MAX : kExt4ExtentBlocks * fs.params().block_bytes / page_cache::kPageBytes;
 }
 
 void Writeback::start(sg4::Host* host) {
@@ -46,12 +52,16 @@ void Writeback::start(sg4::Host* host) {
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
                                      cpu::Component component, block_device::WbtClass cls, std::uint64_t end_page,
                                      std::uint64_t* next_page, cpu::CpuBatch* batch) {
-  // Folios are taken (marked under writeback) a few requests' worth at a
-  // time, as they are added to bios, and the submitter sleeps while the device has
-  // no free tag or blk-wbt no slot: writeback in flight is bounded by the
-  // device queue and by blk-wbt's depth for its class.
-  const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
+  // Folios are taken an ioend at a time: iomap marks each folio under
+  // writeback as it adds it to the ioend's bio, and submits the bio when the
+  // next folio does not fit (BIO_MAX_VECS folios, an extent's end) or
+  // writepages ends; ext4 maps and submits an extent of at most
+  // MAX_WRITEPAGES_EXTENT_LEN blocks at a time. Only then is the bio cut
+  // into requests, before each of which the submitter may sleep in blk-wbt
+  // or for a device tag: a whole ioend is under writeback while blk-wbt
+  // admits its requests a few at a time.
   const auto& c = cpu_.costs();
+  bandwidth_.start(sg4::Engine::get_clock(), in_flight_pages_ > 0);
   std::uint64_t total = 0;
   std::uint64_t pos = from_page;
   // The device-wide plug stands for the submitter's own: with pending task
@@ -60,16 +70,8 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
   std::optional<block_device::Plug> plug;
   if (!batch) plug.emplace(device_);
   while (total < max_pages) {
-    if (device_.congested()) {
-      if (batch) batch->flush();  // before blocking
-      if (plug) device_.unplug();  // blk_mq_get_tag flushes the plug before sleeping
-      device_.wait_for_room();
-      if (plug) device_.plug();
-    }
-    // Eight requests at a time: a multiple of every folio size up to 2 MiB
-    // with 1280 KiB requests, so bios stay full across batches.
-    const auto ranges = cache_.start_writeback(*file.cache, pos, std::min(8 * request_pages, max_pages - total),
-                                               end_page);
+    const auto ranges = cache_.start_writeback(*file.cache, pos, std::min(ioend_max_pages_, max_pages - total),
+                                               end_page, kBioMaxFolios);
     if (ranges.empty()) break;
     on_change_();
     std::uint64_t pages = 0;
@@ -92,10 +94,13 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     } else {
       cpu_.run(component, work_s);
     }
+    in_flight_pages_ += pages;
     for (std::size_t r = 0; r < ranges.size(); ++r) submit_bios(file, plans[r], cls);
     total += pages;
     pos = ranges.back().first_page + ranges.back().pages;
   }
+  // do_writepages: the bandwidth estimate moves on once an interval has passed.
+  bandwidth_.update_if_due(sg4::Engine::get_clock());
   stats_.submitted_pages += total;
   if (next_page) *next_page = pos;
   return total;
@@ -123,16 +128,22 @@ Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache
 }
 
 void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls) {
-  // A bio may end inside a large folio; the folio's writeback ends with the
-  // last bio that carries part of it, so bios are grouped up to the next
-  // folio boundary and the group completes together.
+  // An ioend's writeback ends when its last request completes: bios
+  // contiguous on the device form one ioend (a range taken at once, cut at
+  // extent ends). An extent may end inside a large folio, whose writeback
+  // ends with the last ioend that carries part of it, so a group goes on to
+  // the next folio boundary.
   const auto& bios = plan.bios;
   const bool task_context = plan.task_context;
   filesystem::File* owner = &file;
   std::size_t group_start = 0;
   for (std::size_t i = 0; i < bios.size(); ++i) {
     const std::uint64_t end = bios[i].first_page + bios[i].pages;
-    if (i + 1 < bios.size() && !cache_.folio_boundary(*file.cache, end)) continue;
+    if (i + 1 < bios.size()) {
+      const bool ioend_continues = bios[i + 1].device_offset_bytes ==
+                                   bios[i].device_offset_bytes + bios[i].pages * page_cache::kPageBytes;
+      if (ioend_continues || !cache_.folio_boundary(*file.cache, end)) continue;
+    }
     struct Pending {
       std::size_t bios;
       bool ok;
@@ -140,8 +151,14 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
     auto pending = std::make_shared<Pending>(Pending{i + 1 - group_start, true});
     const page_cache::PageRange group{bios[group_start].first_page, end - bios[group_start].first_page, 0};
     for (std::size_t b = group_start; b <= i; ++b) {
-      // blk-wbt may hold the submitter before each request (wbt_wait);
-      // write_pages holds a plug.
+      // Before each request the submitter may sleep for a device tag
+      // (blk_mq_get_tag, which flushes its plug first) and in blk-wbt
+      // (wbt_wait); write_pages holds a plug.
+      if (device_.congested()) {
+        device_.unplug();
+        device_.wait_for_room();
+        device_.plug();
+      }
       device_.wbt_wait(cls, true);
       device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * page_cache::kPageBytes,
                      [this, owner, group, pending, task_context](const block_device::Completion& done) {
@@ -156,6 +173,8 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
                        }
                        auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
                                                          task_context && !owner->mapped, drop_failed_);
+                       in_flight_pages_ -= group.pages;
+                       bandwidth_.add_written(ended.pages);
                        stats_.dropbehind_dropped_pages += ended.dropped_pages;
                        stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
                        on_change_();
@@ -191,7 +210,8 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
   while (file.cache->dirty_pages() > 0 || file.cache->writeback_pages() > 0) {
     std::uint64_t submitted = 0;
     if (file.cache->dirty_pages() > 0) {
-      submitted = write_pages(file, 0, chunk_pages(), cpu::Component::kWriters, block_device::WbtClass::kSync);
+      // WB_SYNC_ALL: no chunk limit.
+      submitted = write_pages(file, 0, UINT64_MAX, cpu::Component::kWriters, block_device::WbtClass::kSync);
     }
     // Nothing more to submit (the rest is under writeback, or dirty again
     // while under writeback): wait for completions.
@@ -205,13 +225,13 @@ void Writeback::kick_dontcache(std::uint64_t pages) {
   if (flusher_idle_) wakeup_->notify_one();
 }
 
-std::uint64_t Writeback::chunk_pages() const {
-  // writeback_chunk_size: min(bandwidth / 2, dirty limit / 8), rounded down to
-  // 4 MiB units, at least 4 MiB.
-  const auto bandwidth_pages = static_cast<std::uint64_t>(device_.params().write_bandwidth_Bps / 2 /
-                                                          static_cast<double>(page_cache::kPageBytes));
-  const std::uint64_t pages = std::min(bandwidth_pages, limits_().thresh_pages / 8);
-  return std::max(kMinWritebackPages, pages / kMinWritebackPages * kMinWritebackPages);
+std::uint64_t Writeback::chunk_pages(std::uint64_t work_pages) const {
+  // writeback_chunk_size: half a second at the estimated bandwidth, at most
+  // an eighth of the dirty limit and the work's pages, plus 4 MiB rounded
+  // down to 4 MiB units.
+  const auto bandwidth_pages = static_cast<std::uint64_t>(bandwidth_.avg_pages_per_s() / 2);
+  const std::uint64_t pages = std::min({bandwidth_pages, limits_().thresh_pages / 8, work_pages});
+  return (pages + kMinWritebackPages) / kMinWritebackPages * kMinWritebackPages;
 }
 
 void Writeback::wake_for_reclaim() {
@@ -251,7 +271,7 @@ bool Writeback::flusher_chunk(bool kupdate) {
   if (counted) {
     cls = block_device::WbtClass::kNormal;
     target = dirty.front();
-    max_pages = std::min(max_pages, *counted);
+    max_pages = chunk_pages(*counted);
   } else if (background_requested_ || cache_.dirty_pages() > limits_().bg_thresh_pages) {
     // wb_over_bg_thresh counts dirty pages, not those under writeback.
     if (cache_.dirty_pages() > limits_().bg_thresh_pages) {

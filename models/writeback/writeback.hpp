@@ -14,6 +14,7 @@
 #include "models/cpu/cpu_batch.hpp"
 #include "models/filesystem/filesystem.hpp"
 #include "models/page_cache/page_cache.hpp"
+#include "models/writeback/bandwidth_estimate.hpp"
 #include "models/writeback/dirty_limits.hpp"
 #include "models/writeback/writeback_params.hpp"
 #include "models/writeback/writeback_wait_queue.hpp"
@@ -86,7 +87,8 @@ class Writeback {
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);
-  std::uint64_t chunk_pages() const;
+  // writeback_chunk_size of WB_SYNC_NONE work for `work_pages` pages.
+  std::uint64_t chunk_pages(std::uint64_t work_pages = UINT64_MAX) const;
   std::uint64_t write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component,
                                  block_device::WbtClass cls);
 
@@ -97,6 +99,8 @@ class Writeback {
   // walks every block's buffer head).
   double writepages_per_call_s_;
   double writepages_per_block_s_;
+  // The pages one ioend may carry, besides BIO_MAX_VECS folios.
+  std::uint64_t ioend_max_pages_;
   cpu::Cpu& cpu_;
   page_cache::PageCache& cache_;
   filesystem::Filesystem& fs_;
@@ -105,6 +109,8 @@ class Writeback {
   std::function<DirtyLimits()> limits_;
   std::function<void()> on_change_;
   WritebackStats stats_;
+  BandwidthEstimate bandwidth_;
+  std::uint64_t in_flight_pages_ = 0;  // taken by write_pages, writeback not yet ended
 
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr wakeup_;

@@ -12,6 +12,9 @@ struct WritebackParams {
   double dirty_writeback_interval_s = 5.0;  // dirty_writeback_centisecs 500
   double dirty_expire_s = 30.0;             // dirty_expire_centisecs 3000
   double max_pause_s = 0.2;                 // MAX_PAUSE: HZ / 5
+  // A new bdi's write bandwidth estimate (INIT_BW: 100 MiB/s), which sizes
+  // the flusher's first chunks; the estimate then follows the device.
+  double initial_write_bandwidth_Bps = 100.0 * 1024 * 1024;
 
   template <class F>
   void fields(F& f) {
@@ -20,6 +23,7 @@ struct WritebackParams {
     f.duration("dirty_writeback_interval", dirty_writeback_interval_s, Bound::kPositive);
     f.duration("dirty_expire", dirty_expire_s);
     f.duration("max_pause", max_pause_s, Bound::kPositive);
+    f.rate("initial_write_bandwidth", initial_write_bandwidth_Bps);
   }
 };
 

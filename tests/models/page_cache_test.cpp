@@ -345,6 +345,21 @@ TEST_CASE("page cache: start_writeback returns contiguous ranges and stops at ma
   CHECK(g.dirty_pages() == 1);
 }
 
+TEST_CASE("page cache: start_writeback stops at max_folios, whichever limit comes first") {
+  PageCache pc(large_folios());
+  auto& f = pc.file("f");
+  for (std::uint64_t off = 0; off < 5 * MiB; off += 1 * MiB) pc.write(f, off, 1 * MiB, 0);  // five 256-page folios
+  auto r = pc.start_writeback(f, 0, kAll, UINT64_MAX, 3);
+  REQUIRE(r.size() == 1);
+  check_range(r[0], 0, 768, 3);
+  CHECK(pc.writeback_pages() == 768);
+  // 300 pages asked (two folios by pages) and at most 3 folios: two.
+  r = pc.start_writeback(f, 0, 300, UINT64_MAX, 3);
+  REQUIRE(r.size() == 1);
+  check_range(r[0], 768, 512, 2);
+  CHECK(pc.dirty_pages() == 0);
+}
+
 TEST_CASE("page cache: start_writeback takes whole large folios") {
   PageCache pc(large_folios());
   auto& f = pc.file("f");
