@@ -118,7 +118,8 @@ double expected_write_calls(const Scenario& s) {
 }  // namespace
 
 void Machine::start() {
-  const double tail = expected_write_calls(scenario_) * (1 - scenario_.tail_percentile / 100);
+  const double tail = std::min(expected_write_calls(scenario_) * (1 - scenario_.tail_percentile / 100),
+                               static_cast<double>(scenario_.tail_writes_max));
   workload_.tail.set_capacity(static_cast<std::size_t>(std::max(1.0, std::ceil(tail - 1e-9))));
   // Actors that run kernel work: every job clone, each mount's flusher, kswapd.
   std::uint64_t runners = mounts_.size() + scenario_.reclaim.kswapd_threads;

@@ -48,7 +48,8 @@ std::string attribution_section(const std::vector<TableColumn>& columns) {
            "Latency attribution is not available for this run: the simulation recorded no tail writes "
            "(no `tail_writes` in its results).\n\n";
   out +=
-      "For the slowest writes (those above the scenario's `tail_percentile`, 99.9 by default), the events each "
+      "For the slowest writes (those above the scenario's `tail_percentile`, 99.9 by default, at most "
+      "`tail_writes_max` of them), the events each "
       "waited on form a dependency graph; its critical path (the longest chain of events ending at the write's "
       "end) says which component the time went to. Time on the critical path, summed over the tail writes, and "
       "its share; `unattributed` is latency no recorded event covers. Each variant's tail writes are in "

@@ -106,6 +106,7 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
   top.duration("run_for", s.run_for_s);
   top.duration("sample_interval", s.sample_interval_s, Bound::kPositive);
   top.number("tail_percentile", s.tail_percentile, 0, 100);
+  top.count("tail_writes_max", s.tail_writes_max, Bound::kPositive);
   top.require("workload");
   FieldReader workload(*top.child("workload"), "workload", file);
   s.jobs = read_array<workload::JobParams>(workload.child("jobs"), "workload/jobs", file, "jobs");
@@ -147,6 +148,7 @@ Json resolved_json(const Scenario& s) {
   out["run_for"] = units::format_duration(s.run_for_s);
   out["sample_interval"] = units::format_duration(s.sample_interval_s);
   out["tail_percentile"] = s.tail_percentile;
+  out["tail_writes_max"] = s.tail_writes_max;
   out["workload"]["jobs"] = Json::array();
   for (const auto& j : s.jobs) out["workload"]["jobs"].push_back(write_fields(j));
   return out;

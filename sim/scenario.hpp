@@ -36,8 +36,10 @@ struct Scenario {
   // Interval of the time series (memory, device bytes) in the results.
   double sample_interval_s = 1e-3;
   // Writes slower than this percentile are kept with the events they waited
-  // on, for latency attribution.
+  // on, for latency attribution; at most the slowest `tail_writes_max`, so
+  // memory does not grow with the calls.
   double tail_percentile = 99.9;
+  std::uint64_t tail_writes_max = 1000;
 
   // Write calls all jobs will make.
   std::uint64_t total_write_calls() const;
