@@ -262,6 +262,10 @@ Json Machine::results() const {
   out["dirty_end_bytes"] = end.dirty_pages * kPageBytes;
   out["writeback_peak_bytes"] = writeback_peak_.writeback_pages * kPageBytes;
   out["after_write_phase"] = state_bytes(after_writes_);
+  const auto& seen = workload_.peak_between_writes;
+  out["peak_between_writes"] = {{"cached_bytes", seen.cached * kPageBytes},
+                                {"dirty_bytes", seen.dirty * kPageBytes},
+                                {"writeback_bytes", seen.writeback * kPageBytes}};
   out["memory_bytes"] = scenario_.machine.memory_bytes;
   out["memory_limit_bytes"] = scenario_.page_cache.memory_limit_bytes;
   const auto& rs = reclaim_->stats();

@@ -125,6 +125,12 @@ void write_loop(JobContext& c, WritePattern& pattern) {
     c.stats.total_write_time_s += end_s - start_s;
     c.stats.app_write_bytes += call.length_bytes;
     c.stats.last_write_end_s = std::max(c.stats.last_write_end_s, end_s);
+    if (c.file.cache) {
+      auto& peak = c.stats.peak_between_writes;
+      peak.cached = std::max(peak.cached, c.file.cache->cached_pages());
+      peak.dirty = std::max(peak.dirty, c.file.cache->dirty_pages());
+      peak.writeback = std::max(peak.writeback, c.file.cache->writeback_pages());
+    }
   }
   c.batch.flush();
   if (dirties) c.kernel.throttle.dirtier_finished();

@@ -8,6 +8,11 @@
 
 namespace foliosim::workload {
 
+// Pages of one file by state (cachestat's nr_cache, nr_dirty, nr_writeback).
+struct FileStatePages {
+  std::uint64_t cached = 0, dirty = 0, writeback = 0;
+};
+
 struct WorkloadStats {
   std::uint64_t write_calls = 0;
   std::uint64_t app_write_bytes = 0;
@@ -30,6 +35,10 @@ struct WorkloadStats {
   std::uint64_t zeroed_bytes = 0;       // XFS zeroing done before extending writes
   TailRecorder tail;  // the slowest calls, for latency attribution
   double last_write_end_s = 0;  // end of the write phase (before fsync)
+  // The most of each state a writer saw of its own file between its calls:
+  // what cachestat sampled in a write loop sees, never the moments a writer
+  // is inside a call (blocked in reclaim or blk-wbt, say).
+  FileStatePages peak_between_writes;
 };
 
 }  // namespace foliosim::workload

@@ -11,7 +11,6 @@ write_phase_s, and the state when the last write returns), as the reference
 samples cachestat during the write loop only. Standard library only.
 """
 import argparse
-import csv
 import json
 import os
 import subprocess
@@ -33,15 +32,10 @@ def run(foliosim, case, out, overrides):
         return json.load(f)["variants"]
 
 
-def write_phase_peaks(out, variant):
-    after = variant["after_write_phase"]
-    peak = [after[k] // PAGE for k in STATES]
-    with open(os.path.join(out, "variants", variant["variant"], "timeseries.csv")) as f:
-        for row in csv.DictReader(f):
-            if float(row["time_s"]) > variant["write_phase_s"]:
-                break
-            peak = [max(p, int(row[k]) // PAGE) for p, k in zip(peak, STATES)]
-    return peak
+def write_loop_peaks(variant):
+    # What a cachestat sample between write calls can see, as the reference samples.
+    seen = variant["peak_between_writes"]
+    return [seen[k] // PAGE for k in STATES]
 
 
 def relative(measured, simulated):
@@ -76,7 +70,7 @@ def main():
                 if mode not in modes:
                     continue
                 m = measured[(case.upper(), fs, mode)]
-                peak = write_phase_peaks(out, v)
+                peak = write_loop_peaks(v)
                 after = [v["after_write_phase"][k] // PAGE for k in STATES]
                 wall, p50 = v["write_phase_s"] * 1e3, v["write_latency_us"]["p50"]
                 fsync = v["fsync_latency_us"]["max"] / 1e3

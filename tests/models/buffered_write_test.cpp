@@ -58,6 +58,12 @@ TEST_CASE("a 64 MiB buffered write below the thresholds reaches the device only 
   // the first request's latency.
   CHECK(r["fsync_latency_us"]["max"].get<double>() ==
         doctest::Approx((64.0 * MiB / 3e9 + 95e-6) * 1e6).epsilon(0.001));
+  // fsync takes the 64 folios as one ioend: all under writeback at once, a
+  // moment no sample between the write calls (all before fsync) sees.
+  CHECK(r["writeback_peak_bytes"] == 64 * MiB);
+  CHECK(r["peak_between_writes"]["writeback_bytes"] == 0);
+  CHECK(r["peak_between_writes"]["dirty_bytes"] == 64 * MiB);
+  CHECK(r["peak_between_writes"]["cached_bytes"] == 64 * MiB);
 }
 
 TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it") {
