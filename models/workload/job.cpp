@@ -110,7 +110,17 @@ bool write_once(JobContext& c, const WriteCall& call, double start_s) {
   return true;
 }
 
+// cachestat of the clone's file, for the peaks a write loop can see.
+void sample_file_state(JobContext& c) {
+  if (!c.file.cache) return;
+  auto& peak = c.stats.peak_between_writes;
+  peak.cached = std::max(peak.cached, c.file.cache->cached_pages());
+  peak.dirty = std::max(peak.dirty, c.file.cache->dirty_pages());
+  peak.writeback = std::max(peak.writeback, c.file.cache->writeback_pages());
+}
+
 void write_loop(JobContext& c, WritePattern& pattern) {
+  std::uint64_t written = 0;  // successful calls
   const bool dirties = c.job.mode != "direct";
   if (dirties) c.kernel.throttle.dirtier_started();
   WriteCall call{};
@@ -125,13 +135,9 @@ void write_loop(JobContext& c, WritePattern& pattern) {
     c.stats.total_write_time_s += end_s - start_s;
     c.stats.app_write_bytes += call.length_bytes;
     c.stats.last_write_end_s = std::max(c.stats.last_write_end_s, end_s);
-    if (c.file.cache) {
-      auto& peak = c.stats.peak_between_writes;
-      peak.cached = std::max(peak.cached, c.file.cache->cached_pages());
-      peak.dirty = std::max(peak.dirty, c.file.cache->dirty_pages());
-      peak.writeback = std::max(peak.writeback, c.file.cache->writeback_pages());
-    }
+    if (++written % c.job.cachestat_every == 0) sample_file_state(c);
   }
+  if (written % c.job.cachestat_every != 0) sample_file_state(c);
   c.batch.flush();
   if (dirties) c.kernel.throttle.dirtier_finished();
 }

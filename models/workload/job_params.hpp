@@ -46,6 +46,10 @@ struct JobParams {
   // The job keeps its file mmapped: mapped folios are never invalidated, so
   // drop-behind cannot drop them.
   bool mmap = false;
+  // The clone samples its file's page-cache state (for peak_between_writes)
+  // after every this many successful write calls and after its last, as a
+  // write loop calling cachestat every so often does; 1: after every call.
+  std::uint64_t cachestat_every = 1;
 
   template <class F>
   void fields(F& f) {
@@ -65,6 +69,7 @@ struct JobParams {
     f.duration("runtime", runtime_s);
     f.text("device", device);
     f.flag("mmap", mmap);
+    f.count("cachestat_every", cachestat_every, Bound::kPositive);
   }
 
   std::uint64_t stride_or_bs() const { return stride_bytes ? stride_bytes : bs_bytes; }

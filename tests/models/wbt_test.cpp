@@ -176,4 +176,16 @@ TEST_CASE("blk-wbt holds a dontcache writer's inline kicks: writeback in flight 
   // writer's last kicks, so the write phase ends when the 57th is granted.
   const double cycle = 95e-6 + 8 * (1.0 * MiB / 3e9);
   CHECK(r["write_phase_s"].get<double>() == doctest::Approx(7 * cycle).epsilon(1e-9));
+  // Between calls: after call 8k + j, requests 8k + 1 to 8k + j are in flight.
+  CHECK(r["peak_between_writes"]["writeback_bytes"] == 8 * MiB);
+
+  SUBCASE("sampled every 9 calls: after call 9j, j requests are in flight") {
+    s.jobs[0].size_bytes = 63 * MiB;
+    s.jobs[0].cachestat_every = 9;
+    Json sampled = simulate_isolated(s);
+    CHECK(sampled["writeback_peak_bytes"] == 9 * MiB);
+    CHECK(sampled["peak_between_writes"]["writeback_bytes"] == 7 * MiB);
+    CHECK(sampled["peak_between_writes"]["cached_bytes"] == 7 * MiB);
+    CHECK(sampled["peak_between_writes"]["dirty_bytes"] == 0);
+  }
 }
