@@ -186,16 +186,20 @@ Json Machine::results() const {
   out["fsync_latency_us"] = latency_us(workload_.fsync_latency);
   std::uint64_t write_bytes = 0, write_requests = 0;
   Json devices = Json::array();
-  for (const auto& d : devices_) {
-    const auto& st = d->stats();
+  for (std::size_t i = 0; i < devices_.size(); ++i) {
+    const auto& st = devices_[i]->stats();
     write_bytes += st.write_bytes;
     write_requests += st.write_requests;
-    devices.push_back({{"name", d->params().name},
+    devices.push_back({{"name", devices_[i]->params().name},
                        {"write_bytes", st.write_bytes},
                        {"write_requests", st.write_requests},
                        {"merges", st.merges},
                        {"peak_queued_requests", st.peak_queued},
                        {"busy_s", st.busy_s}});
+    // The flusher's bandwidth estimate at the end (avg_write_bandwidth).
+    const auto mount = mounts_.find(i);
+    if (mount != mounts_.end())
+      devices.back()["writeback_bandwidth_estimate_Bps"] = mount->second.writeback->bandwidth_estimate_Bps();
   }
   out["device_write_bytes"] = write_bytes;
   out["device_write_requests"] = write_requests;

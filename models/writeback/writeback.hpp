@@ -71,6 +71,10 @@ class Writeback {
   void wake_background();
 
   const WritebackStats& stats() const { return stats_; }
+  // The bdi's estimated write bandwidth (avg_write_bandwidth), bytes a second.
+  double bandwidth_estimate_Bps() const {
+    return bandwidth_.avg_pages_per_s() * static_cast<double>(page_cache::kPageBytes);
+  }
 
  private:
   struct Bio {

@@ -25,6 +25,10 @@ TEST_CASE("writeback takes an ioend at a time and ends it when its last request 
     Json r = simulate_isolated(s);
     CHECK(r["device_write_bytes"] == 1 * GiB);
     CHECK(r["writeback_peak_bytes"] == (fs == "xfs" ? 512 * MiB : 16 * MiB));
+    // fsync's one writepages pass (358 ms) updates the estimate once, at its
+    // end: write_bandwidth moves, but avg_write_bandwidth only follows a
+    // previous estimate, so it is still INIT_BW.
+    CHECK(r["devices"][0]["writeback_bandwidth_estimate_Bps"] == 100.0 * MiB);
   }
 }
 
