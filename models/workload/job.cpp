@@ -121,8 +121,6 @@ void sample_file_state(JobContext& c) {
 
 void write_loop(JobContext& c, WritePattern& pattern) {
   std::uint64_t written = 0;  // successful calls
-  const bool dirties = c.job.mode != "direct";
-  if (dirties) c.kernel.throttle.dirtier_started();
   WriteCall call{};
   const double stop_s = c.job.runtime_s > 0 ? c.now_s() + c.job.runtime_s : 1e300;
   while (pattern.next(call)) {
@@ -139,7 +137,6 @@ void write_loop(JobContext& c, WritePattern& pattern) {
   }
   if (written % c.job.cachestat_every != 0) sample_file_state(c);
   c.batch.flush();
-  if (dirties) c.kernel.throttle.dirtier_finished();
 }
 
 void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,

@@ -1,15 +1,26 @@
-// The flusher's estimate of its device's write bandwidth
-// (mm/page-writeback.c: wb_update_write_bandwidth, avg_write_bandwidth),
-// which sizes its chunks (writeback_chunk_size). A new bdi starts at INIT_BW
-// and follows the pages whose writeback ended, updated at most every
-// BANDWIDTH_INTERVAL and averaged over a period of roundup_pow_of_two(3 * HZ)
-// jiffies, then smoothed once more: it takes seconds to approach what the
-// device does.
+// A bdi's rate estimates (mm/page-writeback.c, __wb_update_bandwidth): its
+// write bandwidth (wb_update_write_bandwidth), which sizes the flusher's
+// chunks (writeback_chunk_size) and the dirtiers' pauses, and its dirty
+// ratelimit (wb_update_dirty_ratelimit), the rate balance_dirty_pages lets
+// each dirtier run at. A new bdi starts both at INIT_BW. The write bandwidth
+// follows the pages whose writeback ended, averaged over a period of
+// roundup_pow_of_two(3 * HZ) jiffies and smoothed once more; the ratelimit
+// moves toward write bandwidth over the dirtiers' count, at most an eighth
+// of the gap an update. Both update at most every BANDWIDTH_INTERVAL, from
+// writepages and from throttled dirtiers: they take seconds to settle.
 #pragma once
 
 #include <cstdint>
 
 namespace foliosim::writeback {
+
+// What balance_dirty_pages knows when it updates the ratelimit, in pages.
+struct ThrottleState {
+  std::uint64_t dirty;     // dirty and under writeback
+  std::uint64_t freerun;   // no throttling below
+  std::uint64_t limit;     // the dirty threshold (hard_dirty_limit)
+  double pos_ratio;        // the control line's position ratio
+};
 
 class BandwidthEstimate {
  public:
@@ -17,27 +28,44 @@ class BandwidthEstimate {
   static constexpr double kPeriodS = 4.096;  // 4096 jiffies at HZ 1000, 1024 at HZ 250
   static constexpr double kIdleS = 1.0;      // WB_BANDWIDTH_IDLE_JIF: HZ
 
-  explicit BandwidthEstimate(double initial_pages_per_s) : write_(initial_pages_per_s), avg_(initial_pages_per_s) {}
+  explicit BandwidthEstimate(double initial_pages_per_s)
+      : write_(initial_pages_per_s),
+        avg_(initial_pages_per_s),
+        dirty_ratelimit_(initial_pages_per_s),
+        balanced_dirty_ratelimit_(initial_pages_per_s) {}
 
-  // Folios' writeback ended (WB_WRITTEN).
+  // Folios' writeback ended (WB_WRITTEN); pages dirtied (WB_DIRTIED).
   void add_written(std::uint64_t pages) { written_ += pages; }
+  void add_dirtied(std::uint64_t pages) { dirtied_ += pages; }
   // wb_bandwidth_estimate_start, as writepages begins: after a second without
   // an update and with nothing under writeback, the interval restarts now,
   // so idle time does not count as slow writing.
   void start(double now_s, bool writeback_in_flight);
-  // As writepages ends: an update once an interval has passed.
-  void update_if_due(double now_s);
+  // An update is due once an interval has passed since the last.
+  bool due(double now_s) const;
+  // As writepages ends: the write bandwidth, when due.
+  void update_if_due(double now_s) {
+    if (due(now_s)) update(now_s, nullptr);
+  }
+  // A throttled dirtier's update (update_ratelimit): the dirty ratelimit
+  // first, from the write bandwidth as it stood, then the write bandwidth.
+  void update(double now_s, const ThrottleState* throttle);
 
   double write_pages_per_s() const { return write_; }
   double avg_pages_per_s() const { return avg_; }
+  double dirty_ratelimit_pages_per_s() const { return dirty_ratelimit_; }
 
  private:
-  void update(double now_s);
+  void update_write_bandwidth(double elapsed_s);
+  void update_dirty_ratelimit(double elapsed_s, const ThrottleState& throttle);
 
   double write_;  // write_bandwidth
   double avg_;    // avg_write_bandwidth
+  double dirty_ratelimit_;
+  double balanced_dirty_ratelimit_;
   double stamp_s_ = 0;  // bw_time_stamp
   std::uint64_t written_ = 0, written_stamp_ = 0;
+  std::uint64_t dirtied_ = 0, dirtied_stamp_ = 0;
 };
 
 }  // namespace foliosim::writeback

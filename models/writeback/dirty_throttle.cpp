@@ -11,8 +11,9 @@ DirtyThrottle::DirtyThrottle(const WritebackParams& params, page_cache::PageCach
                              std::function<DirtyLimits()> limits, std::function<void()> wake_background)
     : params_(params), cache_(cache), limits_(std::move(limits)), wake_background_(std::move(wake_background)) {}
 
-double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, double write_bandwidth_Bps,
+double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, BandwidthEstimate& bdi,
                               const std::function<void()>& before_sleep) {
+  bdi.add_dirtied(pages);
   task.pages_since_check += pages;
   DirtyLimits limits = limits_();
   auto nr_dirty = [this] { return cache_.dirty_pages() + cache_.writeback_pages(); };
@@ -20,8 +21,6 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, double write_b
   const auto dirtied = static_cast<double>(task.pages_since_check);
   task.pages_since_check = 0;
 
-  const double bandwidth_pages_per_s = write_bandwidth_Bps / static_cast<double>(page_cache::kPageBytes);
-  const double dirty_ratelimit = bandwidth_pages_per_s / std::max(1, dirtiers_);
   double slept_s = 0;
   while (true) {
     if (cache_.dirty_pages() > limits.bg_thresh_pages) wake_background_();
@@ -32,8 +31,15 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, double write_b
       task.pages_between_checks = dirty_poll_interval(dirty, limits.thresh_pages);
       break;
     }
+    const double pos_ratio = position_ratio(limits, dirty);
+    if (bdi.due(now_s)) {
+      const ThrottleState state{dirty, limits.freerun_pages, limits.thresh_pages, pos_ratio};
+      bdi.update(now_s, &state);
+    }
+    const double bandwidth_pages_per_s = bdi.avg_pages_per_s();
+    const double dirty_ratelimit = bdi.dirty_ratelimit_pages_per_s();
     const double max_pause = max_pause_s(dirty, bandwidth_pages_per_s, params_.max_pause_s);
-    const double task_ratelimit = dirty_ratelimit * position_ratio(limits, dirty);
+    const double task_ratelimit = dirty_ratelimit * pos_ratio;
     const PauseTarget target = pause_target(bandwidth_pages_per_s, dirty_ratelimit, task_ratelimit, max_pause);
     double pause_s = max_pause;
     if (task_ratelimit > 0) {

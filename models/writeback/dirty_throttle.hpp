@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "models/page_cache/page_cache.hpp"
+#include "models/writeback/bandwidth_estimate.hpp"
 #include "models/writeback/dirty_limits.hpp"
 #include "models/writeback/writeback_params.hpp"
 
@@ -26,15 +27,12 @@ class DirtyThrottle {
   DirtyThrottle(const WritebackParams& params, page_cache::PageCache& cache, std::function<DirtyLimits()> limits,
                 std::function<void()> wake_background);
 
-  // Tasks currently writing through the cache share the writeback bandwidth
-  // (the kernel's balanced dirty ratelimit converges to bandwidth / dirtiers).
-  void dirtier_started() { ++dirtiers_; }
-  void dirtier_finished() { --dirtiers_; }
-
-  // Called by a task after dirtying `pages` on a device writing
-  // `write_bandwidth_Bps`; sleeps as balance_dirty_pages does. Returns the
-  // seconds it slept. `before_sleep` runs before the first pause.
-  double balance(Dirtier& task, std::uint64_t pages, double write_bandwidth_Bps,
+  // Called by a task after dirtying `pages` of a file on the bdi whose
+  // estimates are `bdi`; sleeps as balance_dirty_pages does, at the bdi's
+  // dirty ratelimit scaled by the position ratio, and updates the estimates
+  // when due. Returns the seconds it slept. `before_sleep` runs before the
+  // first pause.
+  double balance(Dirtier& task, std::uint64_t pages, BandwidthEstimate& bdi,
                  const std::function<void()>& before_sleep);
 
   double throttle_time_s() const { return throttle_time_s_; }
@@ -44,7 +42,6 @@ class DirtyThrottle {
   page_cache::PageCache& cache_;
   std::function<DirtyLimits()> limits_;
   std::function<void()> wake_background_;
-  int dirtiers_ = 0;
   double throttle_time_s_ = 0;
 };
 

@@ -12,8 +12,9 @@ struct WritebackParams {
   double dirty_writeback_interval_s = 5.0;  // dirty_writeback_centisecs 500
   double dirty_expire_s = 30.0;             // dirty_expire_centisecs 3000
   double max_pause_s = 0.2;                 // MAX_PAUSE: HZ / 5
-  // A new bdi's write bandwidth estimate (INIT_BW: 100 MiB/s), which sizes
-  // the flusher's first chunks; the estimate then follows the device.
+  // Where a new bdi's write bandwidth and dirty ratelimit start (INIT_BW:
+  // 100 MiB/s): they size the flusher's first chunks and the first
+  // throttled dirtiers' rate, then follow the device (bandwidth_estimate.hpp).
   double initial_write_bandwidth_Bps = 100.0 * 1024 * 1024;
 
   template <class F>
