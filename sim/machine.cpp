@@ -196,10 +196,13 @@ Json Machine::results() const {
                        {"merges", st.merges},
                        {"peak_queued_requests", st.peak_queued},
                        {"busy_s", st.busy_s}});
-    // The flusher's bandwidth estimate at the end (avg_write_bandwidth).
+    // The bdi's estimates at the end: avg_write_bandwidth, dirty_ratelimit.
     const auto mount = mounts_.find(i);
-    if (mount != mounts_.end())
-      devices.back()["writeback_bandwidth_estimate_Bps"] = mount->second.writeback->bandwidth_estimate_Bps();
+    if (mount != mounts_.end()) {
+      const auto& estimate = mount->second.writeback->estimate();
+      devices.back()["writeback_bandwidth_estimate_Bps"] = estimate.avg_pages_per_s() * kPageBytes;
+      devices.back()["dirty_ratelimit_Bps"] = estimate.dirty_ratelimit_pages_per_s() * kPageBytes;
+    }
   }
   out["device_write_bytes"] = write_bytes;
   out["device_write_requests"] = write_requests;

@@ -73,10 +73,7 @@ class Writeback {
   const WritebackStats& stats() const { return stats_; }
   // The bdi's rate estimates, which its dirtiers also update.
   BandwidthEstimate& estimate() { return bandwidth_; }
-  // The bdi's estimated write bandwidth (avg_write_bandwidth), bytes a second.
-  double bandwidth_estimate_Bps() const {
-    return bandwidth_.avg_pages_per_s() * static_cast<double>(page_cache::kPageBytes);
-  }
+  const BandwidthEstimate& estimate() const { return bandwidth_; }
 
  private:
   struct Bio {

@@ -64,9 +64,10 @@ TEST_CASE("a 64 MiB buffered write below the thresholds reaches the device only 
   CHECK(r["peak_between_writes"]["writeback_bytes"] == 0);
   CHECK(r["peak_between_writes"]["dirty_bytes"] == 64 * MiB);
   CHECK(r["peak_between_writes"]["cached_bytes"] == 64 * MiB);
-  // fsync took 22 ms, less than BANDWIDTH_INTERVAL: the flusher's estimate
-  // is still a new bdi's, INIT_BW.
+  // fsync took 22 ms, less than BANDWIDTH_INTERVAL, and nothing was
+  // throttled: the bdi's estimates are still a new bdi's, INIT_BW.
   CHECK(r["devices"][0]["writeback_bandwidth_estimate_Bps"] == 100.0 * MiB);
+  CHECK(r["devices"][0]["dirty_ratelimit_Bps"] == 100.0 * MiB);
 }
 
 TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it") {
