@@ -42,6 +42,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     mount.writeback = std::make_unique<writeback::Writeback>(
         scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs, device, *writeback_done_, [this] { return dirty_limits(); },
         [this] { observe(); });
+    throttle_->add_bdi(*mount.writeback);
     mount.buffered_io = std::make_unique<filesystem::BufferedIo>(
         *cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_, *mount.writeback, *throttle_, device,
         *writeback_done_, [this] { observe(); });

@@ -136,7 +136,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
                                fs_.params().block_bytes;
   batch.add(per_call_s_ + per_block_s_ * static_cast<double>(blocks));
 
-  outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, writeback_.estimate(),
+  outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, writeback_,
                                          [this, &batch] {
                                            batch.flush();
                                            device_.note_dirty_sleep();  // bdi->last_bdp_sleep, for blk-wbt

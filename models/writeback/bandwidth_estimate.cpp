@@ -1,6 +1,7 @@
 #include "models/writeback/bandwidth_estimate.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace foliosim::writeback {
 
@@ -15,6 +16,16 @@ void BandwidthEstimate::start(double now_s, bool writeback_in_flight) {
     dirtied_stamp_ = dirtied_;
     stamp_s_ = now_s;
   }
+}
+
+void BandwidthEstimate::add_written(std::uint64_t pages, double now_s) {
+  written_ += pages;
+  recent_writeout_ = recent_writeout(now_s) + static_cast<double>(pages);
+  recent_writeout_s_ = now_s;
+}
+
+double BandwidthEstimate::recent_writeout(double now_s) const {
+  return recent_writeout_ * std::exp2(-(now_s - recent_writeout_s_) / kWriteoutPeriodS);
 }
 
 bool BandwidthEstimate::due(double now_s) const { return now_s - stamp_s_ >= kIntervalS - kTimeEpsilonS; }

@@ -27,6 +27,8 @@ class BandwidthEstimate {
   static constexpr double kIntervalS = 0.2;  // BANDWIDTH_INTERVAL: HZ / 5
   static constexpr double kPeriodS = 4.096;  // 4096 jiffies at HZ 1000, 1024 at HZ 250
   static constexpr double kIdleS = 1.0;      // WB_BANDWIDTH_IDLE_JIF: HZ
+  // VM_COMPLETIONS_PERIOD_LEN: the writeout proportions halve every period.
+  static constexpr double kWriteoutPeriodS = 3.0;
 
   explicit BandwidthEstimate(double initial_pages_per_s)
       : write_(initial_pages_per_s),
@@ -34,8 +36,9 @@ class BandwidthEstimate {
         dirty_ratelimit_(initial_pages_per_s),
         balanced_dirty_ratelimit_(initial_pages_per_s) {}
 
-  // Folios' writeback ended (WB_WRITTEN); pages dirtied (WB_DIRTIED).
-  void add_written(std::uint64_t pages) { written_ += pages; }
+  // Folios' writeback ended (WB_WRITTEN, and the writeout proportions'
+  // event count); pages dirtied (WB_DIRTIED).
+  void add_written(std::uint64_t pages, double now_s);
   void add_dirtied(std::uint64_t pages) { dirtied_ += pages; }
   // wb_bandwidth_estimate_start, as writepages begins: after a second without
   // an update and with nothing under writeback, the interval restarts now,
@@ -54,6 +57,10 @@ class BandwidthEstimate {
   double write_pages_per_s() const { return write_; }
   double avg_pages_per_s() const { return avg_; }
   double dirty_ratelimit_pages_per_s() const { return dirty_ratelimit_; }
+  // Pages written recently, each weighing half as much a period later: the
+  // bdi's share of the machine's is its share of the dirty threshold
+  // (__wb_calc_thresh's writeout fraction, fprop).
+  double recent_writeout(double now_s) const;
 
  private:
   void update_write_bandwidth(double elapsed_s);
@@ -66,6 +73,7 @@ class BandwidthEstimate {
   double stamp_s_ = 0;  // bw_time_stamp
   std::uint64_t written_ = 0, written_stamp_ = 0;
   std::uint64_t dirtied_ = 0, dirtied_stamp_ = 0;
+  double recent_writeout_ = 0, recent_writeout_s_ = 0;
 };
 
 }  // namespace foliosim::writeback

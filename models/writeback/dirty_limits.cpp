@@ -25,6 +25,31 @@ double position_ratio(const DirtyLimits& l, std::uint64_t nr_dirty_pages) {
   return std::clamp(1 + x * x * x, 0.0, 2.0);
 }
 
+double wb_position_ratio(double global_pos_ratio, const DirtyLimits& l, std::uint64_t nr_dirty_pages,
+                         std::uint64_t wb_thresh_pages, std::uint64_t wb_dirty_pages, double write_bw_pages_per_s) {
+  const auto thresh = static_cast<double>(l.thresh_pages);
+  const auto dirty = static_cast<double>(nr_dirty_pages);
+  const auto wb_dirty = static_cast<double>(wb_dirty_pages);
+  // A bdi idle for long has a share near 0 without being slow: at least an
+  // eighth of what is left below the limit.
+  double wb_thresh = std::min(static_cast<double>(wb_thresh_pages), thresh);
+  wb_thresh = std::max(wb_thresh, std::max(0.0, thresh - dirty) / 8);
+  const double share = wb_thresh / std::max(1.0, thresh);
+  const double wb_setpoint = static_cast<double>(l.setpoint_pages) * share;
+  const double span = (thresh - wb_thresh + 8 * write_bw_pages_per_s) * share;
+  const double x_intercept = wb_setpoint + span;
+  double pos_ratio = global_pos_ratio;
+  if (wb_dirty < x_intercept - span / 4) {
+    pos_ratio *= (x_intercept - wb_dirty) / std::max(1.0, x_intercept - wb_setpoint);
+  } else {
+    pos_ratio /= 4;
+  }
+  // The bdi's reserve: below half its share, throttle less (up to 8 times).
+  const double reserve = wb_thresh / 2;
+  if (wb_dirty < reserve) pos_ratio *= wb_dirty > reserve / 8 ? reserve / wb_dirty : 8;
+  return pos_ratio;
+}
+
 std::uint64_t dirty_poll_interval(std::uint64_t nr_dirty_pages, std::uint64_t thresh_pages) {
   if (thresh_pages <= nr_dirty_pages) return 1;
   // 1 << (ilog2(thresh - dirty) >> 1)

@@ -23,6 +23,17 @@ DirtyLimits dirty_limits(std::uint64_t dirtyable_pages, const WritebackParams& p
 // it, 2 at freerun, 0 at the limit and above.
 double position_ratio(const DirtyLimits& limits, std::uint64_t nr_dirty_pages);
 
+// The position ratio scaled by one bdi's own control line (the rest of
+// wb_position_ratio, without strictlimit): 1 at the bdi's share of the
+// setpoint, falling to 0 a span of 8 seconds of its write bandwidth above it
+// (a quarter of the global ratio beyond three quarters of the span), and
+// raised while the bdi holds less than half its share of the threshold, so
+// its device does not run dry. `wb_thresh_pages` is its share of the
+// threshold (by its share of recent writeout); `wb_dirty_pages` its dirty
+// and under-writeback pages.
+double wb_position_ratio(double global_pos_ratio, const DirtyLimits& limits, std::uint64_t nr_dirty_pages,
+                         std::uint64_t wb_thresh_pages, std::uint64_t wb_dirty_pages, double write_bw_pages_per_s);
+
 // DIRTY_POLL_THRESH: 128 KiB of pages.
 constexpr std::uint64_t kDirtyPollPages = 32;
 

@@ -11,8 +11,21 @@ DirtyThrottle::DirtyThrottle(const WritebackParams& params, page_cache::PageCach
                              std::function<DirtyLimits()> limits, std::function<void()> wake_background)
     : params_(params), cache_(cache), limits_(std::move(limits)), wake_background_(std::move(wake_background)) {}
 
-double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, BandwidthEstimate& bdi,
+namespace {
+
+// The bdi's share of the pages written lately across all bdis (the writeout
+// fraction); 0 before any is written.
+double writeout_share(const Writeback& bdi, const std::vector<const Writeback*>& bdis, double now_s) {
+  double all = 0;
+  for (const auto* b : bdis) all += b->estimate().recent_writeout(now_s);
+  return all > 0 ? bdi.estimate().recent_writeout(now_s) / all : 0;
+}
+
+}  // namespace
+
+double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, Writeback& wb,
                               const std::function<void()>& before_sleep) {
+  BandwidthEstimate& bdi = wb.estimate();
   bdi.add_dirtied(pages);
   task.pages_since_check += pages;
   DirtyLimits limits = limits_();
@@ -31,14 +44,18 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, BandwidthEstim
       task.pages_between_checks = dirty_poll_interval(dirty, limits.thresh_pages);
       break;
     }
-    const double pos_ratio = position_ratio(limits, dirty);
+    const auto wb_thresh = static_cast<std::uint64_t>(static_cast<double>(limits.thresh_pages) *
+                                                      writeout_share(wb, bdis_, now_s));
+    const std::uint64_t wb_dirty = wb.dirty_and_writeback_pages();
+    const double pos_ratio = wb_position_ratio(position_ratio(limits, dirty), limits, dirty, wb_thresh, wb_dirty,
+                                               bdi.avg_pages_per_s());
     if (bdi.due(now_s)) {
       const ThrottleState state{dirty, limits.freerun_pages, limits.thresh_pages, pos_ratio};
       bdi.update(now_s, &state);
     }
     const double bandwidth_pages_per_s = bdi.avg_pages_per_s();
     const double dirty_ratelimit = bdi.dirty_ratelimit_pages_per_s();
-    const double max_pause = max_pause_s(dirty, bandwidth_pages_per_s, params_.max_pause_s);
+    const double max_pause = max_pause_s(wb_dirty, bandwidth_pages_per_s, params_.max_pause_s);
     const double task_ratelimit = dirty_ratelimit * pos_ratio;
     const PauseTarget target = pause_target(bandwidth_pages_per_s, dirty_ratelimit, task_ratelimit, max_pause);
     double pause_s = max_pause;

@@ -7,10 +7,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "models/page_cache/page_cache.hpp"
-#include "models/writeback/bandwidth_estimate.hpp"
 #include "models/writeback/dirty_limits.hpp"
+#include "models/writeback/writeback.hpp"
 #include "models/writeback/writeback_params.hpp"
 
 namespace foliosim::writeback {
@@ -27,13 +28,16 @@ class DirtyThrottle {
   DirtyThrottle(const WritebackParams& params, page_cache::PageCache& cache, std::function<DirtyLimits()> limits,
                 std::function<void()> wake_background);
 
-  // Called by a task after dirtying `pages` of a file on the bdi whose
-  // estimates are `bdi`; sleeps as balance_dirty_pages does, at the bdi's
-  // dirty ratelimit scaled by the position ratio, and updates the estimates
+  // Every bdi whose dirtiers it throttles: their shares of recent writeout
+  // divide the dirty threshold between them.
+  void add_bdi(const Writeback& bdi) { bdis_.push_back(&bdi); }
+
+  // Called by a task after dirtying `pages` of a file on `bdi`; sleeps as
+  // balance_dirty_pages does, at the bdi's dirty ratelimit scaled by the
+  // global and the bdi's position ratios, and updates the bdi's estimates
   // when due. Returns the seconds it slept. `before_sleep` runs before the
   // first pause.
-  double balance(Dirtier& task, std::uint64_t pages, BandwidthEstimate& bdi,
-                 const std::function<void()>& before_sleep);
+  double balance(Dirtier& task, std::uint64_t pages, Writeback& bdi, const std::function<void()>& before_sleep);
 
   double throttle_time_s() const { return throttle_time_s_; }
 
@@ -42,6 +46,7 @@ class DirtyThrottle {
   page_cache::PageCache& cache_;
   std::function<DirtyLimits()> limits_;
   std::function<void()> wake_background_;
+  std::vector<const Writeback*> bdis_;
   double throttle_time_s_ = 0;
 };
 

@@ -174,7 +174,7 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
                        auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
                                                          task_context && !owner->mapped, drop_failed_);
                        in_flight_pages_ -= group.pages;
-                       bandwidth_.add_written(ended.pages);
+                       bandwidth_.add_written(ended.pages, sg4::Engine::get_clock());
                        stats_.dropbehind_dropped_pages += ended.dropped_pages;
                        stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
                        on_change_();
@@ -218,6 +218,13 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
     if (submitted == 0) waiters_.wait();
   }
   return report();
+}
+
+std::uint64_t Writeback::dirty_and_writeback_pages() const {
+  std::uint64_t pages = 0;
+  for (const auto& [name, file] : fs_.files())
+    if (file->cache) pages += file->cache->dirty_pages() + file->cache->writeback_pages();
+  return pages;
 }
 
 void Writeback::kick_dontcache(std::uint64_t pages) {

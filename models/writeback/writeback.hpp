@@ -71,6 +71,8 @@ class Writeback {
   void wake_background();
 
   const WritebackStats& stats() const { return stats_; }
+  // Pages of the filesystem's files dirty or under writeback (wb_dirty).
+  std::uint64_t dirty_and_writeback_pages() const;
   // The bdi's rate estimates, which its dirtiers also update.
   BandwidthEstimate& estimate() { return bandwidth_; }
   const BandwidthEstimate& estimate() const { return bandwidth_; }

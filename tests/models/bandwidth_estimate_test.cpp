@@ -12,7 +12,7 @@ TEST_CASE("the bandwidth estimate moves a share of the period at each update, it
   // INIT_BW, 100 MiB/s: 25600 pages/s.
   BandwidthEstimate e(25600);
   e.start(0, false);
-  e.add_written(100000);
+  e.add_written(100000, 0);
   e.update_if_due(0.1);  // before BANDWIDTH_INTERVAL: nothing
   CHECK(e.write_pages_per_s() == 25600);
   e.update_if_due(0.2);
@@ -21,27 +21,27 @@ TEST_CASE("the bandwidth estimate moves a share of the period at each update, it
   CHECK(e.write_pages_per_s() == doctest::Approx((100000 + 25600 * 3.896) / 4.096));
   CHECK(e.avg_pages_per_s() == 25600);
   const double first = e.write_pages_per_s();
-  e.add_written(100000);
+  e.add_written(100000, 0);
   e.update_if_due(0.4);
   CHECK(e.write_pages_per_s() == doctest::Approx((100000 + first * 3.896) / 4.096));
   CHECK(e.avg_pages_per_s() == doctest::Approx(25600 + (first - 25600) / 8));
 
   SUBCASE("after more than a period without an update, what was seen replaces both") {
-    e.add_written(50000);
+    e.add_written(50000, 0);
     e.update_if_due(10.4);
     CHECK(e.write_pages_per_s() == doctest::Approx(5000));
     CHECK(e.avg_pages_per_s() == doctest::Approx(5000));
   }
   SUBCASE("idle for more than a second with nothing under writeback: the interval restarts") {
     e.start(10.4, false);
-    e.add_written(50000);
+    e.add_written(50000, 0);
     e.update_if_due(10.6);
     const double before = (100000 + first * 3.896) / 4.096;
     CHECK(e.write_pages_per_s() == doctest::Approx((50000 + before * 3.896) / 4.096));
   }
   SUBCASE("with writeback in flight it does not restart") {
     e.start(10.4, true);
-    e.add_written(50000);
+    e.add_written(50000, 0);
     e.update_if_due(10.6);
     CHECK(e.write_pages_per_s() == doctest::Approx(50000 / 10.2));
   }
@@ -52,10 +52,10 @@ TEST_CASE("the dirty ratelimit follows the balanced rate from below by at most a
   e.start(0, false);
   // Two write-bandwidth updates: the average moves once, an eighth of the
   // way to the first estimate.
-  e.add_written(100000);
+  e.add_written(100000, 0);
   e.update_if_due(0.2);
   const double first = (100000 + 25600 * 3.896) / 4.096;
-  e.add_written(100000);
+  e.add_written(100000, 0);
   e.update_if_due(0.4);
   const double avg = 25600 + (first - 25600) / 8;
   REQUIRE(e.avg_pages_per_s() == doctest::Approx(avg));
@@ -76,4 +76,12 @@ TEST_CASE("the dirty ratelimit follows the balanced rate from below by at most a
   e.update(0.8, &below);
   CHECK(static_cast<std::uint64_t>(avg - 25600) == 2895);
   CHECK(e.dirty_ratelimit_pages_per_s() == 25600 + 23);
+}
+
+TEST_CASE("recent writeout weighs half as much every 3 s, as the writeout proportions' periods do") {
+  BandwidthEstimate e(25600);
+  e.add_written(1000, 0);
+  CHECK(e.recent_writeout(3) == doctest::Approx(500));
+  e.add_written(500, 3);
+  CHECK(e.recent_writeout(6) == doctest::Approx(500));
 }

@@ -189,6 +189,30 @@ TEST_CASE("kernel formulas: watermarks and dirty limits") {
   CHECK(writeback::position_ratio(l, 200000) == 0);
 }
 
+TEST_CASE("wb_position_ratio: the bdi's own line around its share of the setpoint") {
+  const writeback::DirtyLimits l{200000, 100000, 150000, 175000};
+  auto global = [&l](std::uint64_t dirty) { return writeback::position_ratio(l, dirty); };
+  // One bdi (its share: the whole threshold), 10000 pages/s: span 8 x 10000,
+  // x_intercept 175000 + 80000.
+  CHECK(writeback::wb_position_ratio(global(175000), l, 175000, 200000, 175000, 10000) == doctest::Approx(1.0));
+  CHECK(writeback::wb_position_ratio(global(165000), l, 165000, 200000, 165000, 10000) ==
+        doctest::Approx((1 + 0.4 * 0.4 * 0.4) * 90000.0 / 80000));
+  CHECK(writeback::wb_position_ratio(global(190000), l, 190000, 200000, 190000, 10000) ==
+        doctest::Approx((1 - 0.6 * 0.6 * 0.6) * 65000.0 / 80000));
+  // Half the writeout: wb_setpoint 87500, span (200000 - 100000 + 80000) / 2,
+  // x_intercept 177500. Holding 160000 of 170000 dirty is past three
+  // quarters of the span: a quarter of the global ratio.
+  const double g = 1 + 0.2 * 0.2 * 0.2;
+  CHECK(writeback::wb_position_ratio(g, l, 170000, 100000, 160000, 10000) == doctest::Approx(g / 4));
+  // Holding 20000, under half its share: raised by 50000 / 20000 too.
+  CHECK(writeback::wb_position_ratio(g, l, 170000, 100000, 20000, 10000) ==
+        doctest::Approx(g * 157500.0 / 90000 * 2.5));
+  // No writeout yet: a share of an eighth of what is left, (200000 - 170000) / 8.
+  const double share = 3750.0 / 200000, span = (200000 - 3750 + 80000) * share, x = 175000 * share + span;
+  CHECK(writeback::wb_position_ratio(g, l, 170000, 0, 1000, 10000) ==
+        doctest::Approx(g * (x - 1000) / span * (1875.0 / 1000)));
+}
+
 TEST_CASE("balance_dirty_pages: checks further apart below freerun, pauses of about 10 ms above it") {
   // dirty_poll_interval: 1 << (ilog2(thresh - dirty) / 2).
   CHECK(writeback::dirty_poll_interval(0, 52119) == 128);  // ilog2(52119) = 15
