@@ -32,12 +32,12 @@ class DirtyThrottle {
   // divide the dirty threshold between them.
   void add_bdi(const Writeback& bdi) { bdis_.push_back(&bdi); }
 
-  // Called by a task after dirtying `pages` of a file on `bdi`; sleeps as
-  // balance_dirty_pages does, at the bdi's dirty ratelimit scaled by the
-  // global and the bdi's position ratios, and updates the bdi's estimates
-  // when due. Returns the seconds it slept. `before_sleep` runs before the
-  // first pause.
-  double balance(Dirtier& task, std::uint64_t pages, Writeback& bdi, const std::function<void()>& before_sleep);
+  // Called by a task after dirtying `pages` of a file whose writeback is
+  // `wb`; sleeps as balance_dirty_pages does, at the bdi's dirty ratelimit
+  // scaled by the global and the bdi's position ratios, and updates the
+  // bdi's estimates when due. Returns the seconds it slept. `before_sleep`
+  // runs before the first pause.
+  double balance(Dirtier& task, std::uint64_t pages, Writeback& wb, const std::function<void()>& before_sleep);
 
   double throttle_time_s() const { return throttle_time_s_; }
 
