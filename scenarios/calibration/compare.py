@@ -6,9 +6,9 @@ reference's medians) / simulated / error for every case, filesystem and mode.
         [--reference /work/shared/kernel-reference/calibration.json] [--set path=value ...]
         [--modes buffered,direct,dontcache]
 
-Peaks are taken over the write phase only (the time series up to
-write_phase_s, and the state when the last write returns), as the reference
-samples cachestat during the write loop only. Standard library only.
+Peaks are what a sample between two write calls sees (peak_between_writes,
+sampled every cachestat_every calls), as the reference sampled cachestat in
+its write loop. Standard library only.
 """
 import argparse
 import json
