@@ -176,6 +176,12 @@ void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
   drop(waiting_by_end_[o], request.offset_bytes + request.length_bytes);
 }
 
+DeviceStats BlockDevice::stats() const {
+  DeviceStats s = stats_;
+  if (!in_service_.empty()) s.busy_s += sg4::Engine::get_clock() - busy_since_s_;
+  return s;
+}
+
 void BlockDevice::dispatch() {
   const double now = sg4::Engine::get_clock();
   while (in_service_.size() < params_.queue_depth && !waiting_.empty()) {

@@ -59,7 +59,7 @@ struct DeviceStats {
   std::uint64_t failed_write_bytes = 0;     // completed with EIO
   std::uint64_t failed_write_requests = 0;
   std::uint64_t peak_queued = 0;     // waiting + in service
-  double busy_s = 0;                 // time with at least one request in service
+  double busy_s = 0;                 // time with at least one request in service, up to now
   std::uint64_t wbt_waits = 0;       // writeback submissions that slept in blk-wbt
   double wbt_wait_s = 0;             // and how long, in all
 };
@@ -111,7 +111,8 @@ class BlockDevice {
 
   std::uint64_t queued_requests() const { return queued(); }
   const DeviceParams& params() const { return params_; }
-  const DeviceStats& stats() const { return stats_; }
+  // Counters so far; busy_s includes a busy stretch still going on.
+  DeviceStats stats() const;
 
  private:
   struct Request {

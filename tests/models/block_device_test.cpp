@@ -149,3 +149,31 @@ TEST_CASE("adjacent requests waiting in the queue merge up to the maximum reques
     CHECK(r["merges"] == 0);
   }
 }
+
+TEST_CASE("busy time counts a stretch still in service when asked") {
+  Json r = run_isolated([] {
+    sg4::Host* host = nullptr;
+    auto engine = bare_engine(host);
+    block_device::DeviceParams params;
+    params.name = "dev0";
+    params.write_bandwidth_Bps = 1e9;
+    params.request_latency_s = 100e-6;
+    params.request_overhead_s = 0;
+    block_device::BlockDevice device(params);
+    device.start(host);
+    double busy_mid = -1, busy_end = -1;
+    sg4::Actor::create("submitter", host, [&] {
+      block_device::IoWaiter waiter;
+      // 1 MB at 1 GB/s behind 100 us: in service from 0 to 1.1 ms.
+      device.submit(block_device::Op::kWrite, 0, 1000000, waiter.expect());
+      sg4::this_actor::sleep_for(0.5e-3);
+      busy_mid = device.stats().busy_s;
+      waiter.wait();
+      busy_end = device.stats().busy_s;
+    });
+    engine->run();
+    return Json{{"mid", busy_mid}, {"end", busy_end}};
+  });
+  CHECK(r["mid"].get<double>() == doctest::Approx(0.5e-3).epsilon(1e-9));
+  CHECK(r["end"].get<double>() == doctest::Approx(1.1e-3).epsilon(1e-9));
+}
