@@ -87,6 +87,16 @@ TEST_CASE("I/O larger than the maximum request size is split, the call waits for
 
 namespace {
 
+// A device on its own: 1 GB/s behind 100 us a request.
+block_device::DeviceParams gigabyte_device_params() {
+  block_device::DeviceParams params;
+  params.name = "dev0";
+  params.write_bandwidth_Bps = 1e9;
+  params.request_latency_s = 100e-6;
+  params.request_overhead_s = 0;
+  return params;
+}
+
 // Submits `count` adjacent requests of `bytes` at t=0 in one burst to a device,
 // waits for them, and reports the device's counters.
 Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, std::uint64_t max_request_bytes,
@@ -94,11 +104,7 @@ Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, 
   return run_isolated([=] {
     sg4::Host* host = nullptr;
     auto engine = bare_engine(host);
-    block_device::DeviceParams params;
-    params.name = "dev0";
-    params.write_bandwidth_Bps = 1e9;
-    params.request_latency_s = 100e-6;
-    params.request_overhead_s = 0;
+    block_device::DeviceParams params = gigabyte_device_params();
     params.queue_depth = queue_depth;
     params.max_request_bytes = max_request_bytes;
     block_device::BlockDevice device(params);
@@ -154,12 +160,7 @@ TEST_CASE("busy time counts a stretch still in service when asked") {
   Json r = run_isolated([] {
     sg4::Host* host = nullptr;
     auto engine = bare_engine(host);
-    block_device::DeviceParams params;
-    params.name = "dev0";
-    params.write_bandwidth_Bps = 1e9;
-    params.request_latency_s = 100e-6;
-    params.request_overhead_s = 0;
-    block_device::BlockDevice device(params);
+    block_device::BlockDevice device(gigabyte_device_params());
     device.start(host);
     double busy_mid = -1, busy_end = -1;
     sg4::Actor::create("submitter", host, [&] {
