@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
       auto r = foliosim::simulate(c.scenario);
       r.erase(foliosim::kTimeSeriesKey);
       r.erase(foliosim::kLatencyCdfKey);
+      r.erase(foliosim::kBdiEstimatesKey);
       r.erase("tail_writes");
       rusage usage{};
       getrusage(RUSAGE_SELF, &usage);

@@ -322,6 +322,34 @@ std::string Machine::time_series_csv() const {
   return csv;
 }
 
+std::string Machine::bdi_estimates_csv() const {
+  struct Row {
+    const writeback::EstimateUpdate* update;
+    const std::string* device;
+  };
+  std::vector<Row> rows;
+  for (const auto& [index, mount] : mounts_)
+    for (const auto& u : mount.writeback->estimate().updates()) rows.push_back({&u, &devices_[index]->params().name});
+  // By time; devices in index order at the same moment (mounts_ is ordered).
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return a.update->time_s < b.update->time_s; });
+  std::string csv =
+      "time_s,device,write_bandwidth_Bps,avg_write_bandwidth_Bps,dirty_ratelimit_Bps,"
+      "balanced_dirty_ratelimit_Bps,updated_by\n";
+  char line[160];
+  const auto bytes = [](double pages_per_s) { return pages_per_s * static_cast<double>(kPageBytes); };
+  for (const auto& [u, device] : rows) {
+    std::snprintf(line, sizeof line, "%.9f,", u->time_s);
+    csv += line;
+    csv += *device;
+    std::snprintf(line, sizeof line, ",%.3f,%.3f,%.3f,%.3f,", bytes(u->write_pages_per_s), bytes(u->avg_pages_per_s),
+                  bytes(u->dirty_ratelimit_pages_per_s), bytes(u->balanced_dirty_ratelimit_pages_per_s));
+    csv += line;
+    csv += u->by_dirtier ? "dirtier\n" : "writepages\n";
+  }
+  return csv;
+}
+
 std::string Machine::latency_cdf_csv() const {
   // One row per non-empty histogram bucket: its upper value and the fraction
   // of writes at or below it (exact to the histogram's 1/2048).

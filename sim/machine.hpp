@@ -51,6 +51,9 @@ class Machine {
   Json results() const;
   // The time series, as CSV text.
   std::string time_series_csv() const;
+  // Every update of each device's writeback estimates (write bandwidth,
+  // dirty ratelimit), as CSV, in time order.
+  std::string bdi_estimates_csv() const;
   // The write latency CDF from the histogram, as CSV text.
   std::string latency_cdf_csv() const;
 

@@ -116,7 +116,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
 
   std::vector<Json> results;
-  std::vector<std::string> time_series, latency_cdfs;
+  std::vector<std::string> time_series, latency_cdfs, bdi_estimates;
   std::vector<Json> tail_writes(variants.size());
   Json run_info;
   run_info["foliosim_version"] = kVersion;
@@ -140,6 +140,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     progress.finish_variant(sim_clock.seconds());
     time_series.push_back(take_text(result, kTimeSeriesKey));
     latency_cdfs.push_back(take_text(result, kLatencyCdfKey));
+    bdi_estimates.push_back(take_text(result, kBdiEstimatesKey));
     attribute_tail(result, tail_writes[i]);
     results.push_back(std::move(result));
     double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -178,6 +179,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     const std::string folder = "variants/" + variants[i].name + "/";
     dir.write_text(folder + "timeseries.csv", time_series[i]);
     dir.write_text(folder + "latency_cdf.csv", latency_cdfs[i]);
+    dir.write_text(folder + "bdi_estimates.csv", bdi_estimates[i]);
     if (!tail_writes[i].is_null()) dir.write_json(folder + "tail_writes.json", tail_writes[i]);
     series.push_back(PlotSeries{series_key(variants[i].name), outcome.summary["variants"][i], series_tables[i],
                                 CsvTable::parse(latency_cdfs[i], folder + "latency_cdf.csv")});

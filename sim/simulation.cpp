@@ -34,6 +34,7 @@ Json simulate(const Scenario& scenario) {
   Json out = machine.results();
   out[kTimeSeriesKey] = machine.time_series_csv();
   out[kLatencyCdfKey] = machine.latency_cdf_csv();
+  out[kBdiEstimatesKey] = machine.bdi_estimates_csv();
   return out;
 }
 

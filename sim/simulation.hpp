@@ -14,6 +14,9 @@ inline constexpr const char* kTimeSeriesKey = "time_series_csv";
 // Key of simulate()'s result holding the write latency CDF as CSV (its own
 // file too).
 inline constexpr const char* kLatencyCdfKey = "latency_cdf_csv";
+// Key of simulate()'s result holding every update of each device's writeback
+// estimates as CSV (its own file too).
+inline constexpr const char* kBdiEstimatesKey = "bdi_estimates_csv";
 
 // Runs `scenario` on a fresh engine in this process and returns its results
 // (one entry of summary.json, without the variant name). SimGrid keeps global

@@ -37,6 +37,7 @@ void BandwidthEstimate::update(double now_s, const ThrottleState* throttle) {
   written_stamp_ = written_;
   dirtied_stamp_ = dirtied_;
   stamp_s_ = now_s;
+  updates_.push_back({now_s, write_, avg_, dirty_ratelimit_, balanced_dirty_ratelimit_, throttle != nullptr});
 }
 
 void BandwidthEstimate::update_write_bandwidth(double elapsed_s) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace foliosim::writeback {
 
@@ -20,6 +21,15 @@ struct ThrottleState {
   std::uint64_t freerun;   // no throttling below
   std::uint64_t limit;     // the dirty threshold (hard_dirty_limit)
   double pos_ratio;        // the control line's position ratio
+};
+
+// The estimates after one update, as the kernel's bdi_dirty_ratelimit and
+// writeback bandwidth tracepoints would show them.
+struct EstimateUpdate {
+  double time_s;
+  double write_pages_per_s, avg_pages_per_s;
+  double dirty_ratelimit_pages_per_s, balanced_dirty_ratelimit_pages_per_s;
+  bool by_dirtier;  // a throttled dirtier's update (the ratelimit moved too)
 };
 
 class BandwidthEstimate {
@@ -61,6 +71,8 @@ class BandwidthEstimate {
   // bdi's share of the machine's is its share of the dirty threshold
   // (__wb_calc_thresh's writeout fraction, fprop).
   double recent_writeout(double now_s) const;
+  // Every update so far, in time order.
+  const std::vector<EstimateUpdate>& updates() const { return updates_; }
 
  private:
   void update_write_bandwidth(double elapsed_s);
@@ -74,6 +86,7 @@ class BandwidthEstimate {
   std::uint64_t written_ = 0, written_stamp_ = 0;
   std::uint64_t dirtied_ = 0, dirtied_stamp_ = 0;
   double recent_writeout_ = 0, recent_writeout_s_ = 0;
+  std::vector<EstimateUpdate> updates_;  // one per BANDWIDTH_INTERVAL at most
 };
 
 }  // namespace foliosim::writeback

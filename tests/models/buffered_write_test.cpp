@@ -68,6 +68,9 @@ TEST_CASE("a 64 MiB buffered write below the thresholds reaches the device only 
   // throttled: the bdi's estimates are still a new bdi's, INIT_BW.
   CHECK(r["devices"][0]["writeback_bandwidth_estimate_Bps"] == 100.0 * MiB);
   CHECK(r["devices"][0]["dirty_ratelimit_Bps"] == 100.0 * MiB);
+  CHECK(r[kBdiEstimatesKey] ==
+        "time_s,device,write_bandwidth_Bps,avg_write_bandwidth_Bps,dirty_ratelimit_Bps,balanced_dirty_ratelimit_Bps,"
+        "updated_by\n");
 }
 
 TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it") {
@@ -247,6 +250,20 @@ TEST_CASE("a throttled writer sleeps in pauses of at least 5 ms, not one per 32 
   // past freerun, so more than 1 in 1000 writes carries one.
   const auto& lat = r["write_latency_us"];
   CHECK(lat["p999"].get<double>() >= 5000);
+  // The throttled writer updates the bdi's estimates, 200 ms apart at least.
+  std::istringstream estimates(r[kBdiEstimatesKey].get<std::string>());
+  std::string line;
+  std::getline(estimates, line);
+  double last_s = -1;
+  int by_dirtier = 0;
+  while (std::getline(estimates, line)) {
+    const double at_s = std::stod(line);
+    CHECK(at_s - last_s >= 0.2 - 1e-9);
+    last_s = at_s;
+    const std::string by = line.substr(line.rfind(',') + 1);
+    by_dirtier += line.find(",dev0,") != std::string::npos && by == "dirtier";
+  }
+  CHECK(by_dirtier > 0);
   CHECK(lat["max"].get<double>() <= 200e3 * (1 + 1.0 / 2048));
   CHECK(r["throttle_time_s"].get<double>() > 0);
   CHECK(r["app_write_bytes"] == 1 * GiB);

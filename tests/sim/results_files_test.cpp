@@ -80,6 +80,7 @@ TEST_CASE("run draws every plot as a non-empty SVG and PNG, beside its script an
          {"write_latency_cdf", "write_latency_percentiles", "page_cache", "throughput", "cpu", "device_queue"})
       CHECK(fs::file_size(out / "plots" / "data" / (data + "." + variant + ".csv")) > 0);
     CHECK(fs::exists(out / "variants" / variant / "latency_cdf.csv"));
+    CHECK(fs::exists(out / "variants" / variant / "bdi_estimates.csv"));
   }
   const std::string report = slurp(out / "report.md");
   CHECK(report.find("## Question") != std::string::npos);
