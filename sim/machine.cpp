@@ -196,7 +196,7 @@ Json Machine::results() const {
                        {"write_requests", st.write_requests},
                        {"merges", st.merges},
                        {"peak_queued_requests", st.peak_queued},
-                       {"busy_s", st.busy_s}});
+                       {"busy_s", devices_[i]->busy_s()}});
     // The bdi's estimates at the end: avg_write_bandwidth, dirty_ratelimit.
     const auto mount = mounts_.find(i);
     if (mount != mounts_.end()) {

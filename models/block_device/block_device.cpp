@@ -176,10 +176,8 @@ void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
   drop(waiting_by_end_[o], request.offset_bytes + request.length_bytes);
 }
 
-DeviceStats BlockDevice::stats() const {
-  DeviceStats s = stats_;
-  if (!in_service_.empty()) s.busy_s += sg4::Engine::get_clock() - busy_since_s_;
-  return s;
+double BlockDevice::busy_s() const {
+  return busy_until_idle_s_ + (in_service_.empty() ? 0 : sg4::Engine::get_clock() - busy_since_s_);
 }
 
 void BlockDevice::dispatch() {
@@ -218,7 +216,7 @@ void BlockDevice::complete_due() {
     const std::uint64_t sequence = in_service_.top().sequence;
     Request request = std::move(const_cast<InService&>(in_service_.top()).request);
     in_service_.pop();
-    if (in_service_.empty()) stats_.busy_s += now - busy_since_s_;
+    if (in_service_.empty()) busy_until_idle_s_ += now - busy_since_s_;
     Completion completion{request.op, request.offset_bytes, request.length_bytes, true, dispatched_s, now};
     if (request.op == Op::kWrite) {
       for (const auto& window : params_.write_errors)

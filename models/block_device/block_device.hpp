@@ -59,7 +59,6 @@ struct DeviceStats {
   std::uint64_t failed_write_bytes = 0;     // completed with EIO
   std::uint64_t failed_write_requests = 0;
   std::uint64_t peak_queued = 0;     // waiting + in service
-  double busy_s = 0;                 // time with at least one request in service, up to now
   std::uint64_t wbt_waits = 0;       // writeback submissions that slept in blk-wbt
   double wbt_wait_s = 0;             // and how long, in all
 };
@@ -111,8 +110,10 @@ class BlockDevice {
 
   std::uint64_t queued_requests() const { return queued(); }
   const DeviceParams& params() const { return params_; }
-  // Counters so far; busy_s includes a busy stretch still going on.
-  DeviceStats stats() const;
+  const DeviceStats& stats() const { return stats_; }
+  // Time with at least one request in service so far, the stretch still
+  // going on included.
+  double busy_s() const;
 
  private:
   struct Request {
@@ -196,6 +197,7 @@ class BlockDevice {
   std::priority_queue<InService, std::vector<InService>, std::greater<>> in_service_;
   double channel_free_at_s_ = 0;  // when the data transfer channel is next free
   double busy_since_s_ = 0;
+  double busy_until_idle_s_ = 0;  // busy time up to the last moment the device went idle
   int plugged_ = 0;
 
   Wbt wbt_;

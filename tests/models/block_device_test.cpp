@@ -168,9 +168,9 @@ TEST_CASE("busy time counts a stretch still in service when asked") {
       // 1 MB at 1 GB/s behind 100 us: in service from 0 to 1.1 ms.
       device.submit(block_device::Op::kWrite, 0, 1000000, waiter.expect());
       sg4::this_actor::sleep_for(0.5e-3);
-      busy_mid = device.stats().busy_s;
+      busy_mid = device.busy_s();
       waiter.wait();
-      busy_end = device.stats().busy_s;
+      busy_end = device.busy_s();
     });
     engine->run();
     return Json{{"mid", busy_mid}, {"end", busy_end}};
