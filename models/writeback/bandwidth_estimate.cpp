@@ -71,9 +71,8 @@ void BandwidthEstimate::update_dirty_ratelimit(double elapsed_s, const ThrottleS
   // Follow the balanced rate only where the position error agrees, and by
   // at most the distance to the nearest of the three rates: the estimate
   // jumps about over 200 ms, the dirtiers feel every step.
-  const std::uint64_t setpoint = (t.freerun + t.limit) / 2;
   double step = 0;
-  if (t.dirty < setpoint) {
+  if (t.dirty < t.setpoint) {
     const double x = std::min({balanced_dirty_ratelimit_, balanced, task_ratelimit});
     if (dirty_ratelimit_ < x) step = x - dirty_ratelimit_;
   } else {

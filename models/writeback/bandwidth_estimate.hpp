@@ -18,8 +18,7 @@ namespace foliosim::writeback {
 // What balance_dirty_pages knows when it updates the ratelimit, in pages.
 struct ThrottleState {
   std::uint64_t dirty;     // dirty and under writeback
-  std::uint64_t freerun;   // no throttling below
-  std::uint64_t limit;     // the dirty threshold (hard_dirty_limit)
+  std::uint64_t setpoint;  // (freerun + limit) / 2
   double pos_ratio;        // the control line's position ratio
 };
 

@@ -50,7 +50,7 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, Writeback& wb,
     const double pos_ratio = wb_position_ratio(position_ratio(limits, dirty), limits, dirty, wb_thresh, wb_dirty,
                                                bdi.avg_pages_per_s());
     if (bdi.due(now_s)) {
-      const ThrottleState state{dirty, limits.freerun_pages, limits.thresh_pages, pos_ratio};
+      const ThrottleState state{dirty, limits.setpoint_pages, pos_ratio};
       bdi.update(now_s, &state);
     }
     const double bandwidth_pages_per_s = bdi.avg_pages_per_s();

@@ -65,7 +65,7 @@ TEST_CASE("the dirty ratelimit follows the balanced rate from below by at most a
   // rate (25600 x 1.5 = 38400 pages/s): the balanced rate is the write
   // bandwidth, but the step is bounded by the previous balanced rate,
   // INIT_BW: no move yet.
-  const ThrottleState below{1000, 900, 1200, 1.5};
+  const ThrottleState below{1000, 1050, 1.5};  // setpoint 1050
   e.add_dirtied(7680);
   e.update(0.6, &below);
   CHECK(e.dirty_ratelimit_pages_per_s() == 25600);
