@@ -11,8 +11,8 @@
 #include <deque>
 #include <vector>
 
-#include "sim/scenario.hpp"
-#include "sim/simulation.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/engine/simulation.hpp"
 
 namespace {
 

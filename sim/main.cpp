@@ -5,14 +5,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sim/compare_results.hpp"
-#include "sim/config_error.hpp"
-#include "sim/figures.hpp"
-#include "sim/plot_files.hpp"
-#include "sim/report.hpp"
-#include "sim/run_scenario.hpp"
-#include "sim/scenario.hpp"
-#include "sim/simulation.hpp"
+#include "sim/compare_command.hpp"
+#include "sim/input/config_error.hpp"
+#include "sim/output/figures.hpp"
+#include "sim/output/plot_files.hpp"
+#include "sim/output/report.hpp"
+#include "sim/run_command.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/engine/simulation.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -110,9 +110,12 @@ int main(int argc, char** argv) {
   } catch (const foliosim::ConfigError& e) {
     std::cerr << "foliosim: error: " << e.what() << "\n";
     return kExitBadInput;
-  } catch (const foliosim::SimulationError& e) {
-    std::cerr << "foliosim: the simulation could not complete: " << e.what() << "\n";
+  } catch (const foliosim::SimulatedFailure& e) {
+    std::cerr << "foliosim: the simulated machine could not complete the run: " << e.what() << "\n";
     return kExitSimulationFailed;
+  } catch (const foliosim::InternalError& e) {
+    std::cerr << "foliosim: internal error (a bug in foliosim): " << e.what() << "\n";
+    return kExitInternal;
   } catch (const std::exception& e) {
     std::cerr << "foliosim: internal error: " << e.what() << "\n";
     return kExitInternal;

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario.hpp"
-#include "sim/simulation.hpp"
+#include "sim/input/scenario.hpp"
+#include "sim/engine/simulation.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;

@@ -11,7 +11,7 @@
 #include <simgrid/s4u/NetZone.hpp>
 #include <xbt/log.h>
 
-#include "sim/scenario.hpp"
+#include "sim/input/scenario.hpp"
 
 namespace foliosim::test {
 

@@ -7,7 +7,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include "sim/actor_guard.hpp"
+#include "models/common/actor_start.hpp"
 
 namespace foliosim::block_device {
 

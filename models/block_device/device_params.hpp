@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/json_fields.hpp"
+#include "models/common/param_fields.hpp"
 
 namespace foliosim::block_device {
 

@@ -1,7 +1,7 @@
 #include "models/filesystem/filesystem.hpp"
 
 #include <algorithm>
-#include <stdexcept>
+#include "models/common/errors.hpp"
 
 namespace foliosim::filesystem {
 
@@ -44,7 +44,7 @@ void Filesystem::split_at(File& file, std::uint64_t block) {
 
 std::uint64_t Filesystem::allocate(File& file, std::uint64_t blocks) {
   if (next_free_block_ + blocks > capacity_blocks_)
-    throw std::runtime_error("device of filesystem is full (ENOSPC) writing " + file.name);
+    throw SimulatedFailure("device of filesystem is full (ENOSPC) writing " + file.name);
   const std::uint64_t first = next_free_block_;
   next_free_block_ += blocks;
   return first;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/json_fields.hpp"
+#include "models/common/param_fields.hpp"
 
 namespace foliosim::filesystem {
 

@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <tuple>
 
-#include "sim/config_error.hpp"
+#include "models/common/errors.hpp"
 
 namespace foliosim::page_cache {
 
 namespace {
-
-std::uint64_t pages_up(std::uint64_t bytes) { return (bytes + kPageBytes - 1) / kPageBytes; }
 
 std::uint64_t round_up(std::uint64_t value, std::uint64_t unit) { return (value + unit - 1) / unit * unit; }
 

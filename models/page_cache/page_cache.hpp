@@ -11,12 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "models/common/pages.hpp"
 #include "models/page_cache/lru_list.hpp"
 #include "models/page_cache/page_cache_params.hpp"
 
 namespace foliosim::page_cache {
-
-constexpr std::uint64_t kPageBytes = 4096;
 
 // Folio flags (PG_*).
 enum Flag : std::uint8_t {

@@ -7,12 +7,12 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include "sim/actor_guard.hpp"
+#include "models/common/actor_start.hpp"
+#include "models/common/errors.hpp"
 
 namespace foliosim::reclaim {
 
 namespace sg4 = simgrid::s4u;
-using page_cache::kPageBytes;
 
 Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
                  const page_cache::PageCacheParams& cache_params, std::uint64_t cgroup_bytes_per_page,
@@ -81,7 +81,7 @@ std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component com
 void Reclaim::wait_for_writeback(const char* limit) {
   // Only dirty or under-writeback pages can still become free.
   if (cache_.dirty_pages() + cache_.writeback_pages() == 0)
-    throw std::runtime_error(std::string("out of memory: nothing left to reclaim under ") + limit);
+    throw SimulatedFailure(std::string("out of memory: nothing left to reclaim under ") + limit);
   writeback_done_.wait(params_.throttle_timeout_s);
 }
 

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "sim/json_fields.hpp"
+#include "models/common/param_fields.hpp"
 
 namespace foliosim::reclaim {
 

@@ -8,8 +8,7 @@
 #include "models/block_device/io_waiter.hpp"
 #include "models/cpu/cpu_batch.hpp"
 #include "models/workload/write_pattern.hpp"
-#include "sim/actor_guard.hpp"
-#include "sim/config_error.hpp"
+#include "models/common/actor_start.hpp"
 
 namespace foliosim::workload {
 
@@ -19,7 +18,7 @@ namespace {
 
 // The events a buffered write waited on, in the order the write path meets
 // them: each waits for the one before.
-TailWrite buffered_tail(double start_s, double end_s, const filesystem::WriteOutcome& o) {
+TailWrite buffered_tail(double start_s, double end_s, const vfs::WriteOutcome& o) {
   TailWrite w{start_s, end_s - start_s, {}};
   const double waits = o.stable_wait_s + o.reclaim_s + o.throttle_s + o.kick_s;
   const std::pair<const char*, double> parts[] = {{"stable_page_wait", o.stable_wait_s},
@@ -63,7 +62,7 @@ struct JobContext {
   KernelPaths& kernel;
   WorkloadStats& stats;
   filesystem::File& file;
-  filesystem::OpenFile fd;
+  vfs::OpenFile fd;
   block_device::IoWaiter waiter;
   writeback::Dirtier dirtier;
   cpu::CpuBatch batch;
@@ -101,8 +100,8 @@ bool write_once(JobContext& c, const WriteCall& call, double start_s) {
   c.stats.kick_time_s += outcome.kick_s;
   c.stats.stable_wait_time_s += outcome.stable_wait_s;
   c.stats.zeroed_bytes += outcome.zeroed_bytes;
-  if (outcome.error != filesystem::WriteError::kNone) {
-    ++(outcome.error == filesystem::WriteError::kEopnotsupp ? c.stats.eopnotsupp_errors : c.stats.eio_write_errors);
+  if (outcome.error != vfs::WriteError::kNone) {
+    ++(outcome.error == vfs::WriteError::kEopnotsupp ? c.stats.eopnotsupp_errors : c.stats.eio_write_errors);
     return false;
   }
   const double end_s = c.now_s();

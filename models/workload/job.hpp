@@ -9,8 +9,8 @@
 
 #include <functional>
 
-#include "models/filesystem/buffered_io.hpp"
-#include "models/filesystem/direct_io.hpp"
+#include "models/vfs/buffered_io.hpp"
+#include "models/vfs/direct_io.hpp"
 #include "models/filesystem/filesystem.hpp"
 #include "models/workload/job_params.hpp"
 #include "models/workload/workload_stats.hpp"
@@ -21,8 +21,8 @@ namespace foliosim::workload {
 struct KernelPaths {
   cpu::Cpu& cpu;
   filesystem::Filesystem& fs;
-  filesystem::DirectIo& direct_io;
-  filesystem::BufferedIo& buffered_io;
+  vfs::DirectIo& direct_io;
+  vfs::BufferedIo& buffered_io;
   writeback::DirtyThrottle& throttle;
   // Called when this job's last write call has returned.
   std::function<void()> writes_done;

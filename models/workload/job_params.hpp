@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/json_fields.hpp"
+#include "models/common/param_fields.hpp"
 
 namespace foliosim::workload {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "models/workload/tail_writes.hpp"
-#include "sim/latency_histogram.hpp"
+#include "models/common/latency_histogram.hpp"
 
 namespace foliosim::workload {
 

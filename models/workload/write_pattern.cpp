@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/random_streams.hpp"
+#include "models/common/random_streams.hpp"
 
 namespace foliosim::workload {
 

@@ -8,7 +8,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include "sim/actor_guard.hpp"
+#include "models/common/actor_start.hpp"
 
 namespace foliosim::writeback {
 
@@ -35,14 +35,14 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       waiters_(waiters),
       limits_(std::move(limits)),
       on_change_(std::move(on_change)),
-      bandwidth_(params.initial_write_bandwidth_Bps / static_cast<double>(page_cache::kPageBytes)),
+      bandwidth_(params.initial_write_bandwidth_Bps / static_cast<double>(kPageBytes)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()) {
   const auto& c = cpu.costs();
   const bool xfs = fs.params().type == "xfs";
   writepages_per_call_s_ = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;
   writepages_per_block_s_ = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
-  ioend_max_pages_ = xfs ? UINT64_MAX : kExt4ExtentBlocks * fs.params().block_bytes / page_cache::kPageBytes;
+  ioend_max_pages_ = xfs ? UINT64_MAX : kExt4ExtentBlocks * fs.params().block_bytes / kPageBytes;
 }
 
 void Writeback::start(sg4::Host* host) {
@@ -86,7 +86,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     }
     // One stretch of CPU for mapping, building and submitting the bios (one
     // SimGrid activity): nothing else sees the submitter until it submits.
-    work_s += writepages_per_block_s_ * static_cast<double>(pages * page_cache::kPageBytes / fs_.params().block_bytes);
+    work_s += writepages_per_block_s_ * static_cast<double>(pages * kPageBytes / fs_.params().block_bytes);
     if (batch) {
       batch->add(work_s);
       batch->flush();
@@ -108,19 +108,19 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
 
 Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache::PageRange& range) {
   // Bios of at most a request each, cut at extent ends.
-  const std::uint64_t request_pages = device_.params().max_request_bytes / page_cache::kPageBytes;
+  const std::uint64_t request_pages = device_.params().max_request_bytes / kPageBytes;
   BioPlan plan;
   // Decided before mapping: writing new or unwritten blocks needs conversion.
-  plan.task_context = fs_.completes_in_task(file, range.first_page * page_cache::kPageBytes,
-                                            range.pages * page_cache::kPageBytes);
+  plan.task_context = fs_.completes_in_task(file, range.first_page * kPageBytes,
+                                            range.pages * kPageBytes);
   auto& bios = plan.bios;
   std::uint64_t page = range.first_page;
-  for (const auto& segment : fs_.map_for_write(file, range.first_page * page_cache::kPageBytes,
-                                               range.pages * page_cache::kPageBytes)) {
-    const std::uint64_t segment_pages = segment.length_bytes / page_cache::kPageBytes;  // blocks are pages
+  for (const auto& segment : fs_.map_for_write(file, range.first_page * kPageBytes,
+                                               range.pages * kPageBytes)) {
+    const std::uint64_t segment_pages = segment.length_bytes / kPageBytes;  // blocks are pages
     for (std::uint64_t done = 0; done < segment_pages; done += request_pages) {
       bios.push_back({page + done, std::min(request_pages, segment_pages - done),
-                      segment.device_offset_bytes + done * page_cache::kPageBytes});
+                      segment.device_offset_bytes + done * kPageBytes});
     }
     page += segment_pages;
   }
@@ -141,7 +141,7 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
     const std::uint64_t end = bios[i].first_page + bios[i].pages;
     if (i + 1 < bios.size()) {
       const bool ioend_continues = bios[i + 1].device_offset_bytes ==
-                                   bios[i].device_offset_bytes + bios[i].pages * page_cache::kPageBytes;
+                                   bios[i].device_offset_bytes + bios[i].pages * kPageBytes;
       if (ioend_continues || !cache_.folio_boundary(*file.cache, end)) continue;
     }
     struct Pending {
@@ -160,7 +160,7 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
         device_.plug();
       }
       device_.wbt_wait(cls, true);
-      device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * page_cache::kPageBytes,
+      device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * kPageBytes,
                      [this, owner, group, pending, task_context](const block_device::Completion& done) {
                        cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
                        pending->ok = pending->ok && done.ok;

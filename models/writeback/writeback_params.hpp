@@ -1,7 +1,7 @@
 // Scenario section "writeback": the vm.dirty_* sysctls and balance_dirty_pages.
 #pragma once
 
-#include "sim/json_fields.hpp"
+#include "models/common/param_fields.hpp"
 
 namespace foliosim::writeback {
 

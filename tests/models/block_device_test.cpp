@@ -5,8 +5,8 @@
 
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
-#include "sim/isolated_run.hpp"
-#include "sim/simulation.hpp"
+#include "sim/engine/isolated_run.hpp"
+#include "sim/engine/simulation.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;

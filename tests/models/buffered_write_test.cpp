@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "models/reclaim/watermarks.hpp"
-#include "sim/latency_histogram.hpp"
+#include "models/common/latency_histogram.hpp"
 #include "models/writeback/dirty_limits.hpp"
-#include "sim/simulation.hpp"
+#include "sim/engine/simulation.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;

@@ -1,7 +1,7 @@
 // Uncached (RWF_DONTCACHE) writes end to end, against values worked out by hand.
 #include <doctest/doctest.h>
 
-#include "sim/simulation.hpp"
+#include "sim/engine/simulation.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;

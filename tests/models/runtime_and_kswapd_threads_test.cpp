@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "sim/isolated_run.hpp"
-#include "sim/simulation.hpp"
+#include "sim/engine/isolated_run.hpp"
+#include "sim/engine/simulation.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;

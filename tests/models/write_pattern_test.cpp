@@ -3,7 +3,7 @@
 #include <set>
 
 #include "models/workload/write_pattern.hpp"
-#include "sim/random_streams.hpp"
+#include "models/common/random_streams.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "sim/json_fields.hpp"
+#include "sim/input/json_fields.hpp"
 #include "tests/cli_support.hpp"
 #include "tests/test_support.hpp"
 

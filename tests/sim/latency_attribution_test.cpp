@@ -1,5 +1,5 @@
 // Critical paths of hand-built event graphs, worked out by hand.
-#include "sim/latency_attribution.hpp"
+#include "sim/output/latency_attribution.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "sim/latency_histogram.hpp"
+#include "models/common/latency_histogram.hpp"
 
 #include <algorithm>
 #include <cmath>

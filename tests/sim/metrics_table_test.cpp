@@ -1,5 +1,5 @@
 // The variants-side-by-side table: values, differences, what is missing.
-#include "sim/metrics_table.hpp"
+#include "sim/output/metrics_table.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // The CSVs behind the plots, from small hand-made series.
-#include "sim/plot_data.hpp"
+#include "sim/output/plot_data.hpp"
 
 #include <doctest/doctest.h>
 

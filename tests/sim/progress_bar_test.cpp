@@ -1,5 +1,5 @@
 // The progress bar's text and the run length it measures against.
-#include "sim/progress_bar.hpp"
+#include "sim/output/progress_bar.hpp"
 
 #include <doctest/doctest.h>
 

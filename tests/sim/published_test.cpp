@@ -1,11 +1,11 @@
 // A scenario's published figures: parsing with errors that name the value,
 // and the comparison computed from a run's results.
-#include "sim/published.hpp"
+#include "sim/input/published.hpp"
 
 #include <doctest/doctest.h>
 
-#include "sim/config_error.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input/config_error.hpp"
+#include "sim/input/scenario.hpp"
 
 using foliosim::ConfigError;
 using foliosim::Json;

@@ -1,5 +1,5 @@
 // report.md's parts that depend on what a run recorded.
-#include "sim/report.hpp"
+#include "sim/output/report.hpp"
 
 #include <doctest/doctest.h>
 

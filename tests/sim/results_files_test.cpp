@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <string>
 
-#include "sim/csv_table.hpp"
-#include "sim/json_fields.hpp"
-#include "sim/latency_histogram.hpp"
-#include "sim/plot_scripts.hpp"
+#include "sim/output/csv_table.hpp"
+#include "sim/input/json_fields.hpp"
+#include "models/common/latency_histogram.hpp"
+#include "sim/output/plot_scripts.hpp"
 #include "tests/cli_support.hpp"
 #include "tests/test_support.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "sim/config_error.hpp"
-#include "sim/scenario.hpp"
+#include "sim/input/config_error.hpp"
+#include "sim/input/scenario.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;

@@ -1,4 +1,4 @@
-#include "sim/units.hpp"
+#include "sim/input/units.hpp"
 
 #include <cmath>
 #include <cstdint>

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Checks that a change leaves every result byte-identical: builds BASE (a git
+# ref, default origin/main or main) in a scratch worktree, runs every shipped
+# scenario with it and with build/foliosim, and compares every file of the two
+# results directories except run_info.json (wall times, host) and the PNGs
+# (rasterised by gnuplot from the identical SVG data). The version string is
+# the only line allowed to differ.
+#
+#   scripts/check_identical.sh [BASE] [--all]     # --all: also the Axboe scenario (minutes)
+#
+# Exit 0 when identical, 1 with the differing files listed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base=""; all=0
+for arg in "$@"; do
+  case "$arg" in
+    --all) all=1 ;;
+    *) base="$arg" ;;
+  esac
+done
+[ -n "$base" ] || base=$(git rev-parse --verify -q origin/main >/dev/null && echo origin/main || echo main)
+work=$(mktemp -d /tmp/foliosim-identical.XXXXXX)
+trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+echo "check_identical: building $base in $work/base"
+git worktree add --detach -q "$work/base" "$base"
+cmake -S "$work/base" -B "$work/base/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$work/base/build" -j "${JOBS:-2}" --target foliosim >/dev/null
+scripts/build.sh >/dev/null
+
+scenarios=(scenarios/*.json scenarios/calibration/*.json)
+status=0
+for s in "${scenarios[@]}"; do
+  name=$(basename "$s" .json)
+  [ "$name" = axboe_buffered_vs_uncached ] && [ $all -eq 0 ] && continue
+  "$work/base/build/foliosim" run "$s" -o "$work/a/$name" >/dev/null 2>&1 || echo "check_identical: $s: base run failed"
+  build/foliosim run "$s" -o "$work/b/$name" >/dev/null 2>&1 || echo "check_identical: $s: new run failed"
+  for dir in a b; do
+    find "$work/$dir/$name" -name run_info.json -delete -o -name '*.png' -delete
+    find "$work/$dir/$name" -type f -exec sed -i -E 's/"foliosim_version": "[^"]*"/"foliosim_version": "X"/' {} +
+  done
+  if diff -rq "$work/a/$name" "$work/b/$name" >"$work/diff.txt"; then
+    echo "identical: $name"
+  else
+    status=1
+    echo "DIFFERENT: $name"
+    sed 's/^/  /' "$work/diff.txt"
+  fi
+done
+exit $status

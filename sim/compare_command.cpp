@@ -1,0 +1,79 @@
+#include "sim/compare_command.hpp"
+
+#include <filesystem>
+
+#include "sim/output/figures.hpp"
+#include "sim/output/results_reader.hpp"
+
+namespace foliosim {
+namespace {
+
+std::string dir_name(const std::string& dir) {
+  std::filesystem::path path(dir);
+  if (path.filename().empty()) path = path.parent_path();
+  return path.filename().string();
+}
+
+// Index of B's variant `j` in A: the variant of the same name, else (two
+// scenarios, as for two machines) the one at the same position unless a B
+// variant has its name; -1 when none.
+int counterpart(const LoadedResults& a, const LoadedResults& b, std::size_t j) {
+  for (std::size_t i = 0; i < a.variants.size(); ++i)
+    if (a.variants[i] == b.variants[j]) return static_cast<int>(i);
+  if (j >= a.variants.size()) return -1;
+  for (const auto& name : b.variants)
+    if (name == a.variants[j]) return -1;
+  return static_cast<int>(j);
+}
+
+}  // namespace
+
+CompareOutcome compare_results(const CompareOptions& options) {
+  const LoadedResults a = load_results(options.dir_a);
+  const LoadedResults b = load_results(options.dir_b);
+
+  // Columns A.v, B.v side by side; B's variants with no counterpart last.
+  std::vector<int> a_of_b(b.variants.size());
+  for (std::size_t j = 0; j < b.variants.size(); ++j) a_of_b[j] = counterpart(a, b, j);
+  ReportInput report;
+  std::vector<PlotSeries> series;
+  auto add = [&](const LoadedResults& from, const std::string& side, std::size_t i, int baseline) {
+    PlotSeries s = from.series[i];
+    s.key = side + "." + s.key;
+    report.columns.push_back({side + "." + from.variants[i], from.summary["variants"][i], baseline});
+    report.descriptions.push_back(from.descriptions[i]);
+    series.push_back(std::move(s));
+  };
+  for (std::size_t i = 0; i < a.variants.size(); ++i) {
+    const int a_column = static_cast<int>(report.columns.size());
+    add(a, "A", i, -1);
+    for (std::size_t j = 0; j < b.variants.size(); ++j)
+      if (a_of_b[j] == static_cast<int>(i)) add(b, "B", j, a_column);
+  }
+  for (std::size_t j = 0; j < b.variants.size(); ++j)
+    if (a_of_b[j] < 0) add(b, "B", j, -1);
+
+  const std::string scenario_a = a.summary.value("scenario", dir_name(a.dir));
+  const std::string scenario_b = b.summary.value("scenario", dir_name(b.dir));
+  report.title = scenario_a == scenario_b ? scenario_a + ": A vs B" : scenario_a + " vs " + scenario_b;
+  report.question = a.question == b.question ? a.question : "A: " + a.question + "\n\nB: " + b.question;
+  report.intro = "A is `" + a.dir + "` (foliosim " + a.summary.value("foliosim_version", "?") + "), B is `" + b.dir +
+                 "` (foliosim " + b.summary.value("foliosim_version", "?") +
+                 "). Each B column's differences are against the A column of the same variant.";
+
+  CompareOutcome outcome;
+  outcome.output_dir =
+      options.output_dir.empty() ? "results/compare-" + dir_name(a.dir) + "-vs-" + dir_name(b.dir) : options.output_dir;
+  report.results_dir = outcome.output_dir;
+  const MetricsTable table = metrics_table(report.columns);
+  outcome.table = text_table(table);
+  outcome.differences = table.differences;
+  outcome.compared = table.compared;
+
+  ResultsDirectory dir(outcome.output_dir);
+  outcome.plots = write_figures(dir, report, series);
+  dir.commit();
+  return outcome;
+}
+
+}  // namespace foliosim

@@ -1,0 +1,30 @@
+// `foliosim compare DIR_A DIR_B`: two results directories side by side (two
+// versions of a model, two machines): each variant of B against the variant
+// of A of the same name, in one table and on the same plots.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "sim/output/gnuplot.hpp"
+
+namespace foliosim {
+
+struct CompareOptions {
+  std::string dir_a;
+  std::string dir_b;
+  std::string output_dir;  // "" -> results/compare-<A>-vs-<B>
+};
+
+struct CompareOutcome {
+  std::string output_dir;
+  std::string table;            // for the terminal
+  std::size_t differences = 0;  // B cells whose value differs from A's
+  std::size_t compared = 0;
+  DrawOutcome plots;
+};
+
+// Throws ConfigError when a directory is not a results directory.
+CompareOutcome compare_results(const CompareOptions& options);
+
+}  // namespace foliosim

@@ -1,0 +1,211 @@
+#include "sim/input/json_fields.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/input/config_error.hpp"
+#include "sim/input/units.hpp"
+
+namespace foliosim {
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "/" + key;
+}
+
+std::string join_path(const std::string& parent, std::size_t index) {
+  return join_path(parent, std::to_string(index));
+}
+
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string describe(const Json& value) {
+  if (value.is_string()) return "\"" + value.get<std::string>() + "\"";
+  std::string dumped = value.dump();
+  if (value.is_number()) dumped += " (a number without a unit)";
+  return dumped;
+}
+
+}  // namespace
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& candidate : candidates) {
+    std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+FieldReader::FieldReader(const Json& object, std::string path, std::string file)
+    : object_(object), path_(std::move(path)), file_(std::move(file)) {
+  if (!object_.is_object())
+    throw ConfigError(file_, path_, "expected an object { ... }, got " + describe(object_));
+}
+
+void FieldReader::fail(const char* key, const std::string& message) const {
+  throw ConfigError(file_, path_of(key), message);
+}
+
+const Json* FieldReader::find(const char* key) {
+  known_.emplace_back(key);
+  auto it = object_.find(key);
+  return it == object_.end() ? nullptr : &*it;
+}
+
+const Json* FieldReader::child(const char* key) { return find(key); }
+
+void FieldReader::require(const char* key) {
+  if (object_.find(key) == object_.end()) fail(key, "is required but missing");
+}
+
+std::string FieldReader::text_value(const char* key, const Json& value, const char* expected) const {
+  if (!value.is_string()) fail(key, std::string("expected ") + expected + ", got " + describe(value));
+  return value.get<std::string>();
+}
+
+namespace {
+
+template <class T>
+void check_bound(const FieldReader& reader, const char* key, T value, Bound bound) {
+  if (bound == Bound::kPositive && !(value > 0)) reader.fail(key, "must be greater than zero");
+  if (bound == Bound::kNonNegative && value < 0) reader.fail(key, "must not be negative");
+}
+
+// Runs a unit parser, turning its error into one that names the file and path.
+template <class Parse>
+auto parse_with(const FieldReader& reader, const char* key, const std::string& text, Parse parse) {
+  try {
+    return parse(text);
+  } catch (const units::UnitError& e) {
+    reader.fail(key, e.what());
+  }
+}
+
+}  // namespace
+
+void FieldReader::size(const char* key, std::uint64_t& bytes, Bound bound) {
+  const Json* value = find(key);
+  if (!value) return;
+  bytes = parse_with(*this, key, text_value(key, *value, "a size with a unit such as \"4KiB\""),
+                     units::parse_size_bytes);
+  check_bound(*this, key, bytes, bound);
+}
+
+void FieldReader::rate(const char* key, double& bytes_per_s, Bound bound) {
+  const Json* value = find(key);
+  if (!value) return;
+  bytes_per_s = parse_with(*this, key, text_value(key, *value, "a rate with a unit such as \"2GBps\""),
+                           units::parse_rate_bytes_per_s);
+  check_bound(*this, key, bytes_per_s, bound);
+}
+
+void FieldReader::duration(const char* key, double& seconds, Bound bound) {
+  const Json* value = find(key);
+  if (!value) return;
+  seconds = parse_with(*this, key, text_value(key, *value, "a duration with a unit such as \"20us\""),
+                       units::parse_duration_s);
+  check_bound(*this, key, seconds, bound);
+}
+
+void FieldReader::frequency(const char* key, double& hz) {
+  const Json* value = find(key);
+  if (!value) return;
+  hz = parse_with(*this, key, text_value(key, *value, "a frequency with a unit such as \"2.5GHz\""),
+                  units::parse_frequency_hz);
+  check_bound(*this, key, hz, Bound::kPositive);
+}
+
+void FieldReader::count(const char* key, std::uint64_t& value, Bound bound) {
+  const Json* v = find(key);
+  if (!v) return;
+  if (v->is_number_integer() && v->get<std::int64_t>() < 0) fail(key, "must not be negative");
+  if (!v->is_number_unsigned() && !v->is_number_integer())
+    fail(key, "expected a whole number, got " + (v->is_number() ? v->dump() : describe(*v)));
+  value = v->get<std::uint64_t>();
+  check_bound(*this, key, value, bound);
+}
+
+void FieldReader::number(const char* key, double& value, double min, double max) {
+  const Json* v = find(key);
+  if (!v) return;
+  if (!v->is_number()) fail(key, "expected a number, got " + describe(*v));
+  value = v->get<double>();
+  if (!(value >= min && value <= max))
+    fail(key, "must be between " + Json(min).dump() + " and " + Json(max).dump() + ", got " + v->dump());
+}
+
+void FieldReader::flag(const char* key, bool& value) {
+  const Json* v = find(key);
+  if (!v) return;
+  if (!v->is_boolean()) fail(key, "expected true or false, got " + describe(*v));
+  value = v->get<bool>();
+}
+
+void FieldReader::text(const char* key, std::string& value) {
+  const Json* v = find(key);
+  if (!v) return;
+  value = text_value(key, *v, "a string");
+  if (value.empty()) fail(key, "must not be empty");
+}
+
+void FieldReader::choice(const char* key, std::string& value, std::initializer_list<const char*> allowed) {
+  const Json* v = find(key);
+  if (!v) return;
+  std::vector<std::string> options(allowed.begin(), allowed.end());
+  std::string list;
+  for (const auto& o : options) list += (list.empty() ? "\"" : ", \"") + o + "\"";
+  std::string got = text_value(key, *v, ("one of " + list).c_str());
+  if (std::find(options.begin(), options.end(), got) == options.end()) {
+    std::string hint = did_you_mean(got, options);
+    fail(key, "expected one of " + list + ", got \"" + got + "\"" +
+                  (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+  }
+  value = got;
+}
+
+void FieldReader::finish() const {
+  for (const auto& item : object_.items()) {
+    if (std::find(known_.begin(), known_.end(), item.key()) != known_.end()) continue;
+    std::string hint = did_you_mean(item.key(), known_);
+    std::string list;
+    for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
+    throw ConfigError(file_, join_path(path_, item.key()),
+                      "unknown key" + (hint.empty() ? std::string() : " (did you mean \"" + hint + "\"?)") +
+                          "; known keys here: " + list);
+  }
+}
+
+void FieldWriter::size(const char* key, std::uint64_t bytes, Bound) { out_[key] = units::format_size(bytes); }
+void FieldWriter::rate(const char* key, double bytes_per_s, Bound) { out_[key] = units::format_rate(bytes_per_s); }
+void FieldWriter::duration(const char* key, double seconds, Bound) { out_[key] = units::format_duration(seconds); }
+void FieldWriter::frequency(const char* key, double hz) { out_[key] = units::format_frequency(hz); }
+void FieldWriter::count(const char* key, std::uint64_t value, Bound) { out_[key] = value; }
+void FieldWriter::number(const char* key, double value, double, double) { out_[key] = value; }
+void FieldWriter::flag(const char* key, bool value) { out_[key] = value; }
+void FieldWriter::text(const char* key, const std::string& value) {
+  if (!value.empty()) out_[key] = value;
+}
+void FieldWriter::choice(const char* key, const std::string& value, std::initializer_list<const char*>) {
+  out_[key] = value;
+}
+
+}  // namespace foliosim

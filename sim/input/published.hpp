@@ -1,0 +1,54 @@
+// A scenario's "published" section: figures measured on real machines that
+// the scenario reproduces. Each run computes the same figure from its results,
+// so summary.json and report.md put simulated and published side by side
+// from the model as it is, not from numbers copied into a description.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/output/csv_table.hpp"
+#include "sim/input/json_fields.hpp"
+
+namespace foliosim {
+
+struct PublishedFigure {
+  std::string what;     // "buffered once the page cache is full"
+  std::string variant;  // whose results give the figure
+  std::string over;     // another variant: the figure is variant / over
+  // app_write_rate, device_write_rate (bytes/s over [from, to], default the
+  // write phase), cpu_busy (CPU-seconds, all components), write_latency_p50,
+  // write_latency_p99, write_latency_p999 (seconds).
+  std::string measure;
+  double from_s = 0;
+  double to_s = 0;  // 0: the end of the write phase
+  double value = 0;  // bytes/s, seconds, or a ratio when `over` is set
+};
+
+struct PublishedSection {
+  std::string source;
+  double tolerance = 0;  // relative: 0.15 for "15%"
+  std::vector<PublishedFigure> figures;
+};
+
+// Parses the section; `variants` are the scenario's variant names. Throws
+// ConfigError naming `file` and the JSON path of a bad value.
+PublishedSection parse_published(const Json& section, const std::string& file, const std::set<std::string>& variants);
+
+// One variant's results as the comparison reads them.
+struct VariantResults {
+  std::string name;
+  const Json* summary;        // the variant's entry in summary.json
+  const CsvTable* timeseries;
+};
+
+// Each figure with its published and simulated values, the error and whether
+// it is within the tolerance; a figure whose variants did not run (--variant)
+// says so instead.
+Json compare_published(const PublishedSection& published, const std::vector<VariantResults>& results);
+
+// The report's "Simulated vs published" section, from compare_published().
+std::string published_markdown(const Json& comparison);
+
+}  // namespace foliosim

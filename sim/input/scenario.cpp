@@ -1,0 +1,323 @@
+#include "sim/input/scenario.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "sim/input/config_error.hpp"
+#include "sim/input/units.hpp"
+
+namespace foliosim {
+
+namespace {
+
+std::vector<std::string> device_names(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const auto& d : s.devices) names.push_back(d.name);
+  return names;
+}
+
+void check_device_name(const Scenario& s, const std::string& name, const std::string& file, const std::string& path) {
+  auto names = device_names(s);
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  std::string hint = did_you_mean(name, names);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "\"" : ", \"") + n + "\"";
+  throw ConfigError(file, path,
+                    "no device named \"" + name + "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
+                        "; devices: " + list);
+}
+
+void validate_job(const Scenario& s, const workload::JobParams& job, const std::string& file, const std::string& path) {
+  auto fail = [&](const std::string& key, const std::string& message) {
+    throw ConfigError(file, join_path(path, key), message);
+  };
+  if (job.reads() && job.mode != "buffered")
+    fail("mode", "reads are modelled as buffered reads only (no O_DIRECT or RWF_DONTCACHE reads yet)");
+  if (job.size_bytes == 0 && job.number_ios == 0)
+    fail("size", "a job needs a size (bytes to write) or number_ios (write calls)");
+  if (job.stride_bytes != 0 && job.stride_bytes < job.bs_bytes)
+    fail("stride", "must be at least bs (" + std::to_string(job.bs_bytes) + " bytes), or absent");
+  if (job.rw == "randwrite" || job.rw == "randread") {
+    if (job.stride_bytes != 0) fail("stride", "applies to sequential I/O (rw \"write\" or \"read\") only");
+    if (job.size_bytes < job.bs_bytes) fail("size", "randwrite needs a region (size) of at least bs");
+  }
+  if (!job.device.empty()) check_device_name(s, job.device, file, join_path(path, "device"));
+  if (job.mode == "direct") {
+    const std::uint64_t block = s.filesystem.block_bytes;
+    if (job.bs_bytes % block) fail("bs", "O_DIRECT needs bs to be a multiple of the filesystem block size");
+    if (job.offset_bytes % block) fail("offset", "O_DIRECT needs offset to be a multiple of the filesystem block size");
+    if (job.stride_bytes % block) fail("stride", "O_DIRECT needs stride to be a multiple of the filesystem block size");
+    if (!job.number_ios && job.size_bytes % job.bs_bytes)
+      fail("size", "O_DIRECT needs size to be a multiple of bs (the last write would be unaligned)");
+  }
+}
+
+template <class Params>
+std::vector<Params> read_array(const Json* array, const std::string& path, const std::string& file,
+                               const char* what) {
+  if (!array) throw ConfigError(file, path, std::string("is required: a list of ") + what);
+  if (!array->is_array() || array->empty())
+    throw ConfigError(file, path, std::string("expected a non-empty list of ") + what + ", got " + array->dump());
+  std::vector<Params> items;
+  for (std::size_t i = 0; i < array->size(); ++i) items.push_back(read_fields<Params>((*array)[i], join_path(path, i), file));
+  return items;
+}
+
+const Json& section(const Json* value) {
+  static const Json empty = Json::object();
+  return value ? *value : empty;
+}
+
+}  // namespace
+
+std::size_t Scenario::device_of(const workload::JobParams& job) const {
+  const std::string& name = job.device.empty() ? filesystem.device : job.device;
+  for (std::size_t i = 0; i < devices.size(); ++i)
+    if (devices[i].name == name) return i;
+  throw InternalError("job " + job.name + " names an unknown device");
+}
+
+std::uint64_t Scenario::total_write_calls() const {
+  std::uint64_t calls = 0;
+  for (const auto& job : jobs) calls += job.write_calls() * job.numjobs;
+  return calls;
+}
+
+Scenario parse_scenario(const Json& root, const std::string& file) {
+  Scenario s;
+  FieldReader top(root, "", file);
+  top.require("name");
+  top.text("name", s.name);
+  if (s.name.find_first_of("/\\") != std::string::npos || s.name == "." || s.name == "..")
+    top.fail("name", "is used as a directory name: no slashes, not \".\" or \"..\"");
+  top.text("description", s.description);
+  top.count("seed", s.seed);
+  s.machine = read_fields<cpu::MachineParams>(section(top.child("machine")), "machine", file);
+  s.cpu = read_fields<cpu::CpuCostParams>(section(top.child("cpu")), "cpu", file);
+  s.devices = read_array<block_device::DeviceParams>(top.child("devices"), "devices", file, "devices");
+  top.require("filesystem");
+  s.filesystem = read_fields<filesystem::FilesystemParams>(*top.child("filesystem"), "filesystem", file);
+  s.page_cache = read_fields<page_cache::PageCacheParams>(section(top.child("page_cache")), "page_cache", file);
+  s.writeback = read_fields<writeback::WritebackParams>(section(top.child("writeback")), "writeback", file);
+  s.reclaim = read_fields<reclaim::ReclaimParams>(section(top.child("reclaim")), "reclaim", file);
+  top.duration("run_for", s.run_for_s);
+  top.duration("sample_interval", s.sample_interval_s, Bound::kPositive);
+  top.number("tail_percentile", s.tail_percentile, 0, 100);
+  top.count("tail_writes_max", s.tail_writes_max, Bound::kPositive);
+  top.require("workload");
+  FieldReader workload(*top.child("workload"), "workload", file);
+  s.jobs = read_array<workload::JobParams>(workload.child("jobs"), "workload/jobs", file, "jobs");
+  workload.finish();
+  top.child("variants");  // read by load_scenario_file
+  top.finish();
+
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < s.devices.size(); ++i)
+    if (!seen.insert(s.devices[i].name).second)
+      throw ConfigError(file, join_path(join_path("devices", i), "name"),
+                        "duplicate device name \"" + s.devices[i].name + "\"");
+  check_device_name(s, s.filesystem.device, file, "filesystem/device");
+  if (s.filesystem.block_bytes != 4096)
+    throw ConfigError(file, "filesystem/block_size", "only 4KiB (the page size) is modelled");
+  seen.clear();
+  for (std::size_t i = 0; i < s.jobs.size(); ++i) {
+    const std::string path = join_path("workload/jobs", i);
+    if (!seen.insert(s.jobs[i].name).second)
+      throw ConfigError(file, join_path(path, "name"), "duplicate job name \"" + s.jobs[i].name + "\"");
+    validate_job(s, s.jobs[i], file, path);
+  }
+  return s;
+}
+
+Json resolved_json(const Scenario& s) {
+  Json out;
+  out["name"] = s.name;
+  if (!s.description.empty()) out["description"] = s.description;
+  out["seed"] = s.seed;
+  out["machine"] = write_fields(s.machine);
+  out["cpu"] = write_fields(s.cpu);
+  out["devices"] = Json::array();
+  for (const auto& d : s.devices) out["devices"].push_back(write_fields(d));
+  out["filesystem"] = write_fields(s.filesystem);
+  out["page_cache"] = write_fields(s.page_cache);
+  out["writeback"] = write_fields(s.writeback);
+  out["reclaim"] = write_fields(s.reclaim);
+  out["run_for"] = units::format_duration(s.run_for_s);
+  out["sample_interval"] = units::format_duration(s.sample_interval_s);
+  out["tail_percentile"] = s.tail_percentile;
+  out["tail_writes_max"] = s.tail_writes_max;
+  out["workload"]["jobs"] = Json::array();
+  for (const auto& j : s.jobs) out["workload"]["jobs"].push_back(write_fields(j));
+  return out;
+}
+
+void set_by_path(Json& root, const std::string& path, const Json& value) {
+  if (path.empty()) throw std::invalid_argument("empty path");
+  Json* node = &root;
+  std::string walked;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t slash = path.find('/', start);
+    std::string token = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (token.empty()) throw std::invalid_argument("path \"" + path + "\" has an empty component");
+    if (node->is_null()) *node = Json::object();
+    Json* next = nullptr;
+    if (node->is_array()) {
+      if (token.find_first_not_of("0123456789") != std::string::npos)
+        throw std::invalid_argument((walked.empty() ? "the top level" : walked) + " is a list: \"" + token +
+                                    "\" is not an index");
+      std::size_t index = std::stoul(token);
+      if (index >= node->size())
+        throw std::invalid_argument(join_path(walked, token) + " does not exist: " + walked + " has " +
+                                    std::to_string(node->size()) + " entries");
+      next = &(*node)[index];
+    } else if (node->is_object()) {
+      next = &(*node)[token];
+    } else {
+      throw std::invalid_argument(walked + " is a value, not an object or a list");
+    }
+    walked = join_path(walked, token);
+    node = next;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  *node = value;
+}
+
+namespace {
+
+Json parse_json_text(const std::string& text, const std::string& file) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // e.byte is 1-based: the position where parsing failed.
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    // nlohmann's message is "[json.exception.parse_error.101] parse error at line L, column C: ..."
+    auto colon = what.find(": ");
+    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    throw ConfigError(file, "", "malformed JSON at line " + std::to_string(line) + ", column " +
+                                    std::to_string(column) + ": " + detail);
+  }
+}
+
+Json override_value(const std::string& text) {
+  // A JSON value when it parses as one (42, true, "x"), else a plain string
+  // such as 4KiB.
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error&) {
+    return Json(text);
+  }
+}
+
+}  // namespace
+
+ScenarioFile parse_scenario_text(const std::string& text, const std::string& file,
+                                 const std::vector<std::string>& overrides) {
+  ScenarioFile out;
+  out.file = file;
+  out.base = parse_json_text(text, file);
+  if (!out.base.is_object()) throw ConfigError(file, "", "expected a JSON object at the top level");
+  for (const auto& item : overrides) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw ConfigError(file, "--set " + item, "expected path=value, for example devices/0/queue_depth=32");
+    std::string path = item.substr(0, eq);
+    if (path.rfind("variants", 0) == 0) throw ConfigError(file, path + " (from --set)", "variants cannot be set");
+    try {
+      set_by_path(out.base, path, override_value(item.substr(eq + 1)));
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(file, path + " (from --set)", e.what());
+    }
+  }
+  Json variants = out.base.contains("variants") ? out.base["variants"] : Json::array();
+  out.base.erase("variants");
+  if (!variants.is_array()) throw ConfigError(file, "variants", "expected a list of {\"name\": ..., \"set\": {...}}");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const std::string path = join_path("variants", i);
+    FieldReader reader(variants[i], path, file);
+    VariantSpec spec;
+    reader.require("name");
+    reader.text("name", spec.name);
+    reader.text("description", spec.description);
+    if (spec.name.find_first_of("/\\") != std::string::npos)
+      reader.fail("name", "is used as a directory name: no slashes");
+    const Json* set = reader.child("set");
+    reader.finish();
+    if (set && !set->is_object())
+      throw ConfigError(file, join_path(path, "set"), "expected an object of \"path\": value overrides");
+    spec.set = set ? *set : Json::object();
+    if (!names.insert(spec.name).second)
+      throw ConfigError(file, join_path(path, "name"), "duplicate variant name \"" + spec.name + "\"");
+    out.variants.push_back(std::move(spec));
+  }
+  if (out.variants.empty()) out.variants.push_back({"base", "", Json::object()});
+  if (out.base.contains("published")) {
+    std::set<std::string> variant_names;
+    for (const auto& v : out.variants) variant_names.insert(v.name);
+    out.published = parse_published(out.base["published"], file, variant_names);
+    out.base.erase("published");
+  }
+  return out;
+}
+
+ScenarioFile load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path, "", "cannot open the scenario file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario_text(text.str(), path, overrides);
+}
+
+std::vector<ResolvedVariant> resolve_variants(const ScenarioFile& sf, const std::string& only) {
+  std::vector<ResolvedVariant> out;
+  for (std::size_t i = 0; i < sf.variants.size(); ++i) {
+    const VariantSpec& spec = sf.variants[i];
+    if (!only.empty() && spec.name != only) continue;
+    const std::string variant_path = join_path("variants", i);
+    const std::string context = "(variant \"" + spec.name + "\") ";
+    Json merged = sf.base;
+    for (const auto& item : spec.set.items()) {
+      try {
+        set_by_path(merged, item.key(), item.value());
+      } catch (const std::invalid_argument& e) {
+        throw ConfigError(sf.file, join_path(join_path(variant_path, "set"), item.key()), context + e.what());
+      }
+    }
+    try {
+      out.push_back({spec.name, spec.description, parse_scenario(merged, sf.file)});
+    } catch (const ConfigError& e) {
+      // Point at the override when it is the bad value.
+      std::string path = e.json_path();
+      for (const auto& item : spec.set.items())
+        if (path == item.key() || path.rfind(item.key() + "/", 0) == 0) {
+          path = join_path(join_path(variant_path, "set"), path);
+          break;
+        }
+      throw ConfigError(sf.file, path, (spec.set.empty() ? "" : context) + e.message());
+    }
+  }
+  if (!only.empty() && out.empty()) {
+    std::vector<std::string> names;
+    for (const auto& v : sf.variants) names.push_back(v.name);
+    std::string hint = did_you_mean(only, names);
+    throw ConfigError(sf.file, "variants", "no variant named \"" + only + "\"" +
+                                               (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+  }
+  return out;
+}
+
+}  // namespace foliosim

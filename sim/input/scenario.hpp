@@ -1,0 +1,96 @@
+// A scenario: the machine, its devices and filesystem, the kernel settings and
+// the workload, read from JSON whose sections mirror the model folders.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/block_device/device_params.hpp"
+#include "models/cpu/cpu_params.hpp"
+#include "models/filesystem/filesystem_params.hpp"
+#include "models/page_cache/page_cache_params.hpp"
+#include "models/reclaim/reclaim_params.hpp"
+#include "models/workload/job_params.hpp"
+#include "models/writeback/writeback_params.hpp"
+#include "sim/input/json_fields.hpp"
+#include "sim/input/published.hpp"
+
+namespace foliosim {
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  cpu::MachineParams machine;
+  cpu::CpuCostParams cpu;
+  std::vector<block_device::DeviceParams> devices;
+  filesystem::FilesystemParams filesystem;
+  page_cache::PageCacheParams page_cache;
+  writeback::WritebackParams writeback;
+  reclaim::ReclaimParams reclaim;
+  std::vector<workload::JobParams> jobs;
+  // The run lasts at least this long, so the daemons (flusher, kswapd) can
+  // be watched after the jobs end; 0: until the last job ends.
+  double run_for_s = 0;
+  // Interval of the time series (memory, device bytes) in the results.
+  double sample_interval_s = 1e-3;
+  // Writes slower than this percentile are kept with the events they waited
+  // on, for latency attribution; at most the slowest `tail_writes_max`, so
+  // memory does not grow with the calls.
+  double tail_percentile = 99.9;
+  std::uint64_t tail_writes_max = 1000;
+
+  // Write calls all jobs will make.
+  std::uint64_t total_write_calls() const;
+
+  // Index in `devices` of the device a job's files live on.
+  std::size_t device_of(const workload::JobParams& job) const;
+};
+
+// Parses and validates a scenario (without its "variants"); throws
+// ConfigError naming `file` and the JSON path of the first bad value.
+Scenario parse_scenario(const Json& root, const std::string& file);
+
+// Every value of the scenario, defaults included, with units: reading it back
+// gives the same scenario.
+Json resolved_json(const Scenario& scenario);
+
+struct VariantSpec {
+  std::string name;
+  std::string description;
+  Json set;  // "devices/0/queue_depth" -> value
+};
+
+// A scenario file as read: its JSON with command-line overrides applied, and
+// its variants (one named "base" when it declares none).
+struct ScenarioFile {
+  std::string file;
+  Json base;
+  std::vector<VariantSpec> variants;
+  PublishedSection published;  // empty: none
+};
+
+// Reads `path`, applies each "path=value" of `overrides` (from --set).
+// Throws ConfigError on unreadable files, malformed JSON (with line and
+// column), bad overrides and malformed variants.
+ScenarioFile load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
+// Same, from text already in memory; `file` names it in errors.
+ScenarioFile parse_scenario_text(const std::string& text, const std::string& file,
+                                 const std::vector<std::string>& overrides = {});
+
+struct ResolvedVariant {
+  std::string name;
+  std::string description;
+  Scenario scenario;
+};
+
+// Applies each variant's overrides to the base and validates the result;
+// `only` selects one variant by name ("" for all).
+std::vector<ResolvedVariant> resolve_variants(const ScenarioFile& scenario_file, const std::string& only = "");
+
+// Sets `value` at `path` ("devices/0/queue_depth") inside `root`; objects on
+// the way are created, array indexes must exist. Throws std::invalid_argument.
+void set_by_path(Json& root, const std::string& path, const Json& value);
+
+}  // namespace foliosim

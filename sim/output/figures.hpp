@@ -1,0 +1,27 @@
+// The figures of a results directory: plot sources (CSVs, gnuplot scripts),
+// the plots gnuplot draws from them, and report.md around them. Shared by
+// `foliosim run` and `foliosim compare`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/output/gnuplot.hpp"
+#include "sim/output/plot_data.hpp"
+#include "sim/output/report.hpp"
+#include "sim/output/results_writer.hpp"
+
+namespace foliosim {
+
+// File-name safe form of a variant name (letters, digits, '.', '_', '-').
+std::string series_key(const std::string& name);
+
+// Writes plots/ and report.md into `dir` (before its commit) and draws the
+// plots when gnuplot is there. `report.plots_drawn` is set from the outcome.
+DrawOutcome write_figures(ResultsDirectory& dir, ReportInput report, const std::vector<PlotSeries>& series);
+
+// After the directory is in place: says once on stderr what went wrong with
+// the plots, if anything (gnuplot missing, a script failing).
+void tell_plot_problems(const DrawOutcome& outcome, const std::string& results_dir);
+
+}  // namespace foliosim

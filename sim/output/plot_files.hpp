@@ -1,0 +1,17 @@
+// Writes the sources of a results directory's plots: plots/<name>.gp and the
+// CSVs they read, plots/data/<name>.<series>.csv.
+#pragma once
+
+#include <vector>
+
+#include "sim/output/plot_scripts.hpp"
+#include "sim/output/results_writer.hpp"
+
+namespace foliosim {
+
+// The folder of the plots inside a results directory.
+inline constexpr const char* kPlotsFolder = "plots";
+
+void write_plot_sources(ResultsDirectory& dir, const PlotSetup& setup, const std::vector<PlotSeries>& series);
+
+}  // namespace foliosim

@@ -1,0 +1,38 @@
+// `foliosim run`: every variant of a scenario, one after another from the same
+// seed, and the results directory that puts them side by side.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/output/gnuplot.hpp"
+#include "sim/input/json_fields.hpp"
+#include "sim/input/scenario.hpp"
+
+namespace foliosim {
+
+struct RunOptions {
+  std::string output_dir;  // "" -> results/<scenario name>
+  std::string only_variant;
+  std::vector<std::string> overrides;  // path=value
+};
+
+struct RunOutcome {
+  std::string output_dir;
+  Json summary;
+  DrawOutcome plots;  // whether gnuplot drew them
+};
+
+// Validates, runs and writes results (summary, time series, plots, report.md;
+// on a terminal, a progress bar on stderr meanwhile); throws ConfigError for bad input (before
+// anything is written) and SimulatedFailure when a run cannot complete
+// (InternalError for a bug).
+RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options);
+
+// summary.json of resolved variants and their per-variant results.
+Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<Json>& results);
+
+// The short table printed after a run.
+std::string summary_table(const Json& summary);
+
+}  // namespace foliosim
