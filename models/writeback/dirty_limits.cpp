@@ -5,6 +5,11 @@
 
 namespace foliosim::writeback {
 
+std::uint64_t global_dirtyable_pages(std::uint64_t free_pages, std::uint64_t file_pages, std::uint64_t reserve_pages) {
+  const std::uint64_t dirtyable = free_pages + file_pages;
+  return dirtyable > reserve_pages ? dirtyable - reserve_pages : 0;
+}
+
 DirtyLimits dirty_limits(std::uint64_t dirtyable_pages, const WritebackParams& params) {
   DirtyLimits l{};
   l.thresh_pages = static_cast<std::uint64_t>(static_cast<double>(dirtyable_pages) * params.dirty_ratio_percent / 100);

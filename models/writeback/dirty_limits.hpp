@@ -15,7 +15,13 @@ struct DirtyLimits {
   std::uint64_t setpoint_pages;   // (freerun + thresh) / 2
 };
 
-// global_dirtyable_memory is free pages plus file LRU pages.
+// global_dirtyable_memory: free pages and file LRU pages, less the reserve
+// the allocator keeps (totalreserve_pages, about the high watermarks); 0 when
+// the reserve exceeds them.
+std::uint64_t global_dirtyable_pages(std::uint64_t free_pages, std::uint64_t file_pages, std::uint64_t reserve_pages);
+
+// domain_dirty_limits for the global domain: the thresholds as ratios of the
+// dirtyable pages.
 DirtyLimits dirty_limits(std::uint64_t dirtyable_pages, const WritebackParams& params);
 
 // The position ratio of the global control line (wb_position_ratio):

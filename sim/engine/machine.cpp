@@ -49,11 +49,9 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
 }
 
 writeback::DirtyLimits Machine::dirty_limits() const {
-  // global_dirtyable_memory: free pages and file pages, less the reserve
-  // (about the high watermark).
-  const std::uint64_t reserve = reclaim_->watermarks().high_pages;
-  const std::uint64_t dirtyable = reclaim_->free_pages() + cache_->cached_pages();
-  return writeback::dirty_limits(dirtyable > reserve ? dirtyable - reserve : 0, scenario_.writeback);
+  return writeback::dirty_limits(writeback::global_dirtyable_pages(reclaim_->free_pages(), cache_->cached_pages(),
+                                                                  reclaim_->watermarks().high_pages),
+                                 scenario_.writeback);
 }
 
 MemorySample Machine::sample() const {
