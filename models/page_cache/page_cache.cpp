@@ -173,11 +173,15 @@ std::uint64_t PageCache::missing_pages(const FileCache& file, std::uint64_t offs
 
 WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
                              bool dropbehind, Origin origin) {
-  return touch(file, offset_bytes, length_bytes, now_s, dropbehind, origin, true);
+  const WriteResult result = touch(file, offset_bytes, length_bytes, now_s, dropbehind, origin, true);
+  grew();
+  return result;
 }
 
 WriteResult PageCache::read(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s) {
-  return touch(file, offset_bytes, length_bytes, now_s, false, Origin::kApplication, false);
+  const WriteResult result = touch(file, offset_bytes, length_bytes, now_s, false, Origin::kApplication, false);
+  grew();
+  return result;
 }
 
 std::vector<PageRange> PageCache::missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
@@ -299,6 +303,7 @@ std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t
     try_merge(file, m);
     m = file.runs_.upper_bound(start);
   }
+  if (!ranges.empty()) grew();
   return ranges;
 }
 

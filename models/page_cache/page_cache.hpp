@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -113,6 +114,12 @@ class PageCache {
 
   FileCache& file(const std::string& name);
 
+  // Called after each operation that can raise the cached, dirty or
+  // under-writeback counts (write, read, start_writeback), once the cache is
+  // consistent again: what keeps a peak exact although the cache is sampled
+  // between. One observer: setting another replaces it.
+  void set_observer(std::function<void()> observer) { observer_ = std::move(observer); }
+
   // New pages a write of [offset, offset + length) would allocate: what must
   // be charged before it can proceed.
   std::uint64_t missing_pages(const FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
@@ -205,6 +212,9 @@ class PageCache {
   void try_merge(FileCache& file, RunIt it);
   void refill_inactive(std::uint64_t scan_limit_pages);
   std::uint32_t folio_pages_for(std::uint64_t page, std::uint64_t pages_left) const;
+  void grew() const {
+    if (observer_) observer_();
+  }
 
   PageCacheParams params_;
   std::uint32_t max_folio_pages_;
@@ -220,6 +230,7 @@ class PageCache {
   std::uint64_t lost_pages_ = 0;
   std::uint64_t run_count_ = 0;
   double now_s_ = 0;
+  std::function<void()> observer_;
 };
 
 }  // namespace foliosim::page_cache

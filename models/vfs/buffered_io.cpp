@@ -12,8 +12,7 @@ namespace sg4 = simgrid::s4u;
 BufferedIo::BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cache,
                        const page_cache::PageCacheParams& params, reclaim::Reclaim& reclaim,
                        writeback::Writeback& writeback, writeback::DirtyThrottle& throttle,
-                       block_device::BlockDevice& device, writeback::WritebackWaitQueue& writeback_done,
-                       std::function<void()> on_change)
+                       block_device::BlockDevice& device, writeback::WritebackWaitQueue& writeback_done)
     : cpu_(cpu),
       fs_(fs),
       cache_(cache),
@@ -22,8 +21,7 @@ BufferedIo::BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cac
       writeback_(writeback),
       throttle_(throttle),
       device_(device),
-      writeback_done_(writeback_done),
-      on_change_(std::move(on_change)) {
+      writeback_done_(writeback_done) {
   const auto& c = cpu.costs();
   const bool xfs = fs.params().type == "xfs";
   per_call_s_ = xfs ? c.xfs_write_per_call_s : c.ext4_write_per_call_s;
@@ -55,7 +53,6 @@ page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_byt
   }
   const auto result =
       cache_.write(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dropbehind, origin);
-  on_change_();
   const auto& c = cpu_.costs();
   batch.add(c.folio_alloc_s * static_cast<double>(result.new_folios) +
             c.folio_lookup_s * static_cast<double>(result.existing_folios) +
@@ -97,7 +94,6 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     outcome.device_s = sg4::Engine::get_clock() - start_s;
   }
   const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock());
-  on_change_();
   batch.add(c.folio_alloc_s * static_cast<double>(result.new_folios) +
             c.folio_lookup_s * static_cast<double>(result.existing_folios) +
             static_cast<double>(length_bytes) / c.copy_bandwidth_Bps);

@@ -50,8 +50,7 @@ class BufferedIo {
  public:
   BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cache, const page_cache::PageCacheParams& params,
              reclaim::Reclaim& reclaim, writeback::Writeback& writeback, writeback::DirtyThrottle& throttle,
-             block_device::BlockDevice& device, writeback::WritebackWaitQueue& writeback_done,
-             std::function<void()> on_change);
+             block_device::BlockDevice& device, writeback::WritebackWaitQueue& writeback_done);
 
   // The file's page cache, created on first use.
   void attach(File& file);
@@ -84,7 +83,6 @@ class BufferedIo {
   writeback::DirtyThrottle& throttle_;
   block_device::BlockDevice& device_;
   writeback::WritebackWaitQueue& writeback_done_;
-  std::function<void()> on_change_;
   double per_call_s_;
   double per_block_s_;
 };

@@ -25,7 +25,7 @@ constexpr std::uint64_t kExt4ExtentBlocks = 2048;
 
 Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache,
                      filesystem::Filesystem& fs, block_device::BlockDevice& device, WritebackWaitQueue& waiters,
-                     std::function<DirtyLimits()> limits, std::function<void()> on_change)
+                     std::function<DirtyLimits()> limits)
     : params_(params),
       drop_failed_(cache_params.dropbehind_on_error == "drop"),
       cpu_(cpu),
@@ -34,7 +34,6 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       device_(device),
       waiters_(waiters),
       limits_(std::move(limits)),
-      on_change_(std::move(on_change)),
       bandwidth_(params.initial_write_bandwidth_Bps / static_cast<double>(kPageBytes)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()) {
@@ -73,7 +72,6 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     const auto ranges = cache_.start_writeback(*file.cache, pos, std::min(ioend_max_pages_, max_pages - total),
                                                end_page, kBioMaxFolios);
     if (ranges.empty()) break;
-    on_change_();
     std::uint64_t pages = 0;
     double work_s = total == 0 ? writepages_per_call_s_ : 0;
     std::vector<BioPlan> plans;
@@ -177,7 +175,6 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
                        bandwidth_.add_written(ended.pages, sg4::Engine::get_clock());
                        stats_.dropbehind_dropped_pages += ended.dropped_pages;
                        stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
-                       on_change_();
                        waiters_.wake_all();
                      },
                      device_.wbt_enabled());

@@ -33,8 +33,7 @@ class Writeback {
  public:
   // `limits` gives the current global dirty thresholds.
   Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache, filesystem::Filesystem& fs,
-            block_device::BlockDevice& device, WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits,
-            std::function<void()> on_change);
+            block_device::BlockDevice& device, WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits);
 
   // Starts the flusher daemon.
   void start(simgrid::s4u::Host* host);
@@ -112,7 +111,6 @@ class Writeback {
   block_device::BlockDevice& device_;
   WritebackWaitQueue& waiters_;
   std::function<DirtyLimits()> limits_;
-  std::function<void()> on_change_;
   WritebackStats stats_;
   BandwidthEstimate bandwidth_;
   std::uint64_t in_flight_pages_ = 0;  // taken by write_pages, writeback not yet ended

@@ -19,6 +19,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
   cpu_ = std::make_unique<cpu::Cpu>(zone, scenario.machine, scenario.cpu);
   for (const auto& params : scenario.devices) devices_.push_back(std::make_unique<block_device::BlockDevice>(params));
   cache_ = std::make_unique<page_cache::PageCache>(scenario.page_cache);
+  cache_->set_observer([this] { observe(); });
   writeback_done_ = std::make_unique<writeback::WritebackWaitQueue>();
   auto wake_flushers = [this] {
     for (auto& [index, mount] : mounts_) mount.writeback->wake_for_reclaim();
@@ -39,12 +40,11 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     mount.fs = std::make_unique<filesystem::Filesystem>(scenario.filesystem, device.params().capacity_bytes);
     mount.direct_io = std::make_unique<vfs::DirectIo>(*cpu_, *mount.fs, device);
     mount.writeback = std::make_unique<writeback::Writeback>(
-        scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs, device, *writeback_done_, [this] { return dirty_limits(); },
-        [this] { observe(); });
+        scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs, device, *writeback_done_, [this] { return dirty_limits(); });
     throttle_->add_bdi(*mount.writeback);
     mount.buffered_io = std::make_unique<vfs::BufferedIo>(
         *cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_, *mount.writeback, *throttle_, device,
-        *writeback_done_, [this] { observe(); });
+        *writeback_done_);
   }
 }
 
