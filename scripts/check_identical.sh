@@ -20,12 +20,20 @@ for arg in "$@"; do
 done
 [ -n "$base" ] || base=$(git rev-parse --verify -q origin/main >/dev/null && echo origin/main || echo main)
 work=$(mktemp -d /tmp/foliosim-identical.XXXXXX)
-trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-
-echo "check_identical: building $base in $work/base"
-git worktree add --detach -q "$work/base" "$base"
-cmake -S "$work/base" -B "$work/base/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$work/base/build" -j "${JOBS:-2}" --target foliosim >/dev/null
+trap 'rm -rf "$work"' EXIT
+# The base's binary is kept by commit, so checking again after a fix does not rebuild it.
+sha=$(git rev-parse --verify "$base^{commit}")
+base_bin="${TMPDIR:-/tmp}/foliosim-base-$sha/foliosim"
+if [ ! -x "$base_bin" ]; then
+  echo "check_identical: building $base ($sha)"
+  src="$work/base"
+  git worktree add --detach -q "$src" "$sha"
+  cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$src/build" -j "${JOBS:-2}" --target foliosim >/dev/null
+  mkdir -p "$(dirname "$base_bin")"
+  cp "$src/build/foliosim" "$base_bin"
+  git worktree remove --force "$src"
+fi
 scripts/build.sh >/dev/null
 
 scenarios=(scenarios/*.json scenarios/calibration/*.json)
@@ -33,7 +41,7 @@ status=0
 for s in "${scenarios[@]}"; do
   name=$(basename "$s" .json)
   [ "$name" = axboe_buffered_vs_uncached ] && [ $all -eq 0 ] && continue
-  "$work/base/build/foliosim" run "$s" -o "$work/a/$name" >/dev/null 2>&1 || echo "check_identical: $s: base run failed"
+  "$base_bin" run "$s" -o "$work/a/$name" >/dev/null 2>&1 || echo "check_identical: $s: base run failed"
   build/foliosim run "$s" -o "$work/b/$name" >/dev/null 2>&1 || echo "check_identical: $s: new run failed"
   for dir in a b; do
     find "$work/$dir/$name" -name run_info.json -delete -o -name '*.png' -delete
