@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "sim/input/scenario.hpp"
+#include "sim/engine/isolated_run.hpp"
 #include "sim/engine/simulation.hpp"
+#include "sim/output/variant_output.hpp"
 
 namespace {
 
@@ -99,11 +101,7 @@ int main(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     // The child reports its own peak memory: the parent's is not the run's.
     auto result = foliosim::run_isolated([&c] {
-      auto r = foliosim::simulate(c.scenario);
-      r.erase(foliosim::kTimeSeriesKey);
-      r.erase(foliosim::kLatencyCdfKey);
-      r.erase(foliosim::kBdiEstimatesKey);
-      r.erase("tail_writes");
+      foliosim::Json r = foliosim::variant_output(foliosim::simulate(c.scenario)).summary;
       rusage usage{};
       getrusage(RUSAGE_SELF, &usage);
       r["peak_rss_kib"] = usage.ru_maxrss;

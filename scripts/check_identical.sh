@@ -4,17 +4,19 @@
 # scenario with it and with build/foliosim, and compares every file of the two
 # results directories except run_info.json (wall times, host) and the PNGs
 # (rasterised by gnuplot from the identical SVG data). The version string is
-# the only line allowed to differ.
+# the only line allowed to differ. With --sorted-summary, summary.json is
+# compared with its keys sorted (the same figures and values in another order).
 #
-#   scripts/check_identical.sh [BASE] [--all]     # --all: also the Axboe scenario (minutes)
+#   scripts/check_identical.sh [BASE] [--all] [--sorted-summary]   # --all: also the Axboe scenario (minutes)
 #
 # Exit 0 when identical, 1 with the differing files listed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-base=""; all=0
+base=""; all=0; sorted=0
 for arg in "$@"; do
   case "$arg" in
     --all) all=1 ;;
+    --sorted-summary) sorted=1 ;;
     *) base="$arg" ;;
   esac
 done
@@ -46,6 +48,10 @@ for s in "${scenarios[@]}"; do
   for dir in a b; do
     find "$work/$dir/$name" -name run_info.json -delete -o -name '*.png' -delete
     find "$work/$dir/$name" -type f -exec sed -i -E 's/"foliosim_version": "[^"]*"/"foliosim_version": "X"/' {} +
+    if [ $sorted -eq 1 ]; then
+      python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); json.dump(d, open(p,"w"), indent=1, sort_keys=True)' \
+        "$work/$dir/$name/summary.json"
+    fi
   done
   if diff -rq "$work/a/$name" "$work/b/$name" >"$work/diff.txt"; then
     echo "identical: $name"

@@ -1,4 +1,4 @@
-// The foliosim command line: run, check, compare, plot.
+// The foliosim command line: run, check, compare, plot, reference.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,9 +10,9 @@
 #include "sim/output/figures.hpp"
 #include "sim/output/plot_files.hpp"
 #include "sim/output/report.hpp"
+#include "sim/output/variant_output.hpp"
 #include "sim/run_command.hpp"
 #include "sim/input/scenario.hpp"
-#include "sim/engine/simulation.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
   compare->add_option("-o,--output", compare_options.output_dir,
                       "Where to write the comparison (default: results/compare-<A>-vs-<B>)");
 
+  auto* reference = app.add_subcommand(
+      "reference", "Print every figure of summary.json and the CSVs, with its unit and meaning (results/README.md)");
+
   std::string plot_dir;
   auto* plot = app.add_subcommand("plot", "Redraw a results directory's plots from its CSVs and gnuplot scripts");
   plot->add_option("dir", plot_dir, "Results directory (of run or compare)")->required();
@@ -99,6 +102,8 @@ int main(int argc, char** argv) {
         std::cout << outcome.differences << " of " << outcome.compared << " compared values";
       std::cout << "\nreport: " << outcome.output_dir << "/report.md\n";
       foliosim::tell_plot_problems(outcome.plots, outcome.output_dir);
+    } else if (*reference) {
+      std::cout << foliosim::results_reference();
     } else if (*plot) {
       return redraw(plot_dir);
     } else if (*check) {

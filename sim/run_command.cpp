@@ -8,15 +8,14 @@
 #include <thread>
 
 #include "sim/output/figures.hpp"
-#include "sim/output/latency_attribution.hpp"
 #include "sim/output/progress_bar.hpp"
 #include "sim/output/results_writer.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "sim/version.hpp"
 
 namespace foliosim {
 
-Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<Json>& results) {
+Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<VariantOutput>& outputs) {
   Json summary;
   summary["scenario"] = variants.front().scenario.name;
   summary["foliosim_version"] = kVersion;
@@ -27,7 +26,7 @@ Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vecto
     entry["variant"] = variants[i].name;
     if (!variants[i].description.empty()) entry["description"] = variants[i].description;
     entry["seed"] = variants[i].scenario.seed;
-    entry.update(results[i]);
+    entry.update(outputs[i].summary);
     summary["variants"].push_back(entry);
   }
   return summary;
@@ -67,33 +66,6 @@ std::string host_name() {
   return name;
 }
 
-// Removes `key` from a simulation result and returns its text: what goes to
-// its own file rather than summary.json.
-std::string take_text(Json& result, const char* key) {
-  std::string text = result.value(key, "");
-  result.erase(key);
-  return text;
-}
-
-// Key of the simulation's record of its slowest writes (see
-// latency_attribution.hpp), which goes to its own file; summary.json keeps
-// their aggregate, "tail_attribution".
-constexpr const char* kTailWritesKey = "tail_writes";
-
-void attribute_tail(Json& result, Json& tail_writes) {
-  if (!result.contains(kTailWritesKey)) return;
-  tail_writes = std::move(result[kTailWritesKey]);
-  result.erase(kTailWritesKey);
-  try {
-    const TailAttribution attribution = attribute_tail_writes(tail_writes);
-    result["tail_attribution"] = attribution_json(attribution);
-    result["tail_attribution_writes"] = attribution.writes;
-  } catch (const std::invalid_argument& e) {
-    // A bad record is the simulator's bug; keep the run and say so.
-    result["tail_attribution_error"] = e.what();
-  }
-}
-
 ReportInput run_report(const std::vector<ResolvedVariant>& variants, const Json& summary, const std::string& dir) {
   ReportInput report;
   report.title = variants.front().scenario.name;
@@ -115,9 +87,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   ScenarioFile scenario_file = load_scenario_file(scenario_path, options.overrides);
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
 
-  std::vector<Json> results;
-  std::vector<std::string> time_series, latency_cdfs, bdi_estimates;
-  std::vector<Json> tail_writes(variants.size());
+  std::vector<VariantOutput> outputs;
   Json run_info;
   run_info["foliosim_version"] = kVersion;
   run_info["scenario_file"] = scenario_path;
@@ -131,28 +101,20 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     auto start = std::chrono::steady_clock::now();
     sim_clock.reset();
     progress.start_variant(i, variant.name, estimate_run_length(variant.scenario));
-    Json result = run_isolated(
-        [&] {
-          sim_clock.follow_engine();
-          return simulate(variant.scenario);
-        },
-        [&] { progress.update(sim_clock.seconds()); });
+    outputs.push_back(
+        simulate_isolated(variant.scenario, &sim_clock, [&] { progress.update(sim_clock.seconds()); }));
     progress.finish_variant(sim_clock.seconds());
-    time_series.push_back(take_text(result, kTimeSeriesKey));
-    latency_cdfs.push_back(take_text(result, kLatencyCdfKey));
-    bdi_estimates.push_back(take_text(result, kBdiEstimatesKey));
-    attribute_tail(result, tail_writes[i]);
-    results.push_back(std::move(result));
     double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run_info["wall_s"][variant.name] = wall_s;
   }
 
   RunOutcome outcome;
   outcome.output_dir = options.output_dir.empty() ? "results/" + variants.front().scenario.name : options.output_dir;
-  outcome.summary = make_summary(variants, results);
+  outcome.summary = make_summary(variants, outputs);
   std::vector<CsvTable> series_tables;
   for (std::size_t i = 0; i < variants.size(); ++i)
-    series_tables.push_back(CsvTable::parse(time_series[i], "variants/" + variants[i].name + "/timeseries.csv"));
+    series_tables.push_back(
+        CsvTable::parse(outputs[i].time_series_csv, "variants/" + variants[i].name + "/timeseries.csv"));
   if (!scenario_file.published.figures.empty()) {
     std::vector<VariantResults> compared;
     for (std::size_t i = 0; i < variants.size(); ++i)
@@ -177,12 +139,12 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   std::vector<PlotSeries> series;
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const std::string folder = "variants/" + variants[i].name + "/";
-    dir.write_text(folder + "timeseries.csv", time_series[i]);
-    dir.write_text(folder + "latency_cdf.csv", latency_cdfs[i]);
-    dir.write_text(folder + "bdi_estimates.csv", bdi_estimates[i]);
-    if (!tail_writes[i].is_null()) dir.write_json(folder + "tail_writes.json", tail_writes[i]);
+    dir.write_text(folder + "timeseries.csv", outputs[i].time_series_csv);
+    dir.write_text(folder + "latency_cdf.csv", outputs[i].latency_cdf_csv);
+    dir.write_text(folder + "bdi_estimates.csv", outputs[i].bdi_estimates_csv);
+    dir.write_json(folder + "tail_writes.json", outputs[i].tail_writes);
     series.push_back(PlotSeries{series_key(variants[i].name), outcome.summary["variants"][i], series_tables[i],
-                                CsvTable::parse(latency_cdfs[i], folder + "latency_cdf.csv")});
+                                CsvTable::parse(outputs[i].latency_cdf_csv, folder + "latency_cdf.csv")});
   }
   ReportInput report = run_report(variants, outcome.summary, outcome.output_dir);
   report.published = outcome.summary.value("published", Json());

@@ -8,6 +8,7 @@
 #include "sim/output/gnuplot.hpp"
 #include "sim/input/json_fields.hpp"
 #include "sim/input/scenario.hpp"
+#include "sim/output/variant_output.hpp"
 
 namespace foliosim {
 
@@ -30,7 +31,7 @@ struct RunOutcome {
 RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options);
 
 // summary.json of resolved variants and their per-variant results.
-Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<Json>& results);
+Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<VariantOutput>& outputs);
 
 // The short table printed after a run.
 std::string summary_table(const Json& summary);

@@ -61,6 +61,14 @@ struct DeviceStats {
   std::uint64_t peak_queued = 0;     // waiting + in service
   std::uint64_t wbt_waits = 0;       // writeback submissions that slept in blk-wbt
   double wbt_wait_s = 0;             // and how long, in all
+
+  template <class F>
+  void stats(F& f) const {
+    f.bytes("write_bytes", write_bytes, "bytes written (failed writes included)");
+    f.count("write_requests", write_requests, "write requests dispatched, after merging");
+    f.count("merges", merges, "submissions merged into a waiting request");
+    f.count("peak_queued_requests", peak_queued, "most requests waiting or in service at once");
+  }
 };
 
 class BlockDevice {

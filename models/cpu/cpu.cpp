@@ -23,7 +23,7 @@ Cpu::Cpu(simgrid::s4u::NetZone* zone, const MachineParams& machine, const CpuCos
 
 void Cpu::run(Component component, double reference_s) {
   if (reference_s <= 0) return;
-  busy_s_[static_cast<int>(component)] += scaled_s(reference_s);
+  stats_.busy_s[static_cast<int>(component)] += scaled_s(reference_s);
   if (uncontended_) {
     simgrid::s4u::this_actor::sleep_for(scaled_s(reference_s));
     return;
@@ -34,7 +34,7 @@ void Cpu::run(Component component, double reference_s) {
 
 void Cpu::spin(Component component, double seconds) {
   if (seconds <= 0) return;
-  busy_s_[static_cast<int>(component)] += seconds;
+  stats_.busy_s[static_cast<int>(component)] += seconds;
   simgrid::s4u::this_actor::sleep_for(seconds);
 }
 

@@ -15,6 +15,18 @@ namespace foliosim::cpu {
 enum class Component { kWriters, kCompletion, kFlusher, kKswapd, kCount };
 const char* component_name(Component component);
 
+struct CpuStats {
+  std::array<double, static_cast<int>(Component::kCount)> busy_s{};  // by component
+
+  template <class F>
+  void stats(F& f) const {
+    f.group("cpu_busy_s", "CPU time by who it was charged to, in CPU-seconds", [&](auto& g) {
+      for (int c = 0; c < static_cast<int>(Component::kCount); ++c)
+        g.seconds(component_name(static_cast<Component>(c)), busy_s[c], "charged to this component");
+    });
+  }
+};
+
 class Cpu {
  public:
   Cpu(simgrid::s4u::NetZone* zone, const MachineParams& machine, const CpuCostParams& costs);
@@ -39,11 +51,12 @@ class Cpu {
 
   // Charges work done in interrupt context: counted, but it delays no actor
   // (the time it steals from the interrupted CPU is not modelled).
-  void account(Component component, double reference_s) { busy_s_[static_cast<int>(component)] += scaled_s(reference_s); }
+  void account(Component component, double reference_s) { stats_.busy_s[static_cast<int>(component)] += scaled_s(reference_s); }
 
   // Seconds of CPU this machine spends on `reference_s` of reference work.
   double scaled_s(double reference_s) const { return reference_s * speed_ratio_; }
-  double busy_s(Component component) const { return busy_s_[static_cast<int>(component)]; }
+  double busy_s(Component component) const { return stats_.busy_s[static_cast<int>(component)]; }
+  const CpuStats& stats() const { return stats_; }
 
  private:
   simgrid::s4u::Host* host_;
@@ -51,7 +64,7 @@ class Cpu {
   double speed_ratio_;  // reference speed / actual speed
   std::uint64_t cores_;
   bool uncontended_ = false;
-  std::array<double, static_cast<int>(Component::kCount)> busy_s_{};
+  CpuStats stats_;
 };
 
 }  // namespace foliosim::cpu

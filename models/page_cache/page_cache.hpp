@@ -106,6 +106,33 @@ struct WritebackEnd {
   std::uint64_t kept_dropbehind_pages = 0;  // clean drop-behind folios not dropped
 };
 
+// The cache's counts at one moment, in pages.
+struct CacheTotals {
+  std::uint64_t cached_pages = 0;
+  std::uint64_t dirty_pages = 0;
+  std::uint64_t writeback_pages = 0;
+  std::uint64_t dropbehind_pages = 0;
+  std::uint64_t zeroed_pages = 0;       // written by XFS zeroing, not the application
+  std::uint64_t write_error_pages = 0;  // writeback failed: cached, not on the device
+  std::uint64_t lost_pages = 0;         // writeback failed and freed before rewritten
+  std::uint64_t runs = 0;
+
+  template <class F>
+  void stats(F& f) const {
+    f.pages("page_cache_end_bytes", cached_pages, "cached at the end");
+    f.pages("dirty_end_bytes", dirty_pages, "dirty at the end");
+    f.pages("dropbehind_end_bytes", dropbehind_pages, "marked drop-behind at the end");
+    f.group("page_cache_end_bytes_by_origin", "cached at the end, by who wrote the folios", [&](auto& g) {
+      g.pages("application", cached_pages - zeroed_pages, "the jobs' writes and reads");
+      g.pages("filesystem_zeroing", zeroed_pages, "XFS zeroing before file-extending writes");
+    });
+    f.pages("bytes_at_risk", write_error_pages + lost_pages,
+            "whose writeback failed: still cached but not on the device, or freed");
+    f.pages("bytes_lost", lost_pages, "whose writeback failed and that were freed before being rewritten");
+    f.count("page_cache_runs", runs, "runs of folios in one state: what the cache's memory grows with");
+  }
+};
+
 class PageCache {
  public:
   explicit PageCache(const PageCacheParams& params);
@@ -184,6 +211,12 @@ class PageCache {
   std::uint64_t active_pages() const { return active_.pages(); }
   std::uint64_t inactive_pages() const { return inactive_.pages(); }
   std::uint64_t run_count() const { return run_count_; }
+
+  // The counts as they stand (at the end of a run).
+  CacheTotals totals() const {
+    return {cached_pages_, dirty_pages_, writeback_pages_, dropbehind_pages_, zeroed_pages_, write_error_pages_,
+            lost_pages_, run_count_};
+  }
 
   // Files with dirty pages, oldest dirtied first (the b_dirty list).
   std::vector<FileCache*> dirty_files() const;

@@ -26,6 +26,15 @@ struct ReclaimStats {
   double serial_wait_s = 0;
   std::uint64_t kswapd_wakeups = 0;
   double direct_reclaim_time_s = 0;
+
+  template <class F>
+  void stats(F& f) const {
+    f.pages("reclaimed_bytes", kswapd_reclaimed_pages + direct_reclaimed_pages, "freed by kswapd and direct reclaim");
+    f.pages("reclaim_scanned_bytes", scanned_pages, "scanned by reclaim");
+    f.count("kswapd_wakeups", kswapd_wakeups, "times kswapd was woken");
+    f.seconds("direct_reclaim_time_s", direct_reclaim_time_s, "tasks' time in direct reclaim, summed");
+    f.seconds("reclaim_lock_wait_s", serial_wait_s, "reclaimers' time waiting for another's serialised work");
+  }
 };
 
 class Reclaim {

@@ -39,6 +39,41 @@ struct WorkloadStats {
   // what cachestat sampled in a write loop sees, never the moments a writer
   // is inside a call (blocked in reclaim or blk-wbt, say).
   FileStatePages peak_between_writes;
+
+  template <class F>
+  void stats(F& f) const {
+    f.seconds("write_phase_s", last_write_end_s, "when the last write call returned (fsync may follow)");
+    f.count("write_calls", write_calls, "write calls made, all jobs");
+    f.bytes("app_write_bytes", app_write_bytes, "bytes the write calls wrote");
+    f.latency("write_latency_us", write_latency, "latency of a write call");
+    f.count("read_calls", read_calls, "read calls made, all jobs");
+    f.bytes("app_read_bytes", app_read_bytes, "bytes the read calls read");
+    f.latency("read_latency_us", read_latency, "latency of a read call");
+    f.count("fsync_calls", fsync_calls, "fsync calls made");
+    f.latency("fsync_latency_us", fsync_latency, "latency of an fsync call");
+    f.bytes("zeroed_bytes", zeroed_bytes, "bytes XFS zeroed before file-extending writes");
+    f.group("write_call_errors", "write calls that failed, by error", [&](auto& g) {
+      g.count("EIO", eio_write_errors, "write calls that returned EIO (a dontcache write after a failed writeback)");
+      g.count("EOPNOTSUPP", eopnotsupp_errors, "dontcache write calls on a filesystem without support for it");
+    });
+    f.count("fsync_errors", fsync_errors, "fsync calls that returned EIO");
+    // The rest of a call's latency is CPU work and waiting for a CPU.
+    const double calls = static_cast<double>(write_latency.count() ? write_latency.count() : 1);
+    const double waits = reclaim_time_s + throttle_time_s + kick_time_s + stable_wait_time_s;
+    f.group("write_latency_split_mean_us", "mean time per write call in each part of the write path", [&](auto& g) {
+      g.micros("cpu", (total_write_time_s - waits) / calls, "copying, folio work, and waiting for a CPU");
+      g.micros("kick_submission", kick_time_s / calls, "submitting a dontcache write's writeback inline");
+      g.micros("throttle", throttle_time_s / calls, "paused in balance_dirty_pages");
+      g.micros("reclaim", reclaim_time_s / calls, "in direct reclaim");
+      g.micros("stable_page_wait", stable_wait_time_s / calls, "waiting for writeback of a folio being rewritten");
+    });
+    f.group("peak_between_writes", "the most of its own file each writer saw between its calls (cachestat)",
+            [&](auto& g) {
+              g.pages("cached_bytes", peak_between_writes.cached, "cached");
+              g.pages("dirty_bytes", peak_between_writes.dirty, "dirty");
+              g.pages("writeback_bytes", peak_between_writes.writeback, "under writeback");
+            });
+  }
 };
 
 }  // namespace foliosim::workload

@@ -29,6 +29,16 @@ struct EstimateUpdate {
   double write_pages_per_s, avg_pages_per_s;
   double dirty_ratelimit_pages_per_s, balanced_dirty_ratelimit_pages_per_s;
   bool by_dirtier;  // a throttled dirtier's update (the ratelimit moved too)
+
+  // A row of bdi_estimates.csv: the kernel's bdi_dirty_ratelimit tracepoint.
+  template <class F>
+  void stats(F& f) const {
+    f.rate("write_bandwidth_Bps", write_pages_per_s, "write bandwidth, as measured over the last period");
+    f.rate("avg_write_bandwidth_Bps", avg_pages_per_s, "its smoothed value, which sizes the flusher's chunks");
+    f.rate("dirty_ratelimit_Bps", dirty_ratelimit_pages_per_s, "the rate a dirtier past freerun may dirty at");
+    f.rate("balanced_dirty_ratelimit_Bps", balanced_dirty_ratelimit_pages_per_s, "the rate it moves towards");
+    f.text("updated_by", by_dirtier ? "dirtier" : "writepages", "writepages, or a throttled dirtier");
+  }
 };
 
 class BandwidthEstimate {
@@ -66,6 +76,14 @@ class BandwidthEstimate {
   double write_pages_per_s() const { return write_; }
   double avg_pages_per_s() const { return avg_; }
   double dirty_ratelimit_pages_per_s() const { return dirty_ratelimit_; }
+
+  // The estimates as they stand (at the end of a run).
+  template <class F>
+  void stats(F& f) const {
+    f.rate("writeback_bandwidth_estimate_Bps", avg_, "the bdi's smoothed write bandwidth estimate");
+    f.rate("dirty_ratelimit_Bps", dirty_ratelimit_, "the bdi's dirty ratelimit");
+  }
+
   // Pages written recently, each weighing half as much a period later: the
   // bdi's share of the machine's is its share of the dirty threshold
   // (__wb_calc_thresh's writeout fraction, fprop).

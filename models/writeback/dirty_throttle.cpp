@@ -80,7 +80,7 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, Writeback& wb,
     limits = limits_();
     if (nr_dirty() < limits.thresh_pages) break;
   }
-  throttle_time_s_ += slept_s;
+  stats_.throttle_time_s += slept_s;
   return slept_s;
 }
 

@@ -23,6 +23,15 @@ struct Dirtier {
   double paused_when_s = 0;  // end of its last pause (or freerun check)
 };
 
+struct ThrottleStats {
+  double throttle_time_s = 0;
+
+  template <class F>
+  void stats(F& f) const {
+    f.seconds("throttle_time_s", throttle_time_s, "dirtiers' time paused in balance_dirty_pages, summed");
+  }
+};
+
 class DirtyThrottle {
  public:
   DirtyThrottle(const WritebackParams& params, page_cache::PageCache& cache, std::function<DirtyLimits()> limits,
@@ -39,7 +48,7 @@ class DirtyThrottle {
   // runs before the first pause.
   double balance(Dirtier& task, std::uint64_t pages, Writeback& wb, const std::function<void()>& before_sleep);
 
-  double throttle_time_s() const { return throttle_time_s_; }
+  const ThrottleStats& stats() const { return stats_; }
 
  private:
   WritebackParams params_;
@@ -47,7 +56,7 @@ class DirtyThrottle {
   std::function<DirtyLimits()> limits_;
   std::function<void()> wake_background_;
   std::vector<const Writeback*> bdis_;
-  double throttle_time_s_ = 0;
+  ThrottleStats stats_;
 };
 
 }  // namespace foliosim::writeback

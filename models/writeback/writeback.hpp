@@ -27,6 +27,27 @@ struct WritebackStats {
   std::uint64_t flusher_pages = 0;  // submitted by the flusher (the rest: fsync, kicks)
   std::uint64_t kept_dropbehind_pages = 0;  // clean drop-behind folios completion could not drop
   std::uint64_t failed_pages = 0;           // writeback ended with EIO
+
+  WritebackStats& operator+=(const WritebackStats& o) {
+    submitted_pages += o.submitted_pages;
+    dropbehind_dropped_pages += o.dropbehind_dropped_pages;
+    flusher_pages += o.flusher_pages;
+    kept_dropbehind_pages += o.kept_dropbehind_pages;
+    failed_pages += o.failed_pages;
+    return *this;
+  }
+
+  template <class F>
+  void stats(F& f) const {
+    f.group("writeback_submitted_bytes", "bytes writepages submitted to the devices", [&](auto& g) {
+      g.pages("total", submitted_pages, "by anyone: the flusher, fsync, dontcache kicks");
+      g.pages("by_flusher", flusher_pages, "by the flusher");
+    });
+    f.pages("dropbehind_dropped_bytes", dropbehind_dropped_pages, "drop-behind folios freed when writeback ended");
+    f.pages("dropbehind_kept_bytes", kept_dropbehind_pages,
+            "clean drop-behind folios writeback completion could not free (interrupt context, mapped)");
+    f.pages("writeback_failed_bytes", failed_pages, "bytes whose writeback ended with EIO");
+  }
 };
 
 class Writeback {

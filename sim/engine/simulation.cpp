@@ -1,21 +1,19 @@
 #include "sim/engine/simulation.hpp"
 
-#include <map>
-#include <memory>
-#include <string>
 
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 #include <xbt/log.h>
 
 #include "models/common/actor_start.hpp"
+#include "models/common/errors.hpp"
 #include "sim/engine/machine.hpp"
 
 namespace foliosim {
 
 namespace sg4 = simgrid::s4u;
 
-Json simulate(const Scenario& scenario) {
+VariantRun simulate(const Scenario& scenario) {
   // Results, not logs, are the output: keep SimGrid quiet.
   xbt_log_control_set("root.thresh:critical");
   int argc = 1;
@@ -33,15 +31,7 @@ Json simulate(const Scenario& scenario) {
   const ActorFailure& failure = actor_failure();
   if (failure.kind == FailureKind::kSimulated) throw SimulatedFailure(failure.message);
   if (failure.kind == FailureKind::kInternal) throw InternalError(failure.message);
-  Json out = machine.results();
-  out[kTimeSeriesKey] = machine.time_series_csv();
-  out[kLatencyCdfKey] = machine.latency_cdf_csv();
-  out[kBdiEstimatesKey] = machine.bdi_estimates_csv();
-  return out;
-}
-
-Json simulate_isolated(const Scenario& scenario) {
-  return run_isolated([&scenario] { return simulate(scenario); });
+  return machine.measured();
 }
 
 }  // namespace foliosim

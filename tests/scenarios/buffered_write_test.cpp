@@ -9,7 +9,7 @@
 #include "models/reclaim/watermarks.hpp"
 #include "models/common/latency_histogram.hpp"
 #include "models/writeback/dirty_limits.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -20,10 +20,10 @@ namespace {
 constexpr std::uint64_t kPage = 4096;
 constexpr std::size_t kCached = 1, kFree = 4, kDeviceBytes = 9;
 
-// Rows of the time series (columns in sim/machine.cpp).
-std::vector<std::vector<double>> series(const Json& result) {
+// Rows of the time series (columns in sim/engine/memory_meter.hpp).
+std::vector<std::vector<double>> series(const VariantOutput& result) {
   std::vector<std::vector<double>> rows;
-  std::istringstream in(result[kTimeSeriesKey].get<std::string>());
+  std::istringstream in(result.time_series_csv);
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
@@ -43,7 +43,8 @@ TEST_CASE("a 64 MiB buffered write below the thresholds reaches the device only 
   auto job = buffered_job("w", 1 * MiB, 64 * MiB);
   job.end_fsync = true;
   s.jobs.push_back(job);
-  Json r = simulate_isolated(s);
+  const VariantOutput out = simulate_isolated(s);
+  const Json& r = out.summary;
   // 24 GiB of memory: the background threshold is about 2.3 GiB, far above.
   CHECK(r["after_write_phase"]["device_write_bytes"] == 0);
   CHECK(r["after_write_phase"]["dirty_bytes"] == 64 * MiB);
@@ -68,7 +69,7 @@ TEST_CASE("a 64 MiB buffered write below the thresholds reaches the device only 
   // throttled: the bdi's estimates are still a new bdi's, INIT_BW.
   CHECK(r["devices"][0]["writeback_bandwidth_estimate_Bps"] == 100.0 * MiB);
   CHECK(r["devices"][0]["dirty_ratelimit_Bps"] == 100.0 * MiB);
-  CHECK(r[kBdiEstimatesKey] ==
+  CHECK(out.bdi_estimates_csv ==
         "time_s,device,write_bandwidth_Bps,avg_write_bandwidth_Bps,dirty_ratelimit_Bps,balanced_dirty_ratelimit_Bps,"
         "updated_by\n");
 }
@@ -79,7 +80,8 @@ TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it
   auto job = buffered_job("w", 1 * MiB, 1 * GiB);
   job.end_fsync = true;
   s.jobs.push_back(job);
-  Json r = simulate_isolated(s);
+  const VariantOutput out = simulate_isolated(s);
+  const Json& r = out.summary;
   CHECK(r["page_cache_peak_bytes"] == 256 * MiB);
   // Sequential new folios: reclaim frees exactly what each write needs once
   // the limit is reached, 1 GiB - 256 MiB in all.
@@ -88,7 +90,7 @@ TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it
   CHECK(r["device_write_bytes"] == 1 * GiB);
   CHECK(r["dirty_end_bytes"] == 0);
   CHECK(r["direct_reclaim_time_s"].get<double>() > 0);
-  for (const auto& row : series(r)) CHECK(row[kCached] <= 256.0 * MiB);
+  for (const auto& row : series(out)) CHECK(row[kCached] <= 256.0 * MiB);
 }
 
 TEST_CASE("the memory cgroup is also charged the task's memory and ext4's buffer heads") {
@@ -97,14 +99,14 @@ TEST_CASE("the memory cgroup is also charged the task's memory and ext4's buffer
   s.page_cache.cgroup_other_memory_bytes = 100 * kPage;
   s.jobs.push_back(buffered_job("w", 1 * MiB, 1 * GiB));
   SUBCASE("xfs: 100 pages leave room for 255 whole 1 MiB folios") {
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["page_cache_peak_bytes"] == 255 * MiB);
     CHECK(r["reclaimed_bytes"] == 1 * GiB - 255 * MiB);
   }
   SUBCASE("ext4: a 1 MiB folio also costs 256 x 112 B = 7 pages of buffer heads") {
     // 248 folios: 248 x 263 + 100 = 65324 pages fit; 249 x 263 + 100 = 65587 do not.
     s.filesystem.type = "ext4";
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["page_cache_peak_bytes"] == 248 * MiB);
   }
 }
@@ -115,7 +117,7 @@ TEST_CASE("dirty pages never pass the dirty threshold by more than one write's s
   s.page_cache.other_memory_bytes = 0;
   s.devices[0].write_bandwidth_Bps = 100e6;  // slow enough for dirtying to outrun it
   s.jobs.push_back(buffered_job("w", 1 * MiB, 1 * GiB));
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   // 262144 pages; min_free = sqrt(1 GiB in KiB * 16) = 4096 KiB = 1024 pages,
   // step = max(1024/4, 262144 * 10 / 10000) = 262: high = 1548 pages.
   // Dirtyable = all pages less the reserve: 260596; 20 % = 52119 pages.
@@ -137,15 +139,16 @@ TEST_CASE("a folio dirtied at t is written by the first periodic wake-up after t
   auto job = buffered_job("w", 4 * KiB, 4 * KiB);
   job.startdelay_s = 1;
   s.jobs.push_back(job);
-  Json r = simulate_isolated(s);
+  const VariantOutput out = simulate_isolated(s);
+  const Json& r = out.summary;
   CHECK(r["device_write_bytes"] == 4 * KiB);
   // Dirtied at 1 s, expired at 31 s; wake-ups every 5 s: written at 35 s and
   // done 95 us + 4 KiB / 3 GB/s later.
   double written_at = -1;
-  for (const auto& row : series(r))
+  for (const auto& row : series(out))
     if (row[kDeviceBytes] > 0 && written_at < 0) written_at = row[0];
   CHECK(written_at == doctest::Approx(35.01).epsilon(1e-9));
-  for (const auto& row : series(r))
+  for (const auto& row : series(out))
     if (row[0] < 35) CHECK(row[kDeviceBytes] == 0);
 }
 
@@ -158,7 +161,8 @@ TEST_CASE("kswapd keeps free memory above the min watermark by reclaiming clean 
   s.cpu.reclaim_scan_per_folio_s = 0.1e-6;
   s.cpu.reclaim_free_per_folio_s = 0.4e-6;
   s.jobs.push_back(buffered_job("w", 1 * MiB, 2 * GiB));
-  Json r = simulate_isolated(s);
+  const VariantOutput out = simulate_isolated(s);
+  const Json& r = out.summary;
   // min_free = sqrt(512 MiB in KiB * 16) = 2896 KiB = 724 pages.
   auto w = reclaim::kernel_watermarks(131072, s.reclaim);
   CHECK(w.min_pages == 724);
@@ -166,7 +170,7 @@ TEST_CASE("kswapd keeps free memory above the min watermark by reclaiming clean 
   CHECK(r["cpu_busy_s"]["kswapd"].get<double>() > 0);
   CHECK(r["page_cache_peak_bytes"].get<std::uint64_t>() <= (131072 - w.min_pages) * kPage);
   CHECK(r["reclaimed_bytes"].get<std::uint64_t>() >= 2 * GiB - 512 * MiB);
-  for (const auto& row : series(r)) CHECK(row[kFree] >= w.min_pages * kPage);
+  for (const auto& row : series(out)) CHECK(row[kFree] >= w.min_pages * kPage);
 }
 
 TEST_CASE("kernel formulas: watermarks and dirty limits") {
@@ -245,13 +249,14 @@ TEST_CASE("a throttled writer sleeps in pauses of at least 5 ms, not one per 32 
   s.page_cache.other_memory_bytes = 0;
   s.devices[0].write_bandwidth_Bps = 100e6;
   s.jobs.push_back(buffered_job("w", 4 * KiB, 1 * GiB));
-  Json r = simulate_isolated(s);
+  const VariantOutput out = simulate_isolated(s);
+  const Json& r = out.summary;
   // 24414 pages/s: about 244 pages (writes) between pauses of 5 to 10 ms once
   // past freerun, so more than 1 in 1000 writes carries one.
   const auto& lat = r["write_latency_us"];
   CHECK(lat["p999"].get<double>() >= 5000);
   // The throttled writer updates the bdi's estimates, 200 ms apart at least.
-  std::istringstream estimates(r[kBdiEstimatesKey].get<std::string>());
+  std::istringstream estimates(out.bdi_estimates_csv);
   std::string line;
   std::getline(estimates, line);
   double last_s = -1;
@@ -281,9 +286,9 @@ TEST_CASE("batching the writer's CPU work keeps results within the histogram's e
   auto job = buffered_job("w", 4 * KiB, 1 * GiB);
   job.end_fsync = true;
   s.jobs.push_back(job);
-  Json batched = simulate_isolated(s);
+  Json batched = simulate_isolated(s).summary;
   s.cpu.batch_window_s = 0;
-  Json unbatched = simulate_isolated(s);
+  Json unbatched = simulate_isolated(s).summary;
   const double bound = LatencyHistogram::kRelativeErrorBound;
   CHECK(batched["device_write_bytes"] == unbatched["device_write_bytes"]);
   CHECK(batched["app_write_bytes"] == unbatched["app_write_bytes"]);

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "sim/input/scenario.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -124,7 +124,7 @@ const Simulated& simulated(const std::string& scenario, const std::string& varia
   if (it != runs.end()) return it->second;
   const auto variants = resolve_variants(load_scenario_file(scenario_file(scenario)), variant);
   REQUIRE(variants.size() == 1);
-  const Json r = simulate_isolated(variants[0].scenario);
+  const Json r = simulate_isolated(variants[0].scenario).summary;
   const Json& after = r["after_write_phase"];
   Simulated s{};
   s.wall_ms = r["write_phase_s"].get<double>() * 1e3;

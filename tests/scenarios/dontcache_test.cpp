@@ -1,7 +1,7 @@
 // Uncached (RWF_DONTCACHE) writes end to end, against values worked out by hand.
 #include <doctest/doctest.h>
 
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -30,7 +30,7 @@ TEST_CASE("dontcache: every new folio is dropped when its writeback completes") 
   Scenario s = bare_scenario();
   s.cpu.request_submit_s = 1e-6;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["device_write_bytes"] == 64 * MiB);
   CHECK(r["dropbehind_dropped_bytes"] == 64 * MiB);
   CHECK(r["page_cache_end_bytes"] == 0);
@@ -47,7 +47,7 @@ TEST_CASE("dontcache: completions in interrupt context cannot drop, the folios s
   Scenario s = bare_scenario();
   s.filesystem.completion_context = "irq";
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["dropbehind_dropped_bytes"] == 0);
   CHECK(r["dropbehind_kept_bytes"] == 64 * MiB);
   CHECK(r["page_cache_end_bytes"] == 64 * MiB);
@@ -58,7 +58,7 @@ TEST_CASE("dontcache: the flusher kick leaves submission out of the writer's lat
   Scenario s = bare_scenario();
   s.page_cache.dontcache_kick = "flusher";
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["write_latency_split_mean_us"]["kick_submission"].get<double>() == 0);
   CHECK(r["dropbehind_dropped_bytes"] == 64 * MiB);
   CHECK(r["page_cache_end_bytes"] == 0);
@@ -68,7 +68,7 @@ TEST_CASE("dontcache as merged in 6.14 kicked the range after the write: nothing
   Scenario s = bare_scenario();
   s.page_cache.dontcache_kick_range = "after_write";
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["after_write_phase"]["device_write_bytes"] == 0);
   CHECK(r["after_write_phase"]["dirty_bytes"] == 64 * MiB);
   CHECK(r["dropbehind_dropped_bytes"] == 64 * MiB);  // fsync's writeback drops them
@@ -83,7 +83,7 @@ TEST_CASE("dontcache over a file already cached uses the folios as they are: not
   uncached.filename = "shared";
   uncached.startdelay_s = 1;  // after the cached writer's fsync
   s.jobs = {cached, uncached};
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["dropbehind_dropped_bytes"] == 0);
   CHECK(r["page_cache_end_bytes"] == 64 * MiB);
   CHECK(r["device_write_bytes"] == 128 * MiB);
@@ -100,7 +100,7 @@ TEST_CASE("a cached writer racing a dontcache writer clears the marks it touches
   cached.startdelay_s = 1;  // rewrites the first half, still dirty and marked
   cached.end_fsync = true;  // writes everything back
   s.jobs = {uncached, cached};
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   // The first 32 MiB lost their mark to the cached writer and stay; the rest
   // are dropped at writeback.
   CHECK(r["dropbehind_dropped_bytes"] == 32 * MiB);
@@ -112,7 +112,7 @@ TEST_CASE("an mmapped file keeps its folios") {
   auto job = dontcache_job("w", 1 * MiB, 16 * MiB);
   job.mmap = true;
   s.jobs.push_back(job);
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["dropbehind_dropped_bytes"] == 0);
   CHECK(r["page_cache_end_bytes"] == 16 * MiB);
 }
@@ -121,7 +121,7 @@ TEST_CASE("a filesystem without FOP_DONTCACHE fails the writes with EOPNOTSUPP")
   Scenario s = bare_scenario();
   s.filesystem.dontcache_supported = false;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["write_call_errors"]["EOPNOTSUPP"] == 16);
   CHECK(r["app_write_bytes"] == 0);
   CHECK(r["device_write_bytes"] == 0);
@@ -136,7 +136,7 @@ TEST_CASE("zeroing on behalf of a dontcache write leaves ordinary cached folios 
   s.jobs.push_back(job);
   SUBCASE("as merged: the 120 KiB zeroed stay cached") {
     // The sparse stream of filesystem_test: 60 KiB zeroed before w3 and w5.
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["zeroed_bytes"] == 120 * KiB);
     CHECK(r["page_cache_end_bytes_by_origin"]["filesystem_zeroing"] == 120 * KiB);
     CHECK(r["page_cache_end_bytes_by_origin"]["application"] == 0);
@@ -145,13 +145,13 @@ TEST_CASE("zeroing on behalf of a dontcache write leaves ordinary cached folios 
   }
   SUBCASE("with the zero range marked: dropped too") {
     s.filesystem.zero_range_dropbehind = true;
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["page_cache_end_bytes"] == 0);
     CHECK(r["dropbehind_dropped_bytes"] == 24 * KiB + 120 * KiB);
   }
   SUBCASE("since 6.10: nothing zeroed") {
     s.filesystem.zeroing = "since_6_10";
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["zeroed_bytes"] == 0);
     CHECK(r["page_cache_end_bytes"] == 0);
   }
@@ -164,7 +164,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
     auto job = buffered_job("w", 1 * MiB, 16 * MiB);
     job.end_fsync = true;
     s.jobs.push_back(job);
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["fsync_errors"] == 1);
     CHECK(r["write_errors"] == 13);  // 16 MiB in 1280 KiB requests: 12 full + 1
     CHECK(r["device_write_ok_bytes"] == 0);
@@ -175,7 +175,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
   }
   SUBCASE("dontcache: failed folios are dropped, their data lost, and said so") {
     s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["fsync_errors"] == 1);
     CHECK(r["write_errors"] == 16);
     CHECK(r["bytes_lost"] == 16 * MiB);
@@ -186,7 +186,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
   SUBCASE("dontcache keeping failed folios: cached, still at risk") {
     s.page_cache.dropbehind_on_error = "keep";
     s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["bytes_lost"] == 0);
     CHECK(r["bytes_at_risk"] == 16 * MiB);
     CHECK(r["page_cache_end_bytes"] == 16 * MiB);
@@ -199,7 +199,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
     s.cpu.copy_bandwidth_Bps = 1e9;
     s.devices[0].write_errors[0].to_s = 2e-3;
     s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["write_errors"] == 1);
     CHECK(r["write_call_errors"]["EIO"] == 1);
     CHECK(r["fsync_errors"] == 0);  // the descriptor saw the error already
@@ -218,7 +218,7 @@ TEST_CASE("completion context by default: ext4 cannot drop over written blocks, 
     rewrite.filename = "f";
     rewrite.startdelay_s = 1;
     s.jobs = {direct, rewrite};
-    return simulate_isolated(s);
+    return simulate_isolated(s).summary;
   };
   Json ext4 = run("ext4");
   CHECK(ext4["dropbehind_kept_bytes"] == 16 * MiB);
@@ -238,7 +238,7 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     reader.filename = "f";
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["device_read_bytes"] == 16 * MiB);
     CHECK(r["app_read_bytes"] == 16 * MiB);  // stops at end of file
     CHECK(r["read_calls"] == 16);
@@ -257,7 +257,7 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};
     s.run_for_s = 40;  // the periodic flusher writes the expired file back at 35 s
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["device_read_bytes"] == 0);  // all cached
     CHECK(r["dropbehind_dropped_bytes"] == 48 * MiB);
     CHECK(r["page_cache_end_bytes"] == 16 * MiB);

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/engine/isolated_run.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -41,9 +41,9 @@ TEST_CASE("lru_merge_window_runs: fewer runs, the same results within 1/2048") {
     s.machine.memory_bytes = reclaims ? 1 * GiB : 16 * GiB;
     s.page_cache.other_memory_bytes = reclaims ? 512 * MiB : 1 * GiB;
     s.page_cache.lru_merge_window_runs = 0;
-    Json exact = simulate_isolated(s);
+    Json exact = simulate_isolated(s).summary;
     s.page_cache.lru_merge_window_runs = 64;
-    Json merged = simulate_isolated(s);
+    Json merged = simulate_isolated(s).summary;
     if (reclaims) REQUIRE(exact["reclaimed_bytes"].get<double>() > 0);
     CHECK(merged["page_cache_runs"].get<double>() < exact["page_cache_runs"].get<double>() / 8);
     CHECK(merged["app_write_bytes"] == exact["app_write_bytes"]);
@@ -66,9 +66,9 @@ TEST_CASE("inline dontcache kick: batched submission gives the unbatched results
   Scenario s = costed("dontcache", 4, 64 * MiB);
   s.jobs[0].end_fsync = true;  // everything reaches the device, whatever the timing
   s.cpu.batch_window_s = 0;
-  Json unbatched = simulate_isolated(s);
+  Json unbatched = simulate_isolated(s).summary;
   s.cpu.batch_window_s = 20e-6;
-  Json batched = simulate_isolated(s);
+  Json batched = simulate_isolated(s).summary;
   CHECK(batched["device_write_bytes"] == 256 * MiB);
   CHECK(unbatched["device_write_bytes"] == 256 * MiB);
   CHECK(batched["dropbehind_dropped_bytes"] == unbatched["dropbehind_dropped_bytes"]);
@@ -88,9 +88,9 @@ TEST_CASE("uncontended CPUs: sleeping for the work gives the executions' results
   Scenario s = costed("buffered", 1, 256 * MiB);
   s.jobs[0].end_fsync = true;
   s.machine.cpus = 2;  // writer, flusher and kswapd: 3 runners, executions
-  Json executed = simulate_isolated(s);
+  Json executed = simulate_isolated(s).summary;
   s.machine.cpus = 3;  // as many cores as runners: sleeps
-  Json slept = simulate_isolated(s);
+  Json slept = simulate_isolated(s).summary;
   CHECK(slept["sim_time_s"].get<double>() == doctest::Approx(executed["sim_time_s"].get<double>()).epsilon(1e-9));
   for (const char* p : {"p50", "p99", "max", "mean"})
     CHECK(slept["write_latency_us"][p].get<double>() ==

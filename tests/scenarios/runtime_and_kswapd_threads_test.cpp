@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/engine/isolated_run.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -17,12 +17,12 @@ TEST_CASE("runtime stops a job's calls once that long has passed, bytes left or 
   // calls and starts a 10th before the limit.
   s.jobs.push_back(direct_job("w", 1 * MiB, 1 * GiB));
   s.jobs[0].runtime_s = 10e-3;
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["write_calls"] == 10);
   CHECK(r["app_write_bytes"] == 10 * MiB);
   SUBCASE("runtime counts from the end of startdelay") {
     s.jobs[0].startdelay_s = 1;
-    Json d = simulate_isolated(s);
+    Json d = simulate_isolated(s).summary;
     CHECK(d["write_calls"] == 10);
   }
 }
@@ -51,7 +51,7 @@ TEST_CASE("reclaim: free_per_page charges every freed page, kswapd threads share
   for (std::uint64_t threads : {1, 4}) {
     CAPTURE(threads);
     s.reclaim.kswapd_threads = threads;
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     const double reclaimed_pages = r["reclaimed_bytes"].get<double>() / 4096;
     REQUIRE(reclaimed_pages > 0);
     // Every other CPU cost is zero: what the CPUs did is the reclaim.
@@ -69,7 +69,7 @@ TEST_CASE("reclaim: serialised_per_page queues reclaimers, so more kswapd thread
   for (std::uint64_t threads : {1, 4}) {
     CAPTURE(threads);
     s.reclaim.kswapd_threads = threads;
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     const double scanned_pages = r["reclaim_scanned_bytes"].get<double>() / 4096;
     REQUIRE(scanned_pages > 0);
     // Every other CPU cost is zero: reclaimers were busy holding the lock

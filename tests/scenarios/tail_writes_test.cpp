@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/engine/isolated_run.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -12,10 +12,10 @@ TEST_CASE("tail writes: those past tail_percentile, at most tail_writes_max") {
   s.jobs.push_back(direct_job("w", 4 * KiB, 4 * MiB));  // 1024 calls
   s.tail_percentile = 90;
   // 10 % of 1024 calls: 102.4, so the slowest 103.
-  CHECK(simulate_isolated(s)["tail_writes"].size() == 103);
+  CHECK(simulate_isolated(s).tail_writes.size() == 103);
   s.tail_writes_max = 10;
-  Json r = simulate_isolated(s);
-  REQUIRE(r["tail_writes"].size() == 10);
+  const VariantOutput r = simulate_isolated(s);
+  REQUIRE(r.tail_writes.size() == 10);
 
   SUBCASE("the slowest ones, slowest first") {
     // 20 clones each make one 4 KiB O_DIRECT call at t = 0, in requests of
@@ -27,7 +27,7 @@ TEST_CASE("tail writes: those past tail_percentile, at most tail_writes_max") {
     s.jobs[0] = direct_job("w", 4 * KiB, 4 * KiB);
     s.jobs[0].numjobs = 20;
     s.tail_percentile = 0;
-    const Json kept = simulate_isolated(s)["tail_writes"];
+    const Json kept = simulate_isolated(s).tail_writes;
     REQUIRE(kept.size() == 10);
     for (std::size_t i = 0; i < 10; ++i) {
       CAPTURE(i);

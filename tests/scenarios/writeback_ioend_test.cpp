@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sim/engine/isolated_run.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -21,7 +21,7 @@ TEST_CASE("writeback takes an ioend at a time and ends it when its last request 
     s.devices[0].queue_depth = 1;
     s.jobs.push_back(buffered_job("w", 1 * MiB, 1 * GiB));
     s.jobs[0].end_fsync = true;
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["device_write_bytes"] == 1 * GiB);
     CHECK(r["writeback_peak_bytes"] == (fs == "xfs" ? 512 * MiB : 16 * MiB));
     // fsync's one writepages pass (358 ms) updates the estimate once, at its

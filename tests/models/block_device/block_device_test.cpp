@@ -6,7 +6,7 @@
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
 #include "sim/engine/isolated_run.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -31,7 +31,7 @@ TEST_CASE("direct 64 MiB in 1 MiB requests at queue depth 1 pays latency plus tr
   s.jobs.push_back(direct_job("w", 1 * MiB, 64 * MiB));
 
   SUBCASE("no CPU cost: 64 x (100 us + 1.048576 ms)") {
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["sim_time_s"].get<double>() == doctest::Approx(64 * (100e-6 + 1.048576e-3)).epsilon(1e-12));
     CHECK(r["write_calls"] == 64);
     CHECK(r["device_write_requests"] == 64);
@@ -47,7 +47,7 @@ TEST_CASE("direct 64 MiB in 1 MiB requests at queue depth 1 pays latency plus tr
     s.cpu.request_submit_s = 1.5e-6;
     s.cpu.request_complete_s = 2e-6;
     // 1 + 2 + 2.56 + 1.5 before the device, 2 after: 9.06 us a call.
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["sim_time_s"].get<double>() == doctest::Approx(64 * (100e-6 + 1.048576e-3 + 9.06e-6)).epsilon(1e-12));
     CHECK(r["cpu_busy_s"]["writers"].get<double>() == doctest::Approx(64 * 7.06e-6).epsilon(1e-12));
     CHECK(r["cpu_busy_s"]["completion"].get<double>() == doctest::Approx(64 * 2e-6).epsilon(1e-12));
@@ -55,7 +55,7 @@ TEST_CASE("direct 64 MiB in 1 MiB requests at queue depth 1 pays latency plus tr
   SUBCASE("a slower CPU stretches the CPU part only") {
     s.cpu.syscall_entry_s = 10e-6;
     s.machine.cpu_speed_hz = s.cpu.reference_speed_hz / 2;  // 20 us a call
-    Json r = simulate_isolated(s);
+    Json r = simulate_isolated(s).summary;
     CHECK(r["sim_time_s"].get<double>() == doctest::Approx(64 * (100e-6 + 1.048576e-3 + 20e-6)).epsilon(1e-12));
   }
 }
@@ -65,7 +65,7 @@ TEST_CASE("32 jobs at queue depth 32: the device bandwidth is the bound") {
   auto job = direct_job("w", 1 * MiB, 8 * MiB);
   job.numjobs = 32;
   s.jobs.push_back(job);
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   // All 32 start at t=0: the first transfer starts after 100 us, then the
   // transfer channel never idles (31 requests always wait behind it), so the
   // run ends after 100 us + 256 transfers of 1.048576 ms.
@@ -79,7 +79,7 @@ TEST_CASE("32 jobs at queue depth 32: the device bandwidth is the bound") {
 TEST_CASE("I/O larger than the maximum request size is split, the call waits for every piece") {
   Scenario s = gigabyte_device_scenario(4);
   s.jobs.push_back(direct_job("w", 4 * MiB, 16 * MiB));
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   CHECK(r["device_write_requests"] == 16);
   // Per call: 4 pieces dispatched together; the 4th finishes at 100 us + 4 transfers.
   CHECK(r["sim_time_s"].get<double>() == doctest::Approx(4 * (100e-6 + 4 * 1.048576e-3)).epsilon(1e-12));

@@ -13,7 +13,7 @@
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
 #include "sim/engine/isolated_run.hpp"
-#include "sim/engine/simulation.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -165,7 +165,7 @@ TEST_CASE("blk-wbt holds a dontcache writer's inline kicks: writeback in flight 
   job.mode = "dontcache";
   job.end_fsync = true;
   s.jobs.push_back(job);
-  Json r = simulate_isolated(s);
+  Json r = simulate_isolated(s).summary;
   // Copies are free: the writer kicks 8 requests at once, then its 9th kick
   // waits with its folio under writeback until the device drains.
   CHECK(r["writeback_peak_bytes"] == 9 * MiB);
@@ -182,7 +182,7 @@ TEST_CASE("blk-wbt holds a dontcache writer's inline kicks: writeback in flight 
   SUBCASE("sampled every 9 calls: after call 9j, j requests are in flight") {
     s.jobs[0].size_bytes = 63 * MiB;
     s.jobs[0].cachestat_every = 9;
-    Json sampled = simulate_isolated(s);
+    Json sampled = simulate_isolated(s).summary;
     CHECK(sampled["writeback_peak_bytes"] == 9 * MiB);
     CHECK(sampled["peak_between_writes"]["writeback_bytes"] == 7 * MiB);
     CHECK(sampled["peak_between_writes"]["cached_bytes"] == 7 * MiB);

@@ -121,3 +121,20 @@ TEST_CASE("tail_writes from the summary aggregate over writes") {
   CHECK_THROWS_WITH(foliosim::attribute_tail_writes(foliosim::Json::parse(R"([{"latency_s": 1}])")),
                     doctest::Contains("tail_writes/0"));
 }
+
+TEST_CASE("tail_writes' indices: signed integers as built in memory, unsigned as read back; never negative") {
+  // The engine builds "after" from std::vector<int>; a file read back has
+  // them unsigned. Both are the same graph: cpu 10 us, then device 90 us.
+  auto write = [](foliosim::Json after) {
+    foliosim::Json events = foliosim::Json::array();
+    events.push_back({{"component", "cpu"}, {"start_s", 0.0}, {"end_s", 10e-6}});
+    events.push_back({{"component", "device"}, {"start_s", 10e-6}, {"end_s", 100e-6}, {"after", after}});
+    return foliosim::Json::array({{{"start_s", 0.0}, {"latency_s", 100e-6}, {"events", events}}});
+  };
+  const auto in_memory = foliosim::attribute_tail_writes(write(foliosim::Json::array({0})));
+  const auto read_back = foliosim::attribute_tail_writes(write(foliosim::Json::parse("[0]")));
+  CHECK(in_memory.seconds_by_component.at("device") == doctest::Approx(90 * us));
+  CHECK(read_back.seconds_by_component == in_memory.seconds_by_component);
+  CHECK_THROWS_WITH(foliosim::attribute_tail_writes(write(foliosim::Json::array({-1}))),
+                    doctest::Contains("must hold event indices"));
+}

@@ -1,0 +1,149 @@
+#include "sim/output/variant_output.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include "sim/output/latency_attribution.hpp"
+#include "sim/output/stat_writers.hpp"
+
+namespace foliosim {
+
+Json latency_us_json(const LatencyHistogram& h) {
+  Json out;
+  for (auto [key, p] : {std::pair{"p50", 50.0}, {"p90", 90.0}, {"p99", 99.0}, {"p999", 99.9}})
+    out[key] = h.percentile_s(p) * 1e6;
+  out["max"] = h.max_s() * 1e6;
+  out["mean"] = h.mean_s() * 1e6;
+  return out;
+}
+
+std::string CsvStatWriter::fixed(double value, int decimals) {
+  char text[64];
+  const int n = std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return std::string(text, static_cast<std::size_t>(std::max(0, std::min<int>(n, sizeof text - 1))));
+}
+
+namespace {
+
+Json tail_writes_json(const workload::TailRecorder& tail) {
+  Json out = Json::array();
+  for (const auto& w : tail.slowest()) {
+    Json events = Json::array();
+    for (const auto& e : w.events)
+      events.push_back({{"component", e.component}, {"start_s", e.start_s}, {"end_s", e.end_s}, {"after", e.after}});
+    out.push_back({{"start_s", w.start_s}, {"latency_s", w.latency_s}, {"events", events}});
+  }
+  return out;
+}
+
+// One row of bdi_estimates.csv: an update of one device's estimates.
+struct EstimateRow {
+  const std::string* device = nullptr;
+  writeback::EstimateUpdate update{};
+};
+
+void estimate_row(CsvStatWriter& f, const EstimateRow& row) {
+  static const std::string none;
+  f.seconds("time_s", row.update.time_s, "when the estimates were updated");
+  f.text("device", row.device ? *row.device : none, "the device whose bdi it is");
+  row.update.stats(f);
+}
+
+std::string bdi_estimates_csv(const VariantRun& run) {
+  std::vector<EstimateRow> rows;
+  for (const auto& d : run.devices)
+    if (d.estimate)
+      for (const auto& u : d.estimate->updates()) rows.push_back({&d.name, u});
+  // By time; devices in index order at the same moment.
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const EstimateRow& a, const EstimateRow& b) { return a.update.time_s < b.update.time_s; });
+  return csv_text(rows, estimate_row);
+}
+
+std::string latency_cdf_csv(const LatencyHistogram& histogram) {
+  // One row per non-empty histogram bucket: its upper value and the fraction
+  // of writes at or below it (exact to the histogram's 1/2048).
+  std::string csv = "latency_us,cumulative_fraction\n";
+  char line[64];
+  for (const auto& [latency_s, fraction] : histogram.cdf()) {
+    const int n = std::snprintf(line, sizeof line, "%.3f,%.9f\n", latency_s * 1e6, fraction);
+    csv.append(line, static_cast<std::size_t>(n));
+  }
+  return csv;
+}
+
+// The slowest writes' critical paths, aggregated (see latency_attribution.hpp).
+void attribute_tail(Json& summary, const Json& tail_writes) {
+  try {
+    const TailAttribution attribution = attribute_tail_writes(tail_writes);
+    summary["tail_attribution"] = attribution_json(attribution);
+    summary["tail_attribution_writes"] = attribution.writes;
+  } catch (const std::invalid_argument& e) {
+    // A bad record is the simulator's bug; keep the run and say so.
+    summary["tail_attribution_error"] = e.what();
+  }
+}
+
+}  // namespace
+
+VariantOutput variant_output(const VariantRun& run) {
+  VariantOutput out;
+  JsonStatWriter summary;
+  run.stats(summary);
+  out.summary = std::move(summary.json());
+  out.tail_writes = tail_writes_json(run.workload.tail);
+  attribute_tail(out.summary, out.tail_writes);
+  out.time_series_csv = csv_text(run.series, [](CsvStatWriter& f, const MemorySample& s) { s.stats(f); });
+  out.latency_cdf_csv = latency_cdf_csv(run.workload.write_latency);
+  out.bdi_estimates_csv = bdi_estimates_csv(run);
+  return out;
+}
+
+Json VariantOutput::to_json() const {
+  return Json{{"summary", summary},
+              {"tail_writes", tail_writes},
+              {"time_series_csv", time_series_csv},
+              {"latency_cdf_csv", latency_cdf_csv},
+              {"bdi_estimates_csv", bdi_estimates_csv}};
+}
+
+VariantOutput VariantOutput::from_json(const Json& json) {
+  try {
+    VariantOutput out;
+    out.summary = json.at("summary");
+    out.tail_writes = json.at("tail_writes");
+    out.time_series_csv = json.at("time_series_csv").get<std::string>();
+    out.latency_cdf_csv = json.at("latency_cdf_csv").get<std::string>();
+    out.bdi_estimates_csv = json.at("bdi_estimates_csv").get<std::string>();
+    return out;
+  } catch (const Json::exception& e) {
+    throw InternalError(std::string("a variant's results came back malformed: ") + e.what());
+  }
+}
+
+std::string results_reference() {
+  // A run with one device of each kind of entry, so every figure shows.
+  VariantRun run;
+  run.devices.push_back({"nvme0", {}, 0, writeback::BandwidthEstimate(1)});
+  ReferenceWriter summary;
+  summary.text("variant", "", "the variant's name");
+  summary.text("description", "", "what the variant changes (when the scenario says)");
+  summary.count("seed", 0, "the seed its random streams derive from");
+  run.stats(summary);
+  summary.group("tail_attribution", "critical-path seconds per component over the slowest writes", [](auto&) {});
+  summary.count("tail_attribution_writes", 0, "how many slowest writes tail_attribution covers");
+  summary.group("published", "(top level) each published figure beside the simulated one, when the scenario lists them",
+                [](auto&) {});
+  ReferenceWriter series;
+  MemorySample{}.stats(series);
+  ReferenceWriter estimates;
+  estimates.seconds("time_s", 0, "when the estimates were updated");
+  estimates.text("device", "", "the device whose bdi it is");
+  writeback::EstimateUpdate{}.stats(estimates);
+  const std::string head = "| figure | unit | meaning |\n|---|---|---|\n";
+  return "### summary.json, per variant\n\n" + head + summary.rows() + "\n### variants/<variant>/timeseries.csv\n\n" +
+         head + series.rows() + "\n### variants/<variant>/bdi_estimates.csv\n\n" + head + estimates.rows();
+}
+
+}  // namespace foliosim
