@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
   run->add_option("scenario", scenario_path, "Scenario JSON file")->required();
   run->add_option("-o,--output", run_options.output_dir, "Results directory (default: results/<scenario name>)");
   run->add_option("--variant", run_options.only_variant, "Run only the variant of this name");
-  run->add_option("--set", run_options.overrides, "Override a scenario value: path=value, e.g. devices/0/queue_depth=32")
+  run->add_option("--set", run_options.overrides,
+                  "Override a scenario value: path=value, e.g. devices/0/queue_depth=32")
       ->take_all();
 
   std::vector<std::string> check_overrides;

@@ -88,6 +88,8 @@ inline std::unique_ptr<simgrid::s4u::Engine> bare_engine(simgrid::s4u::Host*& ho
   return engine;
 }
 
-inline std::string source_path(const std::string& relative) { return std::string(FOLIOSIM_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+  return std::string(FOLIOSIM_SOURCE_DIR) + "/" + relative;
+}
 
 }  // namespace foliosim::test

@@ -51,7 +51,9 @@ class Cpu {
 
   // Charges work done in interrupt context: counted, but it delays no actor
   // (the time it steals from the interrupted CPU is not modelled).
-  void account(Component component, double reference_s) { stats_.busy_s[static_cast<int>(component)] += scaled_s(reference_s); }
+  void account(Component component, double reference_s) {
+    stats_.busy_s[static_cast<int>(component)] += scaled_s(reference_s);
+  }
 
   // Seconds of CPU this machine spends on `reference_s` of reference work.
   double scaled_s(double reference_s) const { return reference_s * speed_ratio_; }

@@ -37,7 +37,9 @@ std::uint32_t PageCache::folio_pages_for(std::uint64_t page, std::uint64_t pages
 
 void PageCache::account(FileCache& file, const Run& run, int sign) {
   const std::int64_t p = sign * static_cast<std::int64_t>(run.pages);
-  auto add = [p](std::uint64_t& counter) { counter = static_cast<std::uint64_t>(static_cast<std::int64_t>(counter) + p); };
+  auto add = [p](std::uint64_t& counter) {
+    counter = static_cast<std::uint64_t>(static_cast<std::int64_t>(counter) + p);
+  };
   add(file.cached_pages_);
   add(cached_pages_);
   if (run.has(kDirty)) {
@@ -96,7 +98,8 @@ void PageCache::split_at(FileCache& file, std::uint64_t page) {
   const std::uint64_t upper = run.end_page() - page;
   run.pages -= upper;
   list_of(run).resize(-static_cast<std::int64_t>(upper));
-  auto next = file.runs_.emplace_hint(std::next(it), page, Run{page, upper, run.folio_pages, run.flags, run.origin, &file});
+  auto next =
+      file.runs_.emplace_hint(std::next(it), page, Run{page, upper, run.folio_pages, run.flags, run.origin, &file});
   // The upper part was added after the lower part: just younger than it.
   list_of(run).insert_after(&run, &next->second);
   ++run_count_;

@@ -23,9 +23,9 @@ constexpr std::uint64_t kBioMaxFolios = 256;
 constexpr std::uint64_t kExt4ExtentBlocks = 2048;
 }  // namespace
 
-Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache,
-                     filesystem::Filesystem& fs, block_device::BlockDevice& device, WritebackWaitQueue& waiters,
-                     std::function<DirtyLimits()> limits)
+Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu,
+                     page_cache::PageCache& cache, filesystem::Filesystem& fs, block_device::BlockDevice& device,
+                     WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits)
     : params_(params),
       drop_failed_(cache_params.dropbehind_on_error == "drop"),
       cpu_(cpu),

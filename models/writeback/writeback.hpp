@@ -53,8 +53,9 @@ struct WritebackStats {
 class Writeback {
  public:
   // `limits` gives the current global dirty thresholds.
-  Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu, page_cache::PageCache& cache, filesystem::Filesystem& fs,
-            block_device::BlockDevice& device, WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits);
+  Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu,
+            page_cache::PageCache& cache, filesystem::Filesystem& fs, block_device::BlockDevice& device,
+            WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits);
 
   // Starts the flusher daemon.
   void start(simgrid::s4u::Host* host);

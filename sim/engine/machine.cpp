@@ -38,14 +38,16 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     block_device::BlockDevice& device = *devices_[dev];
     mount.fs = std::make_unique<filesystem::Filesystem>(scenario.filesystem, device.params().capacity_bytes);
     mount.direct_io = std::make_unique<vfs::DirectIo>(*cpu_, *mount.fs, device);
-    mount.writeback = std::make_unique<writeback::Writeback>(
-        scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs, device, *writeback_done_, [this] { return dirty_limits(); });
+    mount.writeback =
+        std::make_unique<writeback::Writeback>(scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs,
+                                               device, *writeback_done_, [this] { return dirty_limits(); });
     throttle_->add_bdi(*mount.writeback);
     mount.buffered_io = std::make_unique<vfs::BufferedIo>(
         *cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_, *mount.writeback, *throttle_, device,
         *writeback_done_);
   }
-  meter_ = std::make_unique<MemoryMeter>(*cache_, *reclaim_, *cpu_, devices_, workload_, [this] { return dirty_limits(); });
+  meter_ =
+      std::make_unique<MemoryMeter>(*cache_, *reclaim_, *cpu_, devices_, workload_, [this] { return dirty_limits(); });
   cache_->set_observer([this] { meter_->observe(); });
 }
 

@@ -1,14 +1,12 @@
 // A scenario's "published" section: figures measured on real machines that
-// the scenario reproduces. Each run computes the same figure from its results,
-// so summary.json and report.md put simulated and published side by side
-// from the model as it is, not from numbers copied into a description.
+// the scenario reproduces (sim/output/published_comparison.hpp computes the
+// same figures from each run's results).
 #pragma once
 
 #include <set>
 #include <string>
 #include <vector>
 
-#include "sim/output/csv_table.hpp"
 #include "sim/input/json_fields.hpp"
 
 namespace foliosim {
@@ -32,23 +30,11 @@ struct PublishedSection {
   std::vector<PublishedFigure> figures;
 };
 
+// Whether a figure of this measure is a rate (bytes/s) rather than seconds.
+bool measure_is_rate(const std::string& measure);
+
 // Parses the section; `variants` are the scenario's variant names. Throws
 // ConfigError naming `file` and the JSON path of a bad value.
 PublishedSection parse_published(const Json& section, const std::string& file, const std::set<std::string>& variants);
-
-// One variant's results as the comparison reads them.
-struct VariantResults {
-  std::string name;
-  const Json* summary;        // the variant's entry in summary.json
-  const CsvTable* timeseries;
-};
-
-// Each figure with its published and simulated values, the error and whether
-// it is within the tolerance; a figure whose variants did not run (--variant)
-// says so instead.
-Json compare_published(const PublishedSection& published, const std::vector<VariantResults>& results);
-
-// The report's "Simulated vs published" section, from compare_published().
-std::string published_markdown(const Json& comparison);
 
 }  // namespace foliosim

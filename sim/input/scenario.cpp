@@ -62,7 +62,8 @@ std::vector<Params> read_array(const Json* array, const std::string& path, const
   if (!array->is_array() || array->empty())
     throw ConfigError(file, path, std::string("expected a non-empty list of ") + what + ", got " + array->dump());
   std::vector<Params> items;
-  for (std::size_t i = 0; i < array->size(); ++i) items.push_back(read_fields<Params>((*array)[i], join_path(path, i), file));
+  for (std::size_t i = 0; i < array->size(); ++i)
+    items.push_back(read_fields<Params>((*array)[i], join_path(path, i), file));
   return items;
 }
 

@@ -113,7 +113,8 @@ WaitEvent parse_event(const Json& e, const std::string& where) {
     if (!e["after"].is_array()) throw std::invalid_argument(where + ": \"after\" must be an array of indices");
     for (const Json& dep : e["after"]) {
       // Built in memory, indices are signed integers; read back from a file, unsigned.
-      if (!dep.is_number_integer() || dep.get<long long>() < 0) throw std::invalid_argument(where + ": \"after\" must hold event indices");
+      if (!dep.is_number_integer() || dep.get<long long>() < 0)
+        throw std::invalid_argument(where + ": \"after\" must hold event indices");
       event.after.push_back(dep.get<std::size_t>());
     }
   }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/output/metrics_table.hpp"
-#include "sim/input/published.hpp"
+#include "sim/output/published_comparison.hpp"
 
 namespace foliosim {
 

@@ -296,7 +296,8 @@ TEST_CASE("batching the writer's CPU work keeps results within the histogram's e
         doctest::Approx(unbatched["device_write_requests"].get<double>()).epsilon(0.02));
   CHECK(batched["reclaimed_bytes"].get<double>() ==
         doctest::Approx(unbatched["reclaimed_bytes"].get<double>()).epsilon(bound));
-  CHECK(batched["write_phase_s"].get<double>() == doctest::Approx(unbatched["write_phase_s"].get<double>()).epsilon(bound));
+  CHECK(batched["write_phase_s"].get<double>() ==
+        doctest::Approx(unbatched["write_phase_s"].get<double>()).epsilon(bound));
   for (const char* p : {"p50", "p90", "p99", "p999", "max"})
     CHECK(batched["write_latency_us"][p].get<double>() ==
           doctest::Approx(unbatched["write_latency_us"][p].get<double>()).epsilon(bound));

@@ -132,7 +132,8 @@ const Simulated& simulated(const std::string& scenario, const std::string& varia
   s.device_bytes = r["device_write_bytes"].get<std::uint64_t>();
   s.device_requests = r["device_write_requests"].get<std::uint64_t>();
   s.peak = write_loop_peak(r);
-  s.after_write = {after["cached_bytes"].get<std::uint64_t>() / kPage, after["dirty_bytes"].get<std::uint64_t>() / kPage,
+  s.after_write = {after["cached_bytes"].get<std::uint64_t>() / kPage,
+                   after["dirty_bytes"].get<std::uint64_t>() / kPage,
                    after["writeback_bytes"].get<std::uint64_t>() / kPage};
   s.cached_after_fsync = r["page_cache_end_bytes"].get<std::uint64_t>() / kPage;
   return runs.emplace(key, s).first->second;

@@ -74,7 +74,8 @@ TEST_CASE("inline dontcache kick: batched submission gives the unbatched results
   CHECK(batched["dropbehind_dropped_bytes"] == unbatched["dropbehind_dropped_bytes"]);
   CHECK(batched["device_write_requests"].get<double>() ==
         doctest::Approx(unbatched["device_write_requests"].get<double>()).epsilon(0.02));
-  CHECK(batched["sim_time_s"].get<double>() == doctest::Approx(unbatched["sim_time_s"].get<double>()).epsilon(1.0 / 2048));
+  CHECK(batched["sim_time_s"].get<double>() ==
+        doctest::Approx(unbatched["sim_time_s"].get<double>()).epsilon(1.0 / 2048));
   for (const char* p : {"p50", "p99", "p999", "mean"})
     CHECK(batched["write_latency_us"][p].get<double>() ==
           doctest::Approx(unbatched["write_latency_us"][p].get<double>()).epsilon(1.0 / 2048));

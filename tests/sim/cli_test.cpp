@@ -22,8 +22,10 @@ int run(const std::string& args, const fs::path& log) { return foliosim::test::r
 
 TEST_CASE("run writes summary, resolved scenario and run info, same seed gives identical summaries") {
   fs::path dir = scratch("determinism");
-  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " -o " + (dir / "a").string(), dir / "a.log") == 0);
-  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " -o " + (dir / "b").string(), dir / "b.log") == 0);
+  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " -o " + (dir / "a").string(),
+              dir / "a.log") == 0);
+  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " -o " + (dir / "b").string(),
+              dir / "b.log") == 0);
   std::string a = slurp(dir / "a" / "summary.json");
   CHECK_FALSE(a.empty());
   CHECK(a == slurp(dir / "b" / "summary.json"));
@@ -54,8 +56,8 @@ TEST_CASE("bad input exits 2, names file and path, and writes nothing") {
 
 TEST_CASE("a selected variant and --set reach the results") {
   fs::path dir = scratch("variant");
-  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") + " --variant qd1 --set workload/jobs/0/size=16MiB -o " +
-                  (dir / "out").string(),
+  REQUIRE(run("run " + source_path("scenarios/direct_queue_depth.json") +
+                  " --variant qd1 --set workload/jobs/0/size=16MiB -o " + (dir / "out").string(),
               dir / "log") == 0);
   auto summary = foliosim::Json::parse(slurp(dir / "out" / "summary.json"));
   REQUIRE(summary["variants"].size() == 1);

@@ -193,7 +193,8 @@ TEST_CASE("without gnuplot the run succeeds, writes the CSVs and scripts and say
 
 TEST_CASE("no progress bar when stderr is not a terminal") {
   fs::path dir = scratch("no-progress");
-  REQUIRE(run_foliosim("run " + kDirectScenario + " -o " + (dir / "out").string(), dir / "out.log", dir / "err.log") == 0);
+  REQUIRE(run_foliosim("run " + kDirectScenario + " -o " + (dir / "out").string(), dir / "out.log", dir / "err.log") ==
+          0);
   CHECK(slurp(dir / "err.log").empty());
   fs::remove_all(dir);
 }

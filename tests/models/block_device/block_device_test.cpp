@@ -121,7 +121,8 @@ Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, 
     });
     engine->run();
     const auto& st = device.stats();
-    return Json{{"requests", st.write_requests}, {"merges", st.merges}, {"bytes", st.write_bytes}, {"done_at", done_at}};
+    return Json{
+        {"requests", st.write_requests}, {"merges", st.merges}, {"bytes", st.write_bytes}, {"done_at", done_at}};
   });
 }
 

@@ -1,6 +1,7 @@
 // A scenario's published figures: parsing with errors that name the value,
 // and the comparison computed from a run's results.
 #include "sim/input/published.hpp"
+#include "sim/output/published_comparison.hpp"
 
 #include <doctest/doctest.h>
 
@@ -45,7 +46,8 @@ TEST_CASE("published figures: a bad value is named by its JSON path") {
   CHECK(e.json_path() == "published/figures/0/value");
   CHECK(e.message().find("ratio") != std::string::npos);
   e = parse_error(R"({"source": "x", "tolerance": "15%", "figures": [
-      {"what": "w", "variant": "buffered", "measure": "app_write_rate", "from": "2s", "to": "1s", "value": "1GBps"}]})");
+      {"what": "w", "variant": "buffered", "measure": "app_write_rate", "from": "2s", "to": "1s",
+       "value": "1GBps"}]})");
   CHECK(e.json_path() == "published/figures/0/to");
   e = parse_error(R"({"source": "x", "tolerance": "15%", "figures": [
       {"what": "w", "variant": "buffered", "measure": "iops", "value": "1s"}]})");
@@ -70,14 +72,18 @@ TEST_CASE("published figures: a scenario file's section is checked against its v
 TEST_CASE("published figures: rates over a window, ratios between variants, latencies") {
   const auto published = foliosim::parse_published(Json::parse(R"({"source": "paper", "tolerance": "15%",
       "figures": [
-        {"what": "start", "variant": "buffered", "measure": "app_write_rate", "from": "0s", "to": "1s", "value": "2GBps"},
-        {"what": "late", "variant": "buffered", "measure": "device_write_rate", "from": "1s", "to": "3s", "value": "1GBps"},
+        {"what": "start", "variant": "buffered", "measure": "app_write_rate", "from": "0s", "to": "1s",
+         "value": "2GBps"},
+        {"what": "late", "variant": "buffered", "measure": "device_write_rate", "from": "1s", "to": "3s",
+         "value": "1GBps"},
         {"what": "whole", "variant": "buffered", "measure": "app_write_rate", "value": "1GBps"},
         {"what": "cpu", "variant": "dontcache", "over": "buffered", "measure": "cpu_busy", "value": 0.5},
         {"what": "tail", "variant": "dontcache", "measure": "write_latency_p999", "value": "10ms"},
-        {"what": "past the end", "variant": "buffered", "measure": "app_write_rate", "from": "0s", "to": "9s", "value": "1GBps"},
-        {"what": "between samples", "variant": "buffered", "measure": "app_write_rate", "from": "0.5s", "to": "1.5s", "value": "1GBps"}]})"),
-                                                    "s.json", kVariants);
+        {"what": "past the end", "variant": "buffered", "measure": "app_write_rate", "from": "0s", "to": "9s",
+         "value": "1GBps"},
+        {"what": "between samples", "variant": "buffered", "measure": "app_write_rate", "from": "0.5s",
+         "to": "1.5s", "value": "1GBps"}]})"),
+                                                   "s.json", kVariants);
   // Cumulative bytes at 0, 1, 2 and 3 s; the writes end at 3 s.
   const auto series = foliosim::CsvTable::parse(
       "time_s,app_write_bytes,device_write_bytes\n0,0,0\n1,2000000000,500000000\n2,3000000000,1500000000\n"
@@ -85,9 +91,10 @@ TEST_CASE("published figures: rates over a window, ratios between variants, late
       "ts");
   const Json buffered = Json::parse(
       R"({"write_phase_s": 3.0, "cpu_busy_s": {"writers": 3.0, "kswapd": 1.0}, "write_latency_us": {"p999": 5.0}})");
-  const Json dontcache = Json::parse(
-      R"({"write_phase_s": 3.0, "cpu_busy_s": {"writers": 1.5, "kswapd": 0.0}, "write_latency_us": {"p999": 12000.0}})");
-  const Json out = foliosim::compare_published(published, {{"buffered", &buffered, &series}, {"dontcache", &dontcache, &series}});
+  const Json dontcache = Json::parse(R"({"write_phase_s": 3.0, "cpu_busy_s": {"writers": 1.5, "kswapd": 0.0},
+      "write_latency_us": {"p999": 12000.0}})");
+  const Json out =
+      foliosim::compare_published(published, {{"buffered", &buffered, &series}, {"dontcache", &dontcache, &series}});
   const Json& f = out["figures"];
   CHECK(f[0]["simulated"].get<double>() == doctest::Approx(2e9));
   CHECK(f[0]["within_tolerance"] == true);
