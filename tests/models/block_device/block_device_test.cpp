@@ -5,8 +5,7 @@
 
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
-#include "sim/engine/isolated_run.hpp"
-#include "tests/test_support.hpp"
+#include "tests/models/model_test_support.hpp"
 
 using namespace foliosim;
 using namespace foliosim::test;
@@ -14,29 +13,24 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-// A device on its own: 1 GB/s behind 100 us a request.
-block_device::DeviceParams gigabyte_device_params() {
-  block_device::DeviceParams params;
-  params.name = "dev0";
-  params.write_bandwidth_Bps = 1e9;
-  params.request_latency_s = 100e-6;
-  params.request_overhead_s = 0;
-  return params;
-}
+struct BurstResult {
+  std::uint64_t requests, merges, bytes;
+  double done_at_s;
+};
 
 // Submits `count` adjacent requests of `bytes` at t=0 in one burst to a device,
 // waits for them, and reports the device's counters.
-Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, std::uint64_t max_request_bytes,
-           std::uint64_t gap_bytes = 0, bool plugged = true) {
-  return run_isolated([=] {
+BurstResult burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth,
+                  std::uint64_t max_request_bytes, std::uint64_t gap_bytes = 0, bool plugged = true) {
+  return run_in_child([=] {
     sg4::Host* host = nullptr;
     auto engine = bare_engine(host);
-    block_device::DeviceParams params = gigabyte_device_params();
+    block_device::DeviceParams params = gigabyte_device();
     params.queue_depth = queue_depth;
     params.max_request_bytes = max_request_bytes;
     block_device::BlockDevice device(params);
     device.start(host);
-    double done_at = 0;
+    double done_at_s = 0;
     sg4::Actor::create("submitter", host, [&] {
       block_device::IoWaiter waiter;
       if (plugged) device.plug();
@@ -44,11 +38,11 @@ Json burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth, 
         device.submit(block_device::Op::kWrite, i * (bytes + gap_bytes), bytes, waiter.expect());
       if (plugged) device.unplug();
       waiter.wait();
-      done_at = sg4::Engine::get_clock();
+      done_at_s = sg4::Engine::get_clock();
     });
     engine->run();
     const auto& st = device.stats();
-    return Json{{"requests", st.write_requests}, {"merges", st.merges}, {"bytes", st.write_bytes}, {"done_at", done_at}};
+    return BurstResult{st.write_requests, st.merges, st.write_bytes, done_at_s};
   });
 }
 
@@ -58,36 +52,36 @@ TEST_CASE("adjacent requests waiting in the queue merge up to the maximum reques
   SUBCASE("32 x 64 KiB adjacent, max 1 MiB: 2 requests of 1 MiB") {
     // Plugged, the burst is queued before the device is woken, so all 32 wait
     // together: 16 fill the first 1 MiB request, 16 the second.
-    Json r = burst(32, 64 * KiB, 1, 1 * MiB);
-    CHECK(r["requests"] == 2);
-    CHECK(r["merges"] == 30);
-    CHECK(r["bytes"] == 2 * MiB);
-    CHECK(r["done_at"].get<double>() == doctest::Approx(2 * (100e-6 + 1.048576e-3)).epsilon(1e-12));
+    BurstResult r = burst(32, 64 * KiB, 1, 1 * MiB);
+    CHECK(r.requests == 2);
+    CHECK(r.merges == 30);
+    CHECK(r.bytes == 2 * MiB);
+    CHECK(r.done_at_s == doctest::Approx(2 * (100e-6 + 1.048576e-3)).epsilon(1e-12));
   }
   SUBCASE("max 256 KiB: 8 requests") {
-    Json r = burst(32, 64 * KiB, 1, 256 * KiB);
-    CHECK(r["requests"] == 8);
-    CHECK(r["merges"] == 24);
+    BurstResult r = burst(32, 64 * KiB, 1, 256 * KiB);
+    CHECK(r.requests == 8);
+    CHECK(r.merges == 24);
   }
   SUBCASE("unplugged, the idle device takes the first request alone") {
     // The first submission wakes the device, which dispatches it before the
     // rest arrive; the other 31 merge into 1 MiB + 960 KiB.
-    Json r = burst(32, 64 * KiB, 1, 1 * MiB, 0, false);
-    CHECK(r["requests"] == 3);
-    CHECK(r["merges"] == 29);
+    BurstResult r = burst(32, 64 * KiB, 1, 1 * MiB, 0, false);
+    CHECK(r.requests == 3);
+    CHECK(r.merges == 29);
   }
   SUBCASE("a gap between requests prevents merging") {
-    Json r = burst(8, 64 * KiB, 1, 1 * MiB, 4 * KiB);
-    CHECK(r["requests"] == 8);
-    CHECK(r["merges"] == 0);
+    BurstResult r = burst(8, 64 * KiB, 1, 1 * MiB, 4 * KiB);
+    CHECK(r.requests == 8);
+    CHECK(r.merges == 0);
   }
 }
 
 TEST_CASE("busy time counts a stretch still in service when asked") {
-  Json r = run_isolated([] {
+  const auto [busy_mid_s, busy_end_s] = run_in_child([] {
     sg4::Host* host = nullptr;
     auto engine = bare_engine(host);
-    block_device::BlockDevice device(gigabyte_device_params());
+    block_device::BlockDevice device(gigabyte_device());
     device.start(host);
     double busy_mid = -1, busy_end = -1;
     sg4::Actor::create("submitter", host, [&] {
@@ -100,8 +94,8 @@ TEST_CASE("busy time counts a stretch still in service when asked") {
       busy_end = device.busy_s();
     });
     engine->run();
-    return Json{{"mid", busy_mid}, {"end", busy_end}};
+    return std::pair{busy_mid, busy_end};
   });
-  CHECK(r["mid"].get<double>() == doctest::Approx(0.5e-3).epsilon(1e-9));
-  CHECK(r["end"].get<double>() == doctest::Approx(1.1e-3).epsilon(1e-9));
+  CHECK(busy_mid_s == doctest::Approx(0.5e-3).epsilon(1e-9));
+  CHECK(busy_end_s == doctest::Approx(1.1e-3).epsilon(1e-9));
 }
