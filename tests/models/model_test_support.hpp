@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/NetZone.hpp>
@@ -111,6 +113,25 @@ inline std::unique_ptr<simgrid::s4u::Engine> bare_engine(simgrid::s4u::Host*& ho
   return engine;
 }
 
+// Runs `body()` as one actor on `host`, and the engine until its actors end;
+// returns what `body` returned. An exception in it is rethrown here, where
+// SimGrid would have aborted on it.
+template <class Body>
+auto run_actor(simgrid::s4u::Engine& engine, simgrid::s4u::Host* host, Body body) -> decltype(body()) {
+  decltype(body()) result{};
+  std::exception_ptr error;
+  simgrid::s4u::Actor::create("task", host, [&] {
+    try {
+      result = body();
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  engine.run();
+  if (error) std::rethrow_exception(error);
+  return result;
+}
+
 namespace detail {
 
 // What crosses from the child: trivially copyable values, vectors and pairs
@@ -166,6 +187,9 @@ auto run_in_child(Body body) -> decltype(body()) {
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     close(fds[0]);
+    // A crash ends the child quietly; the parent reports it (not doctest's
+    // handlers, which would report a test of their own from here).
+    for (int sig : {SIGABRT, SIGSEGV, SIGFPE, SIGILL, SIGBUS}) std::signal(sig, SIG_DFL);
     std::string answer;
     try {
       answer = "r";
@@ -193,7 +217,10 @@ auto run_in_child(Body body) -> decltype(body()) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (answer.empty()) throw std::runtime_error("child process died (wait status " + std::to_string(status) + ")");
+  if (answer.empty()) {
+    throw std::runtime_error(WIFSIGNALED(status) ? "child process killed by signal " + std::to_string(WTERMSIG(status))
+                                                 : "child process died (wait status " + std::to_string(status) + ")");
+  }
   if (answer[0] == 'e') throw std::runtime_error(answer.substr(1));
   Result result{};
   std::size_t at = 1;

@@ -30,17 +30,15 @@ BurstResult burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_
     params.max_request_bytes = max_request_bytes;
     block_device::BlockDevice device(params);
     device.start(host);
-    double done_at_s = 0;
-    sg4::Actor::create("submitter", host, [&] {
+    const double done_at_s = run_actor(*engine, host, [&] {
       block_device::IoWaiter waiter;
       if (plugged) device.plug();
       for (std::uint64_t i = 0; i < count; ++i)
         device.submit(block_device::Op::kWrite, i * (bytes + gap_bytes), bytes, waiter.expect());
       if (plugged) device.unplug();
       waiter.wait();
-      done_at_s = sg4::Engine::get_clock();
+      return sg4::Engine::get_clock();
     });
-    engine->run();
     const auto& st = device.stats();
     return BurstResult{st.write_requests, st.merges, st.write_bytes, done_at_s};
   });
@@ -83,18 +81,15 @@ TEST_CASE("busy time counts a stretch still in service when asked") {
     auto engine = bare_engine(host);
     block_device::BlockDevice device(gigabyte_device());
     device.start(host);
-    double busy_mid = -1, busy_end = -1;
-    sg4::Actor::create("submitter", host, [&] {
+    return run_actor(*engine, host, [&] {
       block_device::IoWaiter waiter;
       // 1 MB at 1 GB/s behind 100 us: in service from 0 to 1.1 ms.
       device.submit(block_device::Op::kWrite, 0, 1000000, waiter.expect());
       sg4::this_actor::sleep_for(0.5e-3);
-      busy_mid = device.busy_s();
+      const double busy_mid = device.busy_s();
       waiter.wait();
-      busy_end = device.busy_s();
+      return std::pair{busy_mid, device.busy_s()};
     });
-    engine->run();
-    return std::pair{busy_mid, busy_end};
   });
   CHECK(busy_mid_s == doctest::Approx(0.5e-3).epsilon(1e-9));
   CHECK(busy_end_s == doctest::Approx(1.1e-3).epsilon(1e-9));

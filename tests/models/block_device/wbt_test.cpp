@@ -47,20 +47,20 @@ WbtRun writeback_run(std::uint64_t count, WbtClass cls, bool write_cache,
     params.write_cache = write_cache;
     block_device::BlockDevice device(params);
     device.start(host);
-    std::vector<double> granted;
     std::uint64_t peak_inflight = 0;
-    sg4::Actor::create("submitter", host, [&] {
+    const std::vector<double> granted = run_actor(*engine, host, [&] {
       if (before) before(device);
+      std::vector<double> granted_at;
       block_device::IoWaiter waiter;
       for (std::uint64_t i = 0; i < count; ++i) {
         device.wbt_wait(cls);
-        granted.push_back(sg4::Engine::get_clock());
+        granted_at.push_back(sg4::Engine::get_clock());
         peak_inflight = std::max(peak_inflight, device.wbt_inflight());
         device.submit(block_device::Op::kWrite, (i + 1) * GiB, 1 * MiB, waiter.expect(), true);
       }
       waiter.wait();
+      return granted_at;
     });
-    engine->run();
     const auto& st = device.stats();
     return std::pair{Counts{peak_inflight, device.wbt_inflight(), st.wbt_waits, st.wbt_wait_s}, granted};
   });

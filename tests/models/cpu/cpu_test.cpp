@@ -38,10 +38,7 @@ auto on_actor(const cpu::MachineParams& m, const cpu::CpuCostParams& costs, Body
     auto engine = bare_engine(zone);
     cpu::Cpu cpu(zone, m, costs);
     zone->seal();
-    decltype(body(cpu)) result{};
-    sg4::Actor::create("worker", cpu.host(), [&] { result = body(cpu); });
-    engine->run();
-    return result;
+    return run_actor(*engine, cpu.host(), [&] { return body(cpu); });
   });
 }
 

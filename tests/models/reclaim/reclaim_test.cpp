@@ -6,12 +6,10 @@
 
 #include <cstdint>
 #include <functional>
-#include <string>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include "models/common/errors.hpp"
 #include "models/cpu/cpu.hpp"
 #include "models/page_cache/page_cache.hpp"
 #include "models/reclaim/reclaim.hpp"
@@ -123,10 +121,9 @@ struct Outcome {
   std::uint64_t direct_pages, kswapd_pages, scanned_pages, kswapd_wakeups, flusher_wakeups;
   std::uint64_t free_pages, cached_pages;
   double writers_busy_s, kswapd_busy_s;
-  bool out_of_memory;
 };
 
-Outcome outcome(const Env& env, double charge_s, bool out_of_memory = false) {
+Outcome outcome(const Env& env, double charge_s) {
   const auto& st = env.reclaim->stats();
   return {charge_s,
           st.direct_reclaimed_pages,
@@ -137,8 +134,7 @@ Outcome outcome(const Env& env, double charge_s, bool out_of_memory = false) {
           env.reclaim->free_pages(),
           env.cache.cached_pages(),
           env.cpu.busy_s(cpu::Component::kWriters),
-          env.cpu.busy_s(cpu::Component::kKswapd),
-          out_of_memory};
+          env.cpu.busy_s(cpu::Component::kKswapd)};
 }
 
 // Builds a Cpu (2 cores at the reference speed), a page cache and Reclaim
@@ -162,10 +158,7 @@ auto with_reclaim(const Setup& setup, Body body) {
                              });
     env.reclaim = &reclaim;
     reclaim.start(cpu.host());
-    decltype(body(env)) result{};
-    sg4::Actor::create("task", cpu.host(), [&] { result = body(env); });
-    engine->run();
-    return result;
+    return run_actor(*engine, cpu.host(), [&] { return body(env); });
   });
 }
 
@@ -321,15 +314,8 @@ TEST_CASE("reclaim: dirty folios wake the flushers; the task waits for writeback
 TEST_CASE("reclaim: with nothing cached and no memory free, the charge fails: out of memory") {
   Setup setup;
   setup.cache.other_memory_bytes = (kMemoryPages - 256) * kPageBytes;  // 256 free: at min
-  const Outcome o = with_reclaim(setup, [](Env& env) {
-    try {
-      env.reclaim->charge(1);
-    } catch (const SimulatedFailure& e) {
-      return outcome(env, 0, std::string(e.what()).find("out of memory") != std::string::npos);
-    }
-    return outcome(env, 0);
-  });
-  CHECK(o.out_of_memory);
+  CHECK_THROWS_WITH(with_reclaim(setup, [](Env& env) { return outcome(env, env.reclaim->charge(1)); }),
+                    doctest::Contains("out of memory"));
 }
 
 TEST_CASE("reclaim: below the low watermark kswapd is woken and reclaims up to the high one") {
