@@ -134,12 +134,16 @@ auto run_actor(simgrid::s4u::Engine& engine, simgrid::s4u::Host* host, Body body
 
 namespace detail {
 
-// What crosses from the child: trivially copyable values, vectors and pairs
-// of them, as raw bytes.
+// What crosses from the child: trivially copyable values, strings, vectors
+// and pairs of them, as raw bytes.
 template <class T>
 void put(std::string& out, const T& value) {
-  static_assert(std::is_trivially_copyable_v<T>, "run_in_child returns plain values, vectors and pairs of them");
+  static_assert(std::is_trivially_copyable_v<T>, "run_in_child returns plain values, strings, vectors and pairs");
   out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+inline void put(std::string& out, const std::string& text) {
+  put(out, text.size());
+  out += text;
 }
 template <class T>
 void put(std::string& out, const std::vector<T>& values) {
@@ -157,6 +161,13 @@ void get(const std::string& in, std::size_t& at, T& value) {
   if (in.size() - at < sizeof value) throw std::runtime_error("child process: short answer");
   std::memcpy(&value, in.data() + at, sizeof value);
   at += sizeof value;
+}
+inline void get(const std::string& in, std::size_t& at, std::string& text) {
+  std::size_t size = 0;
+  get(in, at, size);
+  if (in.size() - at < size) throw std::runtime_error("child process: short answer");
+  text = in.substr(at, size);
+  at += size;
 }
 template <class T>
 void get(const std::string& in, std::size_t& at, std::vector<T>& values) {
