@@ -30,6 +30,8 @@ inline Scenario bare_scenario() {
   return s;
 }
 
-inline std::string source_path(const std::string& relative) { return std::string(FOLIOSIM_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+  return std::string(FOLIOSIM_SOURCE_DIR) + "/" + relative;
+}
 
 }  // namespace foliosim::test

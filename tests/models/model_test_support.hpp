@@ -135,7 +135,16 @@ auto run_actor(simgrid::s4u::Engine& engine, simgrid::s4u::Host* host, Body body
 namespace detail {
 
 // What crosses from the child: trivially copyable values, strings, vectors
-// and pairs of them, as raw bytes.
+// and pairs of them, as raw bytes. Declared first so that they nest.
+template <class T>
+void put(std::string& out, const std::vector<T>& values);
+template <class A, class B>
+void put(std::string& out, const std::pair<A, B>& pair);
+template <class T>
+void get(const std::string& in, std::size_t& at, std::vector<T>& values);
+template <class A, class B>
+void get(const std::string& in, std::size_t& at, std::pair<A, B>& pair);
+
 template <class T>
 void put(std::string& out, const T& value) {
   static_assert(std::is_trivially_copyable_v<T>, "run_in_child returns plain values, strings, vectors and pairs");

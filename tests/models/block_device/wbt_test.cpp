@@ -125,7 +125,8 @@ TEST_CASE("blk-wbt: a read in the last 100 ms holds other writeback to wb_backgr
 }
 
 TEST_CASE("blk-wbt: after a pause in balance_dirty_pages, writeback may use max_depth for a second") {
-  WbtRun r = writeback_run(20, WbtClass::kNormal, true, [](block_device::BlockDevice& device) { device.note_dirty_sleep(); });
+  WbtRun r = writeback_run(20, WbtClass::kNormal, true,
+                           [](block_device::BlockDevice& device) { device.note_dirty_sleep(); });
   CHECK(granted(r, 15) == 0);
   CHECK(r.peak_inflight == 16);
   // Completions then wake the waiter below wb_normal, not at an empty queue

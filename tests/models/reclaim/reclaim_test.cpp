@@ -137,16 +137,15 @@ Outcome outcome(const Env& env, double charge_s) {
           env.cpu.busy_s(cpu::Component::kKswapd)};
 }
 
-// Builds a Cpu (2 cores at the reference speed), a page cache and Reclaim
-// on a bare engine, and runs `body(env)` as one task; returns its result.
+// Builds a Cpu (the default 2 CPUs at the reference speed), a page cache and
+// Reclaim (kswapd started) on a bare engine, and runs `body(env)` as one
+// task; returns its result.
 template <class Body>
 auto with_reclaim(const Setup& setup, Body body) {
   return run_in_child([=] {
     sg4::NetZone* zone = nullptr;
     auto engine = bare_engine(zone);
-    cpu::MachineParams machine;
-    machine.cpus = 2;
-    cpu::Cpu cpu(zone, machine, cpu::CpuCostParams{});
+    cpu::Cpu cpu(zone, cpu::MachineParams{}, cpu::CpuCostParams{});
     zone->seal();
     page_cache::PageCache cache(setup.cache);
     writeback::WritebackWaitQueue writeback_done;
@@ -182,20 +181,32 @@ page_cache::PageCacheParams small_folios() {
 
 }  // namespace
 
-TEST_CASE("reclaim: free pages are memory less other memory and the page cache") {
-  Setup setup;
-  setup.cache.other_memory_bytes = 16 * MiB;  // 4096 pages
+TEST_CASE("reclaim: free pages are memory less other memory and the page cache, never below 0") {
   struct Pages {
-    std::uint64_t managed, free_before, free_after;
+    std::uint64_t managed, min, low, high, free_before, free_after;
   };
-  const Pages p = with_reclaim(setup, [](Env& env) {
-    const std::uint64_t before = env.reclaim->free_pages();
-    fill(env.cache, 1000, 4 * KiB);
-    return Pages{env.reclaim->managed_pages(), before, env.reclaim->free_pages()};
-  });
+  auto pages_with_other = [](std::uint64_t other_memory_bytes) {
+    Setup setup;
+    setup.cache.other_memory_bytes = other_memory_bytes;
+    return with_reclaim(setup, [](Env& env) {
+      const std::uint64_t before = env.reclaim->free_pages();
+      fill(env.cache, 1000, 4 * KiB);
+      const auto& w = env.reclaim->watermarks();
+      return Pages{env.reclaim->managed_pages(), w.min_pages, w.low_pages, w.high_pages, before,
+                   env.reclaim->free_pages()};
+    });
+  };
+  // 16 MiB of other memory: 4096 pages.
+  const Pages p = pages_with_other(16 * MiB);
   CHECK(p.managed == 16384);
   CHECK(p.free_before == 16384 - 4096);
   CHECK(p.free_after == 16384 - 4096 - 1000);
+  // The watermarks of 64 MiB (worked above).
+  CHECK(p.min == 256);
+  CHECK(p.low == 320);
+  CHECK(p.high == 384);
+  // More other memory than memory: none free.
+  CHECK(pages_with_other(128 * MiB).free_before == 0);
 }
 
 TEST_CASE("reclaim: with no free memory left, direct reclaim frees a batch of clean small folios") {
@@ -325,17 +336,17 @@ TEST_CASE("reclaim: below the low watermark kswapd is woken and reclaims up to t
   // of its CPU). The task sleeps a second so the daemon gets to run.
   Setup setup;
   setup.cache = small_folios();
-  auto run = [&setup] {
-    return with_reclaim(setup, [](Env& env) {
+  auto charge = [&setup](std::uint64_t pages) {
+    return with_reclaim(setup, [pages](Env& env) {
       fill(env.cache, kMemoryPages - 330, 4 * KiB);
       sg4::this_actor::sleep_for(1e-6);  // kswapd asleep first
-      const double charge_s = env.reclaim->charge(20);
+      const double charge_s = env.reclaim->charge(pages);
       sg4::this_actor::sleep_for(1);
       return outcome(env, charge_s);
     });
   };
   SUBCASE("one thread frees the whole gap") {
-    const Outcome o = run();
+    const Outcome o = charge(20);
     CHECK(o.kswapd_wakeups == 1);
     CHECK(o.charge_s == 0);
     CHECK(o.direct_pages == 0);
@@ -347,18 +358,12 @@ TEST_CASE("reclaim: below the low watermark kswapd is woken and reclaims up to t
     // The first frees max(54 / 2, 32) = 32 and spends its CPU; the second
     // then sees a gap of 22 and frees max(11, 32) = 32: 64 in all.
     setup.params.kswapd_threads = 2;
-    const Outcome o = run();
+    const Outcome o = charge(20);
     CHECK(o.kswapd_pages == 64);
     CHECK(o.free_pages == 394);
   }
   SUBCASE("not below low after the charge: kswapd sleeps on") {
-    const Outcome o = with_reclaim(setup, [](Env& env) {
-      fill(env.cache, kMemoryPages - 330, 4 * KiB);
-      sg4::this_actor::sleep_for(1e-6);
-      const double charge_s = env.reclaim->charge(10);  // 320 left: not below 320
-      sg4::this_actor::sleep_for(1);
-      return outcome(env, charge_s);
-    });
+    const Outcome o = charge(10);  // 320 left: not below 320
     CHECK(o.kswapd_wakeups == 0);
     CHECK(o.kswapd_pages == 0);
   }
