@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
-#include <functional>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -37,7 +36,7 @@ struct Env {
   page_cache::FileCache& file;  // the bdi's one file
   writeback::Writeback& wb;
   writeback::DirtyThrottle& throttle;
-  std::uint64_t background_wakeups = 0;
+  const std::uint64_t& background_wakeups;
 };
 
 // The models on a bare engine; `body(env)` runs as the dirtying task.
@@ -59,12 +58,11 @@ auto with_throttle(const writeback::WritebackParams& params, Body body) {
     writeback::WritebackWaitQueue waiters;
     const auto limits = [] { return kLimits; };
     writeback::Writeback wb(params, cache_params, cpu, cache, fs, device, waiters, limits, [] {});
-    Env* env = nullptr;
-    writeback::DirtyThrottle throttle(params, cache, limits, [&env] { ++env->background_wakeups; });
+    std::uint64_t background_wakeups = 0;
+    writeback::DirtyThrottle throttle(params, cache, limits, [&background_wakeups] { ++background_wakeups; });
     throttle.add_bdi(wb);
-    Env e{cache, *file.cache, wb, throttle};
-    env = &e;
-    return run_actor(*engine, cpu.host(), [&] { return body(e); });
+    Env env{cache, *file.cache, wb, throttle, background_wakeups};
+    return run_actor(*engine, cpu.host(), [&] { return body(env); });
   });
 }
 
