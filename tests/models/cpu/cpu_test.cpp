@@ -101,7 +101,7 @@ TEST_CASE("cpu: with no more runners than cores promised, work sleeps its time i
   for (double end_s : shared_s) CHECK(end_s == doctest::Approx(3e-3).epsilon(1e-9));
 }
 
-TEST_CASE("cpu: busy time adds up per component; spin is not scaled, account takes no time") {
+TEST_CASE("cpu: busy time adds up per component, spin is not scaled, account takes no time") {
   struct Busy {
     double writers_s, flusher_s, kswapd_s, completion_s, end_s;
   };

@@ -249,7 +249,7 @@ TEST_CASE("reclaim: with no free memory left, direct reclaim frees a batch of cl
   }
 }
 
-TEST_CASE("reclaim: a large folio goes whole; free_per_page charges each of its pages") {
+TEST_CASE("reclaim: a large folio goes whole, and free_per_page charges each of its pages") {
   // 63 folios of 1 MiB (256 pages) cached, 256 pages free. A batch of 32
   // pages takes the oldest folio whole: 256 pages for one scan and one free
   // (0.5 us) plus 256 x 0.01 us per page: 3.06 us.
@@ -295,7 +295,7 @@ TEST_CASE("reclaim: over a memory cgroup's limit the task reclaims within it") {
   }
 }
 
-TEST_CASE("reclaim: dirty folios wake the flushers; the task waits for writeback, then frees") {
+TEST_CASE("reclaim: dirty folios wake the flushers, the task waits for writeback, then frees") {
   // All 16128 cached pages dirty, 256 free. The first pass scans twice its
   // batch, 64 dirty folios (64 x 0.1 us = 6.4 us), frees none and wakes the
   // flushers, which here put everything under writeback and end it 50 ms
