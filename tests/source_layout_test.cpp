@@ -110,6 +110,16 @@ TEST_CASE("layering: sim/input under sim/engine under sim/output, the commands o
   CHECK(checked > 10);
 }
 
+TEST_CASE("layering: a model's unit tests need nothing of sim/") {
+  std::size_t checked = 0;
+  for (const auto& inc : includes("tests/models")) {
+    CAPTURE(inc.from);
+    CHECK_FALSE(starts_with(inc.to, "sim/"));
+    ++checked;
+  }
+  CHECK(checked > 10);
+}
+
 TEST_CASE("no source line is longer than 120 columns") {
   for (const std::string top : {"models", "sim", "tests", "bench"})
     for (const auto& file : sources(top)) {

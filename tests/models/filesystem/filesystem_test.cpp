@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "models/filesystem/filesystem.hpp"
-#include "tests/test_support.hpp"
+#include "tests/models/model_test_support.hpp"
 
 using namespace foliosim;
 using namespace foliosim::filesystem;

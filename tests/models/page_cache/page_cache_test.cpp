@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/page_cache/page_cache.hpp"
-#include "tests/test_support.hpp"
+#include "tests/models/model_test_support.hpp"
 
 using namespace foliosim::page_cache;
 using foliosim::test::KiB;

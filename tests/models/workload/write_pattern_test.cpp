@@ -4,7 +4,7 @@
 
 #include "models/workload/write_pattern.hpp"
 #include "models/common/random_streams.hpp"
-#include "tests/test_support.hpp"
+#include "tests/models/model_test_support.hpp"
 
 using namespace foliosim;
 using namespace foliosim::workload;
