@@ -11,7 +11,7 @@ namespace {
 
 workload::JobParams dontcache_job(const std::string& name, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
   auto job = buffered_job(name, bs_bytes, size_bytes);
-  job.mode = "dontcache";
+  job.mode = workload::IoMode::kDontcache;
   job.end_fsync = true;
   return job;
 }
@@ -234,7 +234,7 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     auto writer = direct_job("writer", 1 * MiB, 16 * MiB);
     writer.filename = "f";
     auto reader = buffered_job("reader", 1 * MiB, 32 * MiB);  // asks for more than the file holds
-    reader.rw = "read";
+    reader.rw = workload::Rw::kRead;
     reader.filename = "f";
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};
@@ -252,7 +252,7 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     writer.filename = "f";
     writer.end_fsync = false;
     auto reader = buffered_job("reader", 1 * MiB, 16 * MiB);
-    reader.rw = "read";
+    reader.rw = workload::Rw::kRead;
     reader.filename = "f";
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};
