@@ -27,7 +27,6 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
                      filesystem::Filesystem& fs, block_device::BlockDevice& device, WritebackWaitQueue& waiters,
                      std::function<DirtyLimits()> limits, std::function<void()> on_change)
     : params_(params),
-      drop_failed_(cache_params.dropbehind_on_error == "drop"),
       cpu_(cpu),
       cache_(cache),
       fs_(fs),
@@ -38,6 +37,10 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       bandwidth_(params.initial_write_bandwidth_Bps / static_cast<double>(kPageBytes)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()) {
+  switch (cache_params.dropbehind_on_error) {
+    case page_cache::DropbehindOnError::kDrop: drop_failed_ = true; break;
+    case page_cache::DropbehindOnError::kKeep: drop_failed_ = false; break;
+  }
   const auto& c = cpu.costs();
   const bool xfs = fs.params().type == "xfs";
   writepages_per_call_s_ = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;

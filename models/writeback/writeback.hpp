@@ -98,7 +98,8 @@ class Writeback {
                                  block_device::WbtClass cls);
 
   WritebackParams params_;
-  bool drop_failed_;
+  // page_cache/dropbehind_on_error: a drop-behind folio whose write failed is dropped too.
+  bool drop_failed_ = true;
   // The filesystem's writepages CPU, per call and per block: it maps blocks
   // before building bios (XFS per extent, converting delalloc; ext4 also
   // walks every block's buffer head).

@@ -56,7 +56,7 @@ TEST_CASE("dontcache: completions in interrupt context cannot drop, the folios s
 
 TEST_CASE("dontcache: the flusher kick leaves submission out of the writer's latency") {
   Scenario s = bare_scenario();
-  s.page_cache.dontcache_kick = "flusher";
+  s.page_cache.dontcache_kick = page_cache::DontcacheKick::kFlusher;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
   Json r = simulate_isolated(s);
   CHECK(r["write_latency_split_mean_us"]["kick_submission"].get<double>() == 0);
@@ -66,7 +66,7 @@ TEST_CASE("dontcache: the flusher kick leaves submission out of the writer's lat
 
 TEST_CASE("dontcache as merged in 6.14 kicked the range after the write: nothing is written until fsync") {
   Scenario s = bare_scenario();
-  s.page_cache.dontcache_kick_range = "after_write";
+  s.page_cache.dontcache_kick_range = page_cache::DontcacheKickRange::kAfterWrite;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
   Json r = simulate_isolated(s);
   CHECK(r["after_write_phase"]["device_write_bytes"] == 0);
@@ -91,7 +91,8 @@ TEST_CASE("dontcache over a file already cached uses the folios as they are: not
 
 TEST_CASE("a cached writer racing a dontcache writer clears the marks it touches") {
   Scenario s = bare_scenario();
-  s.page_cache.dontcache_kick_range = "after_write";  // keep the folios dirty until fsync
+  // Keep the folios dirty until fsync.
+  s.page_cache.dontcache_kick_range = page_cache::DontcacheKickRange::kAfterWrite;
   auto uncached = dontcache_job("uncached", 1 * MiB, 64 * MiB);
   uncached.filename = "shared";
   uncached.end_fsync = false;
@@ -184,7 +185,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
     check_conservation(r);
   }
   SUBCASE("dontcache keeping failed folios: cached, still at risk") {
-    s.page_cache.dropbehind_on_error = "keep";
+    s.page_cache.dropbehind_on_error = page_cache::DropbehindOnError::kKeep;
     s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
     Json r = simulate_isolated(s);
     CHECK(r["bytes_lost"] == 0);
@@ -192,7 +193,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
     CHECK(r["page_cache_end_bytes"] == 16 * MiB);
   }
   SUBCASE("reported to the writer: the write after an error fails with EIO") {
-    s.page_cache.dontcache_error_report = "write";
+    s.page_cache.dontcache_error_report = page_cache::DontcacheErrorReport::kWrite;
     // Copying takes 1.048576 ms a write: write 1's request completes at
     // 1.049 + 0.095 + 0.350 = 1.49 ms, inside the error window; write 2's at
     // 2.54 ms, past it. Write 3 starts at 2.10 ms and sees the error.
@@ -247,7 +248,8 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
   }
   SUBCASE("a cached reader racing a dontcache writer keeps what it reads") {
     Scenario s = bare_scenario();
-    s.page_cache.dontcache_kick_range = "after_write";  // folios stay dirty and marked until fsync
+    // Folios stay dirty and marked until fsync.
+    s.page_cache.dontcache_kick_range = page_cache::DontcacheKickRange::kAfterWrite;
     auto writer = dontcache_job("writer", 1 * MiB, 64 * MiB);
     writer.filename = "f";
     writer.end_fsync = false;
