@@ -25,7 +25,7 @@ BufferedIo::BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cac
       writeback_done_(writeback_done),
       on_change_(std::move(on_change)) {
   const auto& c = cpu.costs();
-  const bool xfs = fs.params().type == "xfs";
+  const bool xfs = fs.params().type == filesystem::FilesystemKind::kXfs;
   per_call_s_ = xfs ? c.xfs_write_per_call_s : c.ext4_write_per_call_s;
   per_block_s_ = xfs ? c.xfs_write_per_block_s : c.ext4_write_per_block_s;
 }

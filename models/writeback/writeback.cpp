@@ -42,7 +42,7 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
     case page_cache::DropbehindOnError::kKeep: drop_failed_ = false; break;
   }
   const auto& c = cpu.costs();
-  const bool xfs = fs.params().type == "xfs";
+  const bool xfs = fs.params().type == filesystem::FilesystemKind::kXfs;
   writepages_per_call_s_ = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;
   writepages_per_block_s_ = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
   ioend_max_pages_ = xfs ? UINT64_MAX : kExt4ExtentBlocks * fs.params().block_bytes / kPageBytes;

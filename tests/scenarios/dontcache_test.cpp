@@ -45,7 +45,7 @@ TEST_CASE("dontcache: every new folio is dropped when its writeback completes") 
 
 TEST_CASE("dontcache: completions in interrupt context cannot drop, the folios stay cached") {
   Scenario s = bare_scenario();
-  s.filesystem.completion_context = "irq";
+  s.filesystem.completion_context = filesystem::CompletionContext::kIrq;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
   Json r = simulate_isolated(s);
   CHECK(r["dropbehind_dropped_bytes"] == 0);
@@ -130,7 +130,7 @@ TEST_CASE("a filesystem without FOP_DONTCACHE fails the writes with EOPNOTSUPP")
 
 TEST_CASE("zeroing on behalf of a dontcache write leaves ordinary cached folios unless marked") {
   Scenario s = bare_scenario();
-  s.filesystem.zeroing = "before_6_10";
+  s.filesystem.zeroing = filesystem::Zeroing::kBefore6_10;
   auto job = dontcache_job("w", 4 * KiB, 0);
   job.number_ios = 6;
   job.stride_bytes = 64 * KiB;
@@ -151,7 +151,7 @@ TEST_CASE("zeroing on behalf of a dontcache write leaves ordinary cached folios 
     CHECK(r["dropbehind_dropped_bytes"] == 24 * KiB + 120 * KiB);
   }
   SUBCASE("since 6.10: nothing zeroed") {
-    s.filesystem.zeroing = "since_6_10";
+    s.filesystem.zeroing = filesystem::Zeroing::kSince6_10;
     Json r = simulate_isolated(s);
     CHECK(r["zeroed_bytes"] == 0);
     CHECK(r["page_cache_end_bytes"] == 0);
@@ -210,7 +210,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
 TEST_CASE("completion context by default: ext4 cannot drop over written blocks, XFS punts to a workqueue") {
   // The file is first written with O_DIRECT (written extents, nothing cached),
   // then rewritten uncached: new, marked folios over written blocks.
-  auto run = [](const char* type) {
+  auto run = [](filesystem::FilesystemKind type) {
     Scenario s = bare_scenario();
     s.filesystem.type = type;
     auto direct = direct_job("direct", 1 * MiB, 16 * MiB);
@@ -221,10 +221,10 @@ TEST_CASE("completion context by default: ext4 cannot drop over written blocks, 
     s.jobs = {direct, rewrite};
     return simulate_isolated(s);
   };
-  Json ext4 = run("ext4");
+  Json ext4 = run(filesystem::FilesystemKind::kExt4);
   CHECK(ext4["dropbehind_kept_bytes"] == 16 * MiB);
   CHECK(ext4["page_cache_end_bytes"] == 16 * MiB);
-  Json xfs = run("xfs");
+  Json xfs = run(filesystem::FilesystemKind::kXfs);
   CHECK(xfs["dropbehind_dropped_bytes"] == 16 * MiB);
   CHECK(xfs["page_cache_end_bytes"] == 0);
 }
