@@ -181,13 +181,6 @@ std::size_t FieldReader::choice_index(const char* key, const Json& value,
   return static_cast<std::size_t>(it - names.begin());
 }
 
-void FieldReader::choice(const char* key, std::string& value, std::initializer_list<const char*> allowed) {
-  const Json* v = find(key);
-  if (!v) return;
-  const std::vector<std::string> options(allowed.begin(), allowed.end());
-  value = options[choice_index(key, *v, options)];
-}
-
 void FieldReader::finish() const {
   for (const auto& item : object_.items()) {
     if (std::find(known_.begin(), known_.end(), item.key()) != known_.end()) continue;
@@ -209,9 +202,6 @@ void FieldWriter::number(const char* key, double value, double, double) { out_[k
 void FieldWriter::flag(const char* key, bool value) { out_[key] = value; }
 void FieldWriter::text(const char* key, const std::string& value) {
   if (!value.empty()) out_[key] = value;
-}
-void FieldWriter::choice(const char* key, const std::string& value, std::initializer_list<const char*>) {
-  out_[key] = value;
 }
 
 }  // namespace foliosim

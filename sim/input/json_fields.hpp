@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <iterator>
 #include <set>
 #include <string>
@@ -42,7 +41,6 @@ class FieldReader {
   void number(const char* key, double& value, double min, double max);
   void flag(const char* key, bool& value);
   void text(const char* key, std::string& value);
-  void choice(const char* key, std::string& value, std::initializer_list<const char*> allowed);
   // An enum field spelt as one of `names` (ChoiceName<E>); aliases parse to their value.
   template <class E, class Names>
   void choice(const char* key, E& value, const Names& names) {
@@ -101,7 +99,6 @@ class FieldWriter {
   void number(const char* key, double value, double, double);
   void flag(const char* key, bool value);
   void text(const char* key, const std::string& value);
-  void choice(const char* key, const std::string& value, std::initializer_list<const char*>);
   // Written back by the value's first name in `names` (its canonical one).
   template <class E, class Names>
   void choice(const char* key, E value, const Names& names) {
