@@ -29,7 +29,7 @@ std::uint64_t rounddown_pow_of_two(std::uint64_t x) {
 }  // namespace
 
 Filesystem::Filesystem(const FilesystemParams& params, std::uint64_t device_capacity_bytes)
-    : params_(params), capacity_blocks_(device_capacity_bytes / params.block_bytes) {}
+    : params_(params), traits_(traits_of(params.type)), capacity_blocks_(device_capacity_bytes / params.block_bytes) {}
 
 File& Filesystem::open(const std::string& name) {
   auto& slot = files_[name];
@@ -136,7 +136,7 @@ void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uin
   set_state(file, first, end, ExtentState::kDelalloc, nullptr);
   // xfs_buffered_write_iomap_begin: a write past EOF that needs a new delalloc
   // extent reserves about the file's size again beyond it.
-  if (params_.type == FilesystemKind::kXfs && params_.speculative_prealloc && extends && last_block_is_hole &&
+  if (traits_.speculative_prealloc && params_.speculative_prealloc && extends && last_block_is_hole &&
       file.size_bytes >= kPreallocMinFileBytes) {
     const std::uint64_t blocks =
         std::min(kPreallocMaxBytes / bs, rounddown_pow_of_two((file.size_bytes + bs - 1) / bs));
@@ -147,7 +147,7 @@ void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uin
 
 std::vector<ByteRange> Filesystem::zero_for_extension(File& file, std::uint64_t pos_bytes) {
   std::vector<ByteRange> zero;
-  if (params_.type != FilesystemKind::kXfs || pos_bytes <= file.size_bytes) return zero;
+  if (!traits_.zeroes_before_extending_write || pos_bytes <= file.size_bytes) return zero;
   const std::uint64_t bs = params_.block_bytes;
   const std::uint64_t from = file.size_bytes;
   const std::uint64_t eof_block_end = (from + bs - 1) / bs * bs;
@@ -226,7 +226,7 @@ bool Filesystem::all_written(const File& file, std::uint64_t offset_bytes, std::
 bool Filesystem::completes_in_task(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
   switch (params_.completion_context) {
     case CompletionContext::kAuto:
-      return params_.type == FilesystemKind::kXfs || !all_written(file, offset_bytes, length_bytes);
+      return traits_.always_completes_in_workqueue || !all_written(file, offset_bytes, length_bytes);
     case CompletionContext::kWorkqueue: return true;
     case CompletionContext::kIrq: return false;
   }

@@ -53,11 +53,6 @@ struct FilesystemParams {
   // per-folio iomap state is not charged.
   std::uint64_t ext4_buffer_head_bytes = 112;
 
-  // Bytes charged to the memory cgroup per cached 4 KiB page besides the page.
-  std::uint64_t cgroup_bytes_per_page() const {
-    return type == FilesystemKind::kExt4 ? ext4_buffer_head_bytes * 4096 / block_bytes : 0;
-  }
-
   template <class F>
   void fields(F& f) {
     f.choice("type", type, kFilesystemKindNames);

@@ -23,12 +23,8 @@ BufferedIo::BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cac
       throttle_(throttle),
       device_(device),
       writeback_done_(writeback_done),
-      on_change_(std::move(on_change)) {
-  const auto& c = cpu.costs();
-  const bool xfs = fs.params().type == filesystem::FilesystemKind::kXfs;
-  per_call_s_ = xfs ? c.xfs_write_per_call_s : c.ext4_write_per_call_s;
-  per_block_s_ = xfs ? c.xfs_write_per_block_s : c.ext4_write_per_block_s;
-}
+      on_change_(std::move(on_change)),
+      write_costs_(fs.traits().write.of(cpu.costs())) {}
 
 void BufferedIo::attach(File& file) {
   if (!file.cache) file.cache = &cache_.file(fs_.params().device + ":" + file.name);
@@ -138,7 +134,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
       copy_in(file, offset_bytes, length_bytes, dontcache, page_cache::Origin::kApplication, batch, outcome);
   const std::uint64_t blocks = (offset_bytes % fs_.params().block_bytes + length_bytes + fs_.params().block_bytes - 1) /
                                fs_.params().block_bytes;
-  batch.add(per_call_s_ + per_block_s_ * static_cast<double>(blocks));
+  batch.add(write_costs_.per_call_s + write_costs_.per_block_s * static_cast<double>(blocks));
 
   outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, writeback_,
                                          [this, &batch] {

@@ -85,8 +85,8 @@ class BufferedIo {
   block_device::BlockDevice& device_;
   writeback::WritebackWaitQueue& writeback_done_;
   std::function<void()> on_change_;
-  double per_call_s_;
-  double per_block_s_;
+  // The filesystem's write_iter around the copy.
+  filesystem::Costs write_costs_;
 };
 
 }  // namespace foliosim::vfs
