@@ -19,6 +19,7 @@
 namespace {
 
 constexpr std::uint64_t KiB = 1024, MiB = 1024 * KiB, GiB = 1024 * MiB;
+using foliosim::workload::Rw;
 
 struct Case {
   std::string name;
@@ -27,7 +28,7 @@ struct Case {
 
 // `writers` buffered writers of `bytes_per_writer` each in `bs_bytes` calls,
 // on a machine whose memory holds everything written.
-foliosim::Scenario writers_case(const char* rw, std::uint64_t writers, std::uint64_t bs_bytes,
+foliosim::Scenario writers_case(Rw rw, std::uint64_t writers, std::uint64_t bs_bytes,
                                 std::uint64_t bytes_per_writer) {
   foliosim::Scenario s;
   s.name = "bench";
@@ -40,7 +41,7 @@ foliosim::Scenario writers_case(const char* rw, std::uint64_t writers, std::uint
   s.jobs.resize(1);
   s.jobs[0].name = "writer";
   s.jobs[0].rw = rw;
-  s.jobs[0].mode = "buffered";
+  s.jobs[0].mode = foliosim::workload::IoMode::kBuffered;
   s.jobs[0].bs_bytes = bs_bytes;
   s.jobs[0].size_bytes = bytes_per_writer;
   s.jobs[0].numjobs = writers;
@@ -71,25 +72,26 @@ int main(int argc, char** argv) {
   // Simulated bytes x1, x4, x16 (one writer, 64 KiB calls).
   for (std::uint64_t x : {1, 4, 16})
     cases.push_back({"bytes x" + std::to_string(x) + " (" + std::to_string(x) + " GiB)",
-                     writers_case("write", 1, 64 * KiB, x * GiB)});
+                     writers_case(Rw::kWrite, 1, 64 * KiB, x * GiB)});
   // Sequential buffered writes of 1 and 16 GiB in 4 KiB and 1 MiB calls (the
   // page-cache issue's targets: a million 4 KiB calls a wall second, memory
   // flat in the bytes written).
   for (std::uint64_t bs : {4 * KiB, 1 * MiB})
     for (std::uint64_t gib : {1, 16})
       cases.push_back({"seq " + std::string(bs == 4 * KiB ? "4KiB" : "1MiB") + " " + std::to_string(gib) + " GiB",
-                       writers_case("write", 1, bs, gib * GiB)});
+                       writers_case(Rw::kWrite, 1, bs, gib * GiB)});
   // Writers 1, 8, 64, 256 MiB each (64 KiB calls): their folios interleave on the LRU.
   for (std::uint64_t w : {1, 8, 64})
-    cases.push_back({"writers " + std::to_string(w), writers_case("write", w, 64 * KiB, 256 * MiB)});
+    cases.push_back({"writers " + std::to_string(w), writers_case(Rw::kWrite, w, 64 * KiB, 256 * MiB)});
   // The same with a bounded LRU merge window (page_cache/lru_merge_window_runs).
   for (std::uint64_t w : {8, 64}) {
-    cases.push_back({"writers " + std::to_string(w) + " window 64", writers_case("write", w, 64 * KiB, 256 * MiB)});
+    cases.push_back({"writers " + std::to_string(w) + " window 64", writers_case(Rw::kWrite, w, 64 * KiB, 256 * MiB)});
     cases.back().scenario.page_cache.lru_merge_window_runs = 64;
   }
   // A cache fragmented by random 4 KiB writes, 64 and 256 MiB.
   for (std::uint64_t m : {64, 256})
-    cases.push_back({"randwrite 4KiB " + std::to_string(m) + " MiB", writers_case("randwrite", 1, 4 * KiB, m * MiB)});
+    cases.push_back(
+        {"randwrite 4KiB " + std::to_string(m) + " MiB", writers_case(Rw::kRandWrite, 1, 4 * KiB, m * MiB)});
 
   // Last: the largest. (A child's peak RSS counts the pages it shares with
   // the parent at fork, so the parent is kept small: results are trimmed.)

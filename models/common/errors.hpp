@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace foliosim {
 
@@ -21,5 +22,11 @@ class InternalError : public std::logic_error {
  public:
   using std::logic_error::logic_error;
 };
+
+// After a switch that returns for every value of an enum (so that a new value
+// is a -Wswitch warning): only a value cast from outside the enum gets here.
+[[noreturn]] inline void invalid_enum_value(const char* what) {
+  throw InternalError(std::string("invalid ") + what + " value");
+}
 
 }  // namespace foliosim

@@ -11,6 +11,16 @@ namespace {
 constexpr std::uint64_t kPreallocMinFileBytes = 64 * 1024;
 constexpr std::uint64_t kPreallocMaxBytes = 8ULL << 30;
 
+// Since 6.10 (commit 5ce5674187c3) only the EOF block is zeroed; before, the
+// whole delalloc gap.
+bool zeroes_eof_block_only(Zeroing zeroing) {
+  switch (zeroing) {
+    case Zeroing::kSince6_10: return true;
+    case Zeroing::kBefore6_10: return false;
+  }
+  invalid_enum_value("zeroing");
+}
+
 std::uint64_t rounddown_pow_of_two(std::uint64_t x) {
   std::uint64_t p = 1;
   while (p * 2 <= x) p *= 2;
@@ -19,7 +29,7 @@ std::uint64_t rounddown_pow_of_two(std::uint64_t x) {
 }  // namespace
 
 Filesystem::Filesystem(const FilesystemParams& params, std::uint64_t device_capacity_bytes)
-    : params_(params), capacity_blocks_(device_capacity_bytes / params.block_bytes) {}
+    : params_(params), traits_(traits_of(params.type)), capacity_blocks_(device_capacity_bytes / params.block_bytes) {}
 
 File& Filesystem::open(const std::string& name) {
   auto& slot = files_[name];
@@ -126,7 +136,7 @@ void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uin
   set_state(file, first, end, ExtentState::kDelalloc, nullptr);
   // xfs_buffered_write_iomap_begin: a write past EOF that needs a new delalloc
   // extent reserves about the file's size again beyond it.
-  if (params_.type == "xfs" && params_.speculative_prealloc && extends && last_block_is_hole &&
+  if (traits_.speculative_prealloc && params_.speculative_prealloc && extends && last_block_is_hole &&
       file.size_bytes >= kPreallocMinFileBytes) {
     const std::uint64_t blocks =
         std::min(kPreallocMaxBytes / bs, rounddown_pow_of_two((file.size_bytes + bs - 1) / bs));
@@ -137,11 +147,11 @@ void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uin
 
 std::vector<ByteRange> Filesystem::zero_for_extension(File& file, std::uint64_t pos_bytes) {
   std::vector<ByteRange> zero;
-  if (params_.type != "xfs" || pos_bytes <= file.size_bytes) return zero;
+  if (!traits_.zeroes_before_extending_write || pos_bytes <= file.size_bytes) return zero;
   const std::uint64_t bs = params_.block_bytes;
   const std::uint64_t from = file.size_bytes;
   const std::uint64_t eof_block_end = (from + bs - 1) / bs * bs;
-  const bool since_6_10 = params_.zeroing == "since_6_10";
+  const bool since_6_10 = zeroes_eof_block_only(params_.zeroing);
   auto add = [&zero](std::uint64_t a, std::uint64_t b) {
     if (a >= b) return;
     if (!zero.empty() && zero.back().offset_bytes + zero.back().length_bytes == a)
@@ -214,9 +224,13 @@ bool Filesystem::all_written(const File& file, std::uint64_t offset_bytes, std::
 }
 
 bool Filesystem::completes_in_task(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
-  if (params_.completion_context == "auto")
-    return params_.type == "xfs" || !all_written(file, offset_bytes, length_bytes);
-  return params_.completion_context == "workqueue";
+  switch (params_.completion_context) {
+    case CompletionContext::kAuto:
+      return traits_.always_completes_in_workqueue || !all_written(file, offset_bytes, length_bytes);
+    case CompletionContext::kWorkqueue: return true;
+    case CompletionContext::kIrq: return false;
+  }
+  invalid_enum_value("completion_context");
 }
 
 ExtentSummary Filesystem::summary(const File& file) const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/filesystem/filesystem_params.hpp"
+#include "models/filesystem/filesystem_traits.hpp"
 
 namespace foliosim::page_cache {
 class FileCache;
@@ -63,6 +64,8 @@ class Filesystem {
   Filesystem(const FilesystemParams& params, std::uint64_t device_capacity_bytes);
 
   const FilesystemParams& params() const { return params_; }
+  // What this filesystem's type does differently (filesystem_traits.hpp).
+  const FilesystemTraits& traits() const { return traits_; }
   File& open(const std::string& name);
   const std::map<std::string, std::unique_ptr<File>>& files() const { return files_; }
 
@@ -109,6 +112,7 @@ class Filesystem {
   void coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block);
 
   FilesystemParams params_;
+  const FilesystemTraits& traits_;
   std::uint64_t capacity_blocks_;
   std::uint64_t next_free_block_ = 0;
   std::map<std::string, std::unique_ptr<File>> files_;

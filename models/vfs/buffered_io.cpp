@@ -21,12 +21,8 @@ BufferedIo::BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cac
       writeback_(writeback),
       throttle_(throttle),
       device_(device),
-      writeback_done_(writeback_done) {
-  const auto& c = cpu.costs();
-  const bool xfs = fs.params().type == "xfs";
-  per_call_s_ = xfs ? c.xfs_write_per_call_s : c.ext4_write_per_call_s;
-  per_block_s_ = xfs ? c.xfs_write_per_block_s : c.ext4_write_per_block_s;
-}
+      writeback_done_(writeback_done),
+      write_costs_(fs.traits().write.of(cpu.costs())) {}
 
 void BufferedIo::attach(File& file) {
   if (!file.cache) file.cache = &cache_.file(fs_.params().device + ":" + file.name);
@@ -113,10 +109,14 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
     outcome.error = WriteError::kEopnotsupp;
     return outcome;
   }
-  if (dontcache && params_.dontcache_error_report == "write" && file.error_seq != fd.seen_error_seq) {
-    fd.seen_error_seq = file.error_seq;
-    outcome.error = WriteError::kEio;
-    return outcome;
+  if (dontcache && file.error_seq != fd.seen_error_seq) {
+    switch (params_.dontcache_error_report) {
+      case page_cache::DontcacheErrorReport::kFsync: break;  // the errseq only: the next fsync sees it
+      case page_cache::DontcacheErrorReport::kWrite:
+        fd.seen_error_seq = file.error_seq;
+        outcome.error = WriteError::kEio;
+        return outcome;
+    }
   }
   // xfs_file_write_checks: a write past EOF first zeroes the gap, with
   // ordinary buffered writes unless the variant carries the dontcache state.
@@ -130,7 +130,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
       copy_in(file, offset_bytes, length_bytes, dontcache, page_cache::Origin::kApplication, batch, outcome);
   const std::uint64_t blocks = (offset_bytes % fs_.params().block_bytes + length_bytes + fs_.params().block_bytes - 1) /
                                fs_.params().block_bytes;
-  batch.add(per_call_s_ + per_block_s_ * static_cast<double>(blocks));
+  batch.add(write_costs_.per_call_s + write_costs_.per_block_s * static_cast<double>(blocks));
 
   outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, writeback_,
                                          [this, &batch] {
@@ -141,22 +141,29 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
     // generic_write_sync -> filemap_fdatawrite_range_kick(WB_SYNC_NONE).
     std::uint64_t first_page = offset_bytes / kPageBytes;
     std::uint64_t end_page = (offset_bytes + length_bytes + kPageBytes - 1) / kPageBytes;
-    if (params_.dontcache_kick_range == "after_write") {
-      // 6.14 as merged passed the position after the write as the start.
-      first_page = (offset_bytes + length_bytes) / kPageBytes;
-      end_page = first_page + (length_bytes + kPageBytes - 1) / kPageBytes;
+    switch (params_.dontcache_kick_range) {
+      case page_cache::DontcacheKickRange::kWritten: break;
+      case page_cache::DontcacheKickRange::kAfterWrite:
+        // 6.14 as merged passed the position after the write as the start.
+        first_page = (offset_bytes + length_bytes) / kPageBytes;
+        end_page = first_page + (length_bytes + kPageBytes - 1) / kPageBytes;
+        break;
     }
-    if (params_.dontcache_kick == "inline") {
-      // The kick's CPU joins the copy's pending work as one stretch; the
-      // kick's time is what follows the copy's.
-      const double start_s = sg4::Engine::get_clock() + batch.pending_s();
-      // WB_SYNC_NONE, not background: blk-wbt's wb_normal.
-      writeback_.write_pages(file, first_page, end_page - first_page, cpu::Component::kWriters,
-                             block_device::WbtClass::kNormal, end_page, nullptr, &batch);
-      batch.flush();  // nothing was dirty in the range: the copy's work alone
-      outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() - start_s);
-    } else {
-      writeback_.kick_dontcache(end_page - first_page);
+    switch (params_.dontcache_kick) {
+      case page_cache::DontcacheKick::kInline: {
+        // The kick's CPU joins the copy's pending work as one stretch; the
+        // kick's time is what follows the copy's.
+        const double start_s = sg4::Engine::get_clock() + batch.pending_s();
+        // WB_SYNC_NONE, not background: blk-wbt's wb_normal.
+        writeback_.write_pages(file, first_page, end_page - first_page, cpu::Component::kWriters,
+                               block_device::WbtClass::kNormal, end_page, nullptr, &batch);
+        batch.flush();  // nothing was dirty in the range: the copy's work alone
+        outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() - start_s);
+        break;
+      }
+      case page_cache::DontcacheKick::kFlusher:
+        writeback_.kick_dontcache(end_page - first_page);
+        break;
     }
   }
   return outcome;

@@ -83,8 +83,8 @@ class BufferedIo {
   writeback::DirtyThrottle& throttle_;
   block_device::BlockDevice& device_;
   writeback::WritebackWaitQueue& writeback_done_;
-  double per_call_s_;
-  double per_block_s_;
+  // The filesystem's write_iter around the copy.
+  filesystem::Costs write_costs_;
 };
 
 }  // namespace foliosim::vfs

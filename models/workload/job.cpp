@@ -83,18 +83,19 @@ void read_loop(JobContext& c, WritePattern& pattern) {
   }
 }
 
-// One write call; false when it failed (and so wrote nothing).
-bool write_once(JobContext& c, const WriteCall& call, double start_s) {
-  if (c.job.mode == "direct") {
-    double submitted_s = 0;
-    c.kernel.direct_io.write(c.file, call.offset_bytes, call.length_bytes, c.waiter, submitted_s);
-    const double end_s = c.now_s();
-    if (c.stats.tail.wants(end_s - start_s))
-      c.stats.tail.offer(direct_tail(start_s, submitted_s, end_s, c.waiter.completions()));
-    return true;
-  }
-  auto outcome =
-      c.kernel.buffered_io.write(c.fd, call.offset_bytes, call.length_bytes, c.job.dontcache(), c.dirtier, c.batch);
+// An O_DIRECT call: CPU, then the requests, waited for.
+bool direct_write_once(JobContext& c, const WriteCall& call, double start_s) {
+  double submitted_s = 0;
+  c.kernel.direct_io.write(c.file, call.offset_bytes, call.length_bytes, c.waiter, submitted_s);
+  const double end_s = c.now_s();
+  if (c.stats.tail.wants(end_s - start_s))
+    c.stats.tail.offer(direct_tail(start_s, submitted_s, end_s, c.waiter.completions()));
+  return true;
+}
+
+// A buffered call, RWF_DONTCACHE when `dontcache`; false when it failed.
+bool buffered_write_once(JobContext& c, const WriteCall& call, double start_s, bool dontcache) {
+  auto outcome = c.kernel.buffered_io.write(c.fd, call.offset_bytes, call.length_bytes, dontcache, c.dirtier, c.batch);
   c.stats.throttle_time_s += outcome.throttle_s;
   c.stats.reclaim_time_s += outcome.reclaim_s;
   c.stats.kick_time_s += outcome.kick_s;
@@ -107,6 +108,16 @@ bool write_once(JobContext& c, const WriteCall& call, double start_s) {
   const double end_s = c.now_s();
   if (c.stats.tail.wants(end_s - start_s)) c.stats.tail.offer(buffered_tail(start_s, end_s, outcome));
   return true;
+}
+
+// One write call; false when it failed (and so wrote nothing).
+bool write_once(JobContext& c, const WriteCall& call, double start_s) {
+  switch (c.job.mode) {
+    case IoMode::kBuffered: return buffered_write_once(c, call, start_s, false);
+    case IoMode::kDontcache: return buffered_write_once(c, call, start_s, true);
+    case IoMode::kDirect: return direct_write_once(c, call, start_s);
+  }
+  invalid_enum_value("mode");
 }
 
 // cachestat of the clone's file, for the peaks a write loop can see.

@@ -6,16 +6,29 @@
 #include <cstdint>
 #include <string>
 
+#include "models/common/errors.hpp"
 #include "models/common/param_fields.hpp"
 
 namespace foliosim::workload {
 
+// fio's rw: "write": sequential (sparse when stride > bs); "randwrite": every
+// block of the size-long region once, in an order drawn from the job's
+// stream; "read" / "randread": the same patterns, reading (buffered only).
+enum class Rw { kWrite, kRandWrite, kRead, kRandRead };
+inline constexpr ChoiceName<Rw> kRwNames[] = {
+    {"write", Rw::kWrite}, {"randwrite", Rw::kRandWrite}, {"read", Rw::kRead}, {"randread", Rw::kRandRead}};
+
+// buffered, dontcache (RWF_DONTCACHE; uncached is its other name), direct
+// (O_DIRECT).
+enum class IoMode { kBuffered, kDontcache, kDirect };
+inline constexpr ChoiceName<IoMode> kIoModeNames[] = {{"buffered", IoMode::kBuffered},
+                                                      {"dontcache", IoMode::kDontcache},
+                                                      {"uncached", IoMode::kDontcache},
+                                                      {"direct", IoMode::kDirect}};
+
 struct JobParams {
   std::string name;
-  // "write": sequential (sparse when stride > bs); "randwrite": every block
-  // of the size-long region once, in an order drawn from the job's stream;
-  // "read" / "randread": the same patterns, reading (buffered only).
-  std::string rw = "write";
+  Rw rw = Rw::kWrite;
   std::uint64_t bs_bytes = 4096;
   // Bytes each clone writes; the last write is short if size is not a
   // multiple of bs. Ignored when number_ios is set.
@@ -28,9 +41,7 @@ struct JobParams {
   std::uint64_t stride_bytes = 0;
   std::uint64_t offset_bytes = 0;
   std::uint64_t numjobs = 1;
-  // buffered, dontcache (RWF_DONTCACHE; uncached is its other name), direct
-  // (O_DIRECT).
-  std::string mode = "buffered";
+  IoMode mode = IoMode::kBuffered;
   bool end_fsync = false;
   // File written; by default each clone writes its own "<name>.<clone>".
   // When set, all clones share it, as in fio.
@@ -55,14 +66,14 @@ struct JobParams {
   void fields(F& f) {
     f.require("name");
     f.text("name", name);
-    f.choice("rw", rw, {"write", "randwrite", "read", "randread"});
+    f.choice("rw", rw, kRwNames);
     f.size("bs", bs_bytes, Bound::kPositive);
     f.size("size", size_bytes);
     f.count("number_ios", number_ios);
     f.size("stride", stride_bytes);
     f.size("offset", offset_bytes);
     f.count("numjobs", numjobs, Bound::kPositive);
-    f.choice("mode", mode, {"buffered", "dontcache", "uncached", "direct"});
+    f.choice("mode", mode, kIoModeNames);
     f.flag("end_fsync", end_fsync);
     f.text("filename", filename);
     f.duration("startdelay", startdelay_s);
@@ -74,8 +85,25 @@ struct JobParams {
 
   std::uint64_t stride_or_bs() const { return stride_bytes ? stride_bytes : bs_bytes; }
   std::uint64_t write_calls() const { return number_ios ? number_ios : (size_bytes + bs_bytes - 1) / bs_bytes; }
-  bool reads() const { return rw == "read" || rw == "randread"; }
-  bool dontcache() const { return mode == "dontcache" || mode == "uncached"; }
+  bool reads() const {
+    switch (rw) {
+      case Rw::kWrite:
+      case Rw::kRandWrite: return false;
+      case Rw::kRead:
+      case Rw::kRandRead: return true;
+    }
+    invalid_enum_value("rw");
+  }
+  // Every block of the region once in a drawn order, rather than in sequence.
+  bool random() const {
+    switch (rw) {
+      case Rw::kWrite:
+      case Rw::kRead: return false;
+      case Rw::kRandWrite:
+      case Rw::kRandRead: return true;
+    }
+    invalid_enum_value("rw");
+  }
   std::string file_for_clone(std::uint64_t clone) const {
     return filename.empty() ? name + "." + std::to_string(clone) : filename;
   }

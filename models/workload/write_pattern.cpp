@@ -9,7 +9,7 @@ namespace foliosim::workload {
 WritePattern::WritePattern(const JobParams& job, std::mt19937_64 rng)
     : job_(job), calls_total_(job.write_calls()), rng_(std::move(rng)) {
   bytes_left_ = job.number_ios ? job.number_ios * job.bs_bytes : job.size_bytes;
-  if (job_.rw == "randwrite" || job_.rw == "randread") {
+  if (job_.random()) {
     blocks_ = std::max<std::uint64_t>(1, job.size_bytes / job.bs_bytes);
     unsigned bits = 1;
     while ((1ULL << bits) < blocks_) ++bits;

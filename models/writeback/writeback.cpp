@@ -19,15 +19,14 @@ namespace {
 constexpr std::uint64_t kMinWritebackPages = 1024;
 // BIO_MAX_VECS: the folios one bio (so one iomap ioend) carries.
 constexpr std::uint64_t kBioMaxFolios = 256;
-// MAX_WRITEPAGES_EXTENT_LEN: the blocks ext4 maps and submits at a time.
-constexpr std::uint64_t kExt4ExtentBlocks = 2048;
 }  // namespace
 
 Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu,
                      page_cache::PageCache& cache, filesystem::Filesystem& fs, block_device::BlockDevice& device,
                      WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits)
     : params_(params),
-      drop_failed_(cache_params.dropbehind_on_error == "drop"),
+      writepages_costs_(fs.traits().writepages.of(cpu.costs())),
+      ioend_max_pages_(fs.traits().ioend_max_pages(fs.params().block_bytes)),
       cpu_(cpu),
       cache_(cache),
       fs_(fs),
@@ -37,11 +36,10 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       bandwidth_(params.initial_write_bandwidth_Bps / static_cast<double>(kPageBytes)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()) {
-  const auto& c = cpu.costs();
-  const bool xfs = fs.params().type == "xfs";
-  writepages_per_call_s_ = xfs ? c.xfs_writepages_per_call_s : c.ext4_writepages_per_call_s;
-  writepages_per_block_s_ = xfs ? c.xfs_writepages_per_block_s : c.ext4_writepages_per_block_s;
-  ioend_max_pages_ = xfs ? UINT64_MAX : kExt4ExtentBlocks * fs.params().block_bytes / kPageBytes;
+  switch (cache_params.dropbehind_on_error) {
+    case page_cache::DropbehindOnError::kDrop: drop_failed_ = true; break;
+    case page_cache::DropbehindOnError::kKeep: drop_failed_ = false; break;
+  }
 }
 
 void Writeback::start(sg4::Host* host) {
@@ -73,7 +71,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
                                                end_page, kBioMaxFolios);
     if (ranges.empty()) break;
     std::uint64_t pages = 0;
-    double work_s = total == 0 ? writepages_per_call_s_ : 0;
+    double work_s = total == 0 ? writepages_costs_.per_call_s : 0;
     std::vector<BioPlan> plans;
     plans.reserve(ranges.size());
     for (const auto& range : ranges) {
@@ -84,7 +82,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     }
     // One stretch of CPU for mapping, building and submitting the bios (one
     // SimGrid activity): nothing else sees the submitter until it submits.
-    work_s += writepages_per_block_s_ * static_cast<double>(pages * kPageBytes / fs_.params().block_bytes);
+    work_s += writepages_costs_.per_block_s * static_cast<double>(pages * kPageBytes / fs_.params().block_bytes);
     if (batch) {
       batch->add(work_s);
       batch->flush();

@@ -119,12 +119,10 @@ class Writeback {
                                  block_device::WbtClass cls);
 
   WritebackParams params_;
-  bool drop_failed_;
-  // The filesystem's writepages CPU, per call and per block: it maps blocks
-  // before building bios (XFS per extent, converting delalloc; ext4 also
-  // walks every block's buffer head).
-  double writepages_per_call_s_;
-  double writepages_per_block_s_;
+  // page_cache/dropbehind_on_error: a drop-behind folio whose write failed is dropped too.
+  bool drop_failed_ = true;
+  // The filesystem's writepages CPU around the folios, per call and per block.
+  filesystem::Costs writepages_costs_;
   // The pages one ioend may carry, besides BIO_MAX_VECS folios.
   std::uint64_t ioend_max_pages_;
   cpu::Cpu& cpu_;

@@ -23,8 +23,9 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
   auto wake_flushers = [this] {
     for (auto& [index, mount] : mounts_) mount.writeback->wake_for_reclaim();
   };
+  const auto& fs = scenario.filesystem;
   reclaim_ = std::make_unique<reclaim::Reclaim>(scenario.reclaim, scenario.machine.memory_bytes, scenario.page_cache,
-                                                scenario.filesystem.cgroup_bytes_per_page(),
+                                                filesystem::traits_of(fs.type).cgroup_bytes_per_page(fs),
                                                 *cpu_, *cache_, *writeback_done_, wake_flushers);
   throttle_ = std::make_unique<writeback::DirtyThrottle>(
       scenario.writeback, *cache_, [this] { return dirty_limits(); },

@@ -15,14 +15,19 @@ RunLengthEstimate estimate_run_length(const Scenario& scenario) {
   std::vector<double> device_bytes(scenario.devices.size(), 0);
   double latest_start_s = 0, slowest_s = 0;
   for (const auto& job : scenario.jobs) {
-    if (job.rw != "write" && job.rw != "randwrite") continue;
+    if (job.reads()) continue;
     const auto& device = scenario.devices[scenario.device_of(job)];
     const double calls = static_cast<double>(job.write_calls());
     const double bytes = calls * static_cast<double>(job.bs_bytes);
     device_bytes[scenario.device_of(job)] += bytes * static_cast<double>(job.numjobs);
-    if (job.mode == "direct")
-      slowest_s = std::max(slowest_s, calls * (device.request_latency_s + device.request_overhead_s) +
-                                          bytes / device.write_bandwidth_Bps);
+    switch (job.mode) {
+      case workload::IoMode::kBuffered:
+      case workload::IoMode::kDontcache: break;
+      case workload::IoMode::kDirect:  // one call at a time, each waiting for its request
+        slowest_s = std::max(slowest_s, calls * (device.request_latency_s + device.request_overhead_s) +
+                                            bytes / device.write_bandwidth_Bps);
+        break;
+    }
     latest_start_s = std::max(latest_start_s, job.startdelay_s);
   }
   for (std::size_t d = 0; d < device_bytes.size(); ++d)

@@ -167,19 +167,18 @@ void FieldReader::text(const char* key, std::string& value) {
   if (value.empty()) fail(key, "must not be empty");
 }
 
-void FieldReader::choice(const char* key, std::string& value, std::initializer_list<const char*> allowed) {
-  const Json* v = find(key);
-  if (!v) return;
-  std::vector<std::string> options(allowed.begin(), allowed.end());
+std::size_t FieldReader::choice_index(const char* key, const Json& value,
+                                      const std::vector<std::string>& names) const {
   std::string list;
-  for (const auto& o : options) list += (list.empty() ? "\"" : ", \"") + o + "\"";
-  std::string got = text_value(key, *v, ("one of " + list).c_str());
-  if (std::find(options.begin(), options.end(), got) == options.end()) {
-    std::string hint = did_you_mean(got, options);
+  for (const auto& n : names) list += (list.empty() ? "\"" : ", \"") + n + "\"";
+  const std::string got = text_value(key, value, ("one of " + list).c_str());
+  const auto it = std::find(names.begin(), names.end(), got);
+  if (it == names.end()) {
+    const std::string hint = did_you_mean(got, names);
     fail(key, "expected one of " + list + ", got \"" + got + "\"" +
                   (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
   }
-  value = got;
+  return static_cast<std::size_t>(it - names.begin());
 }
 
 void FieldReader::finish() const {
@@ -203,9 +202,6 @@ void FieldWriter::number(const char* key, double value, double, double) { out_[k
 void FieldWriter::flag(const char* key, bool value) { out_[key] = value; }
 void FieldWriter::text(const char* key, const std::string& value) {
   if (!value.empty()) out_[key] = value;
-}
-void FieldWriter::choice(const char* key, const std::string& value, std::initializer_list<const char*>) {
-  out_[key] = value;
 }
 
 }  // namespace foliosim

@@ -5,13 +5,14 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "models/common/errors.hpp"
 #include "models/common/param_fields.hpp"
 
 namespace foliosim {
@@ -40,7 +41,15 @@ class FieldReader {
   void number(const char* key, double& value, double min, double max);
   void flag(const char* key, bool& value);
   void text(const char* key, std::string& value);
-  void choice(const char* key, std::string& value, std::initializer_list<const char*> allowed);
+  // An enum field spelt as one of `names` (ChoiceName<E>); aliases parse to their value.
+  template <class E, class Names>
+  void choice(const char* key, E& value, const Names& names) {
+    const Json* v = find(key);
+    if (!v) return;
+    std::vector<std::string> spellings;
+    for (const auto& n : names) spellings.emplace_back(n.name);
+    value = std::begin(names)[choice_index(key, *v, spellings)].value;
+  }
   // A list of params structs, each read with its own fields().
   template <class T>
   void list(const char* key, std::vector<T>& items) {
@@ -71,6 +80,8 @@ class FieldReader {
  private:
   const Json* find(const char* key);
   std::string text_value(const char* key, const Json& value, const char* expected) const;
+  // Index of `value` in `names`, or fails listing them with a "did you mean".
+  std::size_t choice_index(const char* key, const Json& value, const std::vector<std::string>& names) const;
 
   const Json& object_;
   std::string path_;
@@ -88,7 +99,13 @@ class FieldWriter {
   void number(const char* key, double value, double, double);
   void flag(const char* key, bool value);
   void text(const char* key, const std::string& value);
-  void choice(const char* key, const std::string& value, std::initializer_list<const char*>);
+  // Written back by the value's first name in `names` (its canonical one).
+  template <class E, class Names>
+  void choice(const char* key, E value, const Names& names) {
+    const char* name = choice_name(value, names);
+    if (!name) throw InternalError(std::string("no name for a value of ") + key);
+    out_[key] = name;
+  }
   template <class T>
   void list(const char* key, std::vector<T> items) {
     Json array = Json::array();

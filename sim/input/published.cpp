@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "models/common/errors.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/input/units.hpp"
 
@@ -26,8 +27,16 @@ double parse_percent(const std::string& text) {
 
 }  // namespace
 
-bool measure_is_rate(const std::string& measure) {
-  return measure == "app_write_rate" || measure == "device_write_rate";
+bool measure_is_rate(Measure measure) {
+  switch (measure) {
+    case Measure::kAppWriteRate:
+    case Measure::kDeviceWriteRate: return true;
+    case Measure::kCpuBusy:
+    case Measure::kWriteLatencyP50:
+    case Measure::kWriteLatencyP99:
+    case Measure::kWriteLatencyP999: return false;
+  }
+  invalid_enum_value("measure");
 }
 
 PublishedSection parse_published(const Json& section, const std::string& file, const std::set<std::string>& variants) {
@@ -62,8 +71,7 @@ PublishedSection parse_published(const Json& section, const std::string& file, c
       reader.fail(name == &f.variant ? "variant" : "over",
                   "no variant named \"" + *name + "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
     }
-    reader.choice("measure", f.measure, {"app_write_rate", "device_write_rate", "cpu_busy", "write_latency_p50",
-                                         "write_latency_p99", "write_latency_p999"});
+    reader.choice("measure", f.measure, kMeasureNames);
     const bool rate = measure_is_rate(f.measure);
     if (rate) {
       reader.duration("from", f.from_s);

@@ -11,14 +11,29 @@
 
 namespace foliosim {
 
+// app_write_rate, device_write_rate (bytes/s over [from, to], default the
+// write phase), cpu_busy (CPU-seconds, all components), write_latency_p50,
+// write_latency_p99, write_latency_p999 (seconds).
+enum class Measure {
+  kAppWriteRate,
+  kDeviceWriteRate,
+  kCpuBusy,
+  kWriteLatencyP50,
+  kWriteLatencyP99,
+  kWriteLatencyP999
+};
+inline constexpr ChoiceName<Measure> kMeasureNames[] = {{"app_write_rate", Measure::kAppWriteRate},
+                                                        {"device_write_rate", Measure::kDeviceWriteRate},
+                                                        {"cpu_busy", Measure::kCpuBusy},
+                                                        {"write_latency_p50", Measure::kWriteLatencyP50},
+                                                        {"write_latency_p99", Measure::kWriteLatencyP99},
+                                                        {"write_latency_p999", Measure::kWriteLatencyP999}};
+
 struct PublishedFigure {
   std::string what;     // "buffered once the page cache is full"
   std::string variant;  // whose results give the figure
   std::string over;     // another variant: the figure is variant / over
-  // app_write_rate, device_write_rate (bytes/s over [from, to], default the
-  // write phase), cpu_busy (CPU-seconds, all components), write_latency_p50,
-  // write_latency_p99, write_latency_p999 (seconds).
-  std::string measure;
+  Measure measure = Measure::kAppWriteRate;
   double from_s = 0;
   double to_s = 0;  // 0: the end of the write phase
   double value = 0;  // bytes/s, seconds, or a ratio when `over` is set
@@ -31,7 +46,7 @@ struct PublishedSection {
 };
 
 // Whether a figure of this measure is a rate (bytes/s) rather than seconds.
-bool measure_is_rate(const std::string& measure);
+bool measure_is_rate(Measure measure);
 
 // Parses the section; `variants` are the scenario's variant names. Throws
 // ConfigError naming `file` and the JSON path of a bad value.

@@ -13,7 +13,7 @@ namespace {
 
 enum class Kind { kRate, kSeconds };
 
-Kind kind_of(const std::string& measure) { return measure_is_rate(measure) ? Kind::kRate : Kind::kSeconds; }
+Kind kind_of(Measure measure) { return measure_is_rate(measure) ? Kind::kRate : Kind::kSeconds; }
 
 std::string three_digits(double value, const char* unit) {
   char text[64];
@@ -45,26 +45,36 @@ double value_at(const CsvTable& series, const std::string& column, double t) {
   return values[i - 1] + (values[i] - values[i - 1]) * (t - times[i - 1]) / (times[i] - times[i - 1]);
 }
 
-// The figure's measure for one variant; throws std::runtime_error when its
-// results cannot give it (a window past the end of the run).
-double measure_of(const PublishedFigure& f, const VariantResults& r) {
-  const Json& s = *r.summary;
-  if (f.measure == "cpu_busy") {
-    double busy = 0;
-    for (const auto& [component, seconds] : s["cpu_busy_s"].items()) busy += seconds.get<double>();
-    return busy;
-  }
-  if (kind_of(f.measure) == Kind::kSeconds) {
-    const std::string percentile = f.measure.substr(std::string("write_latency_").size());
-    return s["write_latency_us"][percentile].get<double>() * 1e-6;
-  }
-  const double end_s = f.to_s > 0 ? f.to_s : s["write_phase_s"].get<double>();
+// Bytes per second of a cumulative column over the figure's window (by
+// default the write phase); throws std::runtime_error when the window ends
+// past the run.
+double rate_of(const PublishedFigure& f, const VariantResults& r, const char* column) {
+  const double end_s = f.to_s > 0 ? f.to_s : (*r.summary)["write_phase_s"].get<double>();
   const double last_s = r.timeseries->rows() ? r.timeseries->column("time_s").back() : 0;
   if (end_s > last_s * (1 + 1e-9))
     throw std::runtime_error("the window ends at " + units::format_duration(end_s) + ", after the run (" +
                              units::format_duration(last_s) + ")");
-  const std::string column = f.measure == "app_write_rate" ? "app_write_bytes" : "device_write_bytes";
   return (value_at(*r.timeseries, column, end_s) - value_at(*r.timeseries, column, f.from_s)) / (end_s - f.from_s);
+}
+
+// The figure's measure for one variant; throws std::runtime_error when its
+// results cannot give it (a window past the end of the run).
+double measure_of(const PublishedFigure& f, const VariantResults& r) {
+  const Json& s = *r.summary;
+  auto latency_s = [&s](const char* percentile) { return s["write_latency_us"][percentile].get<double>() * 1e-6; };
+  switch (f.measure) {
+    case Measure::kAppWriteRate: return rate_of(f, r, "app_write_bytes");
+    case Measure::kDeviceWriteRate: return rate_of(f, r, "device_write_bytes");
+    case Measure::kCpuBusy: {
+      double busy = 0;
+      for (const auto& [component, seconds] : s["cpu_busy_s"].items()) busy += seconds.get<double>();
+      return busy;
+    }
+    case Measure::kWriteLatencyP50: return latency_s("p50");
+    case Measure::kWriteLatencyP99: return latency_s("p99");
+    case Measure::kWriteLatencyP999: return latency_s("p999");
+  }
+  invalid_enum_value("measure");
 }
 
 const VariantResults* find(const std::vector<VariantResults>& results, const std::string& name) {
@@ -87,7 +97,7 @@ Json compare_published(const PublishedSection& published, const std::vector<Vari
     row["what"] = f.what;
     row["variant"] = f.variant;
     if (ratio) row["over"] = f.over;
-    row["measure"] = f.measure;
+    row["measure"] = choice_name(f.measure, kMeasureNames);
     if (kind == Kind::kRate) {
       row["from_s"] = f.from_s;
       if (f.to_s > 0) row["to_s"] = f.to_s;

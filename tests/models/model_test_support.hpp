@@ -78,7 +78,7 @@ inline block_device::DeviceParams gigabyte_device() {
 inline workload::JobParams direct_job(const std::string& name, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
   workload::JobParams job;
   job.name = name;
-  job.mode = "direct";
+  job.mode = workload::IoMode::kDirect;
   job.bs_bytes = bs_bytes;
   job.size_bytes = size_bytes;
   return job;
@@ -86,7 +86,7 @@ inline workload::JobParams direct_job(const std::string& name, std::uint64_t bs_
 
 inline workload::JobParams buffered_job(const std::string& name, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
   workload::JobParams job = direct_job(name, bs_bytes, size_bytes);
-  job.mode = "buffered";
+  job.mode = workload::IoMode::kBuffered;
   return job;
 }
 

@@ -105,7 +105,7 @@ TEST_CASE("the memory cgroup is also charged the task's memory and ext4's buffer
   }
   SUBCASE("ext4: a 1 MiB folio also costs 256 x 112 B = 7 pages of buffer heads") {
     // 248 folios: 248 x 263 + 100 = 65324 pages fit; 249 x 263 + 100 = 65587 do not.
-    s.filesystem.type = "ext4";
+    s.filesystem.type = filesystem::FilesystemKind::kExt4;
     Json r = simulate_isolated(s).summary;
     CHECK(r["page_cache_peak_bytes"] == 248 * MiB);
   }

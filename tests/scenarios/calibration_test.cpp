@@ -199,8 +199,9 @@ TEST_CASE("calibration: the scenarios describe the reference machine and run the
       CHECK(resolved_json(s)["cpu"] == write_fields(default_costs));
       REQUIRE(s.jobs.size() == 1);
       const auto& job = s.jobs[0];
-      CHECK(v.name == s.filesystem.type + "-" + job.mode);
-      CHECK(job.rw == "write");
+      CHECK(v.name == std::string(choice_name(s.filesystem.type, filesystem::kFilesystemKindNames)) + "-" +
+                          choice_name(job.mode, workload::kIoModeNames));
+      CHECK(job.rw == workload::Rw::kWrite);
       CHECK(job.numjobs == 1);
       CHECK(job.end_fsync);
       CHECK(job.bs_bytes == (scenario == "c2" ? 4 * KiB : 1 * MiB));

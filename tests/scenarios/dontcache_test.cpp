@@ -11,7 +11,7 @@ namespace {
 
 workload::JobParams dontcache_job(const std::string& name, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
   auto job = buffered_job(name, bs_bytes, size_bytes);
-  job.mode = "dontcache";
+  job.mode = workload::IoMode::kDontcache;
   job.end_fsync = true;
   return job;
 }
@@ -45,7 +45,7 @@ TEST_CASE("dontcache: every new folio is dropped when its writeback completes") 
 
 TEST_CASE("dontcache: completions in interrupt context cannot drop, the folios stay cached") {
   Scenario s = bare_scenario();
-  s.filesystem.completion_context = "irq";
+  s.filesystem.completion_context = filesystem::CompletionContext::kIrq;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
   Json r = simulate_isolated(s).summary;
   CHECK(r["dropbehind_dropped_bytes"] == 0);
@@ -56,7 +56,7 @@ TEST_CASE("dontcache: completions in interrupt context cannot drop, the folios s
 
 TEST_CASE("dontcache: the flusher kick leaves submission out of the writer's latency") {
   Scenario s = bare_scenario();
-  s.page_cache.dontcache_kick = "flusher";
+  s.page_cache.dontcache_kick = page_cache::DontcacheKick::kFlusher;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
   Json r = simulate_isolated(s).summary;
   CHECK(r["write_latency_split_mean_us"]["kick_submission"].get<double>() == 0);
@@ -66,7 +66,7 @@ TEST_CASE("dontcache: the flusher kick leaves submission out of the writer's lat
 
 TEST_CASE("dontcache as merged in 6.14 kicked the range after the write: nothing is written until fsync") {
   Scenario s = bare_scenario();
-  s.page_cache.dontcache_kick_range = "after_write";
+  s.page_cache.dontcache_kick_range = page_cache::DontcacheKickRange::kAfterWrite;
   s.jobs.push_back(dontcache_job("w", 1 * MiB, 64 * MiB));
   Json r = simulate_isolated(s).summary;
   CHECK(r["after_write_phase"]["device_write_bytes"] == 0);
@@ -91,7 +91,8 @@ TEST_CASE("dontcache over a file already cached uses the folios as they are: not
 
 TEST_CASE("a cached writer racing a dontcache writer clears the marks it touches") {
   Scenario s = bare_scenario();
-  s.page_cache.dontcache_kick_range = "after_write";  // keep the folios dirty until fsync
+  // Keep the folios dirty until fsync.
+  s.page_cache.dontcache_kick_range = page_cache::DontcacheKickRange::kAfterWrite;
   auto uncached = dontcache_job("uncached", 1 * MiB, 64 * MiB);
   uncached.filename = "shared";
   uncached.end_fsync = false;
@@ -129,7 +130,7 @@ TEST_CASE("a filesystem without FOP_DONTCACHE fails the writes with EOPNOTSUPP")
 
 TEST_CASE("zeroing on behalf of a dontcache write leaves ordinary cached folios unless marked") {
   Scenario s = bare_scenario();
-  s.filesystem.zeroing = "before_6_10";
+  s.filesystem.zeroing = filesystem::Zeroing::kBefore6_10;
   auto job = dontcache_job("w", 4 * KiB, 0);
   job.number_ios = 6;
   job.stride_bytes = 64 * KiB;
@@ -150,7 +151,7 @@ TEST_CASE("zeroing on behalf of a dontcache write leaves ordinary cached folios 
     CHECK(r["dropbehind_dropped_bytes"] == 24 * KiB + 120 * KiB);
   }
   SUBCASE("since 6.10: nothing zeroed") {
-    s.filesystem.zeroing = "since_6_10";
+    s.filesystem.zeroing = filesystem::Zeroing::kSince6_10;
     Json r = simulate_isolated(s).summary;
     CHECK(r["zeroed_bytes"] == 0);
     CHECK(r["page_cache_end_bytes"] == 0);
@@ -184,7 +185,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
     check_conservation(r);
   }
   SUBCASE("dontcache keeping failed folios: cached, still at risk") {
-    s.page_cache.dropbehind_on_error = "keep";
+    s.page_cache.dropbehind_on_error = page_cache::DropbehindOnError::kKeep;
     s.jobs.push_back(dontcache_job("w", 1 * MiB, 16 * MiB));
     Json r = simulate_isolated(s).summary;
     CHECK(r["bytes_lost"] == 0);
@@ -192,7 +193,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
     CHECK(r["page_cache_end_bytes"] == 16 * MiB);
   }
   SUBCASE("reported to the writer: the write after an error fails with EIO") {
-    s.page_cache.dontcache_error_report = "write";
+    s.page_cache.dontcache_error_report = page_cache::DontcacheErrorReport::kWrite;
     // Copying takes 1.048576 ms a write: write 1's request completes at
     // 1.049 + 0.095 + 0.350 = 1.49 ms, inside the error window; write 2's at
     // 2.54 ms, past it. Write 3 starts at 2.10 ms and sees the error.
@@ -209,7 +210,7 @@ TEST_CASE("write errors: fsync reports EIO once and the data is counted at risk"
 TEST_CASE("completion context by default: ext4 cannot drop over written blocks, XFS punts to a workqueue") {
   // The file is first written with O_DIRECT (written extents, nothing cached),
   // then rewritten uncached: new, marked folios over written blocks.
-  auto run = [](const char* type) {
+  auto run = [](filesystem::FilesystemKind type) {
     Scenario s = bare_scenario();
     s.filesystem.type = type;
     auto direct = direct_job("direct", 1 * MiB, 16 * MiB);
@@ -220,10 +221,10 @@ TEST_CASE("completion context by default: ext4 cannot drop over written blocks, 
     s.jobs = {direct, rewrite};
     return simulate_isolated(s).summary;
   };
-  Json ext4 = run("ext4");
+  Json ext4 = run(filesystem::FilesystemKind::kExt4);
   CHECK(ext4["dropbehind_kept_bytes"] == 16 * MiB);
   CHECK(ext4["page_cache_end_bytes"] == 16 * MiB);
-  Json xfs = run("xfs");
+  Json xfs = run(filesystem::FilesystemKind::kXfs);
   CHECK(xfs["dropbehind_dropped_bytes"] == 16 * MiB);
   CHECK(xfs["page_cache_end_bytes"] == 0);
 }
@@ -234,7 +235,7 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     auto writer = direct_job("writer", 1 * MiB, 16 * MiB);
     writer.filename = "f";
     auto reader = buffered_job("reader", 1 * MiB, 32 * MiB);  // asks for more than the file holds
-    reader.rw = "read";
+    reader.rw = workload::Rw::kRead;
     reader.filename = "f";
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};
@@ -247,12 +248,13 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
   }
   SUBCASE("a cached reader racing a dontcache writer keeps what it reads") {
     Scenario s = bare_scenario();
-    s.page_cache.dontcache_kick_range = "after_write";  // folios stay dirty and marked until fsync
+    // Folios stay dirty and marked until fsync.
+    s.page_cache.dontcache_kick_range = page_cache::DontcacheKickRange::kAfterWrite;
     auto writer = dontcache_job("writer", 1 * MiB, 64 * MiB);
     writer.filename = "f";
     writer.end_fsync = false;
     auto reader = buffered_job("reader", 1 * MiB, 16 * MiB);
-    reader.rw = "read";
+    reader.rw = workload::Rw::kRead;
     reader.filename = "f";
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};

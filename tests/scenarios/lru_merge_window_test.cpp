@@ -11,7 +11,7 @@ namespace {
 
 // The bare scenario with the write path's CPU costs, on 8 CPUs: `writers`
 // clones of a `mode` job writing `bytes` each in 64 KiB calls.
-Scenario costed(const char* mode, std::uint64_t writers, std::uint64_t bytes) {
+Scenario costed(workload::IoMode mode, std::uint64_t writers, std::uint64_t bytes) {
   Scenario s = bare_scenario();
   s.cpu.copy_bandwidth_Bps = 10e9;
   s.cpu.syscall_entry_s = 0.4e-6;
@@ -34,7 +34,7 @@ Scenario costed(const char* mode, std::uint64_t writers, std::uint64_t bytes) {
 // merge window joins them. The simulated results must not move by more than
 // the latency histogram's error (1/2048), with or without reclaim.
 TEST_CASE("lru_merge_window_runs: fewer runs, the same results within 1/2048") {
-  Scenario s = costed("buffered", 8, 128 * MiB);
+  Scenario s = costed(workload::IoMode::kBuffered, 8, 128 * MiB);
   s.jobs[0].end_fsync = true;
   for (bool reclaims : {false, true}) {
     CAPTURE(reclaims);
@@ -63,7 +63,7 @@ TEST_CASE("lru_merge_window_runs: fewer runs, the same results within 1/2048") {
 // its folios go under writeback when the call starts that stretch: the
 // results must not move by more than the histogram's error.
 TEST_CASE("inline dontcache kick: batched submission gives the unbatched results within 1/2048") {
-  Scenario s = costed("dontcache", 4, 64 * MiB);
+  Scenario s = costed(workload::IoMode::kDontcache, 4, 64 * MiB);
   s.jobs[0].end_fsync = true;  // everything reaches the device, whatever the timing
   s.cpu.batch_window_s = 0;
   Json unbatched = simulate_isolated(s).summary;
@@ -86,7 +86,7 @@ TEST_CASE("inline dontcache kick: batched submission gives the unbatched results
 // With no more actors running kernel work than cores, CPU work is a sleep
 // instead of a SimGrid execution: the times must be the same.
 TEST_CASE("uncontended CPUs: sleeping for the work gives the executions' results") {
-  Scenario s = costed("buffered", 1, 256 * MiB);
+  Scenario s = costed(workload::IoMode::kBuffered, 1, 256 * MiB);
   s.jobs[0].end_fsync = true;
   s.machine.cpus = 2;  // writer, flusher and kswapd: 3 runners, executions
   Json executed = simulate_isolated(s).summary;

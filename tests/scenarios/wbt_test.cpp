@@ -12,7 +12,7 @@ TEST_CASE("blk-wbt holds a dontcache writer's inline kicks: writeback in flight 
   s.devices[0].wbt_latency_s = 75e-3;
   s.devices[0].write_cache = true;
   auto job = buffered_job("w", 1 * MiB, 64 * MiB);
-  job.mode = "dontcache";
+  job.mode = workload::IoMode::kDontcache;
   job.end_fsync = true;
   s.jobs.push_back(job);
   Json r = simulate_isolated(s).summary;

@@ -14,8 +14,8 @@ TEST_CASE("writeback takes an ioend at a time and ends it when its last request 
   // next 256 while that request is in service, and the first ioend's 256 MiB
   // stay under writeback until it completes: 512 MiB at the peak. ext4 takes
   // 2048 blocks (MAX_WRITEPAGES_EXTENT_LEN) at a time: 16 MiB.
-  for (const std::string fs : {"xfs", "ext4"}) {
-    CAPTURE(fs);
+  for (const auto fs : {filesystem::FilesystemKind::kXfs, filesystem::FilesystemKind::kExt4}) {
+    CAPTURE(choice_name(fs, filesystem::kFilesystemKindNames));
     Scenario s = bare_scenario();
     s.filesystem.type = fs;
     s.devices[0].queue_depth = 1;
@@ -23,7 +23,7 @@ TEST_CASE("writeback takes an ioend at a time and ends it when its last request 
     s.jobs[0].end_fsync = true;
     Json r = simulate_isolated(s).summary;
     CHECK(r["device_write_bytes"] == 1 * GiB);
-    CHECK(r["writeback_peak_bytes"] == (fs == "xfs" ? 512 * MiB : 16 * MiB));
+    CHECK(r["writeback_peak_bytes"] == (fs == filesystem::FilesystemKind::kXfs ? 512 * MiB : 16 * MiB));
     // fsync's one writepages pass (358 ms) updates the estimate once, at its
     // end: write_bandwidth moves, but avg_write_bandwidth only follows a
     // previous estimate, so it is still INIT_BW.

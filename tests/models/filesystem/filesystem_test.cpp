@@ -59,7 +59,7 @@ std::vector<std::uint64_t> sparse_stream(Filesystem& fs, File& f, std::uint64_t 
   return zeroed;
 }
 
-FilesystemParams xfs(const char* zeroing) {
+FilesystemParams xfs(Zeroing zeroing) {
   FilesystemParams p;
   p.device = "dev0";
   p.zeroing = zeroing;
@@ -76,13 +76,13 @@ TEST_CASE("XFS zeroing of sparse extending writes, before and since 6.10") {
   // w4 at 256K: gap 49-63 is a hole; the write preallocates 32 blocks, 65-96.
   // w5 at 320K: the gap [260K, 320K) is 15 delalloc blocks again.
   SUBCASE("before 6.10 the delalloc gap is zeroed through the page cache") {
-    Filesystem fs(xfs("before_6_10"), 1 * GiB);
+    Filesystem fs(xfs(Zeroing::kBefore6_10), 1 * GiB);
     File& f = fs.open("f");
     CHECK(sparse_stream(fs, f) == std::vector<std::uint64_t>{0, 0, 0, 60 * KiB, 0, 60 * KiB});
     CHECK(fs.summary(f).unwritten_bytes == 0);
   }
   SUBCASE("since 6.10 it becomes unwritten and nothing is zeroed") {
-    Filesystem fs(xfs("since_6_10"), 1 * GiB);
+    Filesystem fs(xfs(Zeroing::kSince6_10), 1 * GiB);
     File& f = fs.open("f");
     CHECK(sparse_stream(fs, f) == std::vector<std::uint64_t>{0, 0, 0, 0, 0, 0});
     CHECK(fs.summary(f).unwritten_bytes == 120 * KiB);
@@ -91,18 +91,18 @@ TEST_CASE("XFS zeroing of sparse extending writes, before and since 6.10") {
   SUBCASE("a partial EOF block is zeroed in both eras") {
     // 1000-byte writes: before each extension the tail of the EOF block,
     // 4096 - 1000 bytes, is zeroed; before 6.10 the delalloc gaps too.
-    Filesystem since(xfs("since_6_10"), 1 * GiB);
+    Filesystem since(xfs(Zeroing::kSince6_10), 1 * GiB);
     File& a = since.open("a");
     CHECK(sparse_stream(since, a, 1000) == std::vector<std::uint64_t>{0, 3096, 3096, 3096, 3096, 3096});
-    Filesystem before(xfs("before_6_10"), 1 * GiB);
+    Filesystem before(xfs(Zeroing::kBefore6_10), 1 * GiB);
     File& b = before.open("b");
     // i_size 64K+1000 at w2: rounddown_pow_of_two(17 blocks) = 16 blocks again.
     CHECK(sparse_stream(before, b, 1000) ==
           std::vector<std::uint64_t>{0, 3096, 3096, 3096 + 60 * KiB, 3096, 3096 + 60 * KiB});
   }
   SUBCASE("ext4 zeroes nothing and preallocates nothing") {
-    FilesystemParams p = xfs("before_6_10");
-    p.type = "ext4";
+    FilesystemParams p = xfs(Zeroing::kBefore6_10);
+    p.type = FilesystemKind::kExt4;
     Filesystem fs(p, 1 * GiB);
     File& f = fs.open("f");
     CHECK(sparse_stream(fs, f) == std::vector<std::uint64_t>{0, 0, 0, 0, 0, 0});
@@ -111,7 +111,7 @@ TEST_CASE("XFS zeroing of sparse extending writes, before and since 6.10") {
 }
 
 TEST_CASE("writeback turns delalloc and unwritten extents into written ones") {
-  Filesystem fs(xfs("since_6_10"), 1 * GiB);
+  Filesystem fs(xfs(Zeroing::kSince6_10), 1 * GiB);
   File& f = fs.open("f");
   fs.buffered_write(f, 0, 8 * KiB);
   CHECK(fs.summary(f).delalloc_bytes == 8 * KiB);

@@ -50,21 +50,22 @@ TEST_CASE("job params: each clone its own file unless a filename is shared") {
   CHECK(job.file_for_clone(3) == "shared");
 }
 
-TEST_CASE("job params: stride, modes and directions") {
+TEST_CASE("job params: stride and directions") {
   JobParams job = buffered_job("w", 4 * KiB, 1 * MiB);
   CHECK(job.stride_or_bs() == 4 * KiB);  // stride 0: back to back
   job.stride_bytes = 64 * KiB;
   CHECK(job.stride_or_bs() == 64 * KiB);
-  CHECK_FALSE(job.dontcache());
-  job.mode = "dontcache";
-  CHECK(job.dontcache());
-  job.mode = "uncached";  // its other name
-  CHECK(job.dontcache());
   CHECK_FALSE(job.reads());
-  job.rw = "randread";
+  CHECK_FALSE(job.random());
+  job.rw = workload::Rw::kRandRead;
   CHECK(job.reads());
-  job.rw = "read";
+  CHECK(job.random());
+  job.rw = workload::Rw::kRead;
   CHECK(job.reads());
+  CHECK_FALSE(job.random());
+  job.rw = workload::Rw::kRandWrite;
+  CHECK_FALSE(job.reads());
+  CHECK(job.random());
 }
 
 namespace {

@@ -48,7 +48,7 @@ TEST_CASE("a stride larger than bs makes sparse, extending writes") {
 
 TEST_CASE("randwrite writes every block of the region once, in a seeded order") {
   JobParams job;
-  job.rw = "randwrite";
+  job.rw = Rw::kRandWrite;
   job.bs_bytes = 4 * KiB;
   job.size_bytes = 1000 * 4 * KiB;  // not a power of two: exercises cycle-walking
   auto calls = all_calls(job, 7);

@@ -155,7 +155,7 @@ TEST_CASE("bad input names the file and the JSON path of the bad value") {
 TEST_CASE("an I/O kind whose model is not built is refused, never run as another") {
   auto v =
       resolve_variants(parse_scenario_text(with(kValid, "\"mode\": \"direct\"", "\"mode\": \"uncached\""), "s.json"));
-  CHECK(v[0].scenario.jobs[0].dontcache());
+  CHECK(v[0].scenario.jobs[0].mode == workload::IoMode::kDontcache);
   auto e = error_of(with(kValid, "\"mode\": \"direct\"", "\"mode\": \"mmap\""));
   CHECK(e.json_path() == "workload/jobs/0/mode");
   // Reads are modelled as buffered reads only: an O_DIRECT read is refused.

@@ -1,0 +1,62 @@
+// What differs between the filesystems the model knows, one entry per
+// filesystem in its own file (xfs.cpp, ext4.cpp), looked up by the scenario's
+// filesystem/type. The write path, writeback and the extent model ask the
+// entry instead of testing the type: another filesystem is one more file, its
+// FilesystemKind value and name, and its case in traits_of().
+#pragma once
+
+#include <cstdint>
+
+#include "models/cpu/cpu_params.hpp"
+#include "models/filesystem/filesystem_params.hpp"
+
+namespace foliosim::filesystem {
+
+// A code path's CPU cost per call and per filesystem block.
+struct Costs {
+  double per_call_s;
+  double per_block_s;
+};
+
+// Which fields of the scenario's `cpu` section hold a filesystem's costs of
+// one code path (the values stay there, where users set them).
+struct CostFields {
+  double cpu::CpuCostParams::*per_call_s;
+  double cpu::CpuCostParams::*per_block_s;
+
+  Costs of(const cpu::CpuCostParams& costs) const { return {costs.*per_call_s, costs.*per_block_s}; }
+};
+
+struct FilesystemTraits {
+  // The buffered write call's work around the copy (its write_iter).
+  CostFields write;
+  // writepages' work around the folios: mapping blocks, building bios.
+  CostFields writepages;
+  // Blocks writepages maps and submits at a time, so at most an ioend's
+  // (besides its bio's BIO_MAX_VECS folios); 0: no such limit.
+  std::uint64_t ioend_max_blocks;
+  // Speculative delalloc past EOF on extending writes (with
+  // filesystem/speculative_prealloc on).
+  bool speculative_prealloc;
+  // Zeroes [i_size, pos) through the page cache before a write past EOF, as
+  // filesystem/zeroing says.
+  bool zeroes_before_extending_write;
+  // completion_context "auto": every writeback completion runs in a
+  // workqueue; false: only those with extents to convert.
+  bool always_completes_in_workqueue;
+  // What the memory cgroup is charged per block of a cached folio besides
+  // the page: a FilesystemParams field, nullptr for nothing.
+  std::uint64_t FilesystemParams::*cgroup_bytes_per_block;
+
+  // The pages one ioend may carry; UINT64_MAX: no limit but the bio's.
+  std::uint64_t ioend_max_pages(std::uint64_t block_bytes) const;
+  // Bytes charged to the memory cgroup per cached 4 KiB page besides the page.
+  std::uint64_t cgroup_bytes_per_page(const FilesystemParams& params) const;
+};
+
+extern const FilesystemTraits kXfsTraits;   // xfs.cpp
+extern const FilesystemTraits kExt4Traits;  // ext4.cpp
+
+const FilesystemTraits& traits_of(FilesystemKind kind);
+
+}  // namespace foliosim::filesystem

@@ -1,0 +1,30 @@
+// XFS: iomap maps whole extents, reserves delalloc past EOF and zeroes the
+// gap before a write past it.
+#include "models/filesystem/filesystem_traits.hpp"
+
+namespace foliosim::filesystem {
+
+using cpu::CpuCostParams;
+
+const FilesystemTraits kXfsTraits = {
+    // xfs_file_buffered_write: xfs_buffered_write_iomap_begin/end, the ilock,
+    // the delalloc reservation, per call; next to nothing per block.
+    /*write=*/{&CpuCostParams::xfs_write_per_call_s, &CpuCostParams::xfs_write_per_block_s},
+    // xfs_vm_writepages: xfs_map_blocks and the delalloc conversion, per extent.
+    /*writepages=*/{&CpuCostParams::xfs_writepages_per_call_s, &CpuCostParams::xfs_writepages_per_block_s},
+    // iomap_writepages: an ioend grows until its bio is full (BIO_MAX_VECS
+    // folios) or the extent ends.
+    /*ioend_max_blocks=*/0,
+    // xfs_buffered_write_iomap_begin: a write past EOF that needs a new
+    // delalloc extent reserves about the file's size again beyond it
+    // (xfs_iomap_prealloc_size).
+    /*speculative_prealloc=*/true,
+    // xfs_file_write_checks: iomap_zero_range over [i_size, pos).
+    /*zeroes_before_extending_write=*/true,
+    // XFS punts dontcache ioends to a workqueue (IOMAP_IOEND_DONTCACHE).
+    /*always_completes_in_workqueue=*/true,
+    // Its per-folio iomap state is not charged to the memory cgroup.
+    /*cgroup_bytes_per_block=*/nullptr,
+};
+
+}  // namespace foliosim::filesystem
