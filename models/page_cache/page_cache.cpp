@@ -160,7 +160,7 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
 std::uint64_t PageCache::missing_pages(const FileCache& file, std::uint64_t offset_bytes,
                                        std::uint64_t length_bytes) const {
   if (length_bytes == 0) return 0;
-  std::uint64_t pos = offset_bytes / kPageBytes;
+  std::uint64_t pos = pages_down(offset_bytes);
   const std::uint64_t end = pages_up(offset_bytes + length_bytes);
   std::uint64_t missing = 0;
   auto it = file.runs_.upper_bound(pos);
@@ -191,7 +191,7 @@ std::vector<PageRange> PageCache::missing_ranges(const FileCache& file, std::uin
                                                  std::uint64_t length_bytes) const {
   std::vector<PageRange> holes;
   if (length_bytes == 0) return holes;
-  std::uint64_t pos = offset_bytes / kPageBytes;
+  std::uint64_t pos = pages_down(offset_bytes);
   const std::uint64_t end = pages_up(offset_bytes + length_bytes);
   auto it = file.runs_.upper_bound(pos);
   if (it != file.runs_.begin() && std::prev(it)->second.end_page() > pos) --it;
@@ -209,7 +209,7 @@ WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::u
   now_s_ = now_s;
   WriteResult result;
   if (length_bytes == 0) return result;
-  auto [first, end] = folio_aligned(file, offset_bytes / kPageBytes, pages_up(offset_bytes + length_bytes));
+  auto [first, end] = folio_aligned(file, pages_down(offset_bytes), pages_up(offset_bytes + length_bytes));
   split_at(file, first);
   split_at(file, end);
   std::uint64_t pos = first;

@@ -9,6 +9,7 @@
 
 #include "models/common/actor_start.hpp"
 #include "models/common/errors.hpp"
+#include "models/common/pages.hpp"
 
 namespace foliosim::reclaim {
 
@@ -23,12 +24,12 @@ Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
       cache_(cache),
       writeback_done_(writeback_done),
       wake_flushers_(std::move(wake_flushers)),
-      managed_pages_(memory_bytes / kPageBytes),
-      other_pages_(cache_params.other_memory_bytes / kPageBytes),
-      limit_pages_(cache_params.memory_limit_bytes / kPageBytes),
-      cgroup_other_pages_((cache_params.cgroup_other_memory_bytes + kPageBytes - 1) / kPageBytes),
+      managed_pages_(pages_down(memory_bytes)),
+      other_pages_(pages_down(cache_params.other_memory_bytes)),
+      limit_pages_(pages_down(cache_params.memory_limit_bytes)),
+      cgroup_other_pages_(pages_up(cache_params.cgroup_other_memory_bytes)),
       cgroup_bytes_per_page_(cgroup_bytes_per_page),
-      watermarks_(kernel_watermarks(memory_bytes / kPageBytes, params)),
+      watermarks_(kernel_watermarks(pages_down(memory_bytes), params)),
       mutex_(sg4::Mutex::create()),
       kswapd_wait_(sg4::ConditionVariable::create()) {}
 
@@ -47,7 +48,7 @@ std::uint64_t Reclaim::over_limit_pages(std::uint64_t extra) const {
   const std::uint64_t cached = cache_.cached_pages() + extra;
   // Slab objects are charged by the byte, in whole pages (obj_cgroup).
   const std::uint64_t charged =
-      cached + cgroup_other_pages_ + (cached * cgroup_bytes_per_page_ + kPageBytes - 1) / kPageBytes;
+      cached + cgroup_other_pages_ + pages_up(cached * cgroup_bytes_per_page_);
   return charged > limit_pages_ ? charged - limit_pages_ : 0;
 }
 

@@ -4,6 +4,8 @@
 
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/common/pages.hpp"
+
 namespace foliosim::vfs {
 
 
@@ -31,8 +33,8 @@ void BufferedIo::attach(File& file) {
 page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                                             bool dropbehind, page_cache::Origin origin, cpu::CpuBatch& batch,
                                             WriteOutcome& outcome) {
-  const std::uint64_t first_page = offset_bytes / kPageBytes;
-  const std::uint64_t end_page = (offset_bytes + length_bytes + kPageBytes - 1) / kPageBytes;
+  const std::uint64_t first_page = pages_down(offset_bytes);
+  const std::uint64_t end_page = pages_up(offset_bytes + length_bytes);
   // folio_wait_stable: with stable pages, a folio under writeback cannot be
   // changed until its I/O completes.
   if (device_.params().stable_writes && cache_.under_writeback(*file.cache, first_page, end_page)) {
@@ -139,14 +141,14 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
                                          });
   if (dontcache) {
     // generic_write_sync -> filemap_fdatawrite_range_kick(WB_SYNC_NONE).
-    std::uint64_t first_page = offset_bytes / kPageBytes;
-    std::uint64_t end_page = (offset_bytes + length_bytes + kPageBytes - 1) / kPageBytes;
+    std::uint64_t first_page = pages_down(offset_bytes);
+    std::uint64_t end_page = pages_up(offset_bytes + length_bytes);
     switch (params_.dontcache_kick_range) {
       case page_cache::DontcacheKickRange::kWritten: break;
       case page_cache::DontcacheKickRange::kAfterWrite:
         // 6.14 as merged passed the position after the write as the start.
-        first_page = (offset_bytes + length_bytes) / kPageBytes;
-        end_page = first_page + (length_bytes + kPageBytes - 1) / kPageBytes;
+        first_page = pages_down(offset_bytes + length_bytes);
+        end_page = first_page + pages_up(length_bytes);
         break;
     }
     switch (params_.dontcache_kick) {

@@ -3,6 +3,8 @@
 // end_fsync, filename, startdelay).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -85,6 +87,14 @@ struct JobParams {
 
   std::uint64_t stride_or_bs() const { return stride_bytes ? stride_bytes : bs_bytes; }
   std::uint64_t write_calls() const { return number_ios ? number_ios : (size_bytes + bs_bytes - 1) / bs_bytes; }
+  // Write calls a clone is expected to make on a device writing at
+  // `device_write_Bps`: a time-based job (runtime) stops before its size, so
+  // expect what the device takes in that time.
+  double expected_write_calls(double device_write_Bps) const {
+    const double calls = static_cast<double>(write_calls());
+    if (runtime_s <= 0) return calls;
+    return std::min(calls, std::ceil(runtime_s * device_write_Bps / static_cast<double>(bs_bytes)));
+  }
   bool reads() const {
     switch (rw) {
       case Rw::kWrite:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,6 +27,12 @@ struct TailWrite {
 class TailRecorder {
  public:
   void set_capacity(std::size_t capacity) { capacity_ = capacity; }
+  // Room for the writes slower than `percentile` of `expected_calls`, at
+  // most `max_writes`, at least one.
+  void size_for(double expected_calls, double percentile, std::uint64_t max_writes) {
+    const double tail = std::min(expected_calls * (1 - percentile / 100), static_cast<double>(max_writes));
+    set_capacity(static_cast<std::size_t>(std::max(1.0, std::ceil(tail - 1e-9))));
+  }
 
   // Whether a write of `latency_s` would be kept: build its events only then.
   bool wants(double latency_s) const {

@@ -58,28 +58,12 @@ writeback::DirtyLimits Machine::dirty_limits() const {
                                  scenario_.writeback);
 }
 
-namespace {
-
-// Write calls the run is expected to make, to size the tail. A time-based job
-// (runtime) stops before its size: expect what its device takes in that time.
-double expected_write_calls(const Scenario& s) {
-  double calls = 0;
-  for (const auto& job : s.jobs) {
-    double per_clone = static_cast<double>(job.write_calls());
-    if (job.runtime_s > 0)
-      per_clone = std::min(per_clone, std::ceil(job.runtime_s * s.devices[s.device_of(job)].write_bandwidth_Bps /
-                                                static_cast<double>(job.bs_bytes)));
-    calls += per_clone * static_cast<double>(job.numjobs);
-  }
-  return calls;
-}
-
-}  // namespace
-
 void Machine::start() {
-  const double tail = std::min(expected_write_calls(scenario_) * (1 - scenario_.tail_percentile / 100),
-                               static_cast<double>(scenario_.tail_writes_max));
-  workload_.tail.set_capacity(static_cast<std::size_t>(std::max(1.0, std::ceil(tail - 1e-9))));
+  double expected_calls = 0;
+  for (const auto& job : scenario_.jobs)
+    expected_calls += job.expected_write_calls(scenario_.devices[scenario_.device_of(job)].write_bandwidth_Bps) *
+                      static_cast<double>(job.numjobs);
+  workload_.tail.size_for(expected_calls, scenario_.tail_percentile, scenario_.tail_writes_max);
   // Actors that run kernel work: every job clone, each mount's flusher, kswapd.
   std::uint64_t runners = mounts_.size() + scenario_.reclaim.kswapd_threads;
   for (const auto& job : scenario_.jobs) runners += job.numjobs;

@@ -17,7 +17,7 @@ RunLengthEstimate estimate_run_length(const Scenario& scenario) {
   for (const auto& job : scenario.jobs) {
     if (job.reads()) continue;
     const auto& device = scenario.devices[scenario.device_of(job)];
-    const double calls = static_cast<double>(job.write_calls());
+    const double calls = job.expected_write_calls(device.write_bandwidth_Bps);
     const double bytes = calls * static_cast<double>(job.bs_bytes);
     device_bytes[scenario.device_of(job)] += bytes * static_cast<double>(job.numjobs);
     switch (job.mode) {

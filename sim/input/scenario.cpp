@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/workload/job_checks.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/input/units.hpp"
 
@@ -31,35 +32,9 @@ void check_device_name(const Scenario& s, const std::string& name, const std::st
 }
 
 void validate_job(const Scenario& s, const workload::JobParams& job, const std::string& file, const std::string& path) {
-  auto fail = [&](const std::string& key, const std::string& message) {
-    throw ConfigError(file, join_path(path, key), message);
-  };
-  if (job.reads() && job.mode != workload::IoMode::kBuffered)
-    fail("mode", "reads are modelled as buffered reads only (no O_DIRECT or RWF_DONTCACHE reads yet)");
-  if (job.size_bytes == 0 && job.number_ios == 0)
-    fail("size", "a job needs a size (bytes to write) or number_ios (write calls)");
-  if (job.stride_bytes != 0 && job.stride_bytes < job.bs_bytes)
-    fail("stride", "must be at least bs (" + std::to_string(job.bs_bytes) + " bytes), or absent");
-  if (job.random()) {
-    if (job.stride_bytes != 0) fail("stride", "applies to sequential I/O (rw \"write\" or \"read\") only");
-    if (job.size_bytes < job.bs_bytes) fail("size", "randwrite needs a region (size) of at least bs");
-  }
+  if (const auto problem = workload::check_job(job, s.filesystem.block_bytes))
+    throw ConfigError(file, join_path(path, problem->option), problem->message);
   if (!job.device.empty()) check_device_name(s, job.device, file, join_path(path, "device"));
-  switch (job.mode) {
-    case workload::IoMode::kBuffered:
-    case workload::IoMode::kDontcache: break;
-    case workload::IoMode::kDirect: {
-      const std::uint64_t block = s.filesystem.block_bytes;
-      if (job.bs_bytes % block) fail("bs", "O_DIRECT needs bs to be a multiple of the filesystem block size");
-      if (job.offset_bytes % block)
-        fail("offset", "O_DIRECT needs offset to be a multiple of the filesystem block size");
-      if (job.stride_bytes % block)
-        fail("stride", "O_DIRECT needs stride to be a multiple of the filesystem block size");
-      if (!job.number_ios && job.size_bytes % job.bs_bytes)
-        fail("size", "O_DIRECT needs size to be a multiple of bs (the last write would be unaligned)");
-      break;
-    }
-  }
 }
 
 template <class Params>
@@ -86,12 +61,6 @@ std::size_t Scenario::device_of(const workload::JobParams& job) const {
   for (std::size_t i = 0; i < devices.size(); ++i)
     if (devices[i].name == name) return i;
   throw InternalError("job " + job.name + " names an unknown device");
-}
-
-std::uint64_t Scenario::total_write_calls() const {
-  std::uint64_t calls = 0;
-  for (const auto& job : jobs) calls += job.write_calls() * job.numjobs;
-  return calls;
 }
 
 Scenario parse_scenario(const Json& root, const std::string& file) {

@@ -41,9 +41,6 @@ struct Scenario {
   double tail_percentile = 99.9;
   std::uint64_t tail_writes_max = 1000;
 
-  // Write calls all jobs will make.
-  std::uint64_t total_write_calls() const;
-
   // Index in `devices` of the device a job's files live on.
   std::size_t device_of(const workload::JobParams& job) const;
 };
