@@ -20,6 +20,7 @@
 #include "models/vfs/buffered_io.hpp"
 #include "models/vfs/direct_io.hpp"
 #include "models/workload/job.hpp"
+#include "models/workload/job_checks.hpp"
 #include "models/writeback/dirty_throttle.hpp"
 #include "models/writeback/writeback.hpp"
 #include "tests/models/model_test_support.hpp"
@@ -180,4 +181,22 @@ TEST_CASE("job: clones share the device, each with its file or all with one") {
     const auto [run, files] = run_job(job, zero_cpu_costs(), 2);
     CHECK(run.last_write_end_s == doctest::Approx(100e-6 + 8 * 1.048576e-3).epsilon(1e-12));
   }
+}
+
+TEST_CASE("job checks: what a job may not ask, each naming its option") {
+  JobParams job = direct_job("w", 4 * KiB, 1 * MiB);
+  CHECK_FALSE(workload::check_job(job, 4 * KiB).has_value());
+  // 4 KiB calls on 64 KiB blocks cannot be O_DIRECT; buffered they can.
+  CHECK(workload::check_job(job, 64 * KiB)->option == std::string("bs"));
+  job.mode = workload::IoMode::kBuffered;
+  CHECK_FALSE(workload::check_job(job, 64 * KiB).has_value());
+  job.stride_bytes = 2 * KiB;  // less than bs
+  CHECK(workload::check_job(job, 4 * KiB)->option == std::string("stride"));
+  job.stride_bytes = 0;
+  job.size_bytes = 0;
+  CHECK(workload::check_job(job, 4 * KiB)->message.find("size") != std::string::npos);
+  job.size_bytes = 1 * MiB;
+  job.rw = workload::Rw::kRead;
+  job.mode = workload::IoMode::kDirect;
+  CHECK(workload::check_job(job, 4 * KiB)->option == std::string("mode"));
 }
