@@ -429,6 +429,12 @@ void BlockDevice::run() {
     complete_due();
     dispatch();
     if (in_service_.empty()) {
+      // Requests queued while this actor yielded inside complete_due or
+      // dispatch (every notify is a simcall, and the woken submitter may
+      // run first) found it awake: their wake() was lost. Dispatch them now,
+      // as blk-mq runs the hardware queue whenever requests wait and a tag
+      // is free, rather than sleeping on a wake-up that will not come.
+      if (!waiting_.empty()) continue;
       wakeup_->wait(lock);
     } else {
       // Nothing wakes it earlier: wake() notifies only an idle device, and a
