@@ -176,6 +176,15 @@ void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
   drop(waiting_by_end_[o], request.offset_bytes + request.length_bytes);
 }
 
+std::uint64_t BlockDevice::write_in_flight_bytes() const {
+  // A copy of the heap: a query at the end of a run, not on the I/O path.
+  auto in_service = in_service_;
+  std::uint64_t bytes = 0;
+  for (; !in_service.empty(); in_service.pop())
+    if (in_service.top().request.op == Op::kWrite) bytes += in_service.top().request.length_bytes;
+  return bytes;
+}
+
 double BlockDevice::busy_s() const {
   return busy_until_idle_s_ + (in_service_.empty() ? 0 : sg4::Engine::get_clock() - busy_since_s_);
 }

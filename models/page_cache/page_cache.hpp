@@ -121,6 +121,7 @@ struct CacheTotals {
   void stats(F& f) const {
     f.pages("page_cache_end_bytes", cached_pages, "cached at the end");
     f.pages("dirty_end_bytes", dirty_pages, "dirty at the end");
+    f.pages("writeback_end_bytes", writeback_pages, "under writeback at the end (dispatched to a device or not)");
     f.pages("dropbehind_end_bytes", dropbehind_pages, "marked drop-behind at the end");
     f.group("page_cache_end_bytes_by_origin", "cached at the end, by who wrote the folios", [&](auto& g) {
       g.pages("application", cached_pages - zeroed_pages, "the jobs' writes and reads");

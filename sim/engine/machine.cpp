@@ -97,7 +97,8 @@ VariantRun Machine::measured() const {
   run.sim_time_s = end.time_s;
   run.workload = workload_;
   for (std::size_t i = 0; i < devices_.size(); ++i) {
-    DeviceRun device{devices_[i]->params().name, devices_[i]->stats(), devices_[i]->busy_s(), std::nullopt};
+    DeviceRun device{devices_[i]->params().name, devices_[i]->stats(), devices_[i]->busy_s(),
+                     devices_[i]->write_in_flight_bytes(), std::nullopt};
     const auto mount = mounts_.find(i);
     if (mount != mounts_.end()) device.estimate = mount->second.writeback->estimate();
     run.devices.push_back(std::move(device));

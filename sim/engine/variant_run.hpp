@@ -25,6 +25,7 @@ struct DeviceRun {
   std::string name;
   block_device::DeviceStats stats;
   double busy_s = 0;
+  std::uint64_t write_in_flight_bytes = 0;  // dispatched, not completed, when the run ended
   // The bdi's writeback estimates, for a device that holds job files.
   std::optional<writeback::BandwidthEstimate> estimate;
 };
@@ -74,19 +75,24 @@ struct VariantRun {
  private:
   template <class F>
   void device_totals(F& f) const {
-    std::uint64_t read = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0;
+    std::uint64_t read = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0, in_flight = 0;
     for (const auto& d : devices) {
       read += d.stats.read_bytes;
       written += d.stats.write_bytes;
       requests += d.stats.write_requests;
       failed_requests += d.stats.failed_write_requests;
       failed_bytes += d.stats.failed_write_bytes;
+      in_flight += d.write_in_flight_bytes;
     }
     f.bytes("device_read_bytes", read, "bytes the devices read");
     f.bytes("device_write_bytes", written, "bytes the devices wrote, failed writes included");
     f.count("device_write_requests", requests, "write requests the devices served, after merging");
     f.bytes("device_write_ok_bytes", written - failed_bytes, "bytes the devices wrote without error");
     f.count("write_errors", failed_requests, "write requests that completed with EIO");
+    // Every byte written is placed: app_write_bytes + zeroed_bytes = device_write_ok_bytes + bytes_at_risk
+    // + dirty_end_bytes + writeback_end_bytes - device_write_in_flight_bytes (without overwrites).
+    f.bytes("device_write_in_flight_bytes", in_flight,
+            "bytes of write requests dispatched but not completed when the run ended (also under writeback)");
   }
 };
 

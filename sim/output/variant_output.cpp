@@ -125,7 +125,7 @@ VariantOutput VariantOutput::from_json(const Json& json) {
 std::string results_reference() {
   // A run with one device of each kind of entry, so every figure shows.
   VariantRun run;
-  run.devices.push_back({"nvme0", {}, 0, writeback::BandwidthEstimate(1)});
+  run.devices.push_back({"nvme0", {}, 0, 0, writeback::BandwidthEstimate(1)});
   ReferenceWriter summary;
   summary.text("variant", "", "the variant's name");
   summary.text("description", "", "what the variant changes (when the scenario says)");
