@@ -176,12 +176,10 @@ void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
   drop(waiting_by_end_[o], request.offset_bytes + request.length_bytes);
 }
 
-std::uint64_t BlockDevice::write_in_flight_bytes() const {
-  // A copy of the heap: a query at the end of a run, not on the I/O path.
-  auto in_service = in_service_;
+std::uint64_t BlockDevice::write_queued_bytes() const {
   std::uint64_t bytes = 0;
-  for (; !in_service.empty(); in_service.pop())
-    if (in_service.top().request.op == Op::kWrite) bytes += in_service.top().request.length_bytes;
+  for (const auto& [sequence, request] : waiting_)
+    if (request.op == Op::kWrite) bytes += request.length_bytes;
   return bytes;
 }
 

@@ -117,9 +117,9 @@ class BlockDevice {
   std::uint64_t requests_for(std::uint64_t length_bytes) const;
 
   std::uint64_t queued_requests() const { return queued(); }
-  // Bytes of write requests dispatched and not yet completed: counted in
-  // write_bytes, still under writeback in the cache.
-  std::uint64_t write_in_flight_bytes() const;
+  // Bytes of write requests queued and not yet dispatched (not yet counted
+  // in write_bytes).
+  std::uint64_t write_queued_bytes() const;
   const DeviceParams& params() const { return params_; }
   const DeviceStats& stats() const { return stats_; }
   // Time with at least one request in service so far, the stretch still

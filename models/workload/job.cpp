@@ -152,6 +152,7 @@ void write_loop(JobContext& c, WritePattern& pattern) {
 void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
              WorkloadStats& stats) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
+  ++kernel.clones_running;
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
   if (job.mmap) file.mapped = true;
   kernel.buffered_io.attach(file);
@@ -171,6 +172,7 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
     stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
     ++stats.fsync_calls;
   }
+  --kernel.clones_running;
 }
 
 }  // namespace

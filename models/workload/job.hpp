@@ -26,6 +26,8 @@ struct KernelPaths {
   writeback::DirtyThrottle& throttle;
   // Called when this job's last write call has returned.
   std::function<void()> writes_done;
+  // Clones past their start delay and not yet ended, all jobs.
+  std::uint64_t& clones_running;
 };
 
 // Starts the actor of clone `clone` of `job` on the machine's CPUs.

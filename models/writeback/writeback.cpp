@@ -80,6 +80,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
       work_s += static_cast<double>(range.folios) * c.writeback_per_folio_s +
                 static_cast<double>(plans.back().bios.size()) * c.request_submit_s;
     }
+    unsubmitted_pages_ += pages;
     // One stretch of CPU for mapping, building and submitting the bios (one
     // SimGrid activity): nothing else sees the submitter until it submits.
     work_s += writepages_costs_.per_block_s * static_cast<double>(pages * kPageBytes / fs_.params().block_bytes);
@@ -156,6 +157,7 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
         device_.plug();
       }
       device_.wbt_wait(cls, true);
+      unsubmitted_pages_ -= bios[b].pages;
       device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * kPageBytes,
                      [this, owner, group, pending, task_context](const block_device::Completion& done) {
                        cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);

@@ -92,6 +92,9 @@ class Writeback {
   void wake_background();
 
   const WritebackStats& stats() const { return stats_; }
+  // Pages under writeback whose bios are not yet submitted (the submitter
+  // computes, or waits for blk-wbt or a tag).
+  std::uint64_t unsubmitted_pages() const { return unsubmitted_pages_; }
   // Pages of the filesystem's files dirty or under writeback (wb_dirty).
   std::uint64_t dirty_and_writeback_pages() const;
   // The bdi's rate estimates, which its dirtiers also update.
@@ -134,6 +137,7 @@ class Writeback {
   WritebackStats stats_;
   BandwidthEstimate bandwidth_;
   std::uint64_t in_flight_pages_ = 0;  // taken by write_pages, writeback not yet ended
+  std::uint64_t unsubmitted_pages_ = 0;  // marked under writeback, not yet submitted to the device
 
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr wakeup_;

@@ -73,6 +73,7 @@ void Machine::start() {
   reclaim_->start(cpu_->host());
   start_actor("sampler", cpu_->host(), [this] { meter_->sample_every(scenario_.sample_interval_s); },
               ActorKind::kDaemon);
+  start_actor("watchdog", cpu_->host(), [this] { watchdog().watch(); }, ActorKind::kDaemon);
   if (scenario_.run_for_s > 0)
     start_actor("run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); }, ActorKind::kJob);
 
@@ -83,12 +84,31 @@ void Machine::start() {
       workload::KernelPaths kernel{*cpu_, *mount.fs, *mount.direct_io, *mount.buffered_io, *throttle_,
                                    [this] {
                                      if (--jobs_writing_ == 0) meter_->mark_after_writes();
-                                   }};
+                                   },
+                                   clones_running_};
       workload::start_job(job, clone,
                           random_stream(scenario_.seed, "workload/" + job.name + "/" + std::to_string(clone)), kernel,
                           workload_);
     }
   }
+}
+
+Watchdog Machine::watchdog() {
+  auto progress = [this] {
+    std::uint64_t moved = workload_.write_calls + workload_.read_calls + workload_.fsync_calls;
+    for (const auto& d : devices_) moved += d->stats().write_requests + d->stats().read_requests;
+    return moved;
+  };
+  auto state = [this] {
+    std::string text = "cache: " + std::to_string(cache_->dirty_pages()) + " pages dirty, " +
+                       std::to_string(cache_->writeback_pages()) + " under writeback; free " +
+                       std::to_string(reclaim_->free_pages()) + " pages";
+    for (const auto& d : devices_)
+      text += "; device " + d->params().name + ": " + std::to_string(d->queued_requests()) +
+              " requests queued or in service, " + std::to_string(d->wbt_inflight()) + " in blk-wbt";
+    return text;
+  };
+  return Watchdog(progress, [this] { return clones_running_ > 0; }, state);
 }
 
 VariantRun Machine::measured() const {
@@ -98,13 +118,14 @@ VariantRun Machine::measured() const {
   run.workload = workload_;
   for (std::size_t i = 0; i < devices_.size(); ++i) {
     DeviceRun device{devices_[i]->params().name, devices_[i]->stats(), devices_[i]->busy_s(),
-                     devices_[i]->write_in_flight_bytes(), std::nullopt};
+                     devices_[i]->write_queued_bytes(), std::nullopt};
     const auto mount = mounts_.find(i);
     if (mount != mounts_.end()) device.estimate = mount->second.writeback->estimate();
     run.devices.push_back(std::move(device));
   }
   for (const auto& [index, mount] : mounts_) {
     run.writeback += mount.writeback->stats();
+    run.writeback_unsubmitted_pages += mount.writeback->unsubmitted_pages();
     for (const auto& [name, file] : mount.fs->files()) run.file_extents += mount.fs->summary(*file).extents;
   }
   run.cache_end = cache_->totals();

@@ -21,6 +21,7 @@
 #include "models/writeback/writeback.hpp"
 #include "sim/engine/memory_meter.hpp"
 #include "sim/engine/variant_run.hpp"
+#include "sim/engine/watchdog.hpp"
 #include "sim/input/scenario.hpp"
 
 namespace foliosim {
@@ -44,6 +45,7 @@ class Machine {
   };
 
   writeback::DirtyLimits dirty_limits() const;
+  Watchdog watchdog();
 
   Scenario scenario_;
   std::unique_ptr<cpu::Cpu> cpu_;
@@ -56,6 +58,7 @@ class Machine {
   workload::WorkloadStats workload_;
   std::unique_ptr<MemoryMeter> meter_;
   int jobs_writing_ = 0;
+  std::uint64_t clones_running_ = 0;
 };
 
 }  // namespace foliosim

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/block_device/block_device.hpp"
+#include "models/common/pages.hpp"
 #include "models/cpu/cpu.hpp"
 #include "models/page_cache/page_cache.hpp"
 #include "models/reclaim/reclaim.hpp"
@@ -25,7 +26,7 @@ struct DeviceRun {
   std::string name;
   block_device::DeviceStats stats;
   double busy_s = 0;
-  std::uint64_t write_in_flight_bytes = 0;  // dispatched, not completed, when the run ended
+  std::uint64_t write_queued_bytes = 0;  // queued, not dispatched, when the run ended
   // The bdi's writeback estimates, for a device that holds job files.
   std::optional<writeback::BandwidthEstimate> estimate;
 };
@@ -35,6 +36,7 @@ struct VariantRun {
   workload::WorkloadStats workload;
   std::vector<DeviceRun> devices;
   writeback::WritebackStats writeback;  // all devices
+  std::uint64_t writeback_unsubmitted_pages = 0;  // under writeback, bios not yet submitted, all devices
   page_cache::CacheTotals cache_end;
   std::uint64_t file_extents = 0;
   MemorySample cached_peak, dirty_peak, writeback_peak, after_writes;
@@ -75,24 +77,25 @@ struct VariantRun {
  private:
   template <class F>
   void device_totals(F& f) const {
-    std::uint64_t read = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0, in_flight = 0;
+    std::uint64_t read = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0, queued = 0;
     for (const auto& d : devices) {
       read += d.stats.read_bytes;
       written += d.stats.write_bytes;
       requests += d.stats.write_requests;
       failed_requests += d.stats.failed_write_requests;
       failed_bytes += d.stats.failed_write_bytes;
-      in_flight += d.write_in_flight_bytes;
+      queued += d.write_queued_bytes;
     }
     f.bytes("device_read_bytes", read, "bytes the devices read");
     f.bytes("device_write_bytes", written, "bytes the devices wrote, failed writes included");
     f.count("device_write_requests", requests, "write requests the devices served, after merging");
     f.bytes("device_write_ok_bytes", written - failed_bytes, "bytes the devices wrote without error");
     f.count("write_errors", failed_requests, "write requests that completed with EIO");
-    // Every byte written is placed: app_write_bytes + zeroed_bytes = device_write_ok_bytes + bytes_at_risk
-    // + dirty_end_bytes + writeback_end_bytes - device_write_in_flight_bytes (without overwrites).
-    f.bytes("device_write_in_flight_bytes", in_flight,
-            "bytes of write requests dispatched but not completed when the run ended (also under writeback)");
+    // Every byte written is placed: app_write_bytes + zeroed_bytes = device_write_bytes + dirty_end_bytes
+    // + writeback_undispatched_bytes (without overwrites).
+    f.bytes("writeback_undispatched_bytes", queued + writeback_unsubmitted_pages * kPageBytes,
+            "under writeback when the run ended but not yet dispatched to a device (waiting for blk-wbt, a tag, "
+            "or in the device's queue)");
   }
 };
 
