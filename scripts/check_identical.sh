@@ -5,18 +5,20 @@
 # results directories except run_info.json (wall times, host) and the PNGs
 # (rasterised by gnuplot from the identical SVG data). The version string is
 # the only line allowed to differ. With --sorted-summary, summary.json is
-# compared with its keys sorted (the same figures and values in another order).
+# compared with its keys sorted (the same figures and values in another order);
+# --ignore-keys=a,b also drops those per-variant keys (figures the change adds).
 #
 #   scripts/check_identical.sh [BASE] [--all] [--sorted-summary]   # --all: also the Axboe scenario (minutes)
 #
 # Exit 0 when identical, 1 with the differing files listed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-base=""; all=0; sorted=0
+base=""; all=0; sorted=0; ignore=""
 for arg in "$@"; do
   case "$arg" in
     --all) all=1 ;;
     --sorted-summary) sorted=1 ;;
+    --ignore-keys=*) ignore="${arg#--ignore-keys=}"; sorted=1 ;;
     *) base="$arg" ;;
   esac
 done
@@ -49,8 +51,12 @@ for s in "${scenarios[@]}"; do
     find "$work/$dir/$name" -name run_info.json -delete -o -name '*.png' -delete
     find "$work/$dir/$name" -type f -exec sed -i -E 's/"foliosim_version": "[^"]*"/"foliosim_version": "X"/' {} +
     if [ $sorted -eq 1 ]; then
-      python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); json.dump(d, open(p,"w"), indent=1, sort_keys=True)' \
-        "$work/$dir/$name/summary.json"
+      python3 -c 'import json,sys
+p, ignore = sys.argv[1], [k for k in sys.argv[2].split(",") if k]
+d = json.load(open(p))
+for v in d["variants"]:
+    for k in ignore: v.pop(k, None)
+json.dump(d, open(p, "w"), indent=1, sort_keys=True)' "$work/$dir/$name/summary.json" "$ignore"
     fi
   done
   if diff -rq "$work/a/$name" "$work/b/$name" >"$work/diff.txt"; then
