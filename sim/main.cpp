@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/compare_command.hpp"
+#include "sim/engine/interruption.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/plot_files.hpp"
@@ -18,10 +19,11 @@
 namespace {
 
 // Exit codes: 2 is the user's bad input (nothing written), 3 a run that could
-// not complete, 4 our own bug.
+// not complete, 4 our own bug, 128 + the signal for SIGINT (130) or SIGTERM (143).
 constexpr int kExitBadInput = 2;
 constexpr int kExitSimulationFailed = 3;
 constexpr int kExitInternal = 4;
+constexpr int kExitSignalBase = 128;
 
 // `foliosim plot DIR`: every script of DIR/plots, drawn again.
 int redraw(const std::string& dir) {
@@ -88,6 +90,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
 
+  foliosim::catch_interruptions();
   try {
     if (*run) {
       auto outcome = foliosim::run_scenario_file(scenario_path, run_options);
@@ -119,6 +122,9 @@ int main(int argc, char** argv) {
   } catch (const foliosim::SimulatedFailure& e) {
     std::cerr << "foliosim: the simulated machine could not complete the run: " << e.what() << "\n";
     return kExitSimulationFailed;
+  } catch (const foliosim::Interrupted& e) {
+    std::cerr << "\nfoliosim: " << e.what() << ": stopped, nothing written\n";
+    return kExitSignalBase + e.signal_number();
   } catch (const foliosim::InternalError& e) {
     std::cerr << "foliosim: internal error (a bug in foliosim): " << e.what() << "\n";
     return kExitInternal;
@@ -126,5 +132,7 @@ int main(int argc, char** argv) {
     std::cerr << "foliosim: internal error: " << e.what() << "\n";
     return kExitInternal;
   }
+  // A signal after the results were in place: they stay, the exit code tells.
+  if (const int signal_number = foliosim::interruption_signal()) return kExitSignalBase + signal_number;
   return 0;
 }
