@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "tests/cli_support.hpp"
 #include "tests/test_support.hpp"
@@ -41,27 +42,26 @@ pid_t start_long_run(const fs::path& dir) {
   return pid;
 }
 
-// The state letter of process `pid` (R, S, Z...), or 0 once it is gone.
-char process_state(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const auto close_paren = text.rfind(')');
-  return close_paren == std::string::npos || close_paren + 2 >= text.size() ? 0 : text[close_paren + 2];
+// The state letter (R, S, Z...) and parent of process `pid`; state 0 once it is gone.
+std::pair<char, pid_t> process_stat(const std::string& pid) {
+  std::ifstream stat("/proc/" + pid + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close_paren = text.rfind(')');  // after the command name, which may hold anything
+  char state = 0;
+  int parent = 0;
+  if (close_paren == std::string::npos || std::sscanf(text.c_str() + close_paren + 1, " %c %d", &state, &parent) != 2)
+    return {0, 0};
+  return {state, parent};
 }
+
+char process_state(pid_t pid) { return process_stat(std::to_string(pid)).first; }
 
 // The first child of `parent` found in /proc, waiting for it up to 10 s; -1 if none appeared.
 pid_t child_of(pid_t parent) {
   for (int tries = 0; tries < 2000; ++tries) {
     for (const auto& entry : fs::directory_iterator("/proc")) {
       const std::string name = entry.path().filename().string();
-      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::ifstream stat(entry.path() / "stat");
-      std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-      const auto close_paren = text.rfind(')');
-      if (close_paren == std::string::npos) continue;
-      int ppid = 0;
-      char state = 0;
-      if (std::sscanf(text.c_str() + close_paren + 1, " %c %d", &state, &ppid) == 2 && ppid == parent)
+      if (name.find_first_not_of("0123456789") == std::string::npos && process_stat(name).second == parent)
         return std::stoi(name);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
