@@ -26,11 +26,21 @@ int counterpart(const LoadedResults& a, const LoadedResults& b, std::size_t j) {
   return static_cast<int>(j);
 }
 
+// A text field of a summary, or `fallback` when it is missing or not text.
+std::string text_of(const Json& summary, const char* key, const std::string& fallback) {
+  const Json value = summary.value(key, Json());
+  return value.is_string() ? value.get<std::string>() : fallback;
+}
+
 }  // namespace
 
 CompareOutcome compare_results(const CompareOptions& options) {
   const LoadedResults a = load_results(options.dir_a);
   const LoadedResults b = load_results(options.dir_b);
+  CompareOutcome outcome;
+  outcome.output_dir =
+      options.output_dir.empty() ? "results/compare-" + dir_name(a.dir) + "-vs-" + dir_name(b.dir) : options.output_dir;
+  ResultsDirectory dir(outcome.output_dir, options.output_dir.empty() || options.force);
 
   // Columns A.v, B.v side by side; B's variants with no counterpart last.
   std::vector<int> a_of_b(b.variants.size());
@@ -53,24 +63,20 @@ CompareOutcome compare_results(const CompareOptions& options) {
   for (std::size_t j = 0; j < b.variants.size(); ++j)
     if (a_of_b[j] < 0) add(b, "B", j, -1);
 
-  const std::string scenario_a = a.summary.value("scenario", dir_name(a.dir));
-  const std::string scenario_b = b.summary.value("scenario", dir_name(b.dir));
+  const std::string scenario_a = text_of(a.summary, "scenario", dir_name(a.dir));
+  const std::string scenario_b = text_of(b.summary, "scenario", dir_name(b.dir));
   report.title = scenario_a == scenario_b ? scenario_a + ": A vs B" : scenario_a + " vs " + scenario_b;
   report.question = a.question == b.question ? a.question : "A: " + a.question + "\n\nB: " + b.question;
-  report.intro = "A is `" + a.dir + "` (foliosim " + a.summary.value("foliosim_version", "?") + "), B is `" + b.dir +
-                 "` (foliosim " + b.summary.value("foliosim_version", "?") +
+  report.intro = "A is `" + a.dir + "` (foliosim " + text_of(a.summary, "foliosim_version", "?") + "), B is `" + b.dir +
+                 "` (foliosim " + text_of(b.summary, "foliosim_version", "?") +
                  "). Each B column's differences are against the A column of the same variant.";
 
-  CompareOutcome outcome;
-  outcome.output_dir =
-      options.output_dir.empty() ? "results/compare-" + dir_name(a.dir) + "-vs-" + dir_name(b.dir) : options.output_dir;
   report.results_dir = outcome.output_dir;
   const MetricsTable table = metrics_table(report.columns);
   outcome.table = text_table(table);
   outcome.differences = table.differences;
   outcome.compared = table.compared;
 
-  ResultsDirectory dir(outcome.output_dir);
   outcome.plots = write_figures(dir, report, series);
   dir.commit();
   return outcome;

@@ -14,6 +14,7 @@ struct CompareOptions {
   std::string dir_a;
   std::string dir_b;
   std::string output_dir;  // "" -> results/compare-<A>-vs-<B>
+  bool force = false;      // replace the earlier results at output_dir
 };
 
 struct CompareOutcome {
@@ -24,7 +25,8 @@ struct CompareOutcome {
   DrawOutcome plots;
 };
 
-// Throws ConfigError when a directory is not a results directory.
+// Throws ConfigError when a directory is not a results directory, and
+// OutputError for an output location it must not or cannot write (as `run`).
 CompareOutcome compare_results(const CompareOptions& options);
 
 }  // namespace foliosim

@@ -6,10 +6,12 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/compare_command.hpp"
+#include "sim/engine/interruption.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/plot_files.hpp"
 #include "sim/output/report.hpp"
+#include "sim/output/results_writer.hpp"
 #include "sim/output/variant_output.hpp"
 #include "sim/run_command.hpp"
 #include "sim/input/scenario.hpp"
@@ -17,11 +19,22 @@
 
 namespace {
 
-// Exit codes: 2 is the user's bad input (nothing written), 3 a run that could
-// not complete, 4 our own bug.
+// Exit codes (README.md's table): 2 the user's bad input or output location
+// (nothing written), 3 a run the simulated machine could not complete, 4 our
+// own bug, 128 + the signal for SIGINT (130) or SIGTERM (143).
 constexpr int kExitBadInput = 2;
 constexpr int kExitSimulationFailed = 3;
 constexpr int kExitInternal = 4;
+constexpr int kExitSignalBase = 128;
+
+// `check_command`: the same scenario and overrides, for the report.
+int internal_error(const std::string& message, const std::string& check_command) {
+  std::cerr << "foliosim: internal error (a bug in foliosim, not in your input): " << message
+            << "\nfoliosim: please report it, with the command line and the resolved scenario";
+  if (!check_command.empty()) std::cerr << " that `" << check_command << "` prints";
+  std::cerr << "\n";
+  return kExitInternal;
+}
 
 // `foliosim plot DIR`: every script of DIR/plots, drawn again.
 int redraw(const std::string& dir) {
@@ -61,11 +74,15 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_options.overrides,
                   "Override a scenario value: path=value, e.g. devices/0/queue_depth=32")
       ->take_all();
+  run->add_flag("--force", run_options.force, "Replace the earlier results at -o DIR (never anything else)");
 
   std::vector<std::string> check_overrides;
   auto* check = app.add_subcommand("check", "Validate a scenario and its variants without running it");
   check->add_option("scenario", scenario_path, "Scenario JSON file")->required();
   check->add_option("--set", check_overrides, "Override a scenario value: path=value")->take_all();
+  bool print_resolved = false;
+  check->add_flag("--resolved", print_resolved,
+                  "Print the resolved scenario (every default filled in) as resolved_scenario.json holds it");
 
   foliosim::CompareOptions compare_options;
   auto* compare = app.add_subcommand("compare", "Put two results directories side by side: table, plots, report.md");
@@ -73,6 +90,7 @@ int main(int argc, char** argv) {
   compare->add_option("dir_b", compare_options.dir_b, "Results directory B (compared against A)")->required();
   compare->add_option("-o,--output", compare_options.output_dir,
                       "Where to write the comparison (default: results/compare-<A>-vs-<B>)");
+  compare->add_flag("--force", compare_options.force, "Replace the earlier comparison at -o DIR (never anything else)");
 
   auto* reference = app.add_subcommand(
       "reference", "Print every figure of summary.json and the CSVs, with its unit and meaning (results/README.md)");
@@ -88,6 +106,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
 
+  foliosim::catch_interruptions();
   try {
     if (*run) {
       auto outcome = foliosim::run_scenario_file(scenario_path, run_options);
@@ -110,21 +129,35 @@ int main(int argc, char** argv) {
     } else if (*check) {
       auto file = foliosim::load_scenario_file(scenario_path, check_overrides);
       auto variants = foliosim::resolve_variants(file);
+      foliosim::check_output_names(file);
+      if (print_resolved) {
+        std::cout << foliosim::resolved_scenarios(scenario_path, check_overrides, variants).dump(2) << "\n";
+        return 0;
+      }
       std::cout << scenario_path << ": ok (" << variants.size() << " variant" << (variants.size() == 1 ? "" : "s")
                 << ")\n";
     }
   } catch (const foliosim::ConfigError& e) {
     std::cerr << "foliosim: error: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const foliosim::OutputError& e) {
+    std::cerr << "foliosim: error: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const foliosim::SimulatedFailure& e) {
     std::cerr << "foliosim: the simulated machine could not complete the run: " << e.what() << "\n";
     return kExitSimulationFailed;
-  } catch (const foliosim::InternalError& e) {
-    std::cerr << "foliosim: internal error (a bug in foliosim): " << e.what() << "\n";
-    return kExitInternal;
-  } catch (const std::exception& e) {
-    std::cerr << "foliosim: internal error: " << e.what() << "\n";
-    return kExitInternal;
+  } catch (const foliosim::Interrupted& e) {
+    std::cerr << "\nfoliosim: " << e.what() << ": stopped, nothing written\n";
+    return kExitSignalBase + e.signal_number();
+  } catch (const std::exception& e) {  // InternalError and anything unforeseen
+    std::string check_command;
+    if (*run) {
+      check_command = "foliosim check " + scenario_path + " --resolved";
+      for (const auto& item : run_options.overrides) check_command += " --set '" + item + "'";
+    }
+    return internal_error(e.what(), check_command);
   }
+  // A signal after the results were in place: they stay, the exit code tells.
+  if (const int signal_number = foliosim::interruption_signal()) return kExitSignalBase + signal_number;
   return 0;
 }

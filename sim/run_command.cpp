@@ -7,6 +7,7 @@
 #include <ctime>
 #include <thread>
 
+#include "sim/input/config_error.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/progress_bar.hpp"
 #include "sim/output/results_writer.hpp"
@@ -14,6 +15,28 @@
 #include "sim/version.hpp"
 
 namespace foliosim {
+
+void check_output_names(const ScenarioFile& scenario_file) {
+  std::vector<std::string> names;
+  for (const auto& variant : scenario_file.variants) names.push_back(variant.name);
+  const auto [first, second] = series_key_clash(names);
+  if (first == second) return;
+  throw ConfigError(scenario_file.file, join_path(join_path("variants", second), "name"),
+                    "\"" + names[second] + "\" and variant \"" + names[first] + "\" give the same file name, \"" +
+                        series_key(names[first]) + "\": rename one");
+}
+
+Json resolved_scenarios(const std::string& scenario_path, const std::vector<std::string>& overrides,
+                        const std::vector<ResolvedVariant>& variants) {
+  Json resolved;
+  resolved["foliosim_version"] = kVersion;
+  resolved["scenario_file"] = scenario_path;
+  resolved["overrides"] = overrides;
+  resolved["variants"] = Json::array();
+  for (const auto& variant : variants)
+    resolved["variants"].push_back({{"name", variant.name}, {"scenario", resolved_json(variant.scenario)}});
+  return resolved;
+}
 
 Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<VariantOutput>& outputs) {
   Json summary;
@@ -86,6 +109,10 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
   // Everything is validated before anything runs or is written.
   ScenarioFile scenario_file = load_scenario_file(scenario_path, options.overrides);
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
+  check_output_names(scenario_file);
+  RunOutcome outcome;
+  outcome.output_dir = options.output_dir.empty() ? "results/" + variants.front().scenario.name : options.output_dir;
+  ResultsDirectory dir(outcome.output_dir, options.output_dir.empty() || options.force);
 
   std::vector<VariantOutput> outputs;
   Json run_info;
@@ -108,8 +135,6 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     run_info["wall_s"][variant.name] = wall_s;
   }
 
-  RunOutcome outcome;
-  outcome.output_dir = options.output_dir.empty() ? "results/" + variants.front().scenario.name : options.output_dir;
   outcome.summary = make_summary(variants, outputs);
   std::vector<CsvTable> series_tables;
   for (std::size_t i = 0; i < variants.size(); ++i)
@@ -123,16 +148,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     outcome.summary["published"] = std::move(comparison);
   }
 
-  Json resolved;
-  resolved["foliosim_version"] = kVersion;
-  resolved["scenario_file"] = scenario_path;
-  resolved["overrides"] = options.overrides;
-  resolved["variants"] = Json::array();
-  for (const auto& variant : variants) {
-    resolved["variants"].push_back({{"name", variant.name}, {"scenario", resolved_json(variant.scenario)}});
-  }
-
-  ResultsDirectory dir(outcome.output_dir);
+  const Json resolved = resolved_scenarios(scenario_path, options.overrides, variants);
   dir.write_json("summary.json", outcome.summary);
   dir.write_json("resolved_scenario.json", resolved);
   dir.write_json("run_info.json", run_info);

@@ -16,6 +16,7 @@ struct RunOptions {
   std::string output_dir;  // "" -> results/<scenario name>
   std::string only_variant;
   std::vector<std::string> overrides;  // path=value
+  bool force = false;                  // replace the earlier results at output_dir
 };
 
 struct RunOutcome {
@@ -25,10 +26,21 @@ struct RunOutcome {
 };
 
 // Validates, runs and writes results (summary, time series, plots, report.md;
-// on a terminal, a progress bar on stderr meanwhile); throws ConfigError for bad input (before
-// anything is written) and SimulatedFailure when a run cannot complete
-// (InternalError for a bug).
+// on a terminal, a progress bar on stderr meanwhile); throws ConfigError for
+// bad input and OutputError for an output location it must not or cannot
+// write (both before anything is written; the default location,
+// results/<name>/, replaces its earlier results, -o DIR only with `force`),
+// SimulatedFailure when a run cannot complete, InternalError for a bug and
+// Interrupted on SIGINT or SIGTERM.
 RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options);
+
+// Throws ConfigError (naming variants/<i>/name) when two variant names would
+// give the same plot file name.
+void check_output_names(const ScenarioFile& scenario_file);
+
+// resolved_scenario.json: each variant's scenario with every default filled in.
+Json resolved_scenarios(const std::string& scenario_path, const std::vector<std::string>& overrides,
+                        const std::vector<ResolvedVariant>& variants);
 
 // summary.json of resolved variants and their per-variant results.
 Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vector<VariantOutput>& outputs);

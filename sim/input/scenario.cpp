@@ -14,6 +14,16 @@ namespace foliosim {
 
 namespace {
 
+// A name that becomes a file or directory name (results/<name>/,
+// variants/<name>/): what a path cannot hold or would read as another place.
+void check_path_name(const FieldReader& reader, const std::string& name) {
+  if (name.empty()) reader.fail("name", "is empty: it is used as a directory name");
+  if (name.find('\0') != std::string::npos)
+    reader.fail("name", "holds a NUL character: it is used as a directory name");
+  if (name.find_first_of("/\\") != std::string::npos || name == "." || name == "..")
+    reader.fail("name", "is used as a directory name: no slashes, not \".\" or \"..\"");
+}
+
 std::vector<std::string> device_names(const Scenario& s) {
   std::vector<std::string> names;
   for (const auto& d : s.devices) names.push_back(d.name);
@@ -68,8 +78,7 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
   FieldReader top(root, "", file);
   top.require("name");
   top.text("name", s.name);
-  if (s.name.find_first_of("/\\") != std::string::npos || s.name == "." || s.name == "..")
-    top.fail("name", "is used as a directory name: no slashes, not \".\" or \"..\"");
+  check_path_name(top, s.name);
   top.text("description", s.description);
   top.count("seed", s.seed);
   s.machine = read_fields<cpu::MachineParams>(section(top.child("machine")), "machine", file);
@@ -230,8 +239,7 @@ ScenarioFile parse_scenario_text(const std::string& text, const std::string& fil
     reader.require("name");
     reader.text("name", spec.name);
     reader.text("description", spec.description);
-    if (spec.name.find_first_of("/\\") != std::string::npos)
-      reader.fail("name", "is used as a directory name: no slashes");
+    check_path_name(reader, spec.name);
     const Json* set = reader.child("set");
     reader.finish();
     if (set && !set->is_object())

@@ -14,6 +14,13 @@ std::string series_key(const std::string& name) {
   return key.empty() ? "_" : key;
 }
 
+std::pair<std::size_t, std::size_t> series_key_clash(const std::vector<std::string>& names) {
+  for (std::size_t j = 1; j < names.size(); ++j)
+    for (std::size_t i = 0; i < j; ++i)
+      if (series_key(names[i]) == series_key(names[j])) return {i, j};
+  return {0, 0};
+}
+
 DrawOutcome write_figures(ResultsDirectory& dir, ReportInput report, const std::vector<PlotSeries>& series) {
   write_plot_sources(dir, plot_setup(report.title, series), series);
   DrawOutcome outcome = draw_plots(dir.file(kPlotsFolder));

@@ -3,7 +3,9 @@
 // `foliosim run` and `foliosim compare`.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/output/gnuplot.hpp"
@@ -15,6 +17,10 @@ namespace foliosim {
 
 // File-name safe form of a variant name (letters, digits, '.', '_', '-').
 std::string series_key(const std::string& name);
+
+// Indexes (first, second) of the first two names with the same series_key,
+// whose plot files would overwrite each other; {0, 0} when none.
+std::pair<std::size_t, std::size_t> series_key_clash(const std::vector<std::string>& names);
 
 // Writes plots/ and report.md into `dir` (before its commit) and draws the
 // plots when gnuplot is there. `report.plots_drawn` is set from the outcome.

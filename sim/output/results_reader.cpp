@@ -6,6 +6,7 @@
 
 #include "sim/input/config_error.hpp"
 #include "sim/output/figures.hpp"
+#include "sim/output/metrics_table.hpp"
 
 namespace foliosim {
 namespace {
@@ -34,6 +35,31 @@ CsvTable read_csv(const fs::path& path) {
   }
 }
 
+// A variant name read back becomes a folder name: refuse one that would lead
+// out of the results directory or that a path cannot hold.
+void check_variant_name(const std::string& name, const std::string& file, const std::string& path) {
+  if (name.empty() || name == "." || name == ".." || name.find_first_of(std::string("/\\\0", 3)) != std::string::npos)
+    throw ConfigError(file, path, "\"" + name + "\" is not a variant folder name: not a foliosim summary");
+}
+
+// What compare reads of a variant (its headline metrics, its plot data), read
+// once here so that a malformed summary or CSV is the user's file, named.
+void check_readable(const PlotSeries& series, const std::string& file, const std::string& path) {
+  try {
+    headline_metrics(series.summary);
+    latency_cdf_data(series);
+    latency_percentiles_data(series);
+    page_cache_data(series);
+    throughput_data(series, 1);
+    cpu_data(series, 1);
+    device_queue_data(series);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw ConfigError(file, path, std::string("not what foliosim writes: ") + e.what());
+  }
+}
+
 }  // namespace
 
 LoadedResults load_results(const std::string& dir) {
@@ -41,22 +67,37 @@ LoadedResults load_results(const std::string& dir) {
   loaded.dir = dir;
   const fs::path root(dir);
   loaded.summary = read_json(root / "summary.json");
-  if (!loaded.summary.contains("variants") || !loaded.summary["variants"].is_array())
-    throw ConfigError((root / "summary.json").string(), "variants", "missing: not a foliosim summary");
+  const std::string summary_file = (root / "summary.json").string();
+  if (!loaded.summary.is_object() || !loaded.summary.contains("variants") || !loaded.summary["variants"].is_array())
+    throw ConfigError(summary_file, "variants", "missing: not a foliosim summary");
   const fs::path resolved_path = root / "resolved_scenario.json";
   if (fs::exists(resolved_path)) {
     const Json resolved = read_json(resolved_path);
-    const Json first = resolved.value("variants", Json::array());
-    if (!first.empty()) loaded.question = first[0]["scenario"].value("description", "");
+    try {  // only for the report's question: a file without it has none
+      loaded.question = resolved.at("variants").at(0).at("scenario").at("description").get<std::string>();
+    } catch (const Json::exception&) {
+    }
   }
-  for (const Json& v : loaded.summary["variants"]) {
-    const std::string name = v.value("variant", "");
+  const Json& variants = loaded.summary["variants"];
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const Json& v = variants[i];
+    const std::string path = join_path(join_path("variants", i), "variant");
+    if (!v.is_object() || !v.contains("variant") || !v["variant"].is_string())
+      throw ConfigError(summary_file, path, "missing or not a string: not a foliosim summary");
+    const std::string name = v["variant"].get<std::string>();
+    check_variant_name(name, summary_file, path);
     loaded.variants.push_back(name);
-    loaded.descriptions.push_back(v.value("description", ""));
+    const Json description = v.value("description", Json(""));
+    loaded.descriptions.push_back(description.is_string() ? description.get<std::string>() : "");
     const fs::path variant_dir = root / "variants" / name;
     loaded.series.push_back(PlotSeries{series_key(name), v, read_csv(variant_dir / "timeseries.csv"),
                                        read_csv(variant_dir / "latency_cdf.csv")});
+    check_readable(loaded.series.back(), summary_file, join_path("variants", i));
   }
+  const auto [first, second] = series_key_clash(loaded.variants);
+  if (first != second)
+    throw ConfigError(summary_file, join_path(join_path("variants", second), "variant"),
+                      "gives the same file name as variants/" + std::to_string(first) + ": not a foliosim summary");
   return loaded;
 }
 
