@@ -96,7 +96,9 @@ void check_bound(const FieldReader& reader, const char* key, T value, Bound boun
   if (v > bound.max) reader.fail(key, "must be at most " + format(bound.max) + ", got " + format(v));
 }
 
-std::string format_count(double value) { return Json(value).dump(); }
+std::string format_count(double value) {
+  return value < 0x1p64 ? std::to_string(static_cast<std::uint64_t>(value)) : Json(value).dump();
+}
 std::string format_size(double bytes) {
   return bytes >= 0x1p64 ? Json(bytes).dump() + "B" : units::format_size(static_cast<std::uint64_t>(bytes));
 }

@@ -21,9 +21,12 @@ namespace foliosim {
 // Limits that keep a run bounded (README "Scenario format"; the per-field
 // ones are in the params headers' fields()).
 // Shortest sample_interval: 1 us. The time series keeps at most
-// MemoryMeter::kMaxSamples rows whatever the interval, but each sample is an
-// event, and shorter steps come near the resolution of the clock.
+// kMaxTimeseriesRows rows whatever the interval, but each sample is an event,
+// and shorter steps come near the resolution of the clock.
 inline constexpr double kMinSampleIntervalS = 1e-6;
+// Rows the time series keeps at most (even, for decimation): 131072, over
+// two minutes at the default 1 ms, about 25 MB of samples.
+inline constexpr std::uint64_t kMaxTimeseriesRows = std::uint64_t{1} << 17;
 // Clones of all jobs together (numjobs summed), as for numjobs itself.
 inline constexpr std::uint64_t kMaxClones = 4096;
 // Deepest nesting of objects and lists in a scenario file or a --set value:
@@ -49,8 +52,10 @@ struct Scenario {
   double run_for_s = 0;
   // Interval of the time series (memory, device bytes) in the results; at
   // least kMinSampleIntervalS. A long run doubles it as often as needed to
-  // keep MemoryMeter::kMaxSamples rows (summary.json says the interval used).
+  // keep timeseries_rows_max rows (summary.json says the interval used).
   double sample_interval_s = 1e-3;
+  // Not a scenario field (always kMaxTimeseriesRows there): tests lower it.
+  std::uint64_t timeseries_rows_max = kMaxTimeseriesRows;
   // Writes slower than this percentile are kept with the events they waited
   // on, for latency attribution; at most the slowest `tail_writes_max`, so
   // memory does not grow with the calls.
