@@ -21,8 +21,6 @@ struct Bound {
   static const Bound kAny, kNonNegative, kPositive;
   static constexpr Bound at_least(double min_value) { return {min_value, false, kInf}; }
   static constexpr Bound between(double min_value, double max_value) { return {min_value, false, max_value}; }
-  // Greater than zero and at most `max_value`.
-  static constexpr Bound positive_up_to(double max_value) { return {0, true, max_value}; }
 };
 inline constexpr Bound Bound::kAny{-kInf, false, kInf};
 inline constexpr Bound Bound::kNonNegative{0, false, kInf};

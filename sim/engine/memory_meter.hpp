@@ -84,7 +84,6 @@ struct SamplerStats {
 
 class MemoryMeter {
  public:
-
   MemoryMeter(const page_cache::PageCache& cache, const reclaim::Reclaim& reclaim, const cpu::Cpu& cpu,
               const std::vector<std::unique_ptr<block_device::BlockDevice>>& devices,
               const workload::WorkloadStats& workload, std::function<writeback::DirtyLimits()> limits);

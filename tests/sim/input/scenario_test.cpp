@@ -256,6 +256,11 @@ TEST_CASE("values that would make a run unbounded are refused at their path, the
       {"reclaim/kswapd_threads=1000000", "reclaim/kswapd_threads", "must be at most 1024, got 1000000"},
       {"machine/cpus=100000", "machine/cpus", "must be at most 8192, got 100000"},
       {"page_cache/max_folio_size=1KiB", "page_cache/max_folio_size", "must be at least 4KiB, got 1KiB"},
+      {"devices/0/queue_depth=100000", "devices/0/queue_depth", "must be at most 65536, got 100000"},
+      {"writeback/dirty_writeback_interval=1us", "writeback/dirty_writeback_interval",
+       "must be at least 10ms, got 1us"},
+      {"writeback/max_pause=1us", "writeback/max_pause", "must be at least 1ms, got 1us"},
+      {"reclaim/throttle_timeout=1us", "reclaim/throttle_timeout", "must be at least 1ms, got 1us"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.set);
