@@ -10,7 +10,8 @@
 namespace foliosim::block_device {
 
 // Writes that fail (EIO): requests overlapping [offset, offset + length)
-// (length 0: the whole device) completing within [from, to).
+// (length 0: the whole device) completing within [from, to); `to` may not
+// be before `from`.
 struct WriteErrorWindow {
   double from_s = 0;
   double to_s = 1e300;  // for ever
@@ -53,11 +54,12 @@ struct DeviceParams {
   // 4.5 GB/s and 0.4 us of blk-wbt's restarts: 13 us.
   double request_overhead_s = 13e-6;
   // Requests the device services at once (nr_requests / NVMe queue depth);
-  // the default is the reference loop device's nr_requests.
+  // the default is the reference loop device's nr_requests. At most 65536,
+  // NVMe's largest queue.
   std::uint64_t queue_depth = 128;
   // Largest request the block layer builds (max_sectors_kb); larger I/O is
   // split, adjacent queued requests are merged up to it. The default is the
-  // reference loop device's max_sectors_kb.
+  // reference loop device's max_sectors_kb. At least 4 KiB (one page).
   std::uint64_t max_request_bytes = 1280ULL << 10;
   std::uint64_t capacity_bytes = 1ULL << 40;
   // blk-wbt's latency target (queue/wbt_lat_usec); 0 turns blk-wbt off. The
@@ -82,8 +84,8 @@ struct DeviceParams {
     f.rate("read_bandwidth", read_bandwidth_Bps);
     f.duration("latency", request_latency_s);
     f.duration("request_overhead", request_overhead_s);
-    f.count("queue_depth", queue_depth, Bound::kPositive);
-    f.size("max_request_size", max_request_bytes, Bound::kPositive);
+    f.count("queue_depth", queue_depth, Bound::between(1, 65536));
+    f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.size("capacity", capacity_bytes, Bound::kPositive);
     f.duration("wbt_latency", wbt_latency_s);
     f.flag("write_cache", write_cache);

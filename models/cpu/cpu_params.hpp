@@ -9,18 +9,22 @@ namespace foliosim::cpu {
 
 // Scenario section "machine".
 struct MachineParams {
-  std::uint64_t cpus = 2;  // the reference machine's 2 vCPUs
+  // The reference machine's 2 vCPUs. At most 8192 (x86-64's largest NR_CPUS):
+  // each CPU is simulated.
+  std::uint64_t cpus = 2;
   // Clock of every CPU. Costs below scale by cpu.reference_speed / cpu_speed.
   // Default: the reference speed, as the costs were measured on the
   // reference machine (a VM: its clock is not known, only the costs).
+  // At least 1 MHz (kMinFrequencyHz), as reference_speed.
   double cpu_speed_hz = 2.5e9;
   // Physical memory; the page cache and reclaim model size themselves from it.
-  // Default: the reference machine's MemTotal, 24684092 KiB.
+  // Default: the reference machine's MemTotal, 24684092 KiB. Must hold
+  // page_cache.other_memory, the high watermark and one largest folio.
   std::uint64_t memory_bytes = 24684092ULL << 10;
 
   template <class F>
   void fields(F& f) {
-    f.count("cpus", cpus, Bound::kPositive);
+    f.count("cpus", cpus, Bound::between(1, 8192));
     f.frequency("cpu_speed", cpu_speed_hz);
     f.size("memory", memory_bytes, Bound::kPositive);
   }

@@ -16,11 +16,13 @@ struct ReclaimParams {
   // Pages a reclaim pass tries to free at least (SWAP_CLUSTER_MAX = 32).
   std::uint64_t batch_pages = 32;
   // How long reclaim that made no progress sleeps waiting for writeback
-  // (reclaim_throttle, VMSCAN_THROTTLE_WRITEBACK: HZ/10).
+  // (reclaim_throttle, VMSCAN_THROTTLE_WRITEBACK: HZ/10). At least 1 ms (a
+  // jiffy at HZ=1000): shorter waits only spin the simulation.
   double throttle_timeout_s = 0.1;
   // kswapd threads sharing the reclaim work. The kernel runs one per memory
   // node, each on its node's LRU; the model has one LRU, so N threads stand
-  // for N nodes' kswapds working at once (1: a single-node machine).
+  // for N nodes' kswapds working at once (1: a single-node machine). At most
+  // 1024, the kernel's largest MAX_NUMNODES: each thread is a simulated actor.
   std::uint64_t kswapd_threads = 1;
   // Reclaim CPU per 4 KiB page freed, on top of the per-folio costs
   // (freeing and uncharging each page of a large folio). 0: per-folio only.
@@ -38,8 +40,8 @@ struct ReclaimParams {
     f.size("min_free", min_free_bytes);
     f.count("watermark_scale_factor", watermark_scale_factor);
     f.count("batch_pages", batch_pages, Bound::kPositive);
-    f.duration("throttle_timeout", throttle_timeout_s, Bound::kPositive);
-    f.count("kswapd_threads", kswapd_threads, Bound::kPositive);
+    f.duration("throttle_timeout", throttle_timeout_s, Bound::at_least(1e-3));
+    f.count("kswapd_threads", kswapd_threads, Bound::between(1, 1024));
     f.duration("free_per_page", free_per_page_s);
     f.duration("serialised_per_page", serialised_per_page_s);
   }

@@ -42,13 +42,14 @@ struct JobParams {
   // rw=write:<gap> with gap = stride - bs).
   std::uint64_t stride_bytes = 0;
   std::uint64_t offset_bytes = 0;
+  // At most 4096 clones, each a simulated actor with its own stack.
   std::uint64_t numjobs = 1;
   IoMode mode = IoMode::kBuffered;
   bool end_fsync = false;
   // File written; by default each clone writes its own "<name>.<clone>".
   // When set, all clones share it, as in fio.
   std::string filename;
-  double startdelay_s = 0;
+  double startdelay_s = 0;  // at most kMaxSimulatedTimeS (a week)
   // fio's runtime with time_based: the clone stops issuing calls once this
   // long has passed since it started (after startdelay), even with bytes
   // left; 0: it writes all of size.
@@ -74,11 +75,11 @@ struct JobParams {
     f.count("number_ios", number_ios);
     f.size("stride", stride_bytes);
     f.size("offset", offset_bytes);
-    f.count("numjobs", numjobs, Bound::kPositive);
+    f.count("numjobs", numjobs, Bound::between(1, 4096));
     f.choice("mode", mode, kIoModeNames);
     f.flag("end_fsync", end_fsync);
     f.text("filename", filename);
-    f.duration("startdelay", startdelay_s);
+    f.duration("startdelay", startdelay_s, Bound::between(0, kMaxSimulatedTimeS));
     f.duration("runtime", runtime_s);
     f.text("device", device);
     f.flag("mmap", mmap);

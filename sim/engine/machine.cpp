@@ -71,8 +71,9 @@ void Machine::start() {
   for (auto& d : devices_) d->start(cpu_->host());
   for (auto& [index, mount] : mounts_) mount.writeback->start(cpu_->host());
   reclaim_->start(cpu_->host());
-  start_actor("sampler", cpu_->host(), [this] { meter_->sample_every(scenario_.sample_interval_s); },
-              ActorKind::kDaemon);
+  start_actor(
+      "sampler", cpu_->host(),
+      [this] { meter_->sample_every(scenario_.sample_interval_s, scenario_.timeseries_rows_max); }, ActorKind::kDaemon);
   start_actor("watchdog", cpu_->host(), [this] { watchdog().watch(); }, ActorKind::kDaemon);
   if (scenario_.run_for_s > 0)
     start_actor("run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); }, ActorKind::kJob);
@@ -134,6 +135,7 @@ VariantRun Machine::measured() const {
   run.writeback_peak = meter_->writeback_peak();
   run.after_writes = meter_->after_writes();
   run.series = meter_->series(end);
+  run.sampler = meter_->sampler_stats();
   run.memory_bytes = scenario_.machine.memory_bytes;
   run.memory_limit_bytes = scenario_.page_cache.memory_limit_bytes;
   run.reclaim = reclaim_->stats();

@@ -47,10 +47,20 @@ void MemoryMeter::observe() {
   if (writeback) writeback_peak_ = now;
 }
 
-void MemoryMeter::sample_every(double interval_s) {
+void MemoryMeter::sample_every(double interval_s, std::uint64_t max_samples) {
+  sampler_.interval_s = interval_s;
   while (true) {
+    if (samples_.size() >= max_samples) {
+      // Keep rows 0, 2, 4, ...: the next sample, one doubled interval after
+      // the last kept row, continues the even grid.
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < samples_.size(); i += 2) samples_[kept++] = samples_[i];
+      samples_.resize(kept);
+      sampler_.interval_s *= 2;
+      ++sampler_.decimations;
+    }
     samples_.push_back(sample());
-    sg4::this_actor::sleep_for(interval_s);
+    sg4::this_actor::sleep_for(sampler_.interval_s);
   }
 }
 

@@ -63,6 +63,25 @@ struct MemorySample {
   }
 };
 
+// How the time series was sampled. The sampler keeps at most
+// Scenario::timeseries_rows_max rows: when full it drops every other row and
+// doubles its interval (decimation), so a long run at a short interval keeps
+// a bounded, evenly spaced series.
+struct SamplerStats {
+  double interval_s = 0;  // the interval between the kept rows
+  std::uint64_t decimations = 0;
+
+  template <class F>
+  void stats(F& f) const {
+    // Only when it differs from the scenario's sample_interval: results of
+    // runs that fit are unchanged.
+    if (decimations == 0) return;
+    f.seconds("timeseries_interval_s", interval_s,
+              "the time series' step: sample_interval doubled each time the series reached its row limit");
+    f.count("timeseries_decimations", decimations, "times every other row of the time series was dropped");
+  }
+};
+
 class MemoryMeter {
  public:
   MemoryMeter(const page_cache::PageCache& cache, const reclaim::Reclaim& reclaim, const cpu::Cpu& cpu,
@@ -72,8 +91,10 @@ class MemoryMeter {
   MemorySample sample() const;
   // After a change of the page cache: keeps the peaks exact.
   void observe();
-  // Samples every `interval_s` of simulated time, forever (a daemon actor).
-  void sample_every(double interval_s);
+  // Samples every `interval_s` of simulated time, forever (a daemon actor),
+  // keeping at most `max_samples` (even) by decimation.
+  void sample_every(double interval_s, std::uint64_t max_samples);
+  const SamplerStats& sampler_stats() const { return sampler_; }
   // The last job stopped writing.
   void mark_after_writes() { after_writes_ = sample(); }
 
@@ -95,6 +116,7 @@ class MemoryMeter {
   MemorySample cached_peak_, dirty_peak_, writeback_peak_;
   MemorySample after_writes_;
   std::vector<MemorySample> samples_;
+  SamplerStats sampler_;
 };
 
 }  // namespace foliosim

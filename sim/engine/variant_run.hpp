@@ -41,6 +41,7 @@ struct VariantRun {
   std::uint64_t file_extents = 0;
   MemorySample cached_peak, dirty_peak, writeback_peak, after_writes;
   std::vector<MemorySample> series;  // timeseries.csv's rows
+  SamplerStats sampler;              // how they were sampled
   std::uint64_t memory_bytes = 0;
   std::uint64_t memory_limit_bytes = 0;
   reclaim::ReclaimStats reclaim;
@@ -53,6 +54,7 @@ struct VariantRun {
     f.seconds("sim_time_s", sim_time_s, "simulated time when the run ended");
     workload.stats(f);
     device_totals(f);
+    sampler.stats(f);
     f.list("devices", "each device", devices, [](auto& g, const DeviceRun& d) {
       g.text("name", d.name, "the device's name in the scenario");
       d.stats.stats(g);

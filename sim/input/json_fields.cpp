@@ -84,10 +84,23 @@ std::string FieldReader::text_value(const char* key, const Json& value, const ch
 
 namespace {
 
-template <class T>
-void check_bound(const FieldReader& reader, const char* key, T value, Bound bound) {
-  if (bound == Bound::kPositive && !(value > 0)) reader.fail(key, "must be greater than zero");
-  if (bound == Bound::kNonNegative && value < 0) reader.fail(key, "must not be negative");
+// Refuses a value outside `bound`, saying the limit in the field's unit.
+template <class T, class Format>
+void check_bound(const FieldReader& reader, const char* key, T value, Bound bound, Format format) {
+  const auto v = static_cast<double>(value);
+  if (bound.min_excluded && bound.min == 0 && !(v > 0)) reader.fail(key, "must be greater than zero");
+  if (!bound.min_excluded && bound.min == 0 && v < 0) reader.fail(key, "must not be negative");
+  if (bound.min_excluded ? !(v > bound.min) : !(v >= bound.min))
+    reader.fail(key, std::string("must be ") + (bound.min_excluded ? "greater than " : "at least ") +
+                         format(bound.min) + ", got " + format(v));
+  if (v > bound.max) reader.fail(key, "must be at most " + format(bound.max) + ", got " + format(v));
+}
+
+std::string format_count(double value) {
+  return value < 0x1p64 ? std::to_string(static_cast<std::uint64_t>(value)) : Json(value).dump();
+}
+std::string format_size(double bytes) {
+  return bytes >= 0x1p64 ? Json(bytes).dump() + "B" : units::format_size(static_cast<std::uint64_t>(bytes));
 }
 
 // Runs a unit parser, turning its error into one that names the file and path.
@@ -107,7 +120,7 @@ void FieldReader::size(const char* key, std::uint64_t& bytes, Bound bound) {
   if (!value) return;
   bytes = parse_with(*this, key, text_value(key, *value, "a size with a unit such as \"4KiB\""),
                      units::parse_size_bytes);
-  check_bound(*this, key, bytes, bound);
+  check_bound(*this, key, bytes, bound, format_size);
 }
 
 void FieldReader::rate(const char* key, double& bytes_per_s, Bound bound) {
@@ -115,7 +128,7 @@ void FieldReader::rate(const char* key, double& bytes_per_s, Bound bound) {
   if (!value) return;
   bytes_per_s = parse_with(*this, key, text_value(key, *value, "a rate with a unit such as \"2GBps\""),
                            units::parse_rate_bytes_per_s);
-  check_bound(*this, key, bytes_per_s, bound);
+  check_bound(*this, key, bytes_per_s, bound, units::format_rate);
 }
 
 void FieldReader::duration(const char* key, double& seconds, Bound bound) {
@@ -123,25 +136,27 @@ void FieldReader::duration(const char* key, double& seconds, Bound bound) {
   if (!value) return;
   seconds = parse_with(*this, key, text_value(key, *value, "a duration with a unit such as \"20us\""),
                        units::parse_duration_s);
-  check_bound(*this, key, seconds, bound);
+  check_bound(*this, key, seconds, bound, units::format_duration);
 }
 
-void FieldReader::frequency(const char* key, double& hz) {
+void FieldReader::frequency(const char* key, double& hz, Bound bound) {
   const Json* value = find(key);
   if (!value) return;
   hz = parse_with(*this, key, text_value(key, *value, "a frequency with a unit such as \"2.5GHz\""),
                   units::parse_frequency_hz);
-  check_bound(*this, key, hz, Bound::kPositive);
+  check_bound(*this, key, hz, bound, units::format_frequency);
 }
 
 void FieldReader::count(const char* key, std::uint64_t& value, Bound bound) {
   const Json* v = find(key);
   if (!v) return;
-  if (v->is_number_integer() && v->get<std::int64_t>() < 0) fail(key, "must not be negative");
+  // An unsigned JSON number is never negative, even past INT64_MAX (a seed of 2^64-1).
+  if (v->is_number_integer() && !v->is_number_unsigned() && v->get<std::int64_t>() < 0)
+    fail(key, "must not be negative");
   if (!v->is_number_unsigned() && !v->is_number_integer())
     fail(key, "expected a whole number, got " + (v->is_number() ? v->dump() : describe(*v)));
   value = v->get<std::uint64_t>();
-  check_bound(*this, key, value, bound);
+  check_bound(*this, key, value, bound, format_count);
 }
 
 void FieldReader::number(const char* key, double& value, double min, double max) {
@@ -196,7 +211,7 @@ void FieldReader::finish() const {
 void FieldWriter::size(const char* key, std::uint64_t bytes, Bound) { out_[key] = units::format_size(bytes); }
 void FieldWriter::rate(const char* key, double bytes_per_s, Bound) { out_[key] = units::format_rate(bytes_per_s); }
 void FieldWriter::duration(const char* key, double seconds, Bound) { out_[key] = units::format_duration(seconds); }
-void FieldWriter::frequency(const char* key, double hz) { out_[key] = units::format_frequency(hz); }
+void FieldWriter::frequency(const char* key, double hz, Bound) { out_[key] = units::format_frequency(hz); }
 void FieldWriter::count(const char* key, std::uint64_t value, Bound) { out_[key] = value; }
 void FieldWriter::number(const char* key, double value, double, double) { out_[key] = value; }
 void FieldWriter::flag(const char* key, bool value) { out_[key] = value; }

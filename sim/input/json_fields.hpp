@@ -33,9 +33,10 @@ class FieldReader {
   FieldReader(const Json& object, std::string path, std::string file);
 
   void size(const char* key, std::uint64_t& bytes, Bound bound = Bound::kNonNegative);
-  void rate(const char* key, double& bytes_per_s, Bound bound = Bound::kPositive);
+  // Rates and frequencies are at least kMinRateBps and kMinFrequencyHz unless told otherwise.
+  void rate(const char* key, double& bytes_per_s, Bound bound = Bound::at_least(kMinRateBps));
   void duration(const char* key, double& seconds, Bound bound = Bound::kNonNegative);
-  void frequency(const char* key, double& hz);
+  void frequency(const char* key, double& hz, Bound bound = Bound::at_least(kMinFrequencyHz));
   void count(const char* key, std::uint64_t& value, Bound bound = Bound::kNonNegative);
   // Dimensionless number (a percentage, a factor); the key's name says which.
   void number(const char* key, double& value, double min, double max);
@@ -94,7 +95,7 @@ class FieldWriter {
   void size(const char* key, std::uint64_t bytes, Bound = Bound::kAny);
   void rate(const char* key, double bytes_per_s, Bound = Bound::kAny);
   void duration(const char* key, double seconds, Bound = Bound::kAny);
-  void frequency(const char* key, double hz);
+  void frequency(const char* key, double hz, Bound = Bound::kAny);
   void count(const char* key, std::uint64_t value, Bound = Bound::kAny);
   void number(const char* key, double value, double, double);
   void flag(const char* key, bool value);

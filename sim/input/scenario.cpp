@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/common/pages.hpp"
+#include "models/reclaim/watermarks.hpp"
 #include "models/workload/job_checks.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/input/units.hpp"
@@ -59,6 +61,32 @@ std::vector<Params> read_array(const Json* array, const std::string& path, const
   return items;
 }
 
+// The page cache needs room above everything else: other_memory, the kernel's
+// reserves up to the high watermark, and one folio of the largest size;
+// below that the first write would find nothing to reclaim.
+void check_memory(const Scenario& s, const std::string& file) {
+  const std::uint64_t managed_pages = pages_down(s.machine.memory_bytes);
+  const std::uint64_t needed_pages = pages_up(s.page_cache.other_memory_bytes) +
+                                     reclaim::kernel_watermarks(managed_pages, s.reclaim).high_pages +
+                                     pages_up(s.page_cache.max_folio_bytes);
+  if (managed_pages < needed_pages)
+    throw ConfigError(file, "machine/memory",
+                      "must be at least " + units::format_size(page_bytes(needed_pages)) +
+                          " (page_cache/other_memory, the kernel's reserves up to the high watermark and one " +
+                          "largest folio), got " + units::format_size(s.machine.memory_bytes));
+}
+
+void check_write_errors(const Scenario& s, const std::string& file) {
+  for (std::size_t d = 0; d < s.devices.size(); ++d)
+    for (std::size_t w = 0; w < s.devices[d].write_errors.size(); ++w) {
+      const auto& window = s.devices[d].write_errors[w];
+      if (window.to_s < window.from_s)
+        throw ConfigError(file, join_path(join_path(join_path(join_path("devices", d), "write_errors"), w), "to"),
+                          "the window ends (" + units::format_duration(window.to_s) + ") before it starts (" +
+                              units::format_duration(window.from_s) + ")");
+    }
+}
+
 const Json& section(const Json* value) {
   static const Json empty = Json::object();
   return value ? *value : empty;
@@ -89,8 +117,8 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
   s.page_cache = read_fields<page_cache::PageCacheParams>(section(top.child("page_cache")), "page_cache", file);
   s.writeback = read_fields<writeback::WritebackParams>(section(top.child("writeback")), "writeback", file);
   s.reclaim = read_fields<reclaim::ReclaimParams>(section(top.child("reclaim")), "reclaim", file);
-  top.duration("run_for", s.run_for_s);
-  top.duration("sample_interval", s.sample_interval_s, Bound::kPositive);
+  top.duration("run_for", s.run_for_s, Bound::between(0, kMaxSimulatedTimeS));
+  top.duration("sample_interval", s.sample_interval_s, Bound::at_least(kMinSampleIntervalS));
   top.number("tail_percentile", s.tail_percentile, 0, 100);
   top.count("tail_writes_max", s.tail_writes_max, Bound::kPositive);
   top.require("workload");
@@ -108,12 +136,20 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
   check_device_name(s, s.filesystem.device, file, "filesystem/device");
   if (s.filesystem.block_bytes != 4096)
     throw ConfigError(file, "filesystem/block_size", "only 4KiB (the page size) is modelled");
+  check_write_errors(s, file);
+  check_memory(s, file);
   seen.clear();
+  std::uint64_t clones = 0;
   for (std::size_t i = 0; i < s.jobs.size(); ++i) {
     const std::string path = join_path("workload/jobs", i);
     if (!seen.insert(s.jobs[i].name).second)
       throw ConfigError(file, join_path(path, "name"), "duplicate job name \"" + s.jobs[i].name + "\"");
     validate_job(s, s.jobs[i], file, path);
+    clones += s.jobs[i].numjobs;
+    if (clones > kMaxClones)
+      throw ConfigError(file, join_path(path, "numjobs"),
+                        "the jobs' clones add up to more than " + std::to_string(kMaxClones) +
+                            " (each is a simulated actor with its own stack)");
   }
   return s;
 }
@@ -142,6 +178,9 @@ Json resolved_json(const Scenario& s) {
 
 void set_by_path(Json& root, const std::string& path, const Json& value) {
   if (path.empty()) throw std::invalid_argument("empty path");
+  // Objects on the way are created: a path of many components would nest as deep.
+  if (static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) >= kMaxJsonDepth)
+    throw std::invalid_argument("path has more than " + std::to_string(kMaxJsonDepth) + " components");
   Json* node = &root;
   std::string walked;
   std::size_t start = 0;
@@ -155,11 +194,11 @@ void set_by_path(Json& root, const std::string& path, const Json& value) {
       if (token.find_first_not_of("0123456789") != std::string::npos)
         throw std::invalid_argument((walked.empty() ? "the top level" : walked) + " is a list: \"" + token +
                                     "\" is not an index");
-      std::size_t index = std::stoul(token);
-      if (index >= node->size())
+      // Compared as text first: a huge index would overflow std::stoul.
+      if (token.size() > 18 || std::stoull(token) >= node->size())
         throw std::invalid_argument(join_path(walked, token) + " does not exist: " + walked + " has " +
                                     std::to_string(node->size()) + " entries");
-      next = &(*node)[index];
+      next = &(*node)[std::stoull(token)];
     } else if (node->is_object()) {
       next = &(*node)[token];
     } else {
@@ -175,7 +214,43 @@ void set_by_path(Json& root, const std::string& path, const Json& value) {
 
 namespace {
 
+// Refuses objects and lists nested deeper than kMaxJsonDepth, naming the
+// line, before nlohmann builds (and later copies, recursively) the tree. A
+// scan of the text: it counts brackets outside strings and needs no stack.
+void check_json_depth(const std::string& text, const std::string& file, const std::string& path) {
+  std::size_t depth = 0, line = 1;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (c == '\n') ++line;
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth)
+        throw ConfigError(file, path, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                          " levels at line " + std::to_string(line));
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
+// Whether `text` is UTF-8 as nlohmann checks it when it writes a string
+// (which it does for the resolved scenario).
+bool valid_utf8(const std::string& text) {
+  try {
+    Json(text).dump();
+    return true;
+  } catch (const Json::type_error&) {
+    return false;
+  }
+}
+
 Json parse_json_text(const std::string& text, const std::string& file) {
+  check_json_depth(text, file, "");
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
@@ -216,12 +291,17 @@ ScenarioFile parse_scenario_text(const std::string& text, const std::string& fil
   out.file = file;
   out.base = parse_json_text(text, file);
   if (!out.base.is_object()) throw ConfigError(file, "", "expected a JSON object at the top level");
-  for (const auto& item : overrides) {
+  for (std::size_t n = 0; n < overrides.size(); ++n) {
+    const std::string& item = overrides[n];
+    // JSON holds UTF-8 only: the resolved scenario could not be written.
+    if (!valid_utf8(item))
+      throw ConfigError(file, "--set", "argument " + std::to_string(n + 1) + " is not valid UTF-8");
     auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
       throw ConfigError(file, "--set " + item, "expected path=value, for example devices/0/queue_depth=32");
     std::string path = item.substr(0, eq);
     if (path.rfind("variants", 0) == 0) throw ConfigError(file, path + " (from --set)", "variants cannot be set");
+    check_json_depth(item.substr(eq + 1), file, path + " (from --set)");
     try {
       set_by_path(out.base, path, override_value(item.substr(eq + 1)));
     } catch (const std::invalid_argument& e) {

@@ -18,6 +18,22 @@
 
 namespace foliosim {
 
+// Limits that keep a run bounded (README "Scenario format"; the per-field
+// ones are in the params headers' fields()).
+// Shortest sample_interval: 1 us. The time series keeps at most
+// kMaxTimeseriesRows rows whatever the interval, but each sample is an event,
+// and shorter steps come near the resolution of the clock.
+inline constexpr double kMinSampleIntervalS = 1e-6;
+// Rows the time series keeps at most (even, for decimation): 131072, over
+// two minutes at the default 1 ms, about 25 MB of samples.
+inline constexpr std::uint64_t kMaxTimeseriesRows = std::uint64_t{1} << 17;
+// Clones of all jobs together (numjobs summed), as for numjobs itself.
+inline constexpr std::uint64_t kMaxClones = 4096;
+// Deepest nesting of objects and lists in a scenario file or a --set value:
+// a scenario needs 4 levels; deeper input is refused before it is built, as
+// copying it recurses once a level.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -31,10 +47,15 @@ struct Scenario {
   reclaim::ReclaimParams reclaim;
   std::vector<workload::JobParams> jobs;
   // The run lasts at least this long, so the daemons (flusher, kswapd) can
-  // be watched after the jobs end; 0: until the last job ends.
+  // be watched after the jobs end; 0: until the last job ends. At most
+  // kMaxSimulatedTimeS (a week).
   double run_for_s = 0;
-  // Interval of the time series (memory, device bytes) in the results.
+  // Interval of the time series (memory, device bytes) in the results; at
+  // least kMinSampleIntervalS. A long run doubles it as often as needed to
+  // keep timeseries_rows_max rows (summary.json says the interval used).
   double sample_interval_s = 1e-3;
+  // Not a scenario field (always kMaxTimeseriesRows there): tests lower it.
+  std::uint64_t timeseries_rows_max = kMaxTimeseriesRows;
   // Writes slower than this percentile are kept with the events they waited
   // on, for latency attribution; at most the slowest `tail_writes_max`, so
   // memory does not grow with the calls.
