@@ -48,7 +48,7 @@ struct DeviceParams {
   // Fixed cost of each request (command, flash program, completion); requests
   // in flight overlap it, only the data transfer is serialised, so it counts
   // once each time the device starts from idle. Larger: slower queue-depth-1
-  // I/O and slower restarts after blk-wbt drains, not deep queues.
+  // I/O and slower restarts after blk-wbt drains; deep queues hide it.
   // Fitted: see models/README.md, "Device".
   double request_latency_s = 10e-6;
   // Serialised per-request cost on the transfer channel (command
@@ -57,8 +57,8 @@ struct DeviceParams {
   double request_overhead_s = 13e-6;
   // Requests the device services at once (queue/nr_requests, an NVMe queue's
   // depth); more wait in the block layer, where adjacent ones merge. Also
-  // caps blk-wbt's depths (at 3/4 of it). Default: the reference loop
-  // device's nr_requests.
+  // bounds blk-wbt's depths (rq_depth_calc_max_depth: at most 3/4 of it).
+  // Default: the reference loop device's nr_requests.
   std::uint64_t queue_depth = 128;
   // Largest request the block layer builds (queue/max_sectors_kb); larger
   // I/O is split, adjacent queued requests are merged up to it. Larger: fewer

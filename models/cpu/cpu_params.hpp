@@ -98,7 +98,7 @@ struct CpuCostParams {
   // The filesystem's writepages per call and per block, around the folios
   // (XFS: xfs_map_blocks, the delalloc conversion; ext4: journal handle,
   // block allocation, every buffer head). They add to each dontcache call
-  // (its kick runs writepages) and to the flusher's CPU time.
+  // (its inline kick runs writepages) and to the flusher's and fsync's CPU.
   // Fitted: see models/README.md, "CPU costs".
   double xfs_writepages_per_call_s = 1.93e-6;
   double ext4_writepages_per_call_s = 8.42e-6;

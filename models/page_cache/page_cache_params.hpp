@@ -47,13 +47,13 @@ struct PageCacheParams {
   std::uint64_t max_folio_bytes = 2ULL << 20;
   // Memory used by everything but the page cache (kernel, other processes):
   // taken off machine.memory before the cache, so it lowers free memory, the
-  // dirtyable memory the dirty thresholds are a ratio of, and how much
-  // caches before kswapd wakes.
+  // dirtyable memory the dirty thresholds are a ratio of, and how much the
+  // cache holds before kswapd wakes.
   std::uint64_t other_memory_bytes = 1ULL << 30;
   // Limit on the workload's page cache, as a memory cgroup's limit (v2
   // memory.max, v1 memory.limit_in_bytes); 0 means no limit. Over it, the
   // writer reclaims within the cgroup and, with nothing clean to free, waits
-  // for writeback (cgroup v1's reclaim); lower: more of that stalling.
+  // for writeback (as cgroup v1 reclaim does); lower: more of that stalling.
   std::uint64_t memory_limit_bytes = 0;
   // What else the workload's memory cgroup is charged, counted against
   // memory_limit: its processes' own pages and kernel objects. Larger: less

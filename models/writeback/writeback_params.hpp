@@ -7,10 +7,10 @@ namespace foliosim::writeback {
 
 // Defaults: the kernel's (mm/page-writeback.c, mm/backing-dev.c).
 struct WritebackParams {
-  // vm.dirty_ratio: percent of dirtyable memory (free plus file pages) at
-  // which writers are throttled in balance_dirty_pages. Higher: more dirty
-  // data absorbed at memory speed before writers slow to the device's pace,
-  // and longer fsyncs.
+  // vm.dirty_ratio: the dirty limit, in percent of dirtyable memory (free
+  // plus file pages). balance_dirty_pages paces writers once dirty pages pass
+  // the midpoint of it and the background threshold, and stops them at it.
+  // Higher: more dirty data absorbed at memory speed, longer fsyncs.
   double dirty_ratio_percent = 20;
   // vm.dirty_background_ratio: percent of dirtyable memory above which the
   // flusher writes back in the background. Lower: writeback starts sooner
