@@ -47,7 +47,8 @@ struct JobParams {
   // stride > bs gives a stream of sparse, file-extending writes (fio's
   // rw=write:<gap> with gap = stride - bs).
   std::uint64_t stride_bytes = 0;
-  // File offset of the first write (fio offset).
+  // Where in the file the clone's region starts (fio offset): the first
+  // sequential write, the lowest random one.
   std::uint64_t offset_bytes = 0;
   // Clones of the job running at once (fio numjobs), each its own writer
   // with its own file unless filename is set.
