@@ -7,19 +7,24 @@
 
 namespace foliosim::cpu {
 
-// Scenario section "machine".
+// Scenario section "machine". Defaults: the reference machine of the calibration
+// (models/README.md, "Machine").
 struct MachineParams {
-  // The reference machine's 2 vCPUs. At most 8192 (x86-64's largest NR_CPUS):
-  // each CPU is simulated.
+  // CPUs (cores of one SimGrid host) the writers, the flusher, kswapd and
+  // completion work share: with fewer CPUs than actors busy at once, they
+  // share CPU time and each path takes longer. At most 8192 (x86-64's
+  // largest NR_CPUS): each CPU is simulated.
   std::uint64_t cpus = 2;
-  // Clock of every CPU. Costs below scale by cpu.reference_speed / cpu_speed.
-  // Default: the reference speed, as the costs were measured on the
-  // reference machine (a VM: its clock is not known, only the costs).
-  // At least 1 MHz (kMinFrequencyHz), as reference_speed.
+  // Clock of every CPU: every cost in "cpu" is scaled by
+  // reference_speed / cpu_speed, so doubling it halves every kernel path's
+  // CPU time (not the device's). Default: equal to cpu.reference_speed. At
+  // least 1 MHz (kMinFrequencyHz), as reference_speed.
   double cpu_speed_hz = 2.5e9;
-  // Physical memory; the page cache and reclaim model size themselves from it.
-  // Default: the reference machine's MemTotal, 24684092 KiB. Must hold
-  // page_cache.other_memory, the high watermark and one largest folio.
+  // Physical memory (MemTotal): sizes the watermarks (min_free_kbytes), the
+  // free memory reclaim keeps and the dirtyable memory the dirty thresholds
+  // are a ratio of. More memory: more cache before reclaim, higher dirty
+  // thresholds. Default: the reference machine's MemTotal, 24684092 KiB. Must
+  // hold page_cache.other_memory, the high watermark and one largest folio.
   std::uint64_t memory_bytes = 24684092ULL << 10;
 
   template <class F>
@@ -30,78 +35,90 @@ struct MachineParams {
   }
 };
 
-// Scenario section "cpu": durations of kernel code paths, as measured on a CPU
-// running at reference_speed. Defaults and their derivation: models/README.md.
+// Scenario section "cpu": the CPU time of each kernel code path the model
+// charges, as measured on a CPU running at reference_speed. A larger cost
+// makes that path slower on the CPU that runs it (a writer's calls, the
+// flusher, kswapd, completions) and, where the path is the bottleneck, its
+// throughput lower; no cost changes the simulator's speed. Every default is
+// fitted to, or a prior for, the reference machine: models/README.md, "CPU
+// costs", which also gives each fitted value's derivation.
 struct CpuCostParams {
+  // Clock the costs below were measured at: the unit of the costs, not a
+  // machine property (machine.cpu_speed scales them).
   double reference_speed_hz = 2.5e9;
-  // Per system call: entry, exit, fd lookup, generic_write_checks. Not
-  // separable from the per-call costs below in the reference: a prior.
+  // Per system call (write, pwritev2, fsync): entry, exit, fd lookup,
+  // generic_write_checks. Prior: see models/README.md, "CPU costs".
   double syscall_entry_s = 0.4e-6;
-  // Per O_DIRECT call: iomap_dio_rw, the extending write's unwritten-extent
-  // allocation and its conversion and i_size update at completion, the sleep
-  // and wake-up around the I/O. The C2 direct p50 (99.8 us) less the
-  // device's 23.9 us and 4.3 us of other CPU costs: 71.6 us. (blk-wbt's
-  // drains in C2 dontcache show the device restarts from idle in about
-  // 10 us, so the rest is the call's.)
+  // Per O_DIRECT call (iomap_dio_rw): unwritten-extent allocation before the
+  // I/O, its conversion and the i_size update after it, the sleep and
+  // wake-up around it. Sets the small-block O_DIRECT latency floor.
+  // Fitted: see models/README.md, "CPU costs".
   double dio_setup_s = 71.6e-6;
-  // Per 4 KiB page of an O_DIRECT call: pinning the user page, and what a
-  // 4 KiB segment costs the loop device beyond the bandwidth page-cache
-  // writeback gets. C1 - C2 direct p50 (438.5 - 99.8 us) less 1020 KiB at
-  // 4.5 GB/s, over 255 pages: 0.418 us, of which about 0.065 us stands for
-  // the second request the kernel makes of a 1 MiB call and the model does not.
+  // Per 4 KiB page of an O_DIRECT call: pinning the user page
+  // (iov_iter_extract_pages), and what a 4 KiB segment costs the device
+  // beyond its bandwidth. Sets how O_DIRECT latency grows with the block size.
+  // Fitted: see models/README.md, "CPU costs".
   double dio_per_page_s = 0.418e-6;
-  // Per device request: building the bio, blk-mq tag and dispatch (prior).
+  // Per device request, on the submitter's CPU: building the bio, blk-mq tag
+  // and dispatch (submit_bio). Prior: see models/README.md, "CPU costs".
   double request_submit_s = 1.5e-6;
-  // Per device request: interrupt, bio_endio, waking the waiter (prior).
+  // Per device request, charged as completion work: interrupt, bio_endio,
+  // waking the waiter. Prior: see models/README.md, "CPU costs".
   double request_complete_s = 2.0e-6;
 
   // Buffered write path (generic_perform_write / iomap_write_iter).
-  // Per new folio: allocation, memcg charge, page cache insertion, LRU add.
-  // (Prior: only the sum of the fixed costs of a call is measured.)
+  // Per new folio: allocation, memcg charge, page cache insertion, LRU add
+  // (__filemap_get_folio with FGP_CREAT). Counts per folio, not per byte, so
+  // small folios pay it more often. Prior: see models/README.md, "CPU costs".
   double folio_alloc_s = 0.9e-6;
-  // Per folio already cached: lookup, lock, accessed marking. (Prior: no
-  // overwrites in the reference.)
+  // Per folio already cached (an overwrite): lookup, lock, accessed marking
+  // (filemap_get_entry, folio_mark_accessed). Prior: see models/README.md.
   double folio_lookup_s = 0.25e-6;
-  // Per folio written: write_end, marking it and the inode dirty. (Prior.)
+  // Per folio written: write_end, marking it and the inode dirty
+  // (filemap_dirty_folio, __mark_inode_dirty). Prior: see models/README.md.
   double folio_dirty_s = 0.25e-6;
-  // copy_from_user throughput into the folios: XFS buffered p50, 1 MiB (C1,
-  // 37.727 us) less 4 KiB (C2, 2.223 us), is 1020 KiB in 35.504 us.
+  // copy_from_user throughput into the folios: the per-byte part of every
+  // buffered write; lower it and large buffered writes slow in proportion.
+  // Fitted: see models/README.md, "CPU costs".
   double copy_bandwidth_Bps = 29.4e9;
   // Per buffered write call, the filesystem's write_iter around the copy
   // (XFS: iomap_begin/end, ilock, delalloc reservation; ext4: write_begin).
-  // C2 p50 less the copy, syscall_entry, folio_alloc and folio_dirty (and
-  // ext4's one block): XFS 2.223 - 0.139 - 1.55 = 0.534 us, ext4
-  // 2.844 - 0.139 - 0.513 - 1.55 = 0.642 us.
+  // Dominates small (4 KiB) buffered writes. Fitted: see models/README.md.
   double xfs_write_per_call_s = 0.53e-6;
   double ext4_write_per_call_s = 0.64e-6;
-  // Per filesystem block of a buffered write (ext4's buffer heads and block
-  // reservation; XFS maps whole extents and pays almost nothing). ext4: its
-  // C1 - C2 p50 (169.235 - 2.844 us) less the copy of 1020 KiB (35.504 us),
-  // over 255 blocks: 0.513 us. XFS: its C1 - C2 difference is all copy.
+  // Per filesystem block of a buffered write: ext4's buffer heads and block
+  // reservation (ext4_da_write_begin); XFS maps whole extents and pays almost
+  // nothing. Sets how ext4's latency grows with the block count.
+  // Fitted: see models/README.md, "CPU costs".
   double xfs_write_per_block_s = 0.0;
   double ext4_write_per_block_s = 0.513e-6;
 
-  // Writeback (writepages): per folio cleared for I/O, added to a bio and
-  // ended at completion. (Prior: the reference's fsync times are bound by
-  // the device.)
+  // Writeback (writepages), on the CPU of whoever submits it (flusher, fsync,
+  // a dontcache writer's kick): per folio cleared for I/O, added to a bio
+  // and ended at completion (folio_start_writeback, folio_end_writeback).
+  // Prior: see models/README.md, "CPU costs".
   double writeback_per_folio_s = 0.3e-6;
   // The filesystem's writepages per call and per block, around the folios
-  // (XFS: map the extent, convert delalloc; ext4: journal handle, block
-  // allocation, every buffer head). Fitted in models/README.md.
+  // (XFS: xfs_map_blocks, the delalloc conversion; ext4: journal handle,
+  // block allocation, every buffer head). They add to each dontcache call
+  // (its inline kick runs writepages) and to the flusher's and fsync's CPU.
+  // Fitted: see models/README.md, "CPU costs".
   double xfs_writepages_per_call_s = 1.93e-6;
   double ext4_writepages_per_call_s = 8.42e-6;
   double xfs_writepages_per_block_s = 0.0;
   double ext4_writepages_per_block_s = 0.126e-6;
-  // Reclaim (shrink_folio_list): per folio scanned, and per folio freed.
-  // (Priors for small folios; C6 reclaims 1 MiB folios only and measures
-  // more per write than a per-folio cost can carry: models/README.md.)
+  // Reclaim (shrink_folio_list): per folio scanned, and per folio freed, by
+  // kswapd or a writer in direct reclaim. Per folio, so large folios are
+  // cheap to reclaim per byte (reclaim/free_per_page adds a per-page cost).
+  // Priors: see models/README.md, "CPU costs" and the C6 p50 gap.
   double reclaim_scan_per_folio_s = 0.1e-6;
   double reclaim_free_per_folio_s = 0.4e-6;
 
   // A writer's CPU work is executed in batches of up to this much simulated
   // time instead of one SimGrid execution per call: the page cache sees a
-  // write up to this much earlier than its copy ends. 0 executes every call
-  // on its own. (Simulator speed, not kernel behaviour.)
+  // write up to this much earlier than its copy ends. Simulator speed, not
+  // kernel behaviour: larger runs faster and blurs the order of events within
+  // the window; 0 executes every call on its own (exact, slowest).
   double batch_window_s = 20e-6;
 
   template <class F>

@@ -31,26 +31,42 @@ enum class CompletionContext { kAuto, kWorkqueue, kIrq };
 inline constexpr ChoiceName<CompletionContext> kCompletionContextNames[] = {
     {"auto", CompletionContext::kAuto}, {"workqueue", CompletionContext::kWorkqueue}, {"irq", CompletionContext::kIrq}};
 
+// One filesystem, of one type, shared by the jobs (each device holds one).
 struct FilesystemParams {
+  // xfs or ext4: picks the per-filesystem table (xfs.cpp, ext4.cpp): its CPU
+  // costs, ioend size, preallocation, zeroing and completion context.
   FilesystemKind type = FilesystemKind::kXfs;
+  // Filesystem block size (mkfs -b size): the unit of allocation, of ext4's
+  // per-block costs and buffer heads. Smaller blocks: more per-block cost and
+  // more buffer-head memory on ext4; XFS costs almost nothing per block.
   std::uint64_t block_bytes = 4096;
-  // Name of the device (in "devices") the filesystem lives on.
+  // Name of the device (in "devices") the filesystem lives on (required).
   std::string device;
-  // XFS speculative preallocation: delalloc past EOF on extending writes,
-  // about the file's size again (never under 64 KiB files, at most 8 GiB).
+  // XFS speculative preallocation (xfs_iomap_prealloc_size): delalloc past
+  // EOF on extending writes, about the file's size again (never under 64 KiB
+  // files, at most 8 GiB). Off: no delalloc past EOF, so a later write past
+  // EOF finds none in its gap to zero (see zeroing). ext4 has none.
   bool speculative_prealloc = true;
+  // XFS zeroing of the gap before a write past EOF (see Zeroing above):
+  // before_6_10 zeroes the gap's delalloc (speculative preallocation) through
+  // the page cache, so sparse extending writes dirty and write many more
+  // pages than they were given; ext4 does not zero.
   Zeroing zeroing = Zeroing::kSince6_10;
   // Whether the filesystem takes RWF_DONTCACHE (FOP_DONTCACHE); if not, such
   // writes fail with EOPNOTSUPP.
   bool dontcache_supported = true;
+  // Where writeback completion runs (see CompletionContext above): only a
+  // workqueue completion can drop a dontcache write's folios, so "irq" leaves
+  // them cached.
   CompletionContext completion_context = CompletionContext::kAuto;
   // Brian Foster's follow-on: the zeroing done on behalf of a dontcache write
-  // creates drop-behind folios too. Off: ordinary cached folios (as merged).
+  // creates drop-behind folios too. Off: ordinary cached folios (as merged),
+  // which stay in the cache after a sparse dontcache write.
   bool zero_range_dropbehind = false;
-  // ext4 attaches a buffer_head to every block of a cached folio
-  // (folio_alloc_buffers, __GFP_ACCOUNT): 104 bytes of struct and the slab
-  // object's 8-byte cgroup pointer, charged to the memory cgroup. XFS's
-  // per-folio iomap state is not charged.
+  // Memory-cgroup charge per cached block on ext4, for its buffer_head
+  // (folio_alloc_buffers, __GFP_ACCOUNT); 0 charges nothing. Larger: fewer
+  // cached pages fit under page_cache.memory_limit. XFS's per-folio iomap
+  // state is not charged. Derived: see models/README.md, "Filesystem".
   std::uint64_t ext4_buffer_head_bytes = 112;
 
   template <class F>

@@ -38,28 +38,51 @@ inline constexpr ChoiceName<DontcacheErrorReport> kDontcacheErrorReportNames[] =
 
 struct PageCacheParams {
   // Large folios: a write's folio size follows its length (fgf_set_order) up
-  // to max_folio_size; off, every folio is one 4 KiB page.
+  // to max_folio_size; off, every folio is one 4 KiB page. Per-folio costs
+  // (allocation, dirtying, writeback, reclaim) are then paid per page, and
+  // the simulator tracks more folios (slower).
   bool large_folios = true;
-  std::uint64_t max_folio_bytes = 2ULL << 20;  // PMD order on x86-64; at least 4 KiB
-  // Memory used by everything but the page cache (kernel, other processes).
+  // Largest folio a write makes. Default: PMD order on x86-64 (2 MiB); at
+  // least 4 KiB. Smaller: more folios per byte, more per-folio cost.
+  std::uint64_t max_folio_bytes = 2ULL << 20;
+  // Memory used by everything but the page cache (kernel, other processes):
+  // taken off machine.memory before the cache, so it lowers free memory, the
+  // dirtyable memory the dirty thresholds are a ratio of, and how much the
+  // cache holds before kswapd wakes.
   std::uint64_t other_memory_bytes = 1ULL << 30;
-  // Limit on the workload's page cache, as a memory cgroup's memory.max;
-  // 0 means no limit.
+  // Limit on the workload's page cache, as a memory cgroup's limit (v2
+  // memory.max, v1 memory.limit_in_bytes); 0 means no limit. Over it, the
+  // writer reclaims within the cgroup and, with nothing clean to free, waits
+  // for writeback (as cgroup v1 reclaim does); lower: more of that stalling.
   std::uint64_t memory_limit_bytes = 0;
   // What else the workload's memory cgroup is charged, counted against
-  // memory_limit: its processes' own pages and kernel objects.
+  // memory_limit: its processes' own pages and kernel objects. Larger: less
+  // room for the cache under the limit.
   std::uint64_t cgroup_other_memory_bytes = 0;
   // Runs of one file that touch and share a state merge when they are at
   // most this many runs apart on their LRU list; the merged run takes the
   // file-lower run's place, so up to this many runs' pages change LRU
   // position. 0 keeps the exact LRU order (only LRU-adjacent runs merge).
-  // (Simulator speed: interleaved writers otherwise leave one run per folio.)
+  // Simulator speed, not kernel behaviour: interleaved writers otherwise
+  // leave one run per folio; larger is faster and reclaims less exactly in
+  // LRU order.
   std::uint64_t lru_merge_window_runs = 0;
 
-  // RWF_DONTCACHE writes (the `dontcache` I/O mode): see the enums above.
+  // RWF_DONTCACHE writes (the `dontcache` I/O mode); what each choice does:
+  // the enums above. The defaults are today's kernel: an inline kick of the
+  // written range (since commit 8510edf191d2), errors reported at fsync.
+  // Who submits a dontcache write's writeback: the writer inline, or the
+  // flusher (the writer then pays neither writepages nor blk-wbt's waits, and
+  // its folios wait longer in the cache).
   DontcacheKick dontcache_kick = DontcacheKick::kInline;
+  // Which range a dontcache write kicks: what it wrote, or (6.14 as merged)
+  // the range after it.
   DontcacheKickRange dontcache_kick_range = DontcacheKickRange::kWritten;
+  // Whether a drop-behind folio whose writeback failed is dropped (its data
+  // lost) or kept cached.
   DropbehindOnError dropbehind_on_error = DropbehindOnError::kDrop;
+  // Where a dontcache write's writeback error is reported: at fsync only,
+  // or also at the writer's next dontcache write.
   DontcacheErrorReport dontcache_error_report = DontcacheErrorReport::kFsync;
 
   template <class F>

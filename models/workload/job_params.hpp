@@ -29,8 +29,14 @@ inline constexpr ChoiceName<IoMode> kIoModeNames[] = {{"buffered", IoMode::kBuff
                                                       {"direct", IoMode::kDirect}};
 
 struct JobParams {
+  // Names the job in the results and its default file names (required).
   std::string name;
+  // Access pattern (see Rw above). randwrite draws its order from a stream
+  // of the scenario's seed.
   Rw rw = Rw::kWrite;
+  // Bytes per call (fio bs). Sets the folio size with large folios, so the
+  // per-call and per-folio costs per byte; smaller: more calls, slower to
+  // simulate.
   std::uint64_t bs_bytes = 4096;
   // Bytes each clone writes; the last write is short if size is not a
   // multiple of bs. Ignored when number_ios is set.
@@ -41,15 +47,25 @@ struct JobParams {
   // stride > bs gives a stream of sparse, file-extending writes (fio's
   // rw=write:<gap> with gap = stride - bs).
   std::uint64_t stride_bytes = 0;
+  // Where in the file the clone's region starts (fio offset): the first
+  // sequential write, the lowest random one.
   std::uint64_t offset_bytes = 0;
-  // At most 4096 clones, each a simulated actor with its own stack.
+  // Clones of the job running at once (fio numjobs), each its own writer
+  // with its own file unless filename is set. At most 4096 clones, each a
+  // simulated actor with its own stack.
   std::uint64_t numjobs = 1;
+  // How the calls reach the device (see IoMode above): through the page
+  // cache, through it dropping behind (RWF_DONTCACHE), or around it.
   IoMode mode = IoMode::kBuffered;
+  // fsync the file after the last write (fio end_fsync); its time is
+  // reported apart from the write phase.
   bool end_fsync = false;
   // File written; by default each clone writes its own "<name>.<clone>".
   // When set, all clones share it, as in fio.
   std::string filename;
-  double startdelay_s = 0;  // at most kMaxSimulatedTimeS (a week)
+  // Simulated time before the clone's first call (fio startdelay); at most
+  // kMaxSimulatedTimeS (a week).
+  double startdelay_s = 0;
   // fio's runtime with time_based: the clone stops issuing calls once this
   // long has passed since it started (after startdelay), even with bytes
   // left; 0: it writes all of size.
@@ -63,6 +79,7 @@ struct JobParams {
   // The clone samples its file's page-cache state (for peak_between_writes)
   // after every this many successful write calls and after its last, as a
   // write loop calling cachestat every so often does; 1: after every call.
+  // Larger: fewer samples (a faster run) that may miss the peaks.
   std::uint64_t cachestat_every = 1;
 
   template <class F>

@@ -35,9 +35,16 @@ inline constexpr std::uint64_t kMaxClones = 4096;
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
 struct Scenario {
+  // Names the scenario: the summary's "scenario", the report's title and
+  // the default results directory, results/<name> (required; no slashes).
   std::string name;
+  // The question the scenario asks, opening the report (optional).
   std::string description;
+  // Seeds every random stream (one per model or job: random_streams.hpp);
+  // same scenario and seed give byte-identical results.
   std::uint64_t seed = 1;
+  // The model sections, one per model folder; each header says what its
+  // knobs do, and models/README.md how the defaults were derived.
   cpu::MachineParams machine;
   cpu::CpuCostParams cpu;
   std::vector<block_device::DeviceParams> devices;
@@ -45,20 +52,23 @@ struct Scenario {
   page_cache::PageCacheParams page_cache;
   writeback::WritebackParams writeback;
   reclaim::ReclaimParams reclaim;
+  // The scenario's "workload/jobs": the writers (and readers).
   std::vector<workload::JobParams> jobs;
   // The run lasts at least this long, so the daemons (flusher, kswapd) can
   // be watched after the jobs end; 0: until the last job ends. At most
   // kMaxSimulatedTimeS (a week).
   double run_for_s = 0;
   // Interval of the time series (memory, device bytes) in the results; at
-  // least kMinSampleIntervalS. A long run doubles it as often as needed to
+  // least kMinSampleIntervalS. Smaller: finer series, larger CSVs and more
+  // sampling events (slower). A long run doubles it as often as needed to
   // keep timeseries_rows_max rows (summary.json says the interval used).
   double sample_interval_s = 1e-3;
   // Not a scenario field (always kMaxTimeseriesRows there): tests lower it.
   std::uint64_t timeseries_rows_max = kMaxTimeseriesRows;
   // Writes slower than this percentile are kept with the events they waited
   // on, for latency attribution; at most the slowest `tail_writes_max`, so
-  // memory does not grow with the calls.
+  // memory does not grow with the calls. Lower percentile or higher max:
+  // more writes explained, more memory and output.
   double tail_percentile = 99.9;
   std::uint64_t tail_writes_max = 1000;
 
