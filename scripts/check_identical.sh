@@ -3,7 +3,7 @@
 # ref, default origin/main or main) in a scratch worktree, runs every shipped
 # scenario with it and with build/foliosim, and compares every file of the two
 # results directories except run_info.json (wall times, host) and the PNGs
-# (rasterised by gnuplot from the identical SVG data). The version string is
+# (rasterised by gnuplot from the identical SVG data) and the results marker. The version string is
 # the only line allowed to differ. With --sorted-summary, summary.json is
 # compared with its keys sorted (the same figures and values in another order);
 # --ignore-keys=a,b also drops those per-variant keys (figures the change adds).
@@ -48,7 +48,7 @@ for s in "${scenarios[@]}"; do
   "$base_bin" run "$s" -o "$work/a/$name" >/dev/null 2>&1 || echo "check_identical: $s: base run failed"
   build/foliosim run "$s" -o "$work/b/$name" >/dev/null 2>&1 || echo "check_identical: $s: new run failed"
   for dir in a b; do
-    find "$work/$dir/$name" -name run_info.json -delete -o -name '*.png' -delete
+    find "$work/$dir/$name" -name run_info.json -delete -o -name '*.png' -delete -o -name .foliosim-results -delete
     find "$work/$dir/$name" -type f -exec sed -i -E 's/"foliosim_version": "[^"]*"/"foliosim_version": "X"/' {} +
     if [ $sorted -eq 1 ]; then
       python3 -c 'import json,sys
