@@ -212,6 +212,14 @@ ScenarioFile parse_scenario_text(const std::string& text, const std::string& fil
     if (eq == std::string::npos || eq == 0)
       throw ConfigError(file, "--set " + item, "expected path=value, for example devices/0/queue_depth=32");
     std::string path = item.substr(0, eq);
+    // JSON text must be UTF-8: a plain-string value that is not would throw
+    // from every later dump() (an error message, the resolved scenario).
+    try {
+      (void)Json(item).dump();
+    } catch (const Json::type_error&) {
+      throw ConfigError(file, "--set",
+                        "not valid UTF-8: " + Json(item).dump(-1, ' ', false, Json::error_handler_t::replace));
+    }
     if (path.rfind("variants", 0) == 0) throw ConfigError(file, path + " (from --set)", "variants cannot be set");
     try {
       set_by_path(out.base, path, override_value(item.substr(eq + 1)));
