@@ -33,3 +33,14 @@ TEST_CASE("a --set value that is not UTF-8 is refused as such, not an internal e
   CHECK(refusal.find("--set: not valid UTF-8: \"devices=") != std::string::npos);
   CHECK(refusal_of({"name=caf\xe9"}).find("not valid UTF-8") != std::string::npos);
 }
+
+TEST_CASE("a number beyond a double is refused as a bad value, in a --set value and in the scenario file") {
+  // Taken as the plain string it is, which no duration reads.
+  CHECK(refusal_of({"run_for=2777785e415554"}).find("run_for") != std::string::npos);
+  try {
+    parse_scenario_text("{\"name\": \"t\", \"seed\": 1e400}", "s.json");
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(e.message().find("number overflow") != std::string::npos);
+  }
+}
