@@ -27,7 +27,7 @@ void parse_and_resolve(const std::string& text, const std::vector<std::string>& 
   }
 }
 
-// A finding the sanitizers would not see: libFuzzer reports the abort.
+// A finding the sanitizers would not see: escaping the target, it aborts the run.
 [[noreturn]] void fail(const std::string& what) { throw std::logic_error("fuzz: " + what); }
 
 }  // namespace
