@@ -6,6 +6,7 @@
 #include <xbt/log.h>
 
 #include "models/common/actor_start.hpp"
+#include "models/common/contexts.hpp"
 #include "models/common/errors.hpp"
 #include "sim/engine/machine.hpp"
 
@@ -20,8 +21,7 @@ VariantRun simulate(const Scenario& scenario) {
   char program[] = "foliosim";
   char* argv[] = {program, nullptr};
   sg4::Engine engine(&argc, argv);
-  // Raw contexts: about 100x faster context switches than threads (DESIGN.md 5).
-  sg4::Engine::set_config("contexts/factory:raw");
+  use_context_factory();
 
   auto* zone = sg4::create_full_zone("machine");
   Machine machine(scenario, zone);

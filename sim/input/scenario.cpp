@@ -270,6 +270,10 @@ Json parse_json_text(const std::string& text, const std::string& file) {
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     throw ConfigError(file, "", "malformed JSON at line " + std::to_string(line) + ", column " +
                                     std::to_string(column) + ": " + detail);
+  } catch (const Json::out_of_range& e) {
+    // A number beyond a double, such as 1e400 ("number overflow parsing ...").
+    std::string what = e.what();
+    throw ConfigError(file, "", "malformed JSON: " + what.substr(what.find("] ") + 2));
   }
 }
 
@@ -278,7 +282,7 @@ Json override_value(const std::string& text) {
   // such as 4KiB.
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error&) {
+  } catch (const Json::exception&) {  // parse_error, or out_of_range for 1e400
     return Json(text);
   }
 }

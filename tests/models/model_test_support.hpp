@@ -26,6 +26,7 @@
 #include <xbt/log.h>
 
 #include "models/block_device/device_params.hpp"
+#include "models/common/contexts.hpp"
 #include "models/cpu/cpu_params.hpp"
 #include "models/workload/job_params.hpp"
 
@@ -99,6 +100,7 @@ inline std::unique_ptr<simgrid::s4u::Engine> bare_engine(simgrid::s4u::NetZone*&
   char program[] = "test";
   char* argv[] = {program, nullptr};
   auto engine = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
+  use_context_factory();
   zone = simgrid::s4u::create_full_zone("z");
   return engine;
 }
