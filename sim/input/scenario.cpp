@@ -14,16 +14,18 @@
 
 namespace foliosim {
 
+const char* path_name_problem(const std::string& name) {
+  if (name.empty()) return "is empty: it is used as a directory name";
+  if (name.find('\0') != std::string::npos) return "holds a NUL character: it is used as a directory name";
+  if (name.find_first_of("/\\") != std::string::npos || name == "." || name == "..")
+    return "is used as a directory name: no slashes, not \".\" or \"..\"";
+  return nullptr;
+}
+
 namespace {
 
-// A name that becomes a file or directory name (results/<name>/,
-// variants/<name>/): what a path cannot hold or would read as another place.
 void check_path_name(const FieldReader& reader, const std::string& name) {
-  if (name.empty()) reader.fail("name", "is empty: it is used as a directory name");
-  if (name.find('\0') != std::string::npos)
-    reader.fail("name", "holds a NUL character: it is used as a directory name");
-  if (name.find_first_of("/\\") != std::string::npos || name == "." || name == "..")
-    reader.fail("name", "is used as a directory name: no slashes, not \".\" or \"..\"");
+  if (const char* problem = path_name_problem(name)) reader.fail("name", problem);
 }
 
 std::vector<std::string> device_names(const Scenario& s) {

@@ -76,6 +76,10 @@ struct Scenario {
   std::size_t device_of(const workload::JobParams& job) const;
 };
 
+// Why `name` cannot be a file or directory name (results/<name>/,
+// variants/<name>/: empty, a NUL, a separator, "." or ".."), or nullptr.
+const char* path_name_problem(const std::string& name);
+
 // Parses and validates a scenario (without its "variants"); throws
 // ConfigError naming `file` and the JSON path of the first bad value.
 Scenario parse_scenario(const Json& root, const std::string& file);

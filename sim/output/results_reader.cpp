@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sim/input/config_error.hpp"
+#include "sim/input/scenario.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/metrics_table.hpp"
 
@@ -38,8 +39,9 @@ CsvTable read_csv(const fs::path& path) {
 // A variant name read back becomes a folder name: refuse one that would lead
 // out of the results directory or that a path cannot hold.
 void check_variant_name(const std::string& name, const std::string& file, const std::string& path) {
-  if (name.empty() || name == "." || name == ".." || name.find_first_of(std::string("/\\\0", 3)) != std::string::npos)
-    throw ConfigError(file, path, "\"" + name + "\" is not a variant folder name: not a foliosim summary");
+  if (const char* problem = path_name_problem(name))
+    throw ConfigError(file, path,
+                      "\"" + name + "\" is not a variant folder name (it " + problem + "): not a foliosim summary");
 }
 
 // What compare reads of a variant (its headline metrics, its plot data), read

@@ -9,21 +9,6 @@
 
 namespace foliosim {
 
-Json latency_us_json(const LatencyHistogram& h) {
-  Json out;
-  for (auto [key, p] : {std::pair{"p50", 50.0}, {"p90", 90.0}, {"p99", 99.0}, {"p999", 99.9}})
-    out[key] = h.percentile_s(p) * 1e6;
-  out["max"] = h.max_s() * 1e6;
-  out["mean"] = h.mean_s() * 1e6;
-  return out;
-}
-
-std::string CsvStatWriter::fixed(double value, int decimals) {
-  char text[64];
-  const int n = std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return std::string(text, static_cast<std::size_t>(std::max(0, std::min<int>(n, sizeof text - 1))));
-}
-
 namespace {
 
 Json tail_writes_json(const workload::TailRecorder& tail) {
@@ -126,6 +111,7 @@ std::string results_reference() {
   // A run with one device of each kind of entry, so every figure shows.
   VariantRun run;
   run.devices.push_back({"nvme0", {}, 0, 0, writeback::BandwidthEstimate(1)});
+  run.sampler.decimations = 1;  // the figures a halved time series adds
   ReferenceWriter summary;
   summary.text("variant", "", "the variant's name");
   summary.text("description", "", "what the variant changes (when the scenario says)");
