@@ -41,18 +41,18 @@ void PageCache::account(FileCache& file, const Run& run, int sign) {
     counter = static_cast<std::uint64_t>(static_cast<std::int64_t>(counter) + p);
   };
   add(file.cached_pages_);
-  add(cached_pages_);
+  add(totals_.cached_pages);
   if (run.has(kDirty)) {
     add(file.dirty_pages_);
-    add(dirty_pages_);
+    add(totals_.dirty_pages);
   }
   if (run.has(kWriteback)) {
     add(file.writeback_pages_);
-    add(writeback_pages_);
+    add(totals_.writeback_pages);
   }
-  if (run.has(kDropbehind)) add(dropbehind_pages_);
-  if (run.origin == Origin::kZeroing) add(zeroed_pages_);
-  if (run.has(kWriteError)) add(write_error_pages_);
+  if (run.has(kDropbehind)) add(totals_.dropbehind_pages);
+  if (run.origin == Origin::kZeroing) add(totals_.zeroed_pages);
+  if (run.has(kWriteError)) add(totals_.write_error_pages);
 }
 
 PageCache::RunIt PageCache::insert_run(FileCache& file, std::uint64_t first_page, std::uint64_t pages,
@@ -63,18 +63,18 @@ PageCache::RunIt PageCache::insert_run(FileCache& file, std::uint64_t first_page
   if (run.has(kDirty) && file.dirty_pages_ == 0) file.dirtied_when_s_ = now_s_;
   account(file, run, +1);
   list_of(run).push_young(&run);
-  ++run_count_;
+  ++totals_.runs;
   return it;
 }
 
 void PageCache::erase_run(FileCache& file, RunIt it) {
   Run& run = it->second;
   // Freed before its data reached the device: lost, and said so.
-  if (run.has(kWriteError)) lost_pages_ += run.pages;
+  if (run.has(kWriteError)) totals_.lost_pages += run.pages;
   list_of(run).remove(&run);
   account(file, run, -1);
   file.runs_.erase(it);
-  --run_count_;
+  --totals_.runs;
 }
 
 void PageCache::set_flags(FileCache& file, Run& run, std::uint8_t flags, double now_s) {
@@ -102,7 +102,7 @@ void PageCache::split_at(FileCache& file, std::uint64_t page) {
       file.runs_.emplace_hint(std::next(it), page, Run{page, upper, run.folio_pages, run.flags, run.origin, &file});
   // The upper part was added after the lower part: just younger than it.
   list_of(run).insert_after(&run, &next->second);
-  ++run_count_;
+  ++totals_.runs;
 }
 
 std::pair<std::uint64_t, std::uint64_t> PageCache::folio_aligned(const FileCache& file, std::uint64_t first_page,
@@ -144,7 +144,7 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
     file.runs_.erase(from);
     into->second.pages += pages;
     list.resize(static_cast<std::int64_t>(pages));
-    --run_count_;
+    --totals_.runs;
   };
   if (it != file.runs_.begin()) {
     auto prev = std::prev(it);

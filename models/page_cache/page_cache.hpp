@@ -201,23 +201,17 @@ class PageCache {
   // it is the smaller (inactive_is_low).
   ShrinkResult shrink(std::uint64_t want_pages, std::uint64_t scan_limit_pages);
 
-  std::uint64_t cached_pages() const { return cached_pages_; }
-  std::uint64_t dirty_pages() const { return dirty_pages_; }
-  std::uint64_t writeback_pages() const { return writeback_pages_; }
-  std::uint64_t dropbehind_pages() const { return dropbehind_pages_; }
-  std::uint64_t zeroed_pages() const { return zeroed_pages_; }
-  // Pages whose writeback failed, still cached / freed before rewritten.
-  std::uint64_t write_error_pages() const { return write_error_pages_; }
-  std::uint64_t lost_pages() const { return lost_pages_; }
+  std::uint64_t cached_pages() const { return totals_.cached_pages; }
+  std::uint64_t dirty_pages() const { return totals_.dirty_pages; }
+  std::uint64_t writeback_pages() const { return totals_.writeback_pages; }
+  std::uint64_t dropbehind_pages() const { return totals_.dropbehind_pages; }
+  std::uint64_t zeroed_pages() const { return totals_.zeroed_pages; }
   std::uint64_t active_pages() const { return active_.pages(); }
   std::uint64_t inactive_pages() const { return inactive_.pages(); }
-  std::uint64_t run_count() const { return run_count_; }
+  std::uint64_t run_count() const { return totals_.runs; }
 
   // The counts as they stand (at the end of a run).
-  CacheTotals totals() const {
-    return {cached_pages_, dirty_pages_, writeback_pages_, dropbehind_pages_, zeroed_pages_, write_error_pages_,
-            lost_pages_, run_count_};
-  }
+  const CacheTotals& totals() const { return totals_; }
 
   // Files with dirty pages, oldest dirtied first (the b_dirty list).
   std::vector<FileCache*> dirty_files() const;
@@ -255,14 +249,7 @@ class PageCache {
   std::map<std::string, std::unique_ptr<FileCache>> files_;
   LruList<Run> active_;
   LruList<Run> inactive_;
-  std::uint64_t cached_pages_ = 0;
-  std::uint64_t dirty_pages_ = 0;
-  std::uint64_t writeback_pages_ = 0;
-  std::uint64_t dropbehind_pages_ = 0;
-  std::uint64_t zeroed_pages_ = 0;
-  std::uint64_t write_error_pages_ = 0;
-  std::uint64_t lost_pages_ = 0;
-  std::uint64_t run_count_ = 0;
+  CacheTotals totals_;
   double now_s_ = 0;
   std::function<void()> observer_;
 };
