@@ -20,7 +20,6 @@ constexpr double kClockSlack_s = 1e-12;
 
 // blk-wbt's constants (block/blk-wbt.c).
 constexpr std::uint64_t kWbtDefaultDepth = 16;  // RWB_DEF_DEPTH
-constexpr double kWbtWindow_s = 0.1;            // RWB_WINDOW_NSEC
 constexpr std::uint64_t kWbtMinWriteSamples = 3;  // RWB_MIN_WRITE_SAMPLES
 constexpr unsigned kWbtUnknownBump = 5;         // RWB_UNKNOWN_BUMP
 constexpr double kWbtRecentWait_s = 1.0;        // HZ: wb_recent_wait
@@ -35,9 +34,11 @@ BlockDevice::BlockDevice(const DeviceParams& params)
       room_(sg4::ConditionVariable::create()),
       wbt_mutex_(sg4::Mutex::create()),
       wbt_wakeup_(sg4::ConditionVariable::create()) {
-  // wbt_init: scale step 0. The device has been idle long before the run, so
-  // no read is recent (the kernel stamps last_issue/last_comp at init).
-  wbt_calc_max_depth();
+  // wbt_init at scale step 0, or where the device was left before the run.
+  // The device has been idle long before the run, so no read is recent (the
+  // kernel stamps last_issue/last_comp at init).
+  wbt_.scale_step = params.initial_wbt_scale_step;
+  wbt_.scaled_max = wbt_calc_max_depth();
 }
 
 void BlockDevice::wait_for_room() {
@@ -328,8 +329,9 @@ void BlockDevice::wbt_done(double now) {
 
 void BlockDevice::wbt_arm_timer(double now) {
   // rwb_arm_timer: positive steps shrink the window to 100 ms / sqrt(step + 1).
-  wbt_.window_s = wbt_.scale_step > 0 ? kWbtWindow_s / std::sqrt(static_cast<double>(wbt_.scale_step + 1))
-                                      : kWbtWindow_s;
+  wbt_.window_s = wbt_.scale_step > 0
+                      ? params_.wbt_window_s / std::sqrt(static_cast<double>(wbt_.scale_step + 1))
+                      : params_.wbt_window_s;
   wbt_.timer_armed = true;
   wbt_.window_end_s = now + wbt_.window_s;
   wbt_.read_samples = wbt_.write_samples = 0;

@@ -36,6 +36,12 @@ struct WriteErrorWindow {
 // The device serialises requests' transfers on one channel (overhead plus
 // bytes / bandwidth each) and overlaps their fixed latency; blk-wbt
 // (block/blk-wbt.c) throttles buffered writeback in front of it.
+// blk-wbt's scale steps a scenario may start at: scaled up, the depth
+// doubles a step up to 3/4 of the queue (96 of 128 by -3), so -16 reaches
+// any queue_depth; scaled down it halves to 1 by step 16.
+inline constexpr int kMinWbtScaleStep = -16;
+inline constexpr int kMaxWbtScaleStep = 16;
+
 struct DeviceParams {
   // Name jobs and the filesystem refer to the device by (required).
   std::string name;
@@ -73,9 +79,30 @@ struct DeviceParams {
   std::uint64_t capacity_bytes = 1ULL << 40;
   // blk-wbt's latency target (queue/wbt_lat_usec); 0 turns blk-wbt off. The
   // kernel's default is 75 ms on rotational queues and 2 ms on others; the
-  // reference loop device reports rotational=1. Only reads measure against
-  // it: without reads, writeback's depth grows every 100 ms window.
-  double wbt_latency_s = 75e-3;
+  // reference loop device reports 2000 us. Only reads measure against it:
+  // without reads, writeback's depth grows every window.
+  double wbt_latency_s = 2e-3;
+  // blk-wbt's monitoring window (curr_win_nsec, RWB_WINDOW_NSEC: 100 ms) at
+  // scale step 0 and above it (scaled down, it shrinks by sqrt(step + 1)):
+  // the depth moves once a window. Shorter: the depth follows the device
+  // faster, and more timer events.
+  double wbt_window_s = 0.1;
+
+  // The device's state when the run starts. The kernel keeps it as long as
+  // the device exists, so a run on a device that has been written to
+  // starts elsewhere than on a new one; the defaults are a new device's.
+  // Where the bdi's write bandwidth and dirty ratelimit estimates start
+  // (INIT_BW, 100 MiB/s, on a new bdi): the first sizes the flusher's first
+  // chunks (writeback_chunk_size), the second the first throttled dirtiers'
+  // rate; both then follow the device (bandwidth_estimate.hpp).
+  double initial_write_bandwidth_Bps = 100.0 * 1024 * 1024;
+  double initial_dirty_ratelimit_Bps = 100.0 * 1024 * 1024;
+  // blk-wbt's scale step (rq_depth.scale_step) when the run starts: 0 on a
+  // new device (wb_normal/wb_background 8/4 on the reference queue),
+  // -1, -2, -3 scaled up (16/8, 31/16, 48/24), positive scaled down. A mount
+  // and sync before the run move it: the reference's XFS runs start at -1
+  // or -2. Lower: more writeback requests in flight from the start.
+  int initial_wbt_scale_step = 0;
   // A volatile write cache ("write back" in queue/write_cache): blk-wbt then
   // wakes throttled writeback only when none of it is left in flight, so a
   // throttled writer waits for the device to drain. The reference loop
@@ -101,6 +128,10 @@ struct DeviceParams {
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.size("capacity", capacity_bytes, Bound::kPositive);
     f.duration("wbt_latency", wbt_latency_s);
+    f.duration("wbt_window", wbt_window_s, Bound::at_least(1e-3));
+    f.rate("initial_write_bandwidth", initial_write_bandwidth_Bps);
+    f.rate("initial_dirty_ratelimit", initial_dirty_ratelimit_Bps);
+    f.integer("initial_wbt_scale_step", initial_wbt_scale_step, kMinWbtScaleStep, kMaxWbtScaleStep);
     f.flag("write_cache", write_cache);
     f.flag("stable_writes", stable_writes);
     f.list("write_errors", write_errors);

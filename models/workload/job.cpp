@@ -127,6 +127,7 @@ void sample_file_state(JobContext& c) {
   peak.cached = std::max(peak.cached, c.file.cache->cached_pages());
   peak.dirty = std::max(peak.dirty, c.file.cache->dirty_pages());
   peak.writeback = std::max(peak.writeback, c.file.cache->writeback_pages());
+  c.stats.writeback_waves.sample(c.file.cache->writeback_pages());
 }
 
 void write_loop(JobContext& c, WritePattern& pattern) {

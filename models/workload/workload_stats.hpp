@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "models/workload/tail_writes.hpp"
+#include "models/workload/writeback_waves.hpp"
 #include "models/common/latency_histogram.hpp"
 
 namespace foliosim::workload {
@@ -39,6 +40,8 @@ struct WorkloadStats {
   // what cachestat sampled in a write loop sees, never the moments a writer
   // is inside a call (blocked in reclaim or blk-wbt, say).
   FileStatePages peak_between_writes;
+  // The writeback counts those samples saw, all writers together.
+  WritebackWaves writeback_waves;
 
   template <class F>
   void stats(F& f) const {
@@ -72,6 +75,12 @@ struct WorkloadStats {
               g.pages("cached_bytes", peak_between_writes.cached, "cached");
               g.pages("dirty_bytes", peak_between_writes.dirty, "dirty");
               g.pages("writeback_bytes", peak_between_writes.writeback, "under writeback");
+            });
+    f.group("writeback_waves_between_writes", "the writers' own files under writeback, as those samples saw them",
+            [&](auto& g) {
+              g.pages("first_bytes", writeback_waves.first_pages(), "the first sample with any under writeback");
+              g.pages("most_frequent_bytes", writeback_waves.most_frequent_pages(),
+                      "the most frequent count under writeback (ties: the larger)");
             });
   }
 };

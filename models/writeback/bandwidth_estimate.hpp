@@ -49,11 +49,11 @@ class BandwidthEstimate {
   // VM_COMPLETIONS_PERIOD_LEN: the writeout proportions halve every period.
   static constexpr double kWriteoutPeriodS = 3.0;
 
-  explicit BandwidthEstimate(double initial_pages_per_s)
-      : write_(initial_pages_per_s),
-        avg_(initial_pages_per_s),
-        dirty_ratelimit_(initial_pages_per_s),
-        balanced_dirty_ratelimit_(initial_pages_per_s) {}
+  BandwidthEstimate(double write_pages_per_s, double dirty_ratelimit_pages_per_s)
+      : write_(write_pages_per_s),
+        avg_(write_pages_per_s),
+        dirty_ratelimit_(dirty_ratelimit_pages_per_s),
+        balanced_dirty_ratelimit_(dirty_ratelimit_pages_per_s) {}
 
   // Folios' writeback ended (WB_WRITTEN, and the writeout proportions'
   // event count); pages dirtied (WB_DIRTIED).

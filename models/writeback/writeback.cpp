@@ -33,7 +33,8 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       device_(device),
       waiters_(waiters),
       limits_(std::move(limits)),
-      bandwidth_(params.initial_write_bandwidth_Bps / static_cast<double>(kPageBytes)),
+      bandwidth_(device.params().initial_write_bandwidth_Bps / static_cast<double>(kPageBytes),
+                 device.params().initial_dirty_ratelimit_Bps / static_cast<double>(kPageBytes)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()) {
   switch (cache_params.dropbehind_on_error) {

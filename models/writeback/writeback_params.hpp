@@ -28,13 +28,6 @@ struct WritebackParams {
   // HZ / 5). Shorter: more frequent, shorter throttling pauses. At least 1 ms
   // (a jiffy).
   double max_pause_s = 0.2;
-  // Where a new bdi's write bandwidth and dirty ratelimit start (INIT_BW:
-  // 100 MiB/s): they size the flusher's first chunks and the first
-  // throttled dirtiers' rate, then follow the device (bandwidth_estimate.hpp).
-  // Higher: larger first writeback waves; see models/README.md, "What
-  // parameters cannot fix", for why the default stays INIT_BW.
-  double initial_write_bandwidth_Bps = 100.0 * 1024 * 1024;
-
   template <class F>
   void fields(F& f) {
     f.number("dirty_ratio", dirty_ratio_percent, 0, 100);
@@ -42,7 +35,6 @@ struct WritebackParams {
     f.duration("dirty_writeback_interval", dirty_writeback_interval_s, Bound::at_least(10e-3));
     f.duration("dirty_expire", dirty_expire_s);
     f.duration("max_pause", max_pause_s, Bound::at_least(1e-3));
-    f.rate("initial_write_bandwidth", initial_write_bandwidth_Bps);
   }
 };
 

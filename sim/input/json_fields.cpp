@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/input/config_error.hpp"
 #include "sim/input/units.hpp"
@@ -159,6 +160,19 @@ void FieldReader::count(const char* key, std::uint64_t& value, Bound bound) {
   check_bound(*this, key, value, bound, format_count);
 }
 
+void FieldReader::integer(const char* key, int& value, int min, int max) {
+  const Json* v = find(key);
+  if (!v) return;
+  if (!v->is_number_integer())
+    fail(key, "expected a whole number, got " + (v->is_number() ? v->dump() : describe(*v)));
+  // Past INT64_MAX only an unsigned JSON number can go: out of range then.
+  constexpr auto kLargest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const bool huge = v->is_number_unsigned() && v->get<std::uint64_t>() > kLargest;
+  if (huge || v->get<std::int64_t>() < min || v->get<std::int64_t>() > max)
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + v->dump());
+  value = static_cast<int>(v->get<std::int64_t>());
+}
+
 void FieldReader::number(const char* key, double& value, double min, double max) {
   const Json* v = find(key);
   if (!v) return;
@@ -213,6 +227,7 @@ void FieldWriter::rate(const char* key, double bytes_per_s, Bound) { out_[key] =
 void FieldWriter::duration(const char* key, double seconds, Bound) { out_[key] = units::format_duration(seconds); }
 void FieldWriter::frequency(const char* key, double hz, Bound) { out_[key] = units::format_frequency(hz); }
 void FieldWriter::count(const char* key, std::uint64_t value, Bound) { out_[key] = value; }
+void FieldWriter::integer(const char* key, int value, int, int) { out_[key] = value; }
 void FieldWriter::number(const char* key, double value, double, double) { out_[key] = value; }
 void FieldWriter::flag(const char* key, bool value) { out_[key] = value; }
 void FieldWriter::text(const char* key, const std::string& value) {

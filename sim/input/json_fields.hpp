@@ -38,6 +38,8 @@ class FieldReader {
   void duration(const char* key, double& seconds, Bound bound = Bound::kNonNegative);
   void frequency(const char* key, double& hz, Bound bound = Bound::at_least(kMinFrequencyHz));
   void count(const char* key, std::uint64_t& value, Bound bound = Bound::kNonNegative);
+  // A whole number that may be negative (a scale step), within [min, max].
+  void integer(const char* key, int& value, int min, int max);
   // Dimensionless number (a percentage, a factor); the key's name says which.
   void number(const char* key, double& value, double min, double max);
   void flag(const char* key, bool& value);
@@ -97,6 +99,7 @@ class FieldWriter {
   void duration(const char* key, double seconds, Bound = Bound::kAny);
   void frequency(const char* key, double hz, Bound = Bound::kAny);
   void count(const char* key, std::uint64_t value, Bound = Bound::kAny);
+  void integer(const char* key, int value, int, int);
   void number(const char* key, double value, double, double);
   void flag(const char* key, bool value);
   void text(const char* key, const std::string& value);

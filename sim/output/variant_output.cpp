@@ -110,7 +110,7 @@ VariantOutput VariantOutput::from_json(const Json& json) {
 std::string results_reference() {
   // A run with one device of each kind of entry, so every figure shows.
   VariantRun run;
-  run.devices.push_back({"nvme0", {}, 0, 0, writeback::BandwidthEstimate(1)});
+  run.devices.push_back({"nvme0", {}, 0, 0, writeback::BandwidthEstimate(1, 1)});
   run.sampler.decimations = 1;  // the figures a halved time series adds
   ReferenceWriter summary;
   summary.text("variant", "", "the variant's name");

@@ -29,6 +29,14 @@ TEST_CASE("blk-wbt holds a dontcache writer's inline kicks: writeback in flight 
   // Between calls: after call 8k + j, requests 8k + 1 to 8k + j are in flight.
   CHECK(r["peak_between_writes"]["writeback_bytes"] == 8 * MiB);
 
+  SUBCASE("a device blk-wbt scaled up before the run (step -1: wb_normal 16) lets 16 kicks run ahead") {
+    s.devices[0].initial_wbt_scale_step = -1;
+    Json scaled = simulate_isolated(s).summary;
+    CHECK(scaled["writeback_peak_bytes"] == 17 * MiB);
+    CHECK(scaled["peak_between_writes"]["writeback_bytes"] == 16 * MiB);
+    CHECK(scaled["device_write_requests"] == 64);
+  }
+
   SUBCASE("sampled every 9 calls: after call 9j, j requests are in flight") {
     s.jobs[0].size_bytes = 63 * MiB;
     s.jobs[0].cachestat_every = 9;

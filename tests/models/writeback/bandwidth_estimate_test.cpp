@@ -10,7 +10,7 @@ using foliosim::writeback::ThrottleState;
 
 TEST_CASE("the bandwidth estimate moves a share of the period at each update, its average an eighth behind") {
   // INIT_BW, 100 MiB/s: 25600 pages/s.
-  BandwidthEstimate e(25600);
+  BandwidthEstimate e(25600, 25600);
   e.start(0, false);
   e.add_written(100000, 0);
   e.update_if_due(0.1);  // before BANDWIDTH_INTERVAL: nothing
@@ -48,7 +48,7 @@ TEST_CASE("the bandwidth estimate moves a share of the period at each update, it
 }
 
 TEST_CASE("the dirty ratelimit follows the balanced rate from below by at most an eighth, slower when close") {
-  BandwidthEstimate e(25600);
+  BandwidthEstimate e(25600, 25600);
   e.start(0, false);
   // Two write-bandwidth updates: the average moves once, an eighth of the
   // way to the first estimate.
@@ -79,7 +79,7 @@ TEST_CASE("the dirty ratelimit follows the balanced rate from below by at most a
 }
 
 TEST_CASE("recent writeout weighs half as much every 3 s, as the writeout proportions' periods do") {
-  BandwidthEstimate e(25600);
+  BandwidthEstimate e(25600, 25600);
   e.add_written(1000, 0);
   CHECK(e.recent_writeout(3) == doctest::Approx(500));
   e.add_written(500, 3);

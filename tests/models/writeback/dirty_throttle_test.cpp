@@ -39,9 +39,10 @@ struct Env {
   const std::uint64_t& background_wakeups;
 };
 
-// The models on a bare engine; `body(env)` runs as the dirtying task.
+// The models on a bare engine; `body(env)` runs as the dirtying task. The
+// bdi's estimates start at `initial_Bps` (a new bdi's INIT_BW by default).
 template <class Body>
-auto with_throttle(const writeback::WritebackParams& params, Body body) {
+auto with_throttle(const writeback::WritebackParams& params, Body body, double initial_Bps = 100.0 * 1024 * 1024) {
   return run_in_child([=] {
     sg4::NetZone* zone = nullptr;
     auto engine = bare_engine(zone);
@@ -49,7 +50,9 @@ auto with_throttle(const writeback::WritebackParams& params, Body body) {
     zone->seal();
     page_cache::PageCacheParams cache_params;
     page_cache::PageCache cache(cache_params);
-    block_device::BlockDevice device(gigabyte_device());
+    block_device::DeviceParams device_params = gigabyte_device();
+    device_params.initial_write_bandwidth_Bps = device_params.initial_dirty_ratelimit_Bps = initial_Bps;
+    block_device::BlockDevice device(device_params);
     filesystem::FilesystemParams fs_params;
     fs_params.device = "dev0";
     filesystem::Filesystem fs(fs_params, 64 * GiB);
@@ -157,14 +160,12 @@ TEST_CASE("dirty throttle: past the limit a task pauses max_pause at a time unti
   SUBCASE("a slow bdi: max_pause itself, 200 ms") {
     // 1000 pages/s: 2500 / 1000 / 8 + 1 ms = 313.5 ms > 200 ms. Cleaned at
     // 5 ms: one pause.
-    writeback::WritebackParams params;
-    params.initial_write_bandwidth_Bps = 1000.0 * kPageBytes;
-    const Balance slow = with_throttle(params, [](Env& env) {
+    const Balance slow = with_throttle(writeback::WritebackParams{}, [](Env& env) {
       dirty(env, 2500);
       clean_later(env, 1000, 5e-3);
       Dirtier task;
       return balance(env, task, 32);
-    });
+    }, 1000.0 * kPageBytes);
     CHECK(slow.slept_s == doctest::Approx(0.2).epsilon(1e-12));
   }
 }

@@ -62,3 +62,26 @@ TEST_CASE("a bad choice names the file, the JSON path and every accepted name") 
     CHECK(e.message() == R"(expected one of "xfs", "ext4", got 4 (a number without a unit))");
   }
 }
+
+TEST_CASE("a signed whole number: negative values read, out-of-range and fractional ones refused with their path") {
+  const auto device = [](Json step) {
+    return read_fields<block_device::DeviceParams>(Json{{"name", "d"}, {"initial_wbt_scale_step", step}},
+                                                   "devices/0", "s.json");
+  };
+  CHECK(device(-3).initial_wbt_scale_step == -3);
+  CHECK(device(16).initial_wbt_scale_step == 16);
+  CHECK(write_fields(device(-2))["initial_wbt_scale_step"] == -2);
+  const auto refused = [&](Json step, const std::string& message) {
+    try {
+      device(step);
+      FAIL("expected a ConfigError");
+    } catch (const ConfigError& e) {
+      CHECK(e.json_path() == "devices/0/initial_wbt_scale_step");
+      CHECK(e.message() == message);
+    }
+  };
+  refused(-17, "must be between -16 and 16, got -17");
+  refused(Json(18446744073709551615ULL), "must be between -16 and 16, got 18446744073709551615");
+  refused(-1.5, "expected a whole number, got -1.5");
+  refused("-1", "expected a whole number, got \"-1\"");
+}
