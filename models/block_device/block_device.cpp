@@ -7,6 +7,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/block_device/wbt_depths.hpp"
 #include "models/common/actor_start.hpp"
 
 namespace foliosim::block_device {
@@ -19,7 +20,6 @@ namespace {
 constexpr double kClockSlack_s = 1e-12;
 
 // blk-wbt's constants (block/blk-wbt.c).
-constexpr std::uint64_t kWbtDefaultDepth = 16;  // RWB_DEF_DEPTH
 constexpr std::uint64_t kWbtMinWriteSamples = 3;  // RWB_MIN_WRITE_SAMPLES
 constexpr unsigned kWbtUnknownBump = 5;         // RWB_UNKNOWN_BUMP
 constexpr double kWbtRecentWait_s = 1.0;        // HZ: wb_recent_wait
@@ -256,35 +256,11 @@ void BlockDevice::complete_due() {
 // ---- blk-wbt (block/blk-wbt.c, block/blk-rq-qos.c) ----
 
 bool BlockDevice::wbt_calc_max_depth() {
-  // rq_depth_calc_max_depth: true when scaling up hit the ceiling.
-  const std::uint64_t queue_depth = params_.queue_depth;
-  bool at_max = false;
-  if (queue_depth == 1) {
-    wbt_.max_depth = wbt_.scale_step > 0 ? 1 : 2;
-    at_max = wbt_.scale_step <= 0;
-  } else {
-    std::uint64_t depth = std::min(kWbtDefaultDepth, queue_depth);
-    if (wbt_.scale_step > 0) {
-      depth = 1 + ((depth - 1) >> std::min(31, wbt_.scale_step));
-    } else if (wbt_.scale_step < 0) {
-      const std::uint64_t ceiling = 3 * queue_depth / 4;
-      depth = 1 + ((depth - 1) << std::min(31, -wbt_.scale_step));
-      if (depth > ceiling) {
-        depth = ceiling;
-        at_max = true;
-      }
-    }
-    wbt_.max_depth = depth;
-  }
-  // calc_wb_limits
-  if (wbt_.max_depth <= 2) {
-    wbt_.wb_normal = wbt_.max_depth;
-    wbt_.wb_background = 1;
-  } else {
-    wbt_.wb_normal = (wbt_.max_depth + 1) / 2;
-    wbt_.wb_background = (wbt_.max_depth + 3) / 4;
-  }
-  return at_max;
+  const WbtDepths d = wbt_depths(params_.queue_depth, wbt_.scale_step);
+  wbt_.max_depth = d.max_depth;
+  wbt_.wb_normal = d.wb_normal;
+  wbt_.wb_background = d.wb_background;
+  return d.at_max;
 }
 
 bool BlockDevice::wbt_recent_wait(double now) const {
