@@ -15,6 +15,7 @@ inline Scenario bare_scenario() {
   Scenario s;
   s.name = "test";
   s.cpu = zero_cpu_costs();
+  s.reclaim.free_per_page_s = 0;  // reclaim's CPU too
   s.devices.resize(1);
   // Fixed here, not the calibrated defaults, so expected values stay put.
   s.devices[0].name = "dev0";

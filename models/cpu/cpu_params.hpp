@@ -80,18 +80,18 @@ struct CpuCostParams {
   // copy_from_user throughput into the folios: the per-byte part of every
   // buffered write; lower it and large buffered writes slow in proportion.
   // Fitted: see models/README.md, "CPU costs".
-  double copy_bandwidth_Bps = 29.4e9;
+  double copy_bandwidth_Bps = 18.35e9;
   // Per buffered write call, the filesystem's write_iter around the copy
   // (XFS: iomap_begin/end, ilock, delalloc reservation; ext4: write_begin).
   // Dominates small (4 KiB) buffered writes. Fitted: see models/README.md.
-  double xfs_write_per_call_s = 0.53e-6;
-  double ext4_write_per_call_s = 0.64e-6;
+  double xfs_write_per_call_s = 1.61e-6;
+  double ext4_write_per_call_s = 1.58e-6;
   // Per filesystem block of a buffered write: ext4's buffer heads and block
   // reservation (ext4_da_write_begin); XFS maps whole extents and pays almost
   // nothing. Sets how ext4's latency grows with the block count.
   // Fitted: see models/README.md, "CPU costs".
   double xfs_write_per_block_s = 0.0;
-  double ext4_write_per_block_s = 0.513e-6;
+  double ext4_write_per_block_s = 0.412e-6;
 
   // Writeback (writepages), on the CPU of whoever submits it (flusher, fsync,
   // a dontcache writer's kick): per folio cleared for I/O, added to a bio
@@ -103,16 +103,22 @@ struct CpuCostParams {
   // block allocation, every buffer head). They add to each dontcache call
   // (its inline kick runs writepages) and to the flusher's and fsync's CPU.
   // Fitted: see models/README.md, "CPU costs".
-  double xfs_writepages_per_call_s = 1.93e-6;
-  double ext4_writepages_per_call_s = 8.42e-6;
-  double xfs_writepages_per_block_s = 0.0;
-  double ext4_writepages_per_block_s = 0.126e-6;
+  double xfs_writepages_per_call_s = 1.71e-6;
+  double ext4_writepages_per_call_s = 8.02e-6;
+  double xfs_writepages_per_block_s = 0.0454e-6;
+  double ext4_writepages_per_block_s = 0.305e-6;
   // Reclaim (shrink_folio_list): per folio scanned, and per folio freed, by
   // kswapd or a writer in direct reclaim. Per folio, so large folios are
   // cheap to reclaim per byte (reclaim/free_per_page adds a per-page cost).
   // Priors: see models/README.md, "CPU costs" and the C6 p50 gap.
   double reclaim_scan_per_folio_s = 0.1e-6;
   double reclaim_free_per_folio_s = 0.4e-6;
+  // Reclaim, per filesystem block of a folio it frees: releasing the
+  // folio's filesystem data (release_folio). ext4 frees a buffer head per
+  // block (try_to_free_buffers); XFS frees one iomap_folio_state a folio.
+  // Sets how much dearer reclaim is on ext4. Fitted: see models/README.md.
+  double xfs_release_per_block_s = 0.0;
+  double ext4_release_per_block_s = 0.26e-6;
 
   // A writer's CPU work is executed in batches of up to this much simulated
   // time instead of one SimGrid execution per call: the page cache sees a
@@ -144,6 +150,8 @@ struct CpuCostParams {
     f.duration("ext4_writepages_per_block", ext4_writepages_per_block_s);
     f.duration("reclaim_scan_per_folio", reclaim_scan_per_folio_s);
     f.duration("reclaim_free_per_folio", reclaim_free_per_folio_s);
+    f.duration("xfs_release_per_block", xfs_release_per_block_s);
+    f.duration("ext4_release_per_block", ext4_release_per_block_s);
     f.duration("batch_window", batch_window_s);
   }
 };

@@ -25,6 +25,9 @@ const FilesystemTraits kExt4Traits = {
     /*always_completes_in_workqueue=*/false,
     // folio_alloc_buffers (__GFP_ACCOUNT): a buffer_head per block of a cached folio.
     /*cgroup_bytes_per_block=*/&FilesystemParams::ext4_buffer_head_bytes,
+    // ext4_release_folio -> try_to_free_buffers: a buffer head freed and
+    // uncharged per block.
+    /*release_per_block_s=*/&CpuCostParams::ext4_release_per_block_s,
 };
 
 }  // namespace foliosim::filesystem

@@ -16,6 +16,10 @@ std::uint64_t FilesystemTraits::cgroup_bytes_per_page(const FilesystemParams& pa
   return cgroup_bytes_per_block ? params.*cgroup_bytes_per_block * kPageBytes / params.block_bytes : 0;
 }
 
+double FilesystemTraits::release_per_page_s(const FilesystemParams& params, const cpu::CpuCostParams& costs) const {
+  return costs.*release_per_block_s * static_cast<double>(kPageBytes) / static_cast<double>(params.block_bytes);
+}
+
 const FilesystemTraits& traits_of(FilesystemKind kind) {
   switch (kind) {
     case FilesystemKind::kXfs: return kXfsTraits;

@@ -47,11 +47,16 @@ struct FilesystemTraits {
   // What the memory cgroup is charged per block of a cached folio besides
   // the page: a FilesystemParams field, nullptr for nothing.
   std::uint64_t FilesystemParams::*cgroup_bytes_per_block;
+  // The CPU cost per block of releasing a clean folio's private data when
+  // reclaim frees it (the address space's release_folio).
+  double cpu::CpuCostParams::*release_per_block_s;
 
   // The pages one ioend may carry; UINT64_MAX: no limit but the bio's.
   std::uint64_t ioend_max_pages(std::uint64_t block_bytes) const;
   // Bytes charged to the memory cgroup per cached 4 KiB page besides the page.
   std::uint64_t cgroup_bytes_per_page(const FilesystemParams& params) const;
+  // Seconds (at reference speed) of release_folio per 4 KiB page reclaimed.
+  double release_per_page_s(const FilesystemParams& params, const cpu::CpuCostParams& costs) const;
 };
 
 extern const FilesystemTraits kXfsTraits;   // xfs.cpp

@@ -25,6 +25,8 @@ const FilesystemTraits kXfsTraits = {
     /*always_completes_in_workqueue=*/true,
     // Its per-folio iomap state is not charged to the memory cgroup.
     /*cgroup_bytes_per_block=*/nullptr,
+    // iomap_release_folio: frees the folio's iomap_folio_state, once a folio.
+    /*release_per_block_s=*/&CpuCostParams::xfs_release_per_block_s,
 };
 
 }  // namespace foliosim::filesystem

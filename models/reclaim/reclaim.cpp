@@ -16,7 +16,7 @@ namespace foliosim::reclaim {
 namespace sg4 = simgrid::s4u;
 
 Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
-                 const page_cache::PageCacheParams& cache_params, std::uint64_t cgroup_bytes_per_page,
+                 const page_cache::PageCacheParams& cache_params, const FilesystemPageData& fs_data,
                  cpu::Cpu& cpu, page_cache::PageCache& cache,
                  writeback::WritebackWaitQueue& writeback_done, std::function<void()> wake_flushers)
     : params_(params),
@@ -28,7 +28,7 @@ Reclaim::Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes,
       other_pages_(pages_down(cache_params.other_memory_bytes)),
       limit_pages_(pages_down(cache_params.memory_limit_bytes)),
       cgroup_other_pages_(pages_up(cache_params.cgroup_other_memory_bytes)),
-      cgroup_bytes_per_page_(cgroup_bytes_per_page),
+      fs_data_(fs_data),
       watermarks_(kernel_watermarks(pages_down(memory_bytes), params)),
       mutex_(sg4::Mutex::create()),
       kswapd_wait_(sg4::ConditionVariable::create()) {}
@@ -48,7 +48,7 @@ std::uint64_t Reclaim::over_limit_pages(std::uint64_t extra) const {
   const std::uint64_t cached = cache_.cached_pages() + extra;
   // Slab objects are charged by the byte, in whole pages (obj_cgroup).
   const std::uint64_t charged =
-      cached + cgroup_other_pages_ + pages_up(cached * cgroup_bytes_per_page_);
+      cached + cgroup_other_pages_ + pages_up(cached * fs_data_.cgroup_bytes_per_page);
   return charged > limit_pages_ ? charged - limit_pages_ : 0;
 }
 
@@ -73,7 +73,8 @@ std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component com
   }
   cpu_.run(component, static_cast<double>(result.scanned_folios) * costs.reclaim_scan_per_folio_s +
                           static_cast<double>(result.freed_folios) * costs.reclaim_free_per_folio_s +
-                          static_cast<double>(result.freed_pages) * params_.free_per_page_s);
+                          static_cast<double>(result.freed_pages) *
+                              (params_.free_per_page_s + fs_data_.release_per_page_s));
   // shrink_inactive_list: dirty folios nobody is writing yet wake the flushers.
   if (result.dirty_pages > 0) wake_flushers_();
   return result.freed_pages;

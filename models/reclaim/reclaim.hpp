@@ -37,12 +37,19 @@ struct ReclaimStats {
   }
 };
 
+// What a filesystem keeps with each cached page, as reclaim sees it.
+struct FilesystemPageData {
+  // Charged to the memory cgroup on top of the page (buffer heads).
+  std::uint64_t cgroup_bytes_per_page = 0;
+  // CPU (at reference speed) to release it when the page is reclaimed.
+  double release_per_page_s = 0;
+};
+
 class Reclaim {
  public:
-  // `cgroup_bytes_per_page`: what the memory cgroup is charged per cached
-  // page on top of the page (filesystem metadata).
+  // `fs_data`: what the filesystem keeps with each cached page.
   Reclaim(const ReclaimParams& params, std::uint64_t memory_bytes, const page_cache::PageCacheParams& cache_params,
-          std::uint64_t cgroup_bytes_per_page,
+          const FilesystemPageData& fs_data,
           cpu::Cpu& cpu, page_cache::PageCache& cache, writeback::WritebackWaitQueue& writeback_done,
           std::function<void()> wake_flushers);
 
@@ -87,7 +94,7 @@ class Reclaim {
   std::uint64_t other_pages_;
   std::uint64_t limit_pages_;  // memory cgroup limit on the cache; 0: none
   std::uint64_t cgroup_other_pages_;
-  std::uint64_t cgroup_bytes_per_page_;
+  FilesystemPageData fs_data_;
   Watermarks watermarks_;
   ReclaimStats stats_;
 

@@ -24,9 +24,11 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     for (auto& [index, mount] : mounts_) mount.writeback->wake_for_reclaim();
   };
   const auto& fs = scenario.filesystem;
-  reclaim_ = std::make_unique<reclaim::Reclaim>(scenario.reclaim, scenario.machine.memory_bytes, scenario.page_cache,
-                                                filesystem::traits_of(fs.type).cgroup_bytes_per_page(fs),
-                                                *cpu_, *cache_, *writeback_done_, wake_flushers);
+  const auto& fs_traits = filesystem::traits_of(fs.type);
+  reclaim_ = std::make_unique<reclaim::Reclaim>(
+      scenario.reclaim, scenario.machine.memory_bytes, scenario.page_cache,
+      reclaim::FilesystemPageData{fs_traits.cgroup_bytes_per_page(fs), fs_traits.release_per_page_s(fs, scenario.cpu)},
+      *cpu_, *cache_, *writeback_done_, wake_flushers);
   throttle_ = std::make_unique<writeback::DirtyThrottle>(
       scenario.writeback, *cache_, [this] { return dirty_limits(); },
       [this] {

@@ -38,28 +38,24 @@ constexpr std::uint64_t GiB = 1024 * MiB;
 
 // Every kernel path free, so that simulated times are the device's alone
 // unless a test sets a cost; reference speed and batch window as default.
+// Every field the cpu section declares: each duration (a cost) zero, each
+// rate (the copy) unbounded; so a cost added later is free here too.
+struct ZeroCosts {
+  void duration(const char*, double& seconds, Bound = {}) { seconds = 0; }
+  void rate(const char*, double& bytes_per_s, Bound = {}) { bytes_per_s = 1e30; }
+  template <class... A>
+  void frequency(A&&...) {}
+  template <class... A>
+  void number(A&&...) {}
+  template <class... A>
+  void count(A&&...) {}
+};
+
 inline cpu::CpuCostParams zero_cpu_costs() {
   cpu::CpuCostParams c;
-  c.syscall_entry_s = 0;
-  c.dio_setup_s = 0;
-  c.dio_per_page_s = 0;
-  c.request_submit_s = 0;
-  c.request_complete_s = 0;
-  c.folio_alloc_s = 0;
-  c.folio_lookup_s = 0;
-  c.folio_dirty_s = 0;
-  c.copy_bandwidth_Bps = 1e30;  // copying is free
-  c.xfs_write_per_call_s = 0;
-  c.ext4_write_per_call_s = 0;
-  c.xfs_write_per_block_s = 0;
-  c.ext4_write_per_block_s = 0;
-  c.writeback_per_folio_s = 0;
-  c.xfs_writepages_per_call_s = 0;
-  c.ext4_writepages_per_call_s = 0;
-  c.xfs_writepages_per_block_s = 0;
-  c.ext4_writepages_per_block_s = 0;
-  c.reclaim_scan_per_folio_s = 0;
-  c.reclaim_free_per_folio_s = 0;
+  ZeroCosts zero;
+  c.fields(zero);
+  c.batch_window_s = cpu::CpuCostParams{}.batch_window_s;  // simulator speed, not a cost
   return c;
 }
 

@@ -57,3 +57,15 @@ TEST_CASE("XFS preallocates, zeroes and completes in a workqueue, ext4 charges b
   p.block_bytes = 1024;
   CHECK(ext4.cgroup_bytes_per_page(p) == 4 * 112);
 }
+
+TEST_CASE("filesystem traits: reclaim releases ext4's buffer heads per block, nothing of XFS's per block") {
+  cpu::CpuCostParams costs;
+  costs.ext4_release_per_block_s = 0.2e-6;
+  costs.xfs_release_per_block_s = 0;
+  filesystem::FilesystemParams params;
+  params.block_bytes = 4096;
+  CHECK(kExt4Traits.release_per_page_s(params, costs) == doctest::Approx(0.2e-6));
+  CHECK(kXfsTraits.release_per_page_s(params, costs) == 0);
+  params.block_bytes = 1024;  // four buffer heads a page
+  CHECK(kExt4Traits.release_per_page_s(params, costs) == doctest::Approx(0.8e-6));
+}

@@ -102,7 +102,11 @@ struct Setup {
   ReclaimParams params;
   page_cache::PageCacheParams cache;
   std::uint64_t cgroup_bytes_per_page = 0;
-  Setup() { cache.other_memory_bytes = 0; }
+  double release_per_page_s = 0;
+  Setup() {
+    cache.other_memory_bytes = 0;
+    params.free_per_page_s = 0;  // per-folio costs only, as the cases work them out
+  }
 };
 
 // What the models hold while a test's task runs.
@@ -150,8 +154,8 @@ auto with_reclaim(const Setup& setup, Body body) {
     page_cache::PageCache cache(setup.cache);
     writeback::WritebackWaitQueue writeback_done;
     Env env{cpu, cache, writeback_done, nullptr, 0, {}};
-    reclaim::Reclaim reclaim(setup.params, kMemoryPages * kPageBytes, setup.cache, setup.cgroup_bytes_per_page, cpu,
-                             cache, writeback_done, [&env] {
+    reclaim::Reclaim reclaim(setup.params, kMemoryPages * kPageBytes, setup.cache, {setup.cgroup_bytes_per_page, setup.release_per_page_s},
+                             cpu, cache, writeback_done, [&env] {
                                ++env.flusher_wakeups;
                                if (env.on_wake_flushers) env.on_wake_flushers();
                              });
@@ -292,6 +296,15 @@ TEST_CASE("reclaim: over a memory cgroup's limit the task reclaims within it") {
     CHECK(o.direct_pages == 32);
     CHECK(o.cached_pages == 990 - 32);
     CHECK(o.charge_s == doctest::Approx(16e-6).epsilon(1e-9));
+  }
+  SUBCASE("one page over, each page's buffer heads released: 0.25 us more a page") {
+    setup.release_per_page_s = 0.25e-6;
+    const Outcome o = with_reclaim(setup, [](Env& env) {
+      fill(env.cache, 990, 4 * KiB);
+      return outcome(env, env.reclaim->charge(5));
+    });
+    CHECK(o.direct_pages == 32);
+    CHECK(o.charge_s == doctest::Approx(16e-6 + 32 * 0.25e-6).epsilon(1e-9));
   }
 }
 

@@ -93,7 +93,7 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
     const page_cache::PageCacheParams cache_params;
     page_cache::PageCache cache(cache_params);
     writeback::WritebackWaitQueue writeback_done;
-    reclaim::Reclaim reclaim(reclaim::ReclaimParams{}, machine.memory_bytes, cache_params, 0, cpu, cache,
+    reclaim::Reclaim reclaim(reclaim::ReclaimParams{}, machine.memory_bytes, cache_params, {}, cpu, cache,
                              writeback_done, [] {});
     const writeback::WritebackParams wb_params;
     // Direct writes dirty nothing: any limits do.
