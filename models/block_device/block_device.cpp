@@ -39,6 +39,9 @@ BlockDevice::BlockDevice(const DeviceParams& params)
   // kernel stamps last_issue/last_comp at init).
   wbt_.scale_step = params.initial_wbt_scale_step;
   wbt_.scaled_max = wbt_calc_max_depth();
+  // wb_timer_fn re-arms itself while the step is not 0, so a device left
+  // scaled has its window running when the run starts.
+  if (wbt_enabled() && wbt_.scale_step != 0) wbt_arm_timer(0);
 }
 
 void BlockDevice::wait_for_room() {
