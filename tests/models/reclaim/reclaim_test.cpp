@@ -154,8 +154,9 @@ auto with_reclaim(const Setup& setup, Body body) {
     page_cache::PageCache cache(setup.cache);
     writeback::WritebackWaitQueue writeback_done;
     Env env{cpu, cache, writeback_done, nullptr, 0, {}};
-    reclaim::Reclaim reclaim(setup.params, kMemoryPages * kPageBytes, setup.cache, {setup.cgroup_bytes_per_page, setup.release_per_page_s},
-                             cpu, cache, writeback_done, [&env] {
+    const reclaim::FilesystemPageData fs_data{setup.cgroup_bytes_per_page, setup.release_per_page_s};
+    reclaim::Reclaim reclaim(setup.params, kMemoryPages * kPageBytes, setup.cache, fs_data, cpu, cache, writeback_done,
+                             [&env] {
                                ++env.flusher_wakeups;
                                if (env.on_wake_flushers) env.on_wake_flushers();
                              });
