@@ -25,6 +25,7 @@
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mutex.hpp>
 
+#include "models/block_device/bio_split.hpp"
 #include "models/block_device/device_params.hpp"
 
 namespace foliosim::block_device {
@@ -80,13 +81,15 @@ class BlockDevice {
   // Starts the device's daemon actor on `host`.
   void start(simgrid::s4u::Host* host);
 
-  // Queues an I/O; never blocks. I/O larger than max_request_size is split
-  // (bio_split); `done` runs once, when every piece has completed.
+  // Queues an I/O whose memory is `segments` physically contiguous pieces
+  // (bio_vecs) of about equal size; never blocks. I/O beyond
+  // max_request_size or max_segments is split (bio_split_rw_at); `done` runs
+  // once, when every piece has completed.
   // `wbt_slot`: the caller took a blk-wbt slot for it (wbt_wait), which the
   // request gives back when it completes, or at once if it merges into
   // another (a merged bio never holds one in the kernel).
-  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done,
-              bool wbt_slot = false);
+  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
+              CompletionFn done, bool wbt_slot = false);
 
   // wbt_wait: takes a blk-wbt slot for one writeback request of class `cls`,
   // sleeping while the class's limit is reached or others wait before it;
@@ -113,8 +116,10 @@ class BlockDevice {
   bool congested() const { return queued() >= params_.queue_depth; }
   void wait_for_room();
 
-  // How many requests submit() makes of `length_bytes` before any merging.
-  std::uint64_t requests_for(std::uint64_t length_bytes) const;
+  // How many requests submit() makes of `length_bytes` in `segments` before
+  // any merging.
+  std::uint64_t requests_for(std::uint64_t length_bytes, std::uint64_t segments) const;
+  RequestLimits limits() const { return {params_.max_request_bytes, params_.max_segments}; }
 
   std::uint64_t queued_requests() const { return queued(); }
   // Bytes of write requests queued and not yet dispatched (not yet counted
@@ -131,6 +136,7 @@ class BlockDevice {
     Op op;
     std::uint64_t offset_bytes;
     std::uint64_t length_bytes;
+    std::uint64_t segments;          // nr_phys_segments
     std::vector<CompletionFn> done;  // one per submission merged into it
     bool wbt_slot = false;           // holds a blk-wbt slot until it completes
   };
@@ -171,7 +177,8 @@ class BlockDevice {
     }
   };
 
-  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done, bool wbt_slot);
+  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
+               CompletionFn done, bool wbt_slot);
   // blk-wbt: limits from the scale step, the limit a class acquires under,
   // giving a slot back (wbt_done), waking waiters in order, and the monitoring
   // windows up to `now` (wb_timer_fn, run when due).

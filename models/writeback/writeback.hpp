@@ -104,6 +104,7 @@ class Writeback {
  private:
   struct Bio {
     std::uint64_t first_page, pages, device_offset_bytes;
+    std::uint64_t segments;  // folios it touches: each is one physically contiguous segment
   };
   struct BioPlan {
     bool task_context = false;  // completion may drop folios (task context)
