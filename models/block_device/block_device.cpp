@@ -96,6 +96,14 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
   if (plugged_ == 0) wake();
 }
 
+void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done) {
+  Request request{Op::kWrite, offset_bytes, length_bytes, 1, {}, false, true};
+  request.done.push_back(std::move(done));
+  waiting_.emplace(next_sequence_++, std::move(request));  // not indexed: nothing merges with it
+  stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
+  if (plugged_ == 0) wake();
+}
+
 void BlockDevice::unplug() {
   if (--plugged_ == 0 && !waiting_.empty()) wake();
 }
@@ -186,7 +194,7 @@ void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
 std::uint64_t BlockDevice::write_queued_bytes() const {
   std::uint64_t bytes = 0;
   for (const auto& [sequence, request] : waiting_)
-    if (request.op == Op::kWrite) bytes += request.length_bytes;
+    if (request.op == Op::kWrite && !request.log) bytes += request.length_bytes;
   return bytes;
 }
 
@@ -210,6 +218,10 @@ void BlockDevice::dispatch() {
         transfer_start + params_.request_overhead_s + static_cast<double>(request.length_bytes) / bandwidth;
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
+    if (request.log) {
+      stats_.log_write_bytes += request.length_bytes;
+      ++stats_.log_write_requests;
+    }
     if (!write && wbt_enabled() && !wbt_.sync_issued) {
       // wbt_issue: the first read issued while none is tracked.
       wbt_.sync_issued = true;

@@ -56,6 +56,8 @@ struct DeviceStats {
   std::uint64_t write_requests = 0;  // as dispatched, after merging
   std::uint64_t read_bytes = 0;
   std::uint64_t read_requests = 0;
+  std::uint64_t log_write_bytes = 0;     // of write_bytes: filesystem log / journal writes
+  std::uint64_t log_write_requests = 0;  // of write_requests
   std::uint64_t merges = 0;          // submissions merged into a waiting request
   std::uint64_t failed_write_bytes = 0;     // completed with EIO
   std::uint64_t failed_write_requests = 0;
@@ -67,6 +69,8 @@ struct DeviceStats {
   void stats(F& f) const {
     f.bytes("write_bytes", write_bytes, "bytes written (failed writes included)");
     f.count("write_requests", write_requests, "write requests dispatched, after merging");
+    f.bytes("log_write_bytes", log_write_bytes, "of write_bytes, the filesystem's log / journal writes");
+    f.count("log_write_requests", log_write_requests, "of write_requests, the log / journal writes");
     f.count("merges", merges, "submissions merged into a waiting request");
     f.count("peak_queued_requests", peak_queued, "most requests waiting or in service at once");
   }
@@ -90,6 +94,12 @@ class BlockDevice {
   // another (a merged bio never holds one in the kernel).
   void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
               CompletionFn done, bool wbt_slot = false);
+
+  // A filesystem log or journal write (REQ_PREFLUSH | REQ_FUA, or REQ_SYNC
+  // metadata): one request that nothing merges with (rq_mergeable refuses
+  // REQ_NOMERGE_FLAGS), counted apart in log_write_bytes. The log block is
+  // one contiguous buffer: one segment.
+  void submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done);
 
   // wbt_wait: takes a blk-wbt slot for one writeback request of class `cls`,
   // sleeping while the class's limit is reached or others wait before it;
@@ -122,8 +132,8 @@ class BlockDevice {
   RequestLimits limits() const { return {params_.max_request_bytes, params_.max_segments}; }
 
   std::uint64_t queued_requests() const { return queued(); }
-  // Bytes of write requests queued and not yet dispatched (not yet counted
-  // in write_bytes).
+  // Bytes of data write requests queued and not yet dispatched (not yet
+  // counted in write_bytes; log writes left out).
   std::uint64_t write_queued_bytes() const;
   const DeviceParams& params() const { return params_; }
   const DeviceStats& stats() const { return stats_; }
@@ -139,6 +149,7 @@ class BlockDevice {
     std::uint64_t segments;          // nr_phys_segments
     std::vector<CompletionFn> done;  // one per submission merged into it
     bool wbt_slot = false;           // holds a blk-wbt slot until it completes
+    bool log = false;                // a filesystem log write: never merged
   };
 
   // blk-wbt's state (struct rq_wb, struct rq_depth) and its stats window

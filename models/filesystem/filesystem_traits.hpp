@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/cpu/cpu_params.hpp"
 #include "models/filesystem/filesystem_params.hpp"
@@ -47,6 +48,10 @@ struct FilesystemTraits {
   // What the memory cgroup is charged per block of a cached folio besides
   // the page: a FilesystemParams field, nullptr for nothing.
   std::uint64_t FilesystemParams::*cgroup_bytes_per_block;
+  // What committing a transaction that allocated in `groups` block groups
+  // writes to the log (an fsync's log force or jbd2 commit): the bytes of
+  // each request, in the order each is written and waited for.
+  std::vector<std::uint64_t> (*log_writes)(const FilesystemParams& params, std::uint64_t groups);
 
   // The pages one ioend may carry; UINT64_MAX: no limit but the bio's.
   std::uint64_t ioend_max_pages(std::uint64_t block_bytes) const;

@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/block_device/io_waiter.hpp"
 #include "models/common/actor_start.hpp"
 
 namespace foliosim::writeback {
@@ -234,7 +235,21 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
     // while under writeback): wait for completions.
     if (submitted == 0) waiters_.wait();
   }
+  commit_log();
   return report();
+}
+
+void Writeback::commit_log() {
+  // xfs_file_fsync / ext4_sync_file: with the data on the device, the
+  // transaction that allocated or converted its blocks is committed to the
+  // log; each log write is submitted and waited for in turn.
+  for (const auto& write : fs_.commit()) {
+    block_device::IoWaiter waiter;
+    cpu_.run(cpu::Component::kWriters, cpu_.costs().request_submit_s);
+    device_.submit_log(write.device_offset_bytes, write.length_bytes, waiter.expect());
+    waiter.wait();
+    cpu_.run(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
+  }
 }
 
 std::uint64_t Writeback::dirty_and_writeback_pages() const {

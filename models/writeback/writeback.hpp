@@ -114,6 +114,8 @@ class Writeback {
   // here) and cuts it into bios; then submits them.
   BioPlan plan_bios(filesystem::File& file, const page_cache::PageRange& range);
   void submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls);
+  // fsync's commit of the filesystem's transaction: its log writes.
+  void commit_log();
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);

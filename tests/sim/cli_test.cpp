@@ -78,7 +78,8 @@ TEST_CASE("a scenario's published figures reach summary.json and report.md") {
   // Both variants: 256 O_DIRECT calls of 1 MiB, each two 512 KiB requests
   // (256 user pages, max_segments 128). qd128 overlaps their 95 us latencies,
   // 656.533 us a call; qd1 pays the second latency too: 751.533 us. The ratio
-  // of the rates is 656.533 / 751.533 = 0.874.
+  // of the rates is 656.533 / 751.533 = 0.874 (the fsync's log write moves
+  // it by about 0.1 %).
   scenario["published"] = foliosim::Json::parse(R"({"source": "by hand", "tolerance": "10%", "figures": [
       {"what": "p50", "variant": "qd1", "measure": "write_latency_p50", "value": "750us"},
       {"what": "ratio", "variant": "qd1", "over": "qd128", "measure": "app_write_rate", "value": 2}]})");
@@ -89,7 +90,7 @@ TEST_CASE("a scenario's published figures reach summary.json and report.md") {
   REQUIRE(figures.size() == 2);
   CHECK(figures[0]["simulated"].get<double>() == doctest::Approx(751.533e-6).epsilon(1.0 / 2048));
   CHECK(figures[0]["within_tolerance"] == true);
-  CHECK(figures[1]["simulated"].get<double>() == doctest::Approx(656.533 / 751.533).epsilon(1e-4));
+  CHECK(figures[1]["simulated"].get<double>() == doctest::Approx(656.533 / 751.533).epsilon(2e-3));
   CHECK(figures[1]["within_tolerance"] == false);
   const std::string report = slurp(dir / "out" / "report.md");
   CHECK(report.find("## Simulated vs published") != std::string::npos);
