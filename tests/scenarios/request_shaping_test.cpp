@@ -4,55 +4,60 @@
 // 1280 KiB, max_segments 128 (the loop device's).
 #include <doctest/doctest.h>
 
+#include <utility>
+
 #include "sim/run_variant.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
 using namespace foliosim::test;
 
-TEST_CASE("an O_DIRECT 1 MiB call is two 512 KiB requests: 256 user pages, 128 segments each") {
+namespace {
+// The base scenario with `job`, fsynced at the end.
+Scenario one_job(workload::JobParams job) {
   Scenario s = bare_scenario();
-  s.jobs.push_back(direct_job("w", 1 * MiB, 16 * MiB));
+  job.end_fsync = true;
+  s.jobs.push_back(job);
+  return s;
+}
+
+// Requests and bytes the device wrote.
+std::pair<std::uint64_t, std::uint64_t> written(const Scenario& s) {
+  const Json r = simulate_isolated(s).summary;
+  return {r["device_write_requests"].get<std::uint64_t>(), r["device_write_bytes"].get<std::uint64_t>()};
+}
+}  // namespace
+
+TEST_CASE("an O_DIRECT 1 MiB call is two 512 KiB requests: 256 user pages, 128 segments each") {
+  Scenario s = one_job(direct_job("w", 1 * MiB, 16 * MiB));
   SUBCASE("max_segments 128: 32 requests for 16 calls") {
-    const Json r = simulate_isolated(s).summary;
-    CHECK(r["device_write_requests"] == 32);
-    CHECK(r["device_write_bytes"] == 16 * MiB);
+    CHECK(written(s) == std::pair<std::uint64_t, std::uint64_t>{32, 16 * MiB});
   }
   SUBCASE("max_segments 256: a call fits one request (1 MiB < 1280 KiB)") {
     s.devices[0].max_segments = 256;
-    CHECK(simulate_isolated(s).summary["device_write_requests"] == 16);
+    CHECK(written(s).first == 16);
   }
 }
 
 TEST_CASE("4 KiB buffered writes make 4 KiB folios: writeback's requests are 128 of them, 512 KiB") {
-  Scenario s = bare_scenario();
-  auto job = buffered_job("w", 4 * KiB, 16 * MiB);
-  job.end_fsync = true;
-  s.jobs.push_back(job);
+  Scenario s = one_job(buffered_job("w", 4 * KiB, 16 * MiB));
   SUBCASE("max_segments 128: 16 MiB in 32 requests, none merging (128 + 128 > 128 segments)") {
-    const Json r = simulate_isolated(s).summary;
-    CHECK(r["device_write_requests"] == 32);
-    CHECK(r["device_write_bytes"] == 16 * MiB);
+    CHECK(written(s) == std::pair<std::uint64_t, std::uint64_t>{32, 16 * MiB});
   }
   SUBCASE("max_segments 1024: bytes bind; an ioend of 256 folios (1 MiB) per request") {
     // 1 MiB + 1 MiB > 1280 KiB: adjacent ioends do not merge.
     s.devices[0].max_segments = 1024;
-    CHECK(simulate_isolated(s).summary["device_write_requests"] == 16);
+    CHECK(written(s).first == 16);
   }
   SUBCASE("1 MiB writes make 1 MiB folios: max_request_size binds, as before") {
-    s.jobs[0] = buffered_job("w", 1 * MiB, 16 * MiB);
-    s.jobs[0].end_fsync = true;
     // Whole ioends merge in the queue to 1280 KiB: 16 MiB / 1.25 MiB = 12.8, so 13.
-    CHECK(simulate_isolated(s).summary["device_write_requests"] == 13);
+    CHECK(written(one_job(buffered_job("w", 1 * MiB, 16 * MiB))).first == 13);
   }
 }
 
 TEST_CASE("fsync commits the transaction: the log writes follow the data as their own requests") {
-  Scenario s = bare_scenario();
+  Scenario s = one_job(buffered_job("w", 4 * KiB, 16 * MiB));
   s.filesystem.log_writes = true;
-  auto job = buffered_job("w", 4 * KiB, 16 * MiB);
-  job.end_fsync = true;
-  s.jobs.push_back(job);
   SUBCASE("XFS: one 3 KiB log record") {
     const Json r = simulate_isolated(s).summary;
     CHECK(r["device_write_requests"] == 32 + 1);

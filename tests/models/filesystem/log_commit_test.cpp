@@ -12,6 +12,14 @@ using namespace foliosim::filesystem;
 using namespace foliosim::test;
 
 namespace {
+FilesystemParams params_of(FilesystemKind type, bool log_writes = true) {
+  FilesystemParams params;
+  params.device = "dev0";
+  params.type = type;
+  params.log_writes = log_writes;
+  return params;
+}
+
 std::vector<std::uint64_t> sizes(const std::vector<Segment>& writes) {
   std::vector<std::uint64_t> out;
   for (const auto& w : writes) out.push_back(w.length_bytes);
@@ -20,10 +28,7 @@ std::vector<std::uint64_t> sizes(const std::vector<Segment>& writes) {
 }  // namespace
 
 TEST_CASE("ext4 commits a descriptor, its metadata and a bitmap per block group allocated in, then a commit block") {
-  FilesystemParams params;
-  params.device = "dev0";
-  params.type = FilesystemKind::kExt4;
-  Filesystem fs(params, 2 * GiB);
+  Filesystem fs(params_of(FilesystemKind::kExt4), 2 * GiB);
   File& f = fs.open("f");
   CHECK(fs.commit().empty());  // nothing allocated: nothing to commit
   fs.map_for_write(f, 0, 256 * MiB);  // 65536 blocks: groups 0 and 1 (32768 blocks each)
@@ -38,16 +43,13 @@ TEST_CASE("ext4 commits a descriptor, its metadata and a bitmap per block group 
 }
 
 TEST_CASE("XFS forces one log record of xfs_log_record_size; overwrites commit nothing") {
-  FilesystemParams params;
-  params.device = "dev0";
-  Filesystem fs(params, 2 * GiB);
+  Filesystem fs(params_of(FilesystemKind::kXfs), 2 * GiB);
   File& f = fs.open("f");
   fs.map_for_write(f, 0, 1 * MiB);
   CHECK(sizes(fs.commit()) == std::vector<std::uint64_t>{3 * KiB});
   fs.map_for_write(f, 0, 1 * MiB);  // written blocks again: no transaction
   CHECK(fs.commit().empty());
-  params.log_writes = false;
-  Filesystem quiet(params, 2 * GiB);
+  Filesystem quiet(params_of(FilesystemKind::kXfs, false), 2 * GiB);
   quiet.map_for_write(quiet.open("f"), 0, 1 * MiB);
   CHECK(quiet.commit().empty());
 }
