@@ -55,34 +55,37 @@ void BlockDevice::start(sg4::Host* host) {
   start_actor("device:" + params_.name, host, [this] { run(); }, ActorKind::kDaemon);
 }
 
-std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes) const {
-  return std::max<std::uint64_t>(1, (length_bytes + params_.max_request_bytes - 1) / params_.max_request_bytes);
+std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes, std::uint64_t segments) const {
+  std::uint64_t requests = 0;
+  split_bio(limits(), length_bytes, segments,
+            [&requests](std::uint64_t, std::uint64_t, std::uint64_t) { ++requests; });
+  return requests;
 }
 
-void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done,
-                         bool wbt_slot) {
+void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
+                         CompletionFn done, bool wbt_slot) {
   if (op == Op::kRead && wbt_enabled()) {
     // wbt_wait stamps reads (last_issue) for close_io.
     const double now = sg4::Engine::get_clock();
     wbt_advance(now);
     wbt_.last_read_s = now;
   }
-  if (length_bytes <= params_.max_request_bytes) {
-    enqueue(op, offset_bytes, length_bytes, std::move(done), wbt_slot);
+  const std::uint64_t pieces = requests_for(length_bytes, segments);
+  if (pieces == 1) {
+    enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot);
   } else {
-    // bio_split: pieces of max_request_size; the caller hears once, at the end.
+    // bio_split_rw_at: requests within both limits; the caller hears once, at the end.
     struct Pending {
       std::uint64_t remaining;
       bool ok = true;
       CompletionFn done;
     };
-    auto pending = std::make_shared<Pending>(Pending{requests_for(length_bytes), true, std::move(done)});
+    auto pending = std::make_shared<Pending>(Pending{pieces, true, std::move(done)});
     Completion whole{op, offset_bytes, length_bytes, true};
-    for (std::uint64_t at = 0; at < length_bytes; at += params_.max_request_bytes) {
-      std::uint64_t piece = std::min(params_.max_request_bytes, length_bytes - at);
+    split_bio(limits(), length_bytes, segments, [&](std::uint64_t at, std::uint64_t piece, std::uint64_t piece_segs) {
       // The slot goes with the first piece (writeback never builds larger bios).
       const bool slot = wbt_slot && at == 0;
-      enqueue(op, offset_bytes + at, piece, [pending, whole](const Completion& c) mutable {
+      enqueue(op, offset_bytes + at, piece, piece_segs, [pending, whole](const Completion& c) mutable {
         pending->ok = pending->ok && c.ok;
         if (whole.dispatched_s == 0 || c.dispatched_s < whole.dispatched_s) whole.dispatched_s = c.dispatched_s;
         if (--pending->remaining == 0) {
@@ -91,8 +94,16 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
           pending->done(whole);
         }
       }, slot);
-    }
+    });
   }
+  stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
+  if (plugged_ == 0) wake();
+}
+
+void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done) {
+  Request request{Op::kWrite, offset_bytes, length_bytes, 1, {}, false, true};
+  request.done.push_back(std::move(done));
+  waiting_.emplace(next_sequence_++, std::move(request));  // not indexed: nothing merges with it
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
   if (plugged_ == 0) wake();
 }
@@ -116,26 +127,29 @@ void BlockDevice::wake() {
   dispatch();
 }
 
-void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done,
-                          bool wbt_slot) {
+void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
+                          CompletionFn done, bool wbt_slot) {
   const int o = static_cast<int>(op);
   const std::uint64_t end = offset_bytes + length_bytes;
-  // Back merge: a waiting request ends where this one starts.
+  const RequestLimits limits = this->limits();
+  // Back merge: a waiting request ends where this one starts (ll_back_merge_fn).
   if (auto it = waiting_by_end_[o].find(offset_bytes); it != waiting_by_end_[o].end()) {
     std::uint64_t sequence = it->second;
     Request& r = waiting_.at(sequence);
-    if (r.length_bytes + length_bytes <= params_.max_request_bytes) {
+    if (limits.merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
       waiting_by_end_[o].erase(it);
       r.length_bytes += length_bytes;
+      r.segments += segments;
       r.done.push_back(std::move(done));
       ++stats_.merges;
       if (wbt_slot) wbt_done(sg4::Engine::get_clock());
       // The grown request may now touch the next one (blk_attempt_req_merge).
       if (auto next = waiting_by_start_[o].find(end); next != waiting_by_start_[o].end()) {
         Request& n = waiting_.at(next->second);
-        if (r.length_bytes + n.length_bytes <= params_.max_request_bytes) {
+        if (limits.merge_fits(r.length_bytes, r.segments, n.length_bytes, n.segments)) {
           std::uint64_t next_sequence = next->second;
           r.length_bytes += n.length_bytes;
+          r.segments += n.segments;
           for (auto& fn : n.done) r.done.push_back(std::move(fn));
           Request absorbed = std::move(n);
           unindex(next_sequence, absorbed);
@@ -148,14 +162,15 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       return;
     }
   }
-  // Front merge: a waiting request starts where this one ends.
+  // Front merge: a waiting request starts where this one ends (ll_front_merge_fn).
   if (auto it = waiting_by_start_[o].find(end); it != waiting_by_start_[o].end()) {
     std::uint64_t sequence = it->second;
     Request& r = waiting_.at(sequence);
-    if (r.length_bytes + length_bytes <= params_.max_request_bytes) {
+    if (limits.merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
       waiting_by_start_[o].erase(it);
       r.offset_bytes = offset_bytes;
       r.length_bytes += length_bytes;
+      r.segments += segments;
       r.done.push_back(std::move(done));
       waiting_by_start_[o][offset_bytes] = sequence;
       ++stats_.merges;
@@ -164,7 +179,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
     }
   }
   std::uint64_t sequence = next_sequence_++;
-  Request request{op, offset_bytes, length_bytes, {}, wbt_slot};
+  Request request{op, offset_bytes, length_bytes, segments, {}, wbt_slot};
   request.done.push_back(std::move(done));
   waiting_by_start_[o].emplace(offset_bytes, sequence);
   waiting_by_end_[o].emplace(end, sequence);
@@ -183,7 +198,7 @@ void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
 std::uint64_t BlockDevice::write_queued_bytes() const {
   std::uint64_t bytes = 0;
   for (const auto& [sequence, request] : waiting_)
-    if (request.op == Op::kWrite) bytes += request.length_bytes;
+    if (request.op == Op::kWrite && !request.log) bytes += request.length_bytes;
   return bytes;
 }
 
@@ -207,6 +222,10 @@ void BlockDevice::dispatch() {
         transfer_start + params_.request_overhead_s + static_cast<double>(request.length_bytes) / bandwidth;
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
+    if (request.log) {
+      stats_.log_write_bytes += request.length_bytes;
+      ++stats_.log_write_requests;
+    }
     if (!write && wbt_enabled() && !wbt_.sync_issued) {
       // wbt_issue: the first read issued while none is tracked.
       wbt_.sync_issued = true;

@@ -25,6 +25,7 @@
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mutex.hpp>
 
+#include "models/block_device/bio_split.hpp"
 #include "models/block_device/device_params.hpp"
 
 namespace foliosim::block_device {
@@ -55,6 +56,8 @@ struct DeviceStats {
   std::uint64_t write_requests = 0;  // as dispatched, after merging
   std::uint64_t read_bytes = 0;
   std::uint64_t read_requests = 0;
+  std::uint64_t log_write_bytes = 0;     // of write_bytes: filesystem log / journal writes
+  std::uint64_t log_write_requests = 0;  // of write_requests
   std::uint64_t merges = 0;          // submissions merged into a waiting request
   std::uint64_t failed_write_bytes = 0;     // completed with EIO
   std::uint64_t failed_write_requests = 0;
@@ -66,6 +69,8 @@ struct DeviceStats {
   void stats(F& f) const {
     f.bytes("write_bytes", write_bytes, "bytes written (failed writes included)");
     f.count("write_requests", write_requests, "write requests dispatched, after merging");
+    f.bytes("log_write_bytes", log_write_bytes, "of write_bytes, the filesystem's log / journal writes");
+    f.count("log_write_requests", log_write_requests, "of write_requests, the log / journal writes");
     f.count("merges", merges, "submissions merged into a waiting request");
     f.count("peak_queued_requests", peak_queued, "most requests waiting or in service at once");
   }
@@ -80,13 +85,21 @@ class BlockDevice {
   // Starts the device's daemon actor on `host`.
   void start(simgrid::s4u::Host* host);
 
-  // Queues an I/O; never blocks. I/O larger than max_request_size is split
-  // (bio_split); `done` runs once, when every piece has completed.
+  // Queues an I/O whose memory is `segments` physically contiguous pieces
+  // (bio_vecs) of about equal size; never blocks. I/O beyond
+  // max_request_size or max_segments is split (bio_split_rw_at); `done` runs
+  // once, when every piece has completed.
   // `wbt_slot`: the caller took a blk-wbt slot for it (wbt_wait), which the
   // request gives back when it completes, or at once if it merges into
   // another (a merged bio never holds one in the kernel).
-  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done,
-              bool wbt_slot = false);
+  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
+              CompletionFn done, bool wbt_slot = false);
+
+  // A filesystem log or journal write (REQ_PREFLUSH | REQ_FUA, or REQ_SYNC
+  // metadata): one request that nothing merges with (rq_mergeable refuses
+  // REQ_NOMERGE_FLAGS), counted apart in log_write_bytes. The log block is
+  // one contiguous buffer: one segment.
+  void submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done);
 
   // wbt_wait: takes a blk-wbt slot for one writeback request of class `cls`,
   // sleeping while the class's limit is reached or others wait before it;
@@ -113,12 +126,14 @@ class BlockDevice {
   bool congested() const { return queued() >= params_.queue_depth; }
   void wait_for_room();
 
-  // How many requests submit() makes of `length_bytes` before any merging.
-  std::uint64_t requests_for(std::uint64_t length_bytes) const;
+  // How many requests submit() makes of `length_bytes` in `segments` before
+  // any merging.
+  std::uint64_t requests_for(std::uint64_t length_bytes, std::uint64_t segments) const;
+  RequestLimits limits() const { return {params_.max_request_bytes, params_.max_segments}; }
 
   std::uint64_t queued_requests() const { return queued(); }
-  // Bytes of write requests queued and not yet dispatched (not yet counted
-  // in write_bytes).
+  // Bytes of data write requests queued and not yet dispatched (not yet
+  // counted in write_bytes; log writes left out).
   std::uint64_t write_queued_bytes() const;
   const DeviceParams& params() const { return params_; }
   const DeviceStats& stats() const { return stats_; }
@@ -131,8 +146,10 @@ class BlockDevice {
     Op op;
     std::uint64_t offset_bytes;
     std::uint64_t length_bytes;
+    std::uint64_t segments;          // nr_phys_segments
     std::vector<CompletionFn> done;  // one per submission merged into it
     bool wbt_slot = false;           // holds a blk-wbt slot until it completes
+    bool log = false;                // a filesystem log write: never merged
   };
 
   // blk-wbt's state (struct rq_wb, struct rq_depth) and its stats window
@@ -171,7 +188,8 @@ class BlockDevice {
     }
   };
 
-  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done, bool wbt_slot);
+  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
+               CompletionFn done, bool wbt_slot);
   // blk-wbt: limits from the scale step, the limit a class acquires under,
   // giving a slot back (wbt_done), waking waiters in order, and the monitoring
   // windows up to `now` (wb_timer_fn, run when due).

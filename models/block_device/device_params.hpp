@@ -73,6 +73,14 @@ struct DeviceParams {
   // requests, so less request_overhead per byte. Default: the reference loop
   // device's max_sectors_kb. At least 4 KiB (one page).
   std::uint64_t max_request_bytes = 1280ULL << 10;
+  // Most physically contiguous pieces of memory (segments) one request
+  // carries (queue/max_segments); bio_split_rw_at splits a bio at this or at
+  // max_request_size, whichever comes first, and queued requests merge only
+  // while both hold. A folio is one segment; an O_DIRECT call's anonymous
+  // user buffer is one per 4 KiB page. Smaller: small folios and O_DIRECT
+  // make more, smaller requests. Default: the reference loop device's
+  // max_segments (128: a 1 MiB O_DIRECT write is two 512 KiB requests).
+  std::uint64_t max_segments = 128;
   // Size of the device, and so of the filesystem on it: allocating blocks
   // beyond it fails the run (ENOSPC, exit 3). Not calibrated: the scenarios
   // give it.
@@ -126,6 +134,7 @@ struct DeviceParams {
     f.duration("request_overhead", request_overhead_s);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
+    f.count("max_segments", max_segments, Bound::between(1, 65535));
     f.size("capacity", capacity_bytes, Bound::kPositive);
     f.duration("wbt_latency", wbt_latency_s);
     f.duration("wbt_window", wbt_window_s, Bound::at_least(1e-3));

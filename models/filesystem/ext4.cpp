@@ -6,6 +6,16 @@ namespace foliosim::filesystem {
 
 using cpu::CpuCostParams;
 
+namespace {
+// jbd2_journal_commit_transaction: the descriptor block and the logged
+// metadata blocks (a block bitmap per group allocated in, and
+// ext4_commit_metadata_blocks more) go out together and are waited for; then
+// the commit block, REQ_PREFLUSH | REQ_FUA (journal_submit_commit_record).
+std::vector<std::uint64_t> ext4_log_writes(const FilesystemParams& params, std::uint64_t groups) {
+  return {(1 + params.ext4_commit_metadata_blocks + groups) * params.block_bytes, params.block_bytes};
+}
+}  // namespace
+
 const FilesystemTraits kExt4Traits = {
     // ext4_buffered_write_iter -> generic_perform_write: ext4_da_write_begin
     // reserves each block and attaches its buffer head.
@@ -28,6 +38,7 @@ const FilesystemTraits kExt4Traits = {
     // ext4_release_folio -> try_to_free_buffers: a buffer head freed and
     // uncharged per block.
     /*release_per_block_s=*/&CpuCostParams::ext4_release_per_block_s,
+    /*log_writes=*/&ext4_log_writes,
 };
 
 }  // namespace foliosim::filesystem

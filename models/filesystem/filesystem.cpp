@@ -57,7 +57,28 @@ std::uint64_t Filesystem::allocate(File& file, std::uint64_t blocks) {
     throw SimulatedFailure("device of filesystem is full (ENOSPC) writing " + file.name);
   const std::uint64_t first = next_free_block_;
   next_free_block_ += blocks;
+  transaction_dirty_ = true;
   return first;
+}
+
+std::vector<Segment> Filesystem::commit() {
+  std::vector<Segment> writes;
+  if (!transaction_dirty_ || !params_.log_writes) return writes;
+  // Block groups of 8 x block_size blocks (one bitmap block's bits).
+  const std::uint64_t group_blocks = 8 * params_.block_bytes;
+  const std::uint64_t groups =
+      next_free_block_ == transaction_first_block_
+          ? 0
+          : (next_free_block_ - 1) / group_blocks - transaction_first_block_ / group_blocks + 1;
+  const std::uint64_t log_start = capacity_blocks_ / 2 * params_.block_bytes;
+  for (const std::uint64_t bytes : traits_.log_writes(params_, groups)) {
+    if (log_start + log_head_bytes_ + bytes > capacity_blocks_ * params_.block_bytes) log_head_bytes_ = 0;
+    writes.push_back({log_start + log_head_bytes_, bytes});
+    log_head_bytes_ += bytes;
+  }
+  transaction_dirty_ = false;
+  transaction_first_block_ = next_free_block_;
+  return writes;
 }
 
 void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t end_block, ExtentState state,
@@ -83,6 +104,9 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
           e.device_block = allocate(file, e.blocks);
           e.state = state;
         } else if (state == ExtentState::kWritten) {
+          // An unwritten extent converted (xfs_iomap_write_unwritten,
+          // ext4_convert_unwritten_extents): a transaction.
+          transaction_dirty_ = transaction_dirty_ || e.state == ExtentState::kUnwritten;
           e.state = ExtentState::kWritten;
         }
         if (e.state != ExtentState::kDelalloc) add(e.device_block, e.blocks);

@@ -97,6 +97,14 @@ class Filesystem {
   // drop-behind folios can be dropped (see completion_context).
   bool completes_in_task(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
 
+  // Commits the running transaction (an fsync's log force or jbd2 commit):
+  // the log writes, at the log's place on the device, in the order written
+  // and waited for; none when nothing was allocated or converted since the
+  // last commit. The log sits in the middle of the device, where mkfs puts
+  // XFS's internal log and ext4's journal, and wraps at the device's end;
+  // data allocation does not step around it (contents are not modelled).
+  std::vector<Segment> commit();
+
   ExtentSummary summary(const File& file) const;
   std::uint64_t allocated_bytes() const { return next_free_block_ * params_.block_bytes; }
 
@@ -115,6 +123,11 @@ class Filesystem {
   const FilesystemTraits& traits_;
   std::uint64_t capacity_blocks_;
   std::uint64_t next_free_block_ = 0;
+  // The running transaction: whether it changed extents, and the allocation
+  // cursor where it began (the block groups it allocated in follow).
+  bool transaction_dirty_ = false;
+  std::uint64_t transaction_first_block_ = 0;
+  std::uint64_t log_head_bytes_ = 0;  // where the next log write goes
   std::map<std::string, std::unique_ptr<File>> files_;
 };
 

@@ -68,6 +68,26 @@ struct FilesystemParams {
   // cached pages fit under page_cache.memory_limit. XFS's per-folio iomap
   // state is not charged. Derived: see models/README.md, "Filesystem".
   std::uint64_t ext4_buffer_head_bytes = 112;
+  // fsync commits the filesystem's transaction to its log (XFS) or journal
+  // (ext4) after the data: one or two small writes to the device (below).
+  // Off: the device sees file data only, as the model did before; the
+  // engine tests that count data requests by hand turn it off.
+  bool log_writes = true;
+  // XFS: bytes of the log record an fsync's log force writes
+  // (xfs_log_force_seq -> xlog_sync) for a transaction that allocated or
+  // converted extents: the record header and the logged items (inode core
+  // and data fork, AGF, free-space btree buffers), rounded up to the log's
+  // 512-byte sector. Larger: more log bytes per fsync. Derived from the
+  // reference: 3 KiB more than the data reach the device in C1 and C2.
+  std::uint64_t xfs_log_record_bytes = 3 << 10;
+  // ext4: metadata blocks a jbd2 commit logs besides one block bitmap per
+  // block group the transaction allocated in (jbd2_journal_commit_transaction
+  // writes a descriptor block, these blocks, then a commit block): the
+  // inode's table block, the group descriptor block, the inode bitmap, the
+  // superblock and the extent tree. Larger: more journal bytes per fsync.
+  // Fitted: C2 (64 MiB, one group) writes 36 KiB of journal, descriptor +
+  // 7 blocks + commit; so 6 besides its one bitmap.
+  std::uint64_t ext4_commit_metadata_blocks = 6;
 
   template <class F>
   void fields(F& f) {
@@ -81,6 +101,9 @@ struct FilesystemParams {
     f.choice("completion_context", completion_context, kCompletionContextNames);
     f.flag("zero_range_dropbehind", zero_range_dropbehind);
     f.size("ext4_buffer_head_size", ext4_buffer_head_bytes);
+    f.flag("log_writes", log_writes);
+    f.size("xfs_log_record_size", xfs_log_record_bytes);
+    f.count("ext4_commit_metadata_blocks", ext4_commit_metadata_blocks);
   }
 };
 

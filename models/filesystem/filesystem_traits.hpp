@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/cpu/cpu_params.hpp"
 #include "models/filesystem/filesystem_params.hpp"
@@ -50,6 +51,10 @@ struct FilesystemTraits {
   // The CPU cost per block of releasing a clean folio's private data when
   // reclaim frees it (the address space's release_folio).
   double cpu::CpuCostParams::*release_per_block_s;
+  // What committing a transaction that allocated in `groups` block groups
+  // writes to the log (an fsync's log force or jbd2 commit): the bytes of
+  // each request, in the order each is written and waited for.
+  std::vector<std::uint64_t> (*log_writes)(const FilesystemParams& params, std::uint64_t groups);
 
   // The pages one ioend may carry; UINT64_MAX: no limit but the bio's.
   std::uint64_t ioend_max_pages(std::uint64_t block_bytes) const;

@@ -6,6 +6,15 @@ namespace foliosim::filesystem {
 
 using cpu::CpuCostParams;
 
+namespace {
+// xfs_log_force_seq: the CIL is pushed as one log record, written with
+// REQ_PREFLUSH | REQ_FUA (xlog_sync); its size is a parameter (see
+// xfs_log_record_bytes), the allocation groups touched are among its items.
+std::vector<std::uint64_t> xfs_log_writes(const FilesystemParams& params, std::uint64_t) {
+  return {params.xfs_log_record_bytes};
+}
+}  // namespace
+
 const FilesystemTraits kXfsTraits = {
     // xfs_file_buffered_write: xfs_buffered_write_iomap_begin/end, the ilock,
     // the delalloc reservation, per call; next to nothing per block.
@@ -27,6 +36,7 @@ const FilesystemTraits kXfsTraits = {
     /*cgroup_bytes_per_block=*/nullptr,
     // iomap_release_folio: frees the folio's iomap_folio_state, once a folio.
     /*release_per_block_s=*/&CpuCostParams::xfs_release_per_block_s,
+    /*log_writes=*/&xfs_log_writes,
 };
 
 }  // namespace foliosim::filesystem

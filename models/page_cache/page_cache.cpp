@@ -412,6 +412,15 @@ bool PageCache::folio_boundary(const FileCache& file, std::uint64_t page) const 
   return page >= run.end_page() || (page - run.first_page) % run.folio_pages == 0;
 }
 
+PageCache::FolioRun PageCache::folio_run_at(const FileCache& file, std::uint64_t page) const {
+  auto it = file.runs_.upper_bound(page);
+  if (it != file.runs_.begin() && std::prev(it)->second.end_page() > page) {
+    const Run& run = std::prev(it)->second;
+    return {run.first_page, run.end_page(), run.folio_pages};
+  }
+  return {page, page + 1, 1};
+}
+
 std::vector<FileCache*> PageCache::dirty_files() const {
   std::vector<FileCache*> files;
   for (const auto& [name, file] : files_)

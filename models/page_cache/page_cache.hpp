@@ -183,6 +183,13 @@ class PageCache {
   // Whether a folio of `file` starts at `page` (true in holes too).
   bool folio_boundary(const FileCache& file, std::uint64_t page) const;
 
+  // The run of same-size folios holding `page`, as [first_page, end_page)
+  // in folios of folio_pages each from first_page; in a hole, one page.
+  struct FolioRun {
+    std::uint64_t first_page, end_page, folio_pages;
+  };
+  FolioRun folio_run_at(const FileCache& file, std::uint64_t page) const;
+
   // Writeback of `range` completed: clears the flag; folios reclaim asked
   // for go to the oldest end of the inactive list (folio_rotate_reclaimable);
   // drop-behind folios that are clean are freed.

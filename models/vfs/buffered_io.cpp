@@ -80,8 +80,11 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
       block_device::Plug plug(device_);
       for (const auto& h : holes)
         for (const auto& segment : fs_.map_for_read(file, h.first_page * kPageBytes, h.pages * kPageBytes)) {
-          requests += device_.requests_for(segment.length_bytes);
-          device_.submit(block_device::Op::kRead, segment.device_offset_bytes, segment.length_bytes, waiter.expect());
+          // Reads fill new folios: not modelled as segments, the read is
+          // taken as one contiguous piece, bounded by max_request_size only.
+          requests += device_.requests_for(segment.length_bytes, 1);
+          device_.submit(block_device::Op::kRead, segment.device_offset_bytes, segment.length_bytes, 1,
+                         waiter.expect());
         }
     }
     if (requests > 0) {

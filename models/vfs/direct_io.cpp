@@ -14,8 +14,13 @@ std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
   const auto& costs = cpu_.costs();
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
+  // The user buffer is anonymous memory: one physically discontiguous 4 KiB
+  // page per bio segment (iov_iter_extract_pages pins pages that bio_add_page
+  // cannot merge), so max_segments rather than max_request_size bounds its
+  // requests.
   std::uint64_t requests = 0;
-  for (const auto& segment : segments) requests += device_.requests_for(segment.length_bytes);
+  for (const auto& segment : segments)
+    requests += device_.requests_for(segment.length_bytes, pages_up(segment.length_bytes));
   const std::uint64_t pages = pages_up(length_bytes);
 
   // Setup, page pinning and bio submission run in the writer before it sleeps.
@@ -26,7 +31,8 @@ std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
   {
     block_device::Plug plug(device_);  // iomap_dio_rw plugs around its bios
     for (const auto& segment : segments)
-      device_.submit(block_device::Op::kWrite, segment.device_offset_bytes, segment.length_bytes, waiter.expect());
+      device_.submit(block_device::Op::kWrite, segment.device_offset_bytes, segment.length_bytes,
+                     pages_up(segment.length_bytes), waiter.expect());
   }
   waiter.wait();
   // Completion work (interrupt, bio_endio, iomap_dio_complete) delays the

@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/block_device/io_waiter.hpp"
 #include "models/common/actor_start.hpp"
 
 namespace foliosim::writeback {
@@ -105,8 +106,10 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
 }
 
 Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache::PageRange& range) {
-  // Bios of at most a request each, cut at extent ends.
-  const std::uint64_t request_pages = device_.params().max_request_bytes / kPageBytes;
+  // Bios of one request each, as bio_split_rw_at leaves them: cut at extent
+  // ends, at max_request_size and at max_segments, a folio being one segment
+  // (adjacent folios are not assumed physically contiguous).
+  const block_device::RequestLimits limits = device_.limits();
   BioPlan plan;
   // Decided before mapping: writing new or unwritten blocks needs conversion.
   plan.task_context = fs_.completes_in_task(file, range.first_page * kPageBytes,
@@ -115,12 +118,29 @@ Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache
   std::uint64_t page = range.first_page;
   for (const auto& segment : fs_.map_for_write(file, range.first_page * kPageBytes,
                                                range.pages * kPageBytes)) {
-    const std::uint64_t segment_pages = segment.length_bytes / kPageBytes;  // blocks are pages
-    for (std::uint64_t done = 0; done < segment_pages; done += request_pages) {
-      bios.push_back({page + done, std::min(request_pages, segment_pages - done),
-                      segment.device_offset_bytes + done * kPageBytes});
+    const std::uint64_t end = page + segment.length_bytes / kPageBytes;  // blocks are pages
+    bool open = false;
+    for (std::uint64_t p = page; p < end;) {
+      const auto run = cache_.folio_run_at(*file.cache, p);
+      const std::uint64_t folio_bytes = run.folio_pages * kPageBytes;
+      const std::uint64_t at = (p - run.first_page) * kPageBytes;
+      Bio* bio = open ? &bios.back() : nullptr;
+      std::uint64_t fit_pages =
+          bio ? block_device::bytes_that_fit(limits, at, folio_bytes, bio->pages * kPageBytes, bio->segments) /
+                    kPageBytes
+              : 0;
+      if (fit_pages == 0) {  // none open, or it is full: the next starts here
+        bios.push_back({p, 0, segment.device_offset_bytes + (p - page) * kPageBytes, 0});
+        bio = &bios.back();
+        open = true;
+        fit_pages = block_device::bytes_that_fit(limits, at, folio_bytes, 0, 0) / kPageBytes;
+      }
+      const std::uint64_t pages = std::min({fit_pages, end - p, run.end_page - p});
+      bio->pages += pages;
+      bio->segments += block_device::segments_touched(at, pages * kPageBytes, folio_bytes);
+      p += pages;
     }
-    page += segment_pages;
+    page = end;
   }
   return plan;
 }
@@ -159,7 +179,8 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
       }
       device_.wbt_wait(cls, true);
       unsubmitted_pages_ -= bios[b].pages;
-      device_.submit(block_device::Op::kWrite, bios[b].device_offset_bytes, bios[b].pages * kPageBytes,
+      const auto& bio = bios[b];
+      device_.submit(block_device::Op::kWrite, bio.device_offset_bytes, bio.pages * kPageBytes, bio.segments,
                      [this, owner, group, pending, task_context](const block_device::Completion& done) {
                        cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
                        pending->ok = pending->ok && done.ok;
@@ -215,7 +236,21 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
     // while under writeback): wait for completions.
     if (submitted == 0) waiters_.wait();
   }
+  commit_log();
   return report();
+}
+
+void Writeback::commit_log() {
+  // xfs_file_fsync / ext4_sync_file: with the data on the device, the
+  // transaction that allocated or converted its blocks is committed to the
+  // log; each log write is submitted and waited for in turn.
+  for (const auto& write : fs_.commit()) {
+    block_device::IoWaiter waiter;
+    cpu_.run(cpu::Component::kWriters, cpu_.costs().request_submit_s);
+    device_.submit_log(write.device_offset_bytes, write.length_bytes, waiter.expect());
+    waiter.wait();
+    cpu_.run(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
+  }
 }
 
 std::uint64_t Writeback::dirty_and_writeback_pages() const {

@@ -104,6 +104,7 @@ class Writeback {
  private:
   struct Bio {
     std::uint64_t first_page, pages, device_offset_bytes;
+    std::uint64_t segments;  // folios it touches: each is one physically contiguous segment
   };
   struct BioPlan {
     bool task_context = false;  // completion may drop folios (task context)
@@ -113,6 +114,8 @@ class Writeback {
   // here) and cuts it into bios; then submits them.
   BioPlan plan_bios(filesystem::File& file, const page_cache::PageRange& range);
   void submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls);
+  // fsync's commit of the filesystem's transaction: its log writes.
+  void commit_log();
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);

@@ -79,10 +79,11 @@ struct VariantRun {
  private:
   template <class F>
   void device_totals(F& f) const {
-    std::uint64_t read = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0, queued = 0;
+    std::uint64_t read = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0, queued = 0, log = 0;
     for (const auto& d : devices) {
       read += d.stats.read_bytes;
       written += d.stats.write_bytes;
+      log += d.stats.log_write_bytes;
       requests += d.stats.write_requests;
       failed_requests += d.stats.failed_write_requests;
       failed_bytes += d.stats.failed_write_bytes;
@@ -90,11 +91,12 @@ struct VariantRun {
     }
     f.bytes("device_read_bytes", read, "bytes the devices read");
     f.bytes("device_write_bytes", written, "bytes the devices wrote, failed writes included");
+    f.bytes("device_log_write_bytes", log, "of device_write_bytes, the filesystem's log / journal writes");
     f.count("device_write_requests", requests, "write requests the devices served, after merging");
     f.bytes("device_write_ok_bytes", written - failed_bytes, "bytes the devices wrote without error");
     f.count("write_errors", failed_requests, "write requests that completed with EIO");
-    // Every byte written is placed: app_write_bytes + zeroed_bytes = device_write_bytes + dirty_end_bytes
-    // + writeback_undispatched_bytes (without overwrites).
+    // Every byte written is placed: app_write_bytes + zeroed_bytes = device_write_bytes
+    // - device_log_write_bytes + dirty_end_bytes + writeback_undispatched_bytes (without overwrites).
     f.bytes("writeback_undispatched_bytes", queued + writeback_unsubmitted_pages * kPageBytes,
             "under writeback when the run ended but not yet dispatched to a device (waiting for blk-wbt, a tag, "
             "or in the device's queue)");

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <array>
+#include <vector>
+
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
@@ -21,20 +24,22 @@ struct BurstResult {
 // Submits `count` adjacent requests of `bytes` at t=0 in one burst to a device,
 // waits for them, and reports the device's counters.
 BurstResult burst(std::uint64_t count, std::uint64_t bytes, std::uint64_t queue_depth,
-                  std::uint64_t max_request_bytes, std::uint64_t gap_bytes = 0, bool plugged = true) {
+                  std::uint64_t max_request_bytes, std::uint64_t gap_bytes = 0, bool plugged = true,
+                  std::uint64_t segments = 1, std::uint64_t max_segments = 128) {
   return run_in_child([=] {
     sg4::Host* host = nullptr;
     auto engine = bare_engine(host);
     block_device::DeviceParams params = gigabyte_device();
     params.queue_depth = queue_depth;
     params.max_request_bytes = max_request_bytes;
+    params.max_segments = max_segments;
     block_device::BlockDevice device(params);
     device.start(host);
     const double done_at_s = run_actor(*engine, host, [&] {
       block_device::IoWaiter waiter;
       if (plugged) device.plug();
       for (std::uint64_t i = 0; i < count; ++i)
-        device.submit(block_device::Op::kWrite, i * (bytes + gap_bytes), bytes, waiter.expect());
+        device.submit(block_device::Op::kWrite, i * (bytes + gap_bytes), bytes, segments, waiter.expect());
       if (plugged) device.unplug();
       waiter.wait();
       return sg4::Engine::get_clock();
@@ -75,6 +80,55 @@ TEST_CASE("adjacent requests waiting in the queue merge up to the maximum reques
   }
 }
 
+TEST_CASE("a bio is split at max_segments or max_request_size, whichever comes first (bio_split_rw_at)") {
+  using block_device::RequestLimits;
+  std::vector<std::array<std::uint64_t, 3>> pieces;
+  auto record = [&pieces](std::uint64_t at, std::uint64_t bytes, std::uint64_t segments) {
+    pieces.push_back({at, bytes, segments});
+  };
+  SUBCASE("1 MiB of 4 KiB user pages: 256 segments, two requests of 128 (512 KiB) each") {
+    block_device::split_bio(RequestLimits{1280 * KiB, 128}, 1 * MiB, 256, record);
+    CHECK(pieces == std::vector<std::array<std::uint64_t, 3>>{{0, 512 * KiB, 128}, {512 * KiB, 512 * KiB, 128}});
+  }
+  SUBCASE("2 MiB in two 1 MiB folios: cut at 1280 KiB, the second folio in both requests") {
+    block_device::split_bio(RequestLimits{1280 * KiB, 128}, 2 * MiB, 2, record);
+    CHECK(pieces == std::vector<std::array<std::uint64_t, 3>>{{0, 1280 * KiB, 2}, {1280 * KiB, 768 * KiB, 1}});
+  }
+  SUBCASE("one segment per request: each 1 MiB folio alone") {
+    block_device::split_bio(RequestLimits{1280 * KiB, 1}, 2 * MiB, 2, record);
+    CHECK(pieces == std::vector<std::array<std::uint64_t, 3>>{{0, 1 * MiB, 1}, {1 * MiB, 1 * MiB, 1}});
+  }
+  SUBCASE("a flush carries no data: one empty request") {
+    block_device::split_bio(RequestLimits{1280 * KiB, 128}, 0, 0, record);
+    CHECK(pieces == std::vector<std::array<std::uint64_t, 3>>{{0, 0, 0}});
+  }
+}
+
+TEST_CASE("the device splits a submission at max_segments, and its pieces do not merge back") {
+  // 1 MiB in 256 4 KiB pages (an O_DIRECT call): 2 x 512 KiB of 128 segments;
+  // joined they would hold 256 > 128 segments, so they stay two requests.
+  BurstResult r = burst(1, 1 * MiB, 1, 1280 * KiB, 0, true, 256);
+  CHECK(r.requests == 2);
+  CHECK(r.merges == 0);
+  CHECK(r.bytes == 1 * MiB);
+  // The same megabyte in one segment (a large folio): one request.
+  CHECK(burst(1, 1 * MiB, 1, 1280 * KiB, 0, true, 1).requests == 1);
+}
+
+TEST_CASE("queued requests merge only while both the byte and the segment limit hold") {
+  SUBCASE("32 x 64 KiB of 16 segments, max 1 MiB and 128 segments: 8 per request, 4 requests of 512 KiB") {
+    BurstResult r = burst(32, 64 * KiB, 1, 1 * MiB, 0, true, 16);
+    CHECK(r.requests == 4);
+    CHECK(r.merges == 28);
+    CHECK(r.bytes == 2 * MiB);
+  }
+  SUBCASE("the same with 8 segments each: the byte limit binds first, 2 requests of 1 MiB") {
+    BurstResult r = burst(32, 64 * KiB, 1, 1 * MiB, 0, true, 8);
+    CHECK(r.requests == 2);
+    CHECK(r.merges == 30);
+  }
+}
+
 TEST_CASE("busy time counts a stretch still in service when asked") {
   const auto [busy_mid_s, busy_end_s] = run_in_child([] {
     sg4::Host* host = nullptr;
@@ -84,7 +138,7 @@ TEST_CASE("busy time counts a stretch still in service when asked") {
     return run_actor(*engine, host, [&] {
       block_device::IoWaiter waiter;
       // 1 MB at 1 GB/s behind 100 us: in service from 0 to 1.1 ms.
-      device.submit(block_device::Op::kWrite, 0, 1000000, waiter.expect());
+      device.submit(block_device::Op::kWrite, 0, 1000000, 1, waiter.expect());
       sg4::this_actor::sleep_for(0.5e-3);
       const double busy_mid = device.busy_s();
       waiter.wait();

@@ -56,7 +56,7 @@ WbtRun writeback_run(std::uint64_t count, WbtClass cls, bool write_cache,
         device.wbt_wait(cls);
         granted_at.push_back(sg4::Engine::get_clock());
         peak_inflight = std::max(peak_inflight, device.wbt_inflight());
-        device.submit(block_device::Op::kWrite, (i + 1) * GiB, 1 * MiB, waiter.expect(), true);
+        device.submit(block_device::Op::kWrite, (i + 1) * GiB, 1 * MiB, 1, waiter.expect(), true);
       }
       waiter.wait();
       return granted_at;
@@ -116,7 +116,7 @@ TEST_CASE("blk-wbt: WB_SYNC_ALL writeback may fill max_depth, background writeba
 TEST_CASE("blk-wbt: a read in the last 100 ms holds other writeback to wb_background (close_io)") {
   WbtRun r = writeback_run(8, WbtClass::kNormal, true, [](block_device::BlockDevice& device) {
     block_device::IoWaiter waiter;
-    device.submit(block_device::Op::kRead, 0, 4 * KiB, waiter.expect());
+    device.submit(block_device::Op::kRead, 0, 4 * KiB, 1, waiter.expect());
     waiter.wait();
   });
   const double read_done = kLatency_s + 4096 / 1e9;

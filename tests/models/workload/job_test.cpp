@@ -125,23 +125,25 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
   });
 }
 
-// One 1 MiB request at queue depth 1: 100 us of latency, then 1 MiB at 1 GB/s.
-constexpr double kRequest_s = 100e-6 + 1.048576e-3;
+// One 1 MiB O_DIRECT call at queue depth 1: its 256 user pages make two
+// requests of 128 segments (max_segments), 512 KiB each, one after the
+// other: 2 x (100 us of latency, then 512 KiB at 1 GB/s).
+constexpr double kRequest_s = 2 * (100e-6 + 0.524288e-3);
 
 }  // namespace
 
 TEST_CASE("job: direct writes at queue depth 1 end after latency plus transfer per call") {
-  SUBCASE("8 writes of 1 MiB, no CPU cost: 8 x 1.148576 ms") {
+  SUBCASE("8 writes of 1 MiB, no CPU cost: 8 x 1.248576 ms") {
     const auto [run, files] = run_job(direct_job("w", 1 * MiB, 8 * MiB), zero_cpu_costs(), 1);
     CHECK(run.write_calls == 8);
     CHECK(run.app_write_bytes == 8 * MiB);
-    CHECK(run.device_write_requests == 8);
+    CHECK(run.device_write_requests == 16);
     CHECK(run.writes_done_calls == 1);
     CHECK(run.last_write_end_s == doctest::Approx(8 * kRequest_s).epsilon(1e-12));
     CHECK(run.end_s == doctest::Approx(8 * kRequest_s).epsilon(1e-12));
     CHECK(files == std::vector<std::string>{"w.0"});
   }
-  SUBCASE("after a start delay, with 10 us of CPU a call: 1 ms + 8 x (10 us + 1.148576 ms)") {
+  SUBCASE("after a start delay, with 10 us of CPU a call: 1 ms + 8 x (10 us + 1.248576 ms)") {
     JobParams job = direct_job("w", 1 * MiB, 8 * MiB);
     job.startdelay_s = 1e-3;
     cpu::CpuCostParams costs = zero_cpu_costs();
@@ -159,8 +161,9 @@ TEST_CASE("job: direct writes at queue depth 1 end after latency plus transfer p
 }
 
 TEST_CASE("job: clones share the device, each with its file or all with one") {
-  // Two clones of 4 writes at queue depth 1: the device serves the 8
-  // requests one after the other, so the last ends at 8 x 1.148576 ms.
+  // Two clones of 4 writes at queue depth 1: the device serves the 16
+  // requests (two per call) one after the other, so the last ends at
+  // 8 x 1.248576 ms.
   JobParams job = direct_job("w", 1 * MiB, 4 * MiB);
   job.numjobs = 2;
   SUBCASE("a file each") {
@@ -176,11 +179,11 @@ TEST_CASE("job: clones share the device, each with its file or all with one") {
     CHECK(run.write_calls == 8);
     CHECK(files == std::vector<std::string>{"shared"});
   }
-  SUBCASE("at queue depth 2 the latencies overlap: 100 us + 8 transfers") {
+  SUBCASE("at queue depth 2 the latencies overlap: 100 us + 16 transfers of 512 KiB") {
     // Both clones' first requests start at 0; from then on one always waits
     // behind the transfer in progress, so the channel never idles.
     const auto [run, files] = run_job(job, zero_cpu_costs(), 2);
-    CHECK(run.last_write_end_s == doctest::Approx(100e-6 + 8 * 1.048576e-3).epsilon(1e-12));
+    CHECK(run.last_write_end_s == doctest::Approx(100e-6 + 16 * 0.524288e-3).epsilon(1e-12));
   }
 }
 
