@@ -23,6 +23,7 @@ inline Scenario bare_scenario() {
   s.devices[0].read_bandwidth_Bps = 3e9;
   s.devices[0].request_latency_s = 95e-6;
   s.devices[0].request_overhead_s = 0;
+  s.devices[0].segment_overhead_s = 0;
   s.devices[0].queue_depth = 128;
   s.devices[0].max_request_bytes = 1280 * KiB;
   s.devices[0].capacity_bytes = 64 * GiB;

@@ -100,8 +100,9 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
   if (plugged_ == 0) wake();
 }
 
-void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done) {
-  Request request{Op::kWrite, offset_bytes, length_bytes, 1, {}, false, true};
+void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, bool flush,
+                             CompletionFn done) {
+  Request request{Op::kWrite, offset_bytes, length_bytes, 1, {}, false, true, flush};
   request.done.push_back(std::move(done));
   waiting_.emplace(next_sequence_++, std::move(request));  // not indexed: nothing merges with it
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
@@ -218,8 +219,12 @@ void BlockDevice::dispatch() {
     const bool write = request.op == Op::kWrite;
     const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
     const double transfer_start = std::max(now + params_.request_latency_s, channel_free_at_s_);
-    channel_free_at_s_ =
-        transfer_start + params_.request_overhead_s + static_cast<double>(request.length_bytes) / bandwidth;
+    // A flush before and after (the FUA) with a volatile cache: blk-flush's
+    // sequence, serialised with the data as a loop device's worker does.
+    const double flushes_s = request.flush && params_.write_cache ? 2 * params_.flush_latency_s : 0;
+    channel_free_at_s_ = transfer_start + params_.request_overhead_s +
+                         static_cast<double>(request.segments) * params_.segment_overhead_s +
+                         static_cast<double>(request.length_bytes) / bandwidth + flushes_s;
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
     if (request.log) {

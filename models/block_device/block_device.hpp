@@ -95,11 +95,11 @@ class BlockDevice {
   void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
               CompletionFn done, bool wbt_slot = false);
 
-  // A filesystem log or journal write (REQ_PREFLUSH | REQ_FUA, or REQ_SYNC
-  // metadata): one request that nothing merges with (rq_mergeable refuses
-  // REQ_NOMERGE_FLAGS), counted apart in log_write_bytes. The log block is
-  // one contiguous buffer: one segment.
-  void submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, CompletionFn done);
+  // A filesystem log or journal write (`flush`: REQ_PREFLUSH | REQ_FUA, a
+  // commit record; else REQ_SYNC metadata): one request that nothing merges
+  // with (rq_mergeable refuses REQ_NOMERGE_FLAGS), counted apart in
+  // log_write_bytes. The log block is one contiguous buffer: one segment.
+  void submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, bool flush, CompletionFn done);
 
   // wbt_wait: takes a blk-wbt slot for one writeback request of class `cls`,
   // sleeping while the class's limit is reached or others wait before it;
@@ -150,6 +150,7 @@ class BlockDevice {
     std::vector<CompletionFn> done;  // one per submission merged into it
     bool wbt_slot = false;           // holds a blk-wbt slot until it completes
     bool log = false;                // a filesystem log write: never merged
+    bool flush = false;              // REQ_PREFLUSH | REQ_FUA: the device's cache flushed before and after
   };
 
   // blk-wbt's state (struct rq_wb, struct rq_depth) and its stats window

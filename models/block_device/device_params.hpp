@@ -62,6 +62,17 @@ struct DeviceParams {
   // processing, a loop device's worker): bounds IOPS at 1 / overhead, so it
   // is what limits small requests. Fitted: see models/README.md, "Device".
   double request_overhead_s = 13e-6;
+  // Serialised cost of each segment (physically contiguous piece) a request
+  // carries: a DMA descriptor, an iov a loop device hands its backing file.
+  // Larger: requests of many small folios or O_DIRECT pages go slower than
+  // ones of a few large folios with the same bytes. Fitted: see
+  // models/README.md, "Device".
+  double segment_overhead_s = 1.0e-6;
+  // What a cache flush costs (REQ_PREFLUSH, and REQ_FUA done as a flush after
+  // the write) on a device with a volatile write cache (write_cache): a loop
+  // device fsyncs its backing file. Journal and log commits pay it twice;
+  // ignored without a write cache. Fitted: see models/README.md, "Device".
+  double flush_latency_s = 0.215e-3;
   // Requests the device services at once (queue/nr_requests, an NVMe queue's
   // depth); more wait in the block layer, where adjacent ones merge. Also
   // bounds blk-wbt's depths (rq_depth_calc_max_depth: at most 3/4 of it).
@@ -132,6 +143,8 @@ struct DeviceParams {
     f.rate("read_bandwidth", read_bandwidth_Bps);
     f.duration("latency", request_latency_s);
     f.duration("request_overhead", request_overhead_s);
+    f.duration("segment_overhead", segment_overhead_s);
+    f.duration("flush_latency", flush_latency_s);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.count("max_segments", max_segments, Bound::between(1, 65535));

@@ -119,6 +119,12 @@ struct CpuCostParams {
   // Sets how much dearer reclaim is on ext4. Fitted: see models/README.md.
   double xfs_release_per_block_s = 0.0;
   double ext4_release_per_block_s = 0.26e-6;
+  // Per log commit an fsync waits for, besides its writes: XFS's CIL push,
+  // ext4's jbd2 commit (waking the journal thread, writing the transaction's
+  // buffers out). Sets the floor of an fsync with nothing dirty but
+  // metadata. Fitted: see models/README.md, "CPU costs".
+  double xfs_log_commit_s = 0.0;
+  double ext4_log_commit_s = 170e-6;
 
   // A writer's CPU work is executed in batches of up to this much simulated
   // time instead of one SimGrid execution per call: the page cache sees a
@@ -152,6 +158,8 @@ struct CpuCostParams {
     f.duration("reclaim_free_per_folio", reclaim_free_per_folio_s);
     f.duration("xfs_release_per_block", xfs_release_per_block_s);
     f.duration("ext4_release_per_block", ext4_release_per_block_s);
+    f.duration("xfs_log_commit", xfs_log_commit_s);
+    f.duration("ext4_log_commit", ext4_log_commit_s);
     f.duration("batch_window", batch_window_s);
   }
 };

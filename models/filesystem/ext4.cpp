@@ -39,6 +39,8 @@ const FilesystemTraits kExt4Traits = {
     // uncharged per block.
     /*release_per_block_s=*/&CpuCostParams::ext4_release_per_block_s,
     /*log_writes=*/&ext4_log_writes,
+    // jbd2_journal_commit_transaction, in the jbd2 thread the fsync waits for.
+    /*commit_s=*/&CpuCostParams::ext4_log_commit_s,
 };
 
 }  // namespace foliosim::filesystem

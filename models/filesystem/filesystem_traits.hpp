@@ -55,6 +55,8 @@ struct FilesystemTraits {
   // writes to the log (an fsync's log force or jbd2 commit): the bytes of
   // each request, in the order each is written and waited for.
   std::vector<std::uint64_t> (*log_writes)(const FilesystemParams& params, std::uint64_t groups);
+  // The CPU of such a commit besides its writes (the CIL push, jbd2's commit).
+  double cpu::CpuCostParams::*commit_s;
 
   // The pages one ioend may carry; UINT64_MAX: no limit but the bio's.
   std::uint64_t ioend_max_pages(std::uint64_t block_bytes) const;

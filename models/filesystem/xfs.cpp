@@ -37,6 +37,8 @@ const FilesystemTraits kXfsTraits = {
     // iomap_release_folio: frees the folio's iomap_folio_state, once a folio.
     /*release_per_block_s=*/&CpuCostParams::xfs_release_per_block_s,
     /*log_writes=*/&xfs_log_writes,
+    // xlog_cil_push_work formats the CIL into the record.
+    /*commit_s=*/&CpuCostParams::xfs_log_commit_s,
 };
 
 }  // namespace foliosim::filesystem

@@ -243,11 +243,15 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
 void Writeback::commit_log() {
   // xfs_file_fsync / ext4_sync_file: with the data on the device, the
   // transaction that allocated or converted its blocks is committed to the
-  // log; each log write is submitted and waited for in turn.
-  for (const auto& write : fs_.commit()) {
+  // log; each log write is submitted and waited for in turn, the last
+  // (the commit record) with a cache flush before and after.
+  const auto writes = fs_.commit();
+  if (!writes.empty()) cpu_.run(cpu::Component::kWriters, cpu_.costs().*fs_.traits().commit_s);
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    const auto& write = writes[i];
     block_device::IoWaiter waiter;
     cpu_.run(cpu::Component::kWriters, cpu_.costs().request_submit_s);
-    device_.submit_log(write.device_offset_bytes, write.length_bytes, waiter.expect());
+    device_.submit_log(write.device_offset_bytes, write.length_bytes, i + 1 == writes.size(), waiter.expect());
     waiter.wait();
     cpu_.run(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
   }

@@ -68,6 +68,7 @@ inline block_device::DeviceParams gigabyte_device() {
   params.read_bandwidth_Bps = 1e9;
   params.request_latency_s = 100e-6;
   params.request_overhead_s = 0;
+  params.segment_overhead_s = 0;
   params.max_request_bytes = 1 * MiB;
   return params;
 }
