@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/common/actor_start.hpp"
+#include "models/common/random_draws.hpp"
 
 namespace foliosim::block_device {
 
@@ -27,8 +28,9 @@ constexpr double kWbtRecentWait_s = 1.0;        // HZ: wb_recent_wait
 constexpr double kWbtCloseIo_s = 0.1;           // HZ / 10: close_io
 }  // namespace
 
-BlockDevice::BlockDevice(const DeviceParams& params)
+BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
     : params_(params),
+      rng_(std::move(rng)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()),
       room_mutex_(sg4::Mutex::create()),
@@ -199,8 +201,9 @@ void BlockDevice::dispatch() {
     const bool write = request.op == Op::kWrite;
     const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
     const double transfer_start = std::max(now + params_.request_latency_s, channel_free_at_s_);
-    channel_free_at_s_ =
-        transfer_start + params_.request_overhead_s + static_cast<double>(request.length_bytes) / bandwidth;
+    const double spread = median_one_lognormal(rng_, params_.service_sigma);
+    channel_free_at_s_ = transfer_start + params_.request_overhead_s * spread +
+                         static_cast<double>(request.length_bytes) / bandwidth * spread;
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
     if (!write && wbt_enabled() && !wbt_.sync_issued) {

@@ -56,6 +56,13 @@ struct DeviceParams {
   // processing, a loop device's worker): bounds IOPS at 1 / overhead, so it
   // is what limits small requests. Fitted: see models/README.md, "Device".
   double request_overhead_s = 13e-6;
+  // Spread of each request's service on the channel (request_overhead plus
+  // the transfer): a lognormal factor of median 1 and this shape per request
+  // (the host's I/O under a virtual disk, a flash device's garbage
+  // collection). Larger: wider O_DIRECT latencies and, since the mean
+  // service grows by exp(sigma^2 / 2), slightly lower throughput; 0 turns it
+  // off. Fitted: see models/README.md, "Latency spread".
+  double service_sigma = 0.3;
   // Requests the device services at once (queue/nr_requests, an NVMe queue's
   // depth); more wait in the block layer, where adjacent ones merge. Also
   // bounds blk-wbt's depths (rq_depth_calc_max_depth: at most 3/4 of it).
@@ -97,6 +104,7 @@ struct DeviceParams {
     f.rate("read_bandwidth", read_bandwidth_Bps);
     f.duration("latency", request_latency_s);
     f.duration("request_overhead", request_overhead_s);
+    f.number("service_sigma", service_sigma, 0, kMaxSigma);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.size("capacity", capacity_bytes, Bound::kPositive);

@@ -60,7 +60,18 @@ inline cpu::CpuCostParams zero_cpu_costs() {
   c.ext4_writepages_per_block_s = 0;
   c.reclaim_scan_per_folio_s = 0;
   c.reclaim_free_per_folio_s = 0;
+  c.call_sigma = 0;  // every call costs exactly its work
+  c.copy_sigma = 0;
+  c.dio_setup_sigma = 0;
   return c;
+}
+
+// The reference machine without interruptions, so that a call's time is its
+// work alone.
+inline cpu::MachineParams quiet_machine() {
+  cpu::MachineParams m;
+  m.interrupt_rate_hz = 0;
+  return m;
 }
 
 // "dev0": 1 GB/s each way behind 100 us a request, no per-request overhead,
@@ -73,6 +84,7 @@ inline block_device::DeviceParams gigabyte_device() {
   params.request_latency_s = 100e-6;
   params.request_overhead_s = 0;
   params.max_request_bytes = 1 * MiB;
+  params.service_sigma = 0;  // every request takes exactly its service time
   return params;
 }
 
