@@ -9,13 +9,15 @@
 
 namespace foliosim::test {
 
-// One device "dev0" and an XFS filesystem on it; all CPU costs zero so that
+// One device "dev0" and an XFS filesystem on it; all CPU costs zero and no
+// spread (no interruptions, every request its exact service) so that
 // simulated times are the device's alone unless a test sets them.
 inline Scenario bare_scenario() {
   Scenario s;
   s.name = "test";
   s.cpu = zero_cpu_costs();
   s.reclaim.free_per_page_s = 0;  // reclaim's CPU too
+  s.machine = quiet_machine();
   s.devices.resize(1);
   // Fixed here, not the calibrated defaults, so expected values stay put.
   s.devices[0].name = "dev0";
@@ -24,6 +26,7 @@ inline Scenario bare_scenario() {
   s.devices[0].request_latency_s = 95e-6;
   s.devices[0].request_overhead_s = 0;
   s.devices[0].segment_overhead_s = 0;
+  s.devices[0].service_sigma = 0;
   s.devices[0].queue_depth = 128;
   s.devices[0].max_request_bytes = 1280 * KiB;
   s.devices[0].capacity_bytes = 64 * GiB;

@@ -9,6 +9,7 @@
 
 #include "models/block_device/wbt_depths.hpp"
 #include "models/common/actor_start.hpp"
+#include "models/common/random_draws.hpp"
 
 namespace foliosim::block_device {
 
@@ -26,8 +27,9 @@ constexpr double kWbtRecentWait_s = 1.0;        // HZ: wb_recent_wait
 constexpr double kWbtCloseIo_s = 0.1;           // HZ / 10: close_io
 }  // namespace
 
-BlockDevice::BlockDevice(const DeviceParams& params)
+BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
     : params_(params),
+      rng_(std::move(rng)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()),
       room_mutex_(sg4::Mutex::create()),
@@ -222,9 +224,11 @@ void BlockDevice::dispatch() {
     // A flush before and after (the FUA) with a volatile cache: blk-flush's
     // sequence, serialised with the data as a loop device's worker does.
     const double flushes_s = request.flush && params_.write_cache ? 2 * params_.flush_latency_s : 0;
-    channel_free_at_s_ = transfer_start + params_.request_overhead_s +
-                         static_cast<double>(request.segments) * params_.segment_overhead_s +
-                         static_cast<double>(request.length_bytes) / bandwidth + flushes_s;
+    const double spread = median_one_lognormal(rng_, params_.service_sigma);
+    channel_free_at_s_ = transfer_start + flushes_s +
+                         spread * (params_.request_overhead_s +
+                                   static_cast<double>(request.segments) * params_.segment_overhead_s +
+                                   static_cast<double>(request.length_bytes) / bandwidth);
     (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
     ++(write ? stats_.write_requests : stats_.read_requests);
     if (request.log) {

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <queue>
+#include <random>
 #include <vector>
 
 #include <simgrid/s4u/ConditionVariable.hpp>
@@ -78,7 +79,9 @@ struct DeviceStats {
 
 class BlockDevice {
  public:
-  explicit BlockDevice(const DeviceParams& params);
+  // `rng` draws each request's service spread (service_sigma); unused
+  // when that is 0.
+  explicit BlockDevice(const DeviceParams& params, std::mt19937_64 rng = std::mt19937_64());
   BlockDevice(const BlockDevice&) = delete;
   BlockDevice& operator=(const BlockDevice&) = delete;
 
@@ -210,6 +213,7 @@ class BlockDevice {
   std::size_t queued() const { return waiting_.size() + in_service_.size(); }
 
   DeviceParams params_;
+  std::mt19937_64 rng_;
   DeviceStats stats_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr wakeup_;

@@ -73,6 +73,13 @@ struct DeviceParams {
   // device fsyncs its backing file. Journal and log commits pay it twice;
   // ignored without a write cache. Fitted: see models/README.md, "Device".
   double flush_latency_s = 0.215e-3;
+  // Spread of each request's service on the channel (request_overhead plus
+  // the transfer): a lognormal factor of median 1 and this shape per request
+  // (the host's I/O under a virtual disk, a flash device's garbage
+  // collection). Larger: wider O_DIRECT latencies and, since the mean
+  // service grows by exp(sigma^2 / 2), slightly lower throughput; 0 turns it
+  // off. Fitted: see models/README.md, "Latency spread".
+  double service_sigma = 0.3;
   // Requests the device services at once (queue/nr_requests, an NVMe queue's
   // depth); more wait in the block layer, where adjacent ones merge. Also
   // bounds blk-wbt's depths (rq_depth_calc_max_depth: at most 3/4 of it).
@@ -145,6 +152,7 @@ struct DeviceParams {
     f.duration("request_overhead", request_overhead_s);
     f.duration("segment_overhead", segment_overhead_s);
     f.duration("flush_latency", flush_latency_s);
+    f.number("service_sigma", service_sigma, 0, kMaxSigma);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.count("max_segments", max_segments, Bound::between(1, 65535));

@@ -41,6 +41,11 @@ inline constexpr double kMinBlockBytes = 4096;
 // runs Linux; the costs scale by reference_speed / cpu_speed.
 inline constexpr double kMinFrequencyHz = 1e6;
 
+// Largest lognormal shape (a spread's sigma): at 3, one call in a thousand
+// already costs exp(3 * 3.09), about 10000 times its median; beyond that a
+// spread only makes runs unbounded.
+inline constexpr double kMaxSigma = 3;
+
 // One accepted spelling of an enum field. A value may have several names
 // (aliases); the first listed for a value is how it is written back.
 template <class E>

@@ -16,7 +16,10 @@ const char* component_name(Component component) {
 }
 
 Cpu::Cpu(simgrid::s4u::NetZone* zone, const MachineParams& machine, const CpuCostParams& costs)
-    : costs_(costs), speed_ratio_(costs.reference_speed_hz / machine.cpu_speed_hz), cores_(machine.cpus) {
+    : costs_(costs),
+      machine_(machine),
+      speed_ratio_(costs.reference_speed_hz / machine.cpu_speed_hz),
+      cores_(machine.cpus) {
   // One flop per cycle: an execution of N flops takes N cycles of one core.
   host_ = zone->create_host("cpu", machine.cpu_speed_hz)->set_core_count(static_cast<int>(machine.cpus))->seal();
 }

@@ -33,6 +33,7 @@ class Cpu {
 
   simgrid::s4u::Host* host() const { return host_; }
   const CpuCostParams& costs() const { return costs_; }
+  const MachineParams& machine() const { return machine_; }
 
   // Runs kernel work that takes `reference_s` on a reference-speed CPU, on the
   // calling actor's behalf; blocks the actor for as long as it takes when
@@ -57,12 +58,15 @@ class Cpu {
 
   // Seconds of CPU this machine spends on `reference_s` of reference work.
   double scaled_s(double reference_s) const { return reference_s * speed_ratio_; }
+  // Reference work that takes `seconds` on this machine.
+  double reference_s(double seconds) const { return seconds / speed_ratio_; }
   double busy_s(Component component) const { return stats_.busy_s[static_cast<int>(component)]; }
   const CpuStats& stats() const { return stats_; }
 
  private:
   simgrid::s4u::Host* host_;
   CpuCostParams costs_;
+  MachineParams machine_;
   double speed_ratio_;  // reference speed / actual speed
   std::uint64_t cores_;
   bool uncontended_ = false;

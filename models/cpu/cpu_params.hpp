@@ -26,12 +26,23 @@ struct MachineParams {
   // thresholds. Default: the reference machine's MemTotal, 24684092 KiB. Must
   // hold page_cache.other_memory, the high watermark and one largest folio.
   std::uint64_t memory_bytes = 24684092ULL << 10;
+  // Interruptions of a writer's kernel work (timer ticks, IPIs, the host
+  // preempting the vCPU): a Poisson process over the writer's CPU busy time,
+  // at this rate per CPU-second, each adding a stall of exponentially
+  // distributed length of mean interrupt_stall (counted as CPU busy: the
+  // core is not free meanwhile). They make the rare slow calls of the tail;
+  // a higher rate also raises the mean call time by rate * stall. 0 turns
+  // them off. Fitted: see models/README.md, "Latency spread".
+  double interrupt_rate_hz = 3500;
+  double interrupt_stall_s = 15e-6;
 
   template <class F>
   void fields(F& f) {
     f.count("cpus", cpus, Bound::between(1, 8192));
     f.frequency("cpu_speed", cpu_speed_hz);
     f.size("memory", memory_bytes, Bound::kPositive);
+    f.frequency("interrupt_rate", interrupt_rate_hz, Bound::kNonNegative);
+    f.duration("interrupt_stall", interrupt_stall_s);
   }
 };
 
@@ -133,6 +144,21 @@ struct CpuCostParams {
   // the window; 0 executes every call on its own (exact, slowest).
   double batch_window_s = 20e-6;
 
+  // Spread of each call's CPU work: every system call draws a lognormal
+  // factor of median 1 per kind of work (the costs above stay the medians,
+  // so a call's p50 stays where they were fitted; the mean rises by
+  // exp(sigma^2 / 2)). Larger: wider latency distributions, a longer write
+  // phase; 0 turns that kind's spread off. Fitted: see models/README.md,
+  // "Latency spread".
+  // The code paths' per-call, per-folio and per-block work (cache and TLB
+  // state, frequency).
+  double call_sigma = 0.05;
+  // The copy into the page cache, per byte (memory bandwidth, the cache
+  // state of the source and of the new folios).
+  double copy_sigma = 0.42;
+  // dio_setup, with its sleep and wake-up around the I/O.
+  double dio_setup_sigma = 0.25;
+
   template <class F>
   void fields(F& f) {
     f.frequency("reference_speed", reference_speed_hz);
@@ -161,6 +187,9 @@ struct CpuCostParams {
     f.duration("xfs_log_commit", xfs_log_commit_s);
     f.duration("ext4_log_commit", ext4_log_commit_s);
     f.duration("batch_window", batch_window_s);
+    f.number("call_sigma", call_sigma, 0, kMaxSigma);
+    f.number("copy_sigma", copy_sigma, 0, kMaxSigma);
+    f.number("dio_setup_sigma", dio_setup_sigma, 0, kMaxSigma);
   }
 };
 

@@ -52,10 +52,11 @@ page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_byt
   const auto result =
       cache_.write(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dropbehind, origin);
   const auto& c = cpu_.costs();
-  batch.add(c.folio_alloc_s * static_cast<double>(result.new_folios) +
-            c.folio_lookup_s * static_cast<double>(result.existing_folios) +
-            c.folio_dirty_s * static_cast<double>(result.new_folios + result.existing_folios) +
-            static_cast<double>(length_bytes) / c.copy_bandwidth_Bps);
+  batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
+                 c.folio_lookup_s * static_cast<double>(result.existing_folios) +
+                 c.folio_dirty_s * static_cast<double>(result.new_folios + result.existing_folios),
+             cpu::Work::kCode},
+            {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
   return result;
 }
 
@@ -95,9 +96,10 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     outcome.device_s = sg4::Engine::get_clock() - start_s;
   }
   const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock());
-  batch.add(c.folio_alloc_s * static_cast<double>(result.new_folios) +
-            c.folio_lookup_s * static_cast<double>(result.existing_folios) +
-            static_cast<double>(length_bytes) / c.copy_bandwidth_Bps);
+  batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
+                 c.folio_lookup_s * static_cast<double>(result.existing_folios),
+             cpu::Work::kCode},
+            {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
   outcome.bytes = length_bytes;
   return outcome;
 }

@@ -10,7 +10,7 @@ namespace foliosim::vfs {
 
 
 std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                              block_device::IoWaiter& waiter, double& submitted_s) {
+                              block_device::IoWaiter& waiter, cpu::CpuBatch& batch, double& submitted_s) {
   const auto& costs = cpu_.costs();
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
@@ -24,9 +24,11 @@ std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
   const std::uint64_t pages = pages_up(length_bytes);
 
   // Setup, page pinning and bio submission run in the writer before it sleeps.
-  cpu_.run(cpu::Component::kWriters, costs.syscall_entry_s + costs.dio_setup_s +
-                                         static_cast<double>(pages) * costs.dio_per_page_s +
-                                         static_cast<double>(requests) * costs.request_submit_s);
+  batch.add({{costs.syscall_entry_s, cpu::Work::kCode},
+             {costs.dio_setup_s, cpu::Work::kDioSetup},
+             {static_cast<double>(pages) * costs.dio_per_page_s, cpu::Work::kCode},
+             {static_cast<double>(requests) * costs.request_submit_s, cpu::Work::kCode}});
+  batch.flush();
   submitted_s = simgrid::s4u::Engine::get_clock();
   {
     block_device::Plug plug(device_);  // iomap_dio_rw plugs around its bios

@@ -65,6 +65,7 @@ struct JobContext {
   vfs::OpenFile fd;
   block_device::IoWaiter waiter;
   writeback::Dirtier dirtier;
+  cpu::CallSpread spread;
   cpu::CpuBatch batch;
   // The task's own clock: the engine's plus its CPU work not yet run.
   double now_s() const { return sg4::Engine::get_clock() + batch.pending_s(); }
@@ -75,6 +76,7 @@ void read_loop(JobContext& c, WritePattern& pattern) {
   WriteCall call{};
   while (pattern.next(call)) {
     const double start_s = c.now_s();
+    c.batch.begin_call();
     auto outcome = c.kernel.buffered_io.read(c.fd, call.offset_bytes, call.length_bytes, c.batch, c.waiter);
     if (outcome.bytes == 0) break;
     ++c.stats.read_calls;
@@ -86,7 +88,7 @@ void read_loop(JobContext& c, WritePattern& pattern) {
 // An O_DIRECT call: CPU, then the requests, waited for.
 bool direct_write_once(JobContext& c, const WriteCall& call, double start_s) {
   double submitted_s = 0;
-  c.kernel.direct_io.write(c.file, call.offset_bytes, call.length_bytes, c.waiter, submitted_s);
+  c.kernel.direct_io.write(c.file, call.offset_bytes, call.length_bytes, c.waiter, c.batch, submitted_s);
   const double end_s = c.now_s();
   if (c.stats.tail.wants(end_s - start_s))
     c.stats.tail.offer(direct_tail(start_s, submitted_s, end_s, c.waiter.completions()));
@@ -138,6 +140,7 @@ void write_loop(JobContext& c, WritePattern& pattern) {
     const double start_s = c.now_s();
     if (start_s >= stop_s) break;
     ++c.stats.write_calls;  // a call that failed is still a call
+    c.batch.begin_call();
     if (!write_once(c, call, start_s)) continue;
     const double end_s = c.now_s();
     c.stats.write_latency.record(end_s - start_s);
@@ -150,14 +153,23 @@ void write_loop(JobContext& c, WritePattern& pattern) {
   c.batch.flush();
 }
 
-void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
-             WorkloadStats& stats) {
+void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
+             KernelPaths kernel, WorkloadStats& stats) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   ++kernel.clones_running;
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
   if (job.mmap) file.mapped = true;
   kernel.buffered_io.attach(file);
-  JobContext c{job, kernel, stats, file, {&file, file.error_seq}, {}, {}, {kernel.cpu, cpu::Component::kWriters}};
+  JobContext c{job,
+               kernel,
+               stats,
+               file,
+               {&file, file.error_seq},
+               {},
+               {},
+               {kernel.cpu.costs(), kernel.cpu.machine(), std::move(spread_rng)},
+               {kernel.cpu, cpu::Component::kWriters, nullptr}};
+  c.batch.set_spread(&c.spread);
   WritePattern pattern(job, std::move(rng));
   if (job.reads()) {
     read_loop(c, pattern);
@@ -178,11 +190,13 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, Ker
 
 }  // namespace
 
-void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
-               WorkloadStats& stats) {
+void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
+               KernelPaths kernel, WorkloadStats& stats) {
   start_actor(
       job.name + "." + std::to_string(clone), kernel.cpu.host(),
-      [job, clone, rng, kernel, &stats]() mutable { run_job(job, clone, std::move(rng), kernel, stats); },
+      [job, clone, rng, spread_rng, kernel, &stats]() mutable {
+        run_job(job, clone, std::move(rng), std::move(spread_rng), kernel, stats);
+      },
       ActorKind::kJob);
 }
 

@@ -30,8 +30,9 @@ struct KernelPaths {
   std::uint64_t& clones_running;
 };
 
-// Starts the actor of clone `clone` of `job` on the machine's CPUs.
-void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, KernelPaths kernel,
-               WorkloadStats& stats);
+// Starts the actor of clone `clone` of `job` on the machine's CPUs: `rng`
+// draws its write pattern, `spread_rng` how its calls vary (cpu::CallSpread).
+void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
+               KernelPaths kernel, WorkloadStats& stats);
 
 }  // namespace foliosim::workload

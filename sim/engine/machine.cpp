@@ -17,7 +17,9 @@ namespace sg4 = simgrid::s4u;
 
 Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scenario) {
   cpu_ = std::make_unique<cpu::Cpu>(zone, scenario.machine, scenario.cpu);
-  for (const auto& params : scenario.devices) devices_.push_back(std::make_unique<block_device::BlockDevice>(params));
+  for (const auto& params : scenario.devices)
+    devices_.push_back(
+        std::make_unique<block_device::BlockDevice>(params, random_stream(scenario.seed, "device/" + params.name)));
   cache_ = std::make_unique<page_cache::PageCache>(scenario.page_cache);
   writeback_done_ = std::make_unique<writeback::WritebackWaitQueue>();
   auto wake_flushers = [this] {
@@ -89,9 +91,9 @@ void Machine::start() {
                                      if (--jobs_writing_ == 0) meter_->mark_after_writes();
                                    },
                                    clones_running_};
-      workload::start_job(job, clone,
-                          random_stream(scenario_.seed, "workload/" + job.name + "/" + std::to_string(clone)), kernel,
-                          workload_);
+      const std::string clone_name = job.name + "/" + std::to_string(clone);
+      workload::start_job(job, clone, random_stream(scenario_.seed, "workload/" + clone_name),
+                          random_stream(scenario_.seed, "cpu_spread/" + clone_name), kernel, workload_);
     }
   }
 }

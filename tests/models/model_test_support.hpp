@@ -39,14 +39,14 @@ constexpr std::uint64_t GiB = 1024 * MiB;
 // Every kernel path free, so that simulated times are the device's alone
 // unless a test sets a cost; reference speed and batch window as default.
 // Every field the cpu section declares: each duration (a cost) zero, each
-// rate (the copy) unbounded; so a cost added later is free here too.
+// rate (the copy) unbounded, each number (a spread's shape) zero, so every
+// call costs exactly its work; a cost added later is free here too.
 struct ZeroCosts {
   void duration(const char*, double& seconds, Bound = {}) { seconds = 0; }
   void rate(const char*, double& bytes_per_s, Bound = {}) { bytes_per_s = 1e30; }
+  void number(const char*, double& value, double, double) { value = 0; }
   template <class... A>
   void frequency(A&&...) {}
-  template <class... A>
-  void number(A&&...) {}
   template <class... A>
   void count(A&&...) {}
 };
@@ -57,6 +57,14 @@ inline cpu::CpuCostParams zero_cpu_costs() {
   c.fields(zero);
   c.batch_window_s = cpu::CpuCostParams{}.batch_window_s;  // simulator speed, not a cost
   return c;
+}
+
+// The reference machine without interruptions, so that a call's time is its
+// work alone.
+inline cpu::MachineParams quiet_machine() {
+  cpu::MachineParams m;
+  m.interrupt_rate_hz = 0;
+  return m;
 }
 
 // "dev0": 1 GB/s each way behind 100 us a request, no per-request overhead,
@@ -70,6 +78,7 @@ inline block_device::DeviceParams gigabyte_device() {
   params.request_overhead_s = 0;
   params.segment_overhead_s = 0;
   params.max_request_bytes = 1 * MiB;
+  params.service_sigma = 0;  // every request takes exactly its service time
   return params;
 }
 

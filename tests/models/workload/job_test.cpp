@@ -84,7 +84,7 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
   return run_in_child([=] {
     sg4::NetZone* zone = nullptr;
     auto engine = bare_engine(zone);
-    const cpu::MachineParams machine;
+    const cpu::MachineParams machine = quiet_machine();
     cpu::Cpu cpu(zone, machine, costs);
     zone->seal();
     block_device::DeviceParams device_params = gigabyte_device();
@@ -113,7 +113,8 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
     for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
       workload::KernelPaths kernel{cpu, fs, direct_io, buffered_io, throttle, [&] { ++writes_done_calls; },
                                    clones_running};
-      workload::start_job(job, clone, random_stream(1, "job/" + std::to_string(clone)), kernel, stats);
+      workload::start_job(job, clone, random_stream(1, "job/" + std::to_string(clone)),
+                          random_stream(1, "spread/" + std::to_string(clone)), kernel, stats);
     }
     engine->run();
     if (actor_failure().kind != FailureKind::kNone) throw std::runtime_error(actor_failure().message);

@@ -1,0 +1,33 @@
+#include "models/cpu/call_spread.hpp"
+
+#include "models/common/random_draws.hpp"
+
+namespace foliosim::cpu {
+
+CallSpread::CallSpread(const CpuCostParams& costs, const MachineParams& machine, std::mt19937_64 rng)
+    : rng_(std::move(rng)),
+      sigma_{costs.call_sigma, costs.copy_sigma, costs.dio_setup_sigma},
+      rate_hz_(machine.interrupt_rate_hz),
+      stall_mean_s_(machine.interrupt_stall_s) {
+  factor_.fill(1.0);
+  if (rate_hz_ > 0) busy_to_next_s_ = exponential(rng_, 1.0 / rate_hz_);
+}
+
+void CallSpread::begin_call() {
+  for (std::size_t k = 0; k < factor_.size(); ++k) factor_[k] = median_one_lognormal(rng_, sigma_[k]);
+}
+
+double CallSpread::interruptions(double busy_s) {
+  if (rate_hz_ <= 0) return 0;
+  double stall_s = 0;
+  // Exponential gaps between interruptions: a Poisson process in busy time.
+  while (busy_to_next_s_ <= busy_s) {
+    busy_s -= busy_to_next_s_;
+    stall_s += exponential(rng_, stall_mean_s_);
+    busy_to_next_s_ = exponential(rng_, 1.0 / rate_hz_);
+  }
+  busy_to_next_s_ -= busy_s;
+  return stall_s;
+}
+
+}  // namespace foliosim::cpu
