@@ -48,10 +48,10 @@ struct DeviceParams {
   // Transfer rate of writes, the per-byte part of each request's service.
   // Lower: longer writeback, fsync and O_DIRECT, earlier dirty throttling.
   // Fitted: see models/README.md, "Device".
-  double write_bandwidth_Bps = 4.5e9;
+  double write_bandwidth_Bps = 5.6e9;
   // Transfer rate of reads. Not measured (no reads in the reference): taken
   // equal to writes.
-  double read_bandwidth_Bps = 4.5e9;
+  double read_bandwidth_Bps = 5.6e9;
   // Fixed cost of each request (command, flash program, completion); requests
   // in flight overlap it, only the data transfer is serialised, so it counts
   // once each time the device starts from idle. Larger: slower queue-depth-1
@@ -67,7 +67,7 @@ struct DeviceParams {
   // Larger: requests of many small folios or O_DIRECT pages go slower than
   // ones of a few large folios with the same bytes. Fitted: see
   // models/README.md, "Device".
-  double segment_overhead_s = 1.0e-6;
+  double segment_overhead_s = 0.35e-6;
   // What a cache flush costs (REQ_PREFLUSH, and REQ_FUA done as a flush after
   // the write) on a device with a volatile write cache (write_cache): a loop
   // device fsyncs its backing file. Journal and log commits pay it twice;

@@ -64,12 +64,12 @@ struct CpuCostParams {
   // I/O, its conversion and the i_size update after it, the sleep and
   // wake-up around it. Sets the small-block O_DIRECT latency floor.
   // Fitted: see models/README.md, "CPU costs".
-  double dio_setup_s = 71.6e-6;
+  double dio_setup_s = 100e-6;
   // Per 4 KiB page of an O_DIRECT call: pinning the user page
   // (iov_iter_extract_pages), and what a 4 KiB segment costs the device
   // beyond its bandwidth. Sets how O_DIRECT latency grows with the block size.
   // Fitted: see models/README.md, "CPU costs".
-  double dio_per_page_s = 0.418e-6;
+  double dio_per_page_s = 0.06e-6;
   // Per device request, on the submitter's CPU: building the bio, blk-mq tag
   // and dispatch (submit_bio). Prior: see models/README.md, "CPU costs".
   double request_submit_s = 1.5e-6;

@@ -7,12 +7,19 @@ namespace foliosim::filesystem {
 using cpu::CpuCostParams;
 
 namespace {
-// jbd2_journal_commit_transaction: the descriptor block and the logged
-// metadata blocks (a block bitmap per group allocated in, and
+// jbd2_journal_commit_transaction: on the journal's first commit since it
+// was flushed (a fresh mount sets JBD2_FLUSHED), the journal superblock's
+// new tail first (jbd2_journal_update_sb_log_tail); then the descriptor block
+// and the logged metadata blocks (a block bitmap per group allocated in, and
 // ext4_commit_metadata_blocks more) go out together and are waited for; then
 // the commit block, REQ_PREFLUSH | REQ_FUA (journal_submit_commit_record).
-std::vector<std::uint64_t> ext4_log_writes(const FilesystemParams& params, std::uint64_t groups) {
-  return {(1 + params.ext4_commit_metadata_blocks + groups) * params.block_bytes, params.block_bytes};
+std::vector<std::uint64_t> ext4_log_writes(const FilesystemParams& params, std::uint64_t groups,
+                                           bool first_since_mount) {
+  std::vector<std::uint64_t> writes;
+  if (first_since_mount) writes.push_back(params.block_bytes);
+  writes.push_back((1 + params.ext4_commit_metadata_blocks + groups) * params.block_bytes);
+  writes.push_back(params.block_bytes);
+  return writes;
 }
 }  // namespace
 

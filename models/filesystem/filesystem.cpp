@@ -71,12 +71,13 @@ std::vector<Segment> Filesystem::commit() {
           ? 0
           : (next_free_block_ - 1) / group_blocks - transaction_first_block_ / group_blocks + 1;
   const std::uint64_t log_start = capacity_blocks_ / 2 * params_.block_bytes;
-  for (const std::uint64_t bytes : traits_.log_writes(params_, groups)) {
+  for (const std::uint64_t bytes : traits_.log_writes(params_, groups, !committed_)) {
     if (log_start + log_head_bytes_ + bytes > capacity_blocks_ * params_.block_bytes) log_head_bytes_ = 0;
     writes.push_back({log_start + log_head_bytes_, bytes});
     log_head_bytes_ += bytes;
   }
   transaction_dirty_ = false;
+  committed_ = true;
   transaction_first_block_ = next_free_block_;
   return writes;
 }

@@ -128,6 +128,7 @@ class Filesystem {
   bool transaction_dirty_ = false;
   std::uint64_t transaction_first_block_ = 0;
   std::uint64_t log_head_bytes_ = 0;  // where the next log write goes
+  bool committed_ = false;            // a commit since the (fresh) mount
   std::map<std::string, std::unique_ptr<File>> files_;
 };
 

@@ -87,7 +87,7 @@ struct FilesystemParams {
   // superblock and the extent tree. Larger: more journal bytes per fsync.
   // Fitted: C2 (64 MiB, one group) writes 36 KiB of journal, descriptor +
   // 7 blocks + commit; so 6 besides its one bitmap.
-  std::uint64_t ext4_commit_metadata_blocks = 6;
+  std::uint64_t ext4_commit_metadata_blocks = 5;
 
   template <class F>
   void fields(F& f) {

@@ -53,8 +53,10 @@ struct FilesystemTraits {
   double cpu::CpuCostParams::*release_per_block_s;
   // What committing a transaction that allocated in `groups` block groups
   // writes to the log (an fsync's log force or jbd2 commit): the bytes of
-  // each request, in the order each is written and waited for.
-  std::vector<std::uint64_t> (*log_writes)(const FilesystemParams& params, std::uint64_t groups);
+  // each request, in the order each is written and waited for;
+  // `first_since_mount`: the first commit on the freshly mounted filesystem.
+  std::vector<std::uint64_t> (*log_writes)(const FilesystemParams& params, std::uint64_t groups,
+                                           bool first_since_mount);
   // The CPU of such a commit besides its writes (the CIL push, jbd2's commit).
   double cpu::CpuCostParams::*commit_s;
 

@@ -10,7 +10,7 @@ namespace {
 // xfs_log_force_seq: the CIL is pushed as one log record, written with
 // REQ_PREFLUSH | REQ_FUA (xlog_sync); its size is a parameter (see
 // xfs_log_record_bytes), the allocation groups touched are among its items.
-std::vector<std::uint64_t> xfs_log_writes(const FilesystemParams& params, std::uint64_t) {
+std::vector<std::uint64_t> xfs_log_writes(const FilesystemParams& params, std::uint64_t, bool) {
   return {params.xfs_log_record_bytes};
 }
 }  // namespace
