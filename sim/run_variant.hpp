@@ -14,7 +14,8 @@ namespace foliosim {
 // Runs `scenario` in a forked child and returns its results. While it runs,
 // `clock` (if given) follows the child's simulated time and `while_waiting`
 // is called about every 0.1 s of wall time. Throws SimulatedFailure or
-// InternalError as the child did.
+// InternalError as the child did, and SimulatedFailure, the child killed,
+// when its simulated clock stands still (standstill.hpp).
 VariantOutput simulate_isolated(const Scenario& scenario, SharedSimClock* clock = nullptr,
                                 const std::function<void()>& while_waiting = {});
 

@@ -57,19 +57,27 @@ Json run_isolated(const std::function<Json()>& body, const std::function<void()>
   // A finite wait even without while_waiting, so that a signal arriving just
   // before poll() is seen within a tick.
   const int timeout_ms = static_cast<int>(wait_tick_s * 1000);
+  const auto kill_child = [&] {
+    kill(pid, SIGKILL);
+    close(fds[0]);
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  };
   while (true) {
     if (const int signal_number = interruption_signal()) {
-      kill(pid, SIGKILL);
-      close(fds[0]);
-      while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
+      kill_child();
       throw Interrupted(signal_number);
     }
     pollfd ready{fds[0], POLLIN, 0};
     const int polled = poll(&ready, 1, timeout_ms);
     if (polled < 0 && errno == EINTR) continue;
     if (polled == 0) {
-      if (while_waiting) while_waiting();
+      try {
+        if (while_waiting) while_waiting();
+      } catch (...) {
+        kill_child();  // the caller gave up on it; the reason goes up
+        throw;
+      }
       continue;
     }
     if (polled < 0) break;
