@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
 
 namespace foliosim::writeback {
@@ -301,7 +302,7 @@ bool Writeback::flusher_chunk(bool kupdate) {
 }
 
 void Writeback::flusher() {
-  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  ActorLock lock(*mutex_);
   // Periodic wake-ups every dirty_writeback_interval from boot.
   double next_kupdate_s = params_.dirty_writeback_interval_s;
   while (true) {
