@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/wbt_depths.hpp"
+#include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
 #include "models/common/random_draws.hpp"
 
@@ -47,7 +48,7 @@ BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
 }
 
 void BlockDevice::wait_for_room() {
-  std::unique_lock<sg4::Mutex> lock(*room_mutex_);
+  ActorLock lock(*room_mutex_);
   ++room_waiters_;
   while (congested()) room_->wait(lock);
   --room_waiters_;
@@ -417,7 +418,7 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
     ++stats_.wbt_waits;
     if (plugged) unplug();  // io_schedule flushes the caller's plug before sleeping
     {
-      std::unique_lock<sg4::Mutex> lock(*wbt_mutex_);
+      ActorLock lock(*wbt_mutex_);
       while (!waiter.granted) {
         // A window's end may scale the limits up and let it in.
         if (wbt_.timer_armed) {
@@ -440,7 +441,7 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
 }
 
 void BlockDevice::run() {
-  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  ActorLock lock(*mutex_);
   while (true) {
     complete_due();
     dispatch();

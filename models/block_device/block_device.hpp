@@ -28,6 +28,7 @@
 
 #include "models/block_device/bio_split.hpp"
 #include "models/block_device/device_params.hpp"
+#include "models/common/actor_lock.hpp"
 
 namespace foliosim::block_device {
 
@@ -239,16 +240,20 @@ class BlockDevice {
   simgrid::s4u::ConditionVariablePtr wbt_wakeup_;
 };
 
-// blk_start_plug / blk_finish_plug for one scope.
+// blk_start_plug / blk_finish_plug for one scope. Unplugging may wake the
+// device (a simcall): not while an exception unwinds the actor (actor_lock.hpp).
 class Plug {
  public:
   explicit Plug(BlockDevice& device) : device_(device) { device_.plug(); }
-  ~Plug() { device_.unplug(); }
+  ~Plug() {
+    if (!unwind_.unwinding()) device_.unplug();
+  }
   Plug(const Plug&) = delete;
   Plug& operator=(const Plug&) = delete;
 
  private:
   BlockDevice& device_;
+  UnwindCheck unwind_;
 };
 
 }  // namespace foliosim::block_device

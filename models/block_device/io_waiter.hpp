@@ -3,13 +3,13 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <vector>
 
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Mutex.hpp>
 
 #include "models/block_device/block_device.hpp"
+#include "models/common/actor_lock.hpp"
 
 namespace foliosim::block_device {
 
@@ -31,7 +31,7 @@ class IoWaiter {
   // Blocks the calling actor until every expected completion has arrived;
   // returns how many of them failed.
   std::uint64_t wait() {
-    std::unique_lock<simgrid::s4u::Mutex> lock(*mutex_);
+    ActorLock lock(*mutex_);
     while (outstanding_ > 0) done_->wait(lock);
     std::uint64_t errors = errors_;
     errors_ = 0;

@@ -7,6 +7,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
 #include "models/common/errors.hpp"
 #include "models/common/pages.hpp"
@@ -114,7 +115,7 @@ double Reclaim::charge(std::uint64_t pages) {
 }
 
 void Reclaim::kswapd() {
-  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  ActorLock lock(*mutex_);
   while (true) {
     ++kswapd_sleeping_;
     kswapd_wait_->wait(lock);

@@ -9,6 +9,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/io_waiter.hpp"
+#include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
 
 namespace foliosim::writeback {
@@ -340,7 +341,7 @@ bool Writeback::flusher_chunk(bool kupdate) {
 }
 
 void Writeback::flusher() {
-  std::unique_lock<sg4::Mutex> lock(*mutex_);
+  ActorLock lock(*mutex_);
   // Periodic wake-ups every dirty_writeback_interval from boot.
   double next_kupdate_s = params_.dirty_writeback_interval_s;
   while (true) {

@@ -3,11 +3,11 @@
 // reclaim_throttle). Woken at every writeback completion; waiters re-check.
 #pragma once
 
-#include <mutex>
-
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Mutex.hpp>
+
+#include "models/common/actor_lock.hpp"
 
 namespace foliosim::writeback {
 
@@ -33,7 +33,7 @@ class WritebackWaitQueue {
     const std::uint64_t seen = completions_;
     ++waiters_;
     {
-      std::unique_lock<simgrid::s4u::Mutex> lock(*mutex_);
+      ActorLock lock(*mutex_);
       if (completions_ == seen) {
         if (timeout_s > 0) {
           completed_->wait_for(lock, timeout_s);

@@ -20,8 +20,8 @@ VariantRun simulate(const Scenario& scenario) {
   int argc = 1;
   char program[] = "foliosim";
   char* argv[] = {program, nullptr};
-  sg4::Engine engine(&argc, argv);
   use_context_factory();
+  sg4::Engine engine(&argc, argv);
 
   auto* zone = sg4::create_full_zone("machine");
   Machine machine(scenario, zone);

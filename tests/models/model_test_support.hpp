@@ -105,8 +105,8 @@ inline std::unique_ptr<simgrid::s4u::Engine> bare_engine(simgrid::s4u::NetZone*&
   int argc = 1;
   char program[] = "test";
   char* argv[] = {program, nullptr};
-  auto engine = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
   use_context_factory();
+  auto engine = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
   zone = simgrid::s4u::create_full_zone("z");
   return engine;
 }
