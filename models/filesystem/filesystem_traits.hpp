@@ -13,10 +13,11 @@
 
 namespace foliosim::filesystem {
 
-// A code path's CPU cost per call and per filesystem block.
+// A code path's CPU cost per call, per filesystem block and per folio.
 struct Costs {
   double per_call_s;
   double per_block_s;
+  double per_folio_s = 0;
 };
 
 // Which fields of the scenario's `cpu` section hold a filesystem's costs of
@@ -24,8 +25,11 @@ struct Costs {
 struct CostFields {
   double cpu::CpuCostParams::*per_call_s;
   double cpu::CpuCostParams::*per_block_s;
+  double cpu::CpuCostParams::*per_folio_s = nullptr;  // none: the path has no cost of its own per folio
 
-  Costs of(const cpu::CpuCostParams& costs) const { return {costs.*per_call_s, costs.*per_block_s}; }
+  Costs of(const cpu::CpuCostParams& costs) const {
+    return {costs.*per_call_s, costs.*per_block_s, per_folio_s ? costs.*per_folio_s : 0};
+  }
 };
 
 struct FilesystemTraits {

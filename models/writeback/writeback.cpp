@@ -80,7 +80,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     for (const auto& range : ranges) {
       pages += range.pages;
       plans.push_back(plan_bios(file, range));
-      work_s += static_cast<double>(range.folios) * c.writeback_per_folio_s +
+      work_s += static_cast<double>(range.folios) * (c.writeback_per_folio_s + writepages_costs_.per_folio_s) +
                 static_cast<double>(plans.back().bios.size()) * c.request_submit_s;
     }
     unsubmitted_pages_ += pages;

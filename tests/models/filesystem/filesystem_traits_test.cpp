@@ -11,7 +11,7 @@ using namespace foliosim::filesystem;
 
 TEST_CASE("each filesystem's costs come from its own cpu fields") {
   // Each filesystem field a value of its own; the rest keep their defaults,
-  // none of which is 1 to 8, so a table naming any other field shows.
+  // none of which is 1 to 10, so a table naming any other field shows.
   cpu::CpuCostParams c;
   c.xfs_write_per_call_s = 1;
   c.xfs_write_per_block_s = 2;
@@ -21,6 +21,8 @@ TEST_CASE("each filesystem's costs come from its own cpu fields") {
   c.ext4_write_per_block_s = 6;
   c.ext4_writepages_per_call_s = 7;
   c.ext4_writepages_per_block_s = 8;
+  c.xfs_writepages_per_folio_s = 9;
+  c.ext4_writepages_per_folio_s = 10;
   const FilesystemTraits& xfs = traits_of(FilesystemKind::kXfs);
   const FilesystemTraits& ext4 = traits_of(FilesystemKind::kExt4);
   CHECK(xfs.write.of(c).per_call_s == 1);
@@ -31,6 +33,9 @@ TEST_CASE("each filesystem's costs come from its own cpu fields") {
   CHECK(ext4.write.of(c).per_block_s == 6);
   CHECK(ext4.writepages.of(c).per_call_s == 7);
   CHECK(ext4.writepages.of(c).per_block_s == 8);
+  CHECK(xfs.writepages.of(c).per_folio_s == 9);
+  CHECK(ext4.writepages.of(c).per_folio_s == 10);
+  CHECK(xfs.write.of(c).per_folio_s == 0);  // the write path has no cost of its own per folio
 }
 
 TEST_CASE("ioend limits: XFS only its bio's folios, ext4 2048 blocks") {
