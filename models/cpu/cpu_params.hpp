@@ -33,8 +33,8 @@ struct MachineParams {
   // core is not free meanwhile). They make the rare slow calls of the tail;
   // a higher rate also raises the mean call time by rate * stall. 0 turns
   // them off. Fitted: see models/README.md, "Latency spread".
-  double interrupt_rate_hz = 3500;
-  double interrupt_stall_s = 15e-6;
+  double interrupt_rate_hz = 3800;
+  double interrupt_stall_s = 10e-6;
 
   template <class F>
   void fields(F& f) {
@@ -163,7 +163,7 @@ struct CpuCostParams {
   // state of the source and of the new folios).
   double copy_sigma = 0.42;
   // dio_setup, with its sleep and wake-up around the I/O.
-  double dio_setup_sigma = 0.25;
+  double dio_setup_sigma = 0.27;
 
   template <class F>
   void fields(F& f) {
