@@ -73,7 +73,10 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     wbt_advance(now);
     wbt_.last_read_s = now;
   }
-  const std::uint64_t pieces = requests_for(length_bytes, segments);
+  // Within both limits (nearly every bio) it is one request, without
+  // walking the split.
+  const bool fits = length_bytes <= params_.max_request_bytes && segments <= params_.max_segments;
+  const std::uint64_t pieces = fits ? 1 : requests_for(length_bytes, segments);
   if (pieces == 1) {
     enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot);
   } else {
