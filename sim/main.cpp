@@ -14,6 +14,7 @@
 #include "sim/output/results_writer.hpp"
 #include "sim/output/variant_output.hpp"
 #include "sim/run_command.hpp"
+#include "sim/sweep_command.hpp"
 #include "sim/input/scenario.hpp"
 #include "sim/version.hpp"
 
@@ -99,8 +100,39 @@ int main(int argc, char** argv) {
   auto* plot = app.add_subcommand("plot", "Redraw a results directory's plots from its CSVs and gnuplot scripts");
   plot->add_option("dir", plot_dir, "Results directory (of run or compare)")->required();
 
+  foliosim::SweepOptions sweep_options;
+  auto* sweep = app.add_subcommand(
+      "sweep", "Run a sweep (a scenario over axes of values, variants and seeds) here or on Slurm, and aggregate it");
+  auto* sweep_file = sweep->add_option("sweep", sweep_options.sweep_file, "Sweep JSON file");
+  sweep->add_option("-o,--output", sweep_options.output_dir, "Sweep directory (default: results/<sweep name>)");
+  sweep->add_option("-j,--jobs", sweep_options.jobs, "Points run at once here (default: the CPU count)")
+      ->check(CLI::Range(1, 4096));
+  sweep->add_flag("--dry-run", sweep_options.dry_run, "Print the number of points and the first ones; run nothing");
+  auto* collect = sweep->add_option("--collect", sweep_options.collect_dir,
+                                    "Aggregate the sweep directory DIR as it is (after a Slurm run)");
+  auto* resume = sweep->add_option("--resume", sweep_options.resume_dir,
+                                   "Run the points of sweep directory DIR that are not done (here or with --slurm)");
+  sweep_file->excludes(collect)->excludes(resume);
+  collect->excludes(resume);
+  auto* slurm = sweep->add_flag("--slurm", sweep_options.slurm, "Submit the points as a Slurm job array (sbatch)");
+  sweep->add_option("--partition", sweep_options.slurm_options.partition, "Slurm partition")->needs(slurm);
+  sweep->add_option("--time", sweep_options.slurm_options.time, "Time limit of an array task, as sbatch --time")
+      ->needs(slurm);
+  sweep->add_option("--max-parallel", sweep_options.slurm_options.max_parallel, "Array tasks at once (%K)")
+      ->needs(slurm)
+      ->check(CLI::PositiveNumber);
+  sweep->add_option("--array-chunk", sweep_options.slurm_options.array_chunk,
+                    "Points an array task runs (default: enough for at most 1000 tasks)")
+      ->needs(slurm)
+      ->check(CLI::PositiveNumber);
+  sweep->add_flag("--wait", sweep_options.wait, "Wait for the Slurm job, then aggregate")->needs(slurm);
+  collect->excludes(slurm);
+
   try {
     app.parse(argc, argv);
+    if (*sweep && sweep_options.sweep_file.empty() && sweep_options.collect_dir.empty() &&
+        sweep_options.resume_dir.empty())
+      throw CLI::RequiredError("a sweep file, --collect DIR or --resume DIR");
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
@@ -122,6 +154,8 @@ int main(int argc, char** argv) {
         std::cout << outcome.differences << " of " << outcome.compared << " compared values";
       std::cout << "\nreport: " << outcome.output_dir << "/report.md\n";
       foliosim::tell_plot_problems(outcome.plots, outcome.output_dir);
+    } else if (*sweep) {
+      return foliosim::sweep_command(sweep_options);
     } else if (*reference) {
       std::cout << foliosim::results_reference();
     } else if (*plot) {

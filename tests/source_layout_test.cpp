@@ -95,7 +95,8 @@ TEST_CASE("layering: sim/input under sim/engine under sim/output, the commands o
       {"sim/input", {}},
       {"sim/engine", {"sim/input"}},
       {"sim/output", {"sim/input", "sim/engine"}},
-      {"sim", {"sim/input", "sim/engine", "sim/output", "sim/version.hpp"}},
+      {"sim/sweep", {"sim/input", "sim/engine", "sim/output", "sim/version.hpp"}},
+      {"sim", {"sim/input", "sim/engine", "sim/output", "sim/sweep", "sim/version.hpp"}},
   };
   std::size_t checked = 0;
   for (const auto& inc : includes("sim")) {

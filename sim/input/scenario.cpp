@@ -251,6 +251,18 @@ bool valid_utf8(const std::string& text) {
   }
 }
 
+Json override_value(const std::string& text) {
+  // A JSON value when it parses as one (42, true, "x"), else a plain string
+  // such as 4KiB.
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception&) {  // parse_error, or out_of_range for 1e400
+    return Json(text);
+  }
+}
+
+}  // namespace
+
 Json parse_json_text(const std::string& text, const std::string& file) {
   check_json_depth(text, file, "");
   try {
@@ -279,17 +291,13 @@ Json parse_json_text(const std::string& text, const std::string& file) {
   }
 }
 
-Json override_value(const std::string& text) {
-  // A JSON value when it parses as one (42, true, "x"), else a plain string
-  // such as 4KiB.
-  try {
-    return Json::parse(text);
-  } catch (const Json::exception&) {  // parse_error, or out_of_range for 1e400
-    return Json(text);
-  }
+Json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path, "", "cannot open the file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_json_text(text.str(), path);
 }
-
-}  // namespace
 
 ScenarioFile parse_scenario_text(const std::string& text, const std::string& file,
                                  const std::vector<std::string>& overrides) {

@@ -103,6 +103,12 @@ struct ScenarioFile {
   PublishedSection published;  // empty: none
 };
 
+// JSON text, refused with the line and column where it is malformed, or
+// nested deeper than kMaxJsonDepth; `file` names it in errors.
+Json parse_json_text(const std::string& text, const std::string& file);
+// The same, read from `path` (ConfigError when it cannot be opened).
+Json read_json_file(const std::string& path);
+
 // Reads `path`, applies each "path=value" of `overrides` (from --set).
 // Throws ConfigError on unreadable files, malformed JSON (with line and
 // column), bad overrides and malformed variants.
