@@ -161,6 +161,9 @@ std::vector<SweepPoint> expand_sweep(const SweepSpec& spec) {
             for (std::size_t p = 0; p < spec.axes[a].paths.size(); ++p)
               if (path_within(e.json_path(), spec.axes[a].paths[p]))
                 throw ConfigError(spec.file, axis_value_path(spec, a, p, at[a]), e.message());
+          for (const auto& item : spec.set.items())
+            if (path_within(e.json_path(), item.key()))
+              throw ConfigError(spec.file, join_path("set", item.key()), e.message());
           throw;
         }
         point.scenario = resolved_json(resolved.scenario);
