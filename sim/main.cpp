@@ -1,4 +1,4 @@
-// The foliosim command line: run, check, compare, plot, reference.
+// The foliosim command line: run, check, compare, plot, sweep, reference.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
