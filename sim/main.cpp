@@ -8,6 +8,7 @@
 #include "sim/compare_command.hpp"
 #include "sim/engine/interruption.hpp"
 #include "sim/input/config_error.hpp"
+#include "sim/input/scenario.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/plot_files.hpp"
 #include "sim/output/report.hpp"
@@ -15,7 +16,6 @@
 #include "sim/output/variant_output.hpp"
 #include "sim/run_command.hpp"
 #include "sim/sweep_command.hpp"
-#include "sim/input/scenario.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -121,8 +121,9 @@ int main(int argc, char** argv) {
   sweep->add_option("--max-parallel", sweep_options.slurm_options.max_parallel, "Array tasks at once (%K)")
       ->needs(slurm)
       ->check(CLI::PositiveNumber);
-  sweep->add_option("--array-chunk", sweep_options.slurm_options.array_chunk,
-                    "Points an array task runs (default: enough for at most 1000 tasks)")
+  sweep
+      ->add_option("--array-chunk", sweep_options.slurm_options.array_chunk,
+                   "Points an array task runs (default: enough for at most 1000 tasks)")
       ->needs(slurm)
       ->check(CLI::PositiveNumber);
   sweep->add_flag("--wait", sweep_options.wait, "Wait for the Slurm job, then aggregate")->needs(slurm);

@@ -55,8 +55,7 @@ int aggregate_and_tell(const SweepDirectory& dir, const SweepPlan& plan) {
   std::cout << "\ntable:  " << root << "/sweep.csv\nreport: " << root << "/report.md\n";
   tell_plot_problems(agg.plots, root);
   if (agg.done == plan.points.size()) return 0;
-  std::cout << "run the same command again (or `foliosim sweep --resume " << root
-            << "`) to run the points not done\n";
+  std::cout << "run the same command again (or `foliosim sweep --resume " << root << "`) to run the points not done\n";
   return kExitIncomplete;
 }
 

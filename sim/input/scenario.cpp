@@ -52,8 +52,7 @@ void validate_job(const Scenario& s, const workload::JobParams& job, const std::
 }
 
 template <class Params>
-std::vector<Params> read_array(const Json* array, const std::string& path, const std::string& file,
-                               const char* what) {
+std::vector<Params> read_array(const Json* array, const std::string& path, const std::string& file, const char* what) {
   if (!array) throw ConfigError(file, path, std::string("is required: a list of ") + what);
   if (!array->is_array() || array->empty())
     throw ConfigError(file, path, std::string("expected a non-empty list of ") + what + ", got " + array->dump());
@@ -225,15 +224,19 @@ void check_json_depth(const std::string& text, const std::string& file, const st
   for (const char c : text) {
     if (c == '\n') ++line;
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
       if (++depth > kMaxJsonDepth)
-        throw ConfigError(file, path, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                          " levels at line " + std::to_string(line));
+        throw ConfigError(
+            file, path,
+            "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels at line " + std::to_string(line));
     } else if ((c == '}' || c == ']') && depth > 0) {
       --depth;
     }
@@ -282,8 +285,9 @@ Json parse_json_text(const std::string& text, const std::string& file) {
     // nlohmann's message is "[json.exception.parse_error.101] parse error at line L, column C: ..."
     auto colon = what.find(": ");
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    throw ConfigError(file, "", "malformed JSON at line " + std::to_string(line) + ", column " +
-                                    std::to_string(column) + ": " + detail);
+    throw ConfigError(
+        file, "",
+        "malformed JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + detail);
   } catch (const Json::out_of_range& e) {
     // A number beyond a double, such as 1e400 ("number overflow parsing ...").
     std::string what = e.what();
@@ -393,8 +397,8 @@ std::vector<ResolvedVariant> resolve_variants(const ScenarioFile& sf, const std:
     std::vector<std::string> names;
     for (const auto& v : sf.variants) names.push_back(v.name);
     std::string hint = did_you_mean(only, names);
-    throw ConfigError(sf.file, "variants", "no variant named \"" + only + "\"" +
-                                               (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+    throw ConfigError(sf.file, "variants",
+                      "no variant named \"" + only + "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
   }
   return out;
 }

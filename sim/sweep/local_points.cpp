@@ -108,8 +108,8 @@ LocalRunOutcome run_points_locally(const SweepDirectory& dir, const SweepPlan& p
       }
       if (interruption_signal() != 0) continue;  // stopped by the same signal: not a failure
       outcome.failed.push_back(point.id);
-      progress.interject("foliosim: point " + point.id + " (" + describe_point(plan.columns, point) +
-                         ") failed (" + exit_text(status) + "): " + last_line(dir.log(point.id)) +
+      progress.interject("foliosim: point " + point.id + " (" + describe_point(plan.columns, point) + ") failed (" +
+                         exit_text(status) + "): " + last_line(dir.log(point.id)) +
                          "\n  its output: " + dir.log(point.id).string());
     }
   } catch (...) {

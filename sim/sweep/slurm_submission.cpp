@@ -80,8 +80,8 @@ std::vector<fs::path> submissions(const SweepDirectory& dir, bool submitted = tr
   return out;
 }
 
-std::string sbatch_script(const SweepDirectory& dir, const SweepPlan& plan, const fs::path& folder,
-                          std::size_t tasks, std::size_t chunk, const SlurmOptions& options, const std::string& exe) {
+std::string sbatch_script(const SweepDirectory& dir, const SweepPlan& plan, const fs::path& folder, std::size_t tasks,
+                          std::size_t chunk, const SlurmOptions& options, const std::string& exe) {
   std::ostringstream s;
   s << "#!/bin/bash\n"
     << "# foliosim sweep " << plan.name << ": " << tasks << " array tasks of at most " << chunk
@@ -140,12 +140,12 @@ SlurmSubmission submit_to_slurm(const SweepDirectory& dir, const SweepPlan& plan
                  sbatch_script(absolute, plan, sub.folder, sub.tasks, sub.chunk, options, foliosim_exe));
   const CommandResult result = run_command({"sbatch", "--parsable", (sub.folder / "sweep.sbatch").string()});
   if (result.exit_code == 127)
-    throw OutputError("sbatch not found: is Slurm's client installed here? (scripts/slurm-local.sh start "
-                      "starts a one-node cluster on this machine)");
+    throw OutputError(
+        "sbatch not found: is Slurm's client installed here? (scripts/slurm-local.sh start "
+        "starts a one-node cluster on this machine)");
   // --parsable prints "jobid" or "jobid;cluster".
   sub.job_id = trimmed(result.out.substr(0, result.out.find(';')));
-  if (result.exit_code != 0 || sub.job_id.empty() ||
-      sub.job_id.find_first_not_of("0123456789") != std::string::npos) {
+  if (result.exit_code != 0 || sub.job_id.empty() || sub.job_id.find_first_not_of("0123456789") != std::string::npos) {
     std::error_code ignored;
     fs::remove_all(sub.folder, ignored);
     throw OutputError("sbatch refused the sweep (exit " + std::to_string(result.exit_code) +

@@ -94,9 +94,9 @@ std::string report_markdown(const SweepPlan& plan, const std::vector<Json>& summ
   std::ostringstream md;
   md << "# Sweep: " << plan.name << "\n\n";
   if (!plan.description.empty()) md << plan.description << "\n\n";
-  md << "Base scenario `" << plan.scenario_file << "`, sweep file `" << plan.sweep_file << "`, foliosim "
-     << kVersion << ". " << plan.points.size() << " points: " << agg.done << " done, " << agg.failed.size()
-     << " failed, " << agg.missing.size() << " not run. Each point's results are in `points/<id>/` and every "
+  md << "Base scenario `" << plan.scenario_file << "`, sweep file `" << plan.sweep_file << "`, foliosim " << kVersion
+     << ". " << plan.points.size() << " points: " << agg.done << " done, " << agg.failed.size() << " failed, "
+     << agg.missing.size() << " not run. Each point's results are in `points/<id>/` and every "
      << "point's figures in `sweep.csv`.\n\n";
   md << "## Results\n\nMedian over seeds [min, max]; a single seed shows its value.\n\n|";
   for (const auto& column : plan.columns) md << " " << column << " |";

@@ -15,8 +15,8 @@ namespace foliosim {
 namespace fs = std::filesystem;
 
 SweepPlan plan_of(const SweepSpec& spec, const std::vector<SweepPoint>& points) {
-  SweepPlan plan{spec.name, spec.description, spec.file, spec.scenario_path, spec.axis_columns(), spec.metrics,
-                 spec.plots, points};
+  SweepPlan plan{spec.name,           spec.description, spec.file,  spec.scenario_path,
+                 spec.axis_columns(), spec.metrics,     spec.plots, points};
   for (auto& point : plan.points) point.scenario = Json();
   return plan;
 }

@@ -20,8 +20,8 @@ namespace {
 // How an axis's values are placed on x.
 struct XScale {
   bool numeric = false;
-  std::string unit;             // of the scaled values: "GiB", "ms"; "" for plain numbers
-  std::vector<double> values;   // scaled, one per distinct axis value (numeric only)
+  std::string unit;            // of the scaled values: "GiB", "ms"; "" for plain numbers
+  std::vector<double> values;  // scaled, one per distinct axis value (numeric only)
 };
 
 std::string text_of(const Json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
@@ -106,8 +106,8 @@ std::string num(double v) {
 std::vector<SweepPlotFile> sweep_plot_files(const SweepPlan& plan, const std::vector<Json>& summaries) {
   std::vector<SweepPlotFile> files;
   for (const auto& plot : plan.plots) {
-    const std::size_t xc = static_cast<std::size_t>(
-        std::find(plan.columns.begin(), plan.columns.end(), plot.x) - plan.columns.begin());
+    const std::size_t xc =
+        static_cast<std::size_t>(std::find(plan.columns.begin(), plan.columns.end(), plot.x) - plan.columns.begin());
     std::vector<Json> xs;  // distinct values in sweep order
     for (const auto& point : plan.points)
       if (std::find(xs.begin(), xs.end(), point.axis_values[xc]) == xs.end()) xs.push_back(point.axis_values[xc]);
@@ -159,8 +159,9 @@ std::vector<SweepPlotFile> sweep_plot_files(const SweepPlan& plan, const std::ve
     if (scale.numeric) {
       const double lo = *std::min_element(scale.values.begin(), scale.values.end());
       const double hi = *std::max_element(scale.values.begin(), scale.values.end());
-      if (lo > 0 && hi >= 16 * lo) add(std::string("set logscale x ") + (scale.unit.find('i') != std::string::npos ||
-                                                                             scale.unit == "B" ? "2" : "10"));
+      if (lo > 0 && hi >= 16 * lo)
+        add(std::string("set logscale x ") +
+            (scale.unit.find('i') != std::string::npos || scale.unit == "B" ? "2" : "10"));
     }
     // A tail spanning orders of magnitude between lines reads on a log axis.
     double y_lo = 0, y_hi = 0;

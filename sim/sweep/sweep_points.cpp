@@ -83,8 +83,9 @@ std::uint64_t total_points(const SweepSpec& spec, std::size_t variants, std::siz
     if (total > kMaxSweepPoints) break;
   }
   if (total > kMaxSweepPoints)
-    throw ConfigError(spec.file, "axes", "more than " + std::to_string(kMaxSweepPoints) +
-                                             " points: split the sweep (each point is a run and a directory)");
+    throw ConfigError(spec.file, "axes",
+                      "more than " + std::to_string(kMaxSweepPoints) +
+                          " points: split the sweep (each point is a run and a directory)");
   return total;
 }
 
@@ -189,8 +190,8 @@ std::vector<SweepPoint> expand_sweep(const SweepSpec& spec) {
     if (!fresh)
       throw ConfigError(spec.file, "axes",
                         "two points resolve to the same scenario (an axis value that changes nothing, such as "
-                        "\"1GiB\" and \"1024MiB\"): points " + std::to_string(it->second) + " and " +
-                            std::to_string(i));
+                        "\"1GiB\" and \"1024MiB\"): points " +
+                            std::to_string(it->second) + " and " + std::to_string(i));
   }
   return points;
 }

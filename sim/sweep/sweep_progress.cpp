@@ -45,8 +45,8 @@ void SweepProgress::interject(const std::string& message) {
 void SweepProgress::finish(std::size_t ran, std::size_t failed) {
   if (drawn_) std::cerr << "\r\033[K";
   const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::cerr << "sweep: ran " << ran << " point" << (ran == 1 ? "" : "s") << " in " << wall_duration(elapsed_s)
-            << " (" << done_before_ << " done before), " << failed << " failed\n";
+  std::cerr << "sweep: ran " << ran << " point" << (ran == 1 ? "" : "s") << " in " << wall_duration(elapsed_s) << " ("
+            << done_before_ << " done before), " << failed << " failed\n";
 }
 
 }  // namespace foliosim

@@ -101,13 +101,14 @@ void check_excludes(const SweepSpec& spec) {
   for (std::size_t i = 0; i < spec.excludes.size(); ++i) {
     const std::string path = join_path("exclude", i);
     if (!spec.excludes[i].is_object() || spec.excludes[i].empty())
-      throw ConfigError(spec.file, path, "expected an object {\"<axis path>\": value, \"variant\": ..., \"seed\": ...}");
+      throw ConfigError(spec.file, path,
+                        "expected an object {\"<axis path>\": value, \"variant\": ..., \"seed\": ...}");
     for (const auto& item : spec.excludes[i].items())
       if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
         const std::string hint = did_you_mean(item.key(), known);
-        throw ConfigError(spec.file, join_path(path, item.key()),
-                          "not an axis, \"variant\" or \"seed\"" + (hint.empty() ? "" : " (did you mean \"" + hint +
-                                                                                             "\"?)"));
+        throw ConfigError(
+            spec.file, join_path(path, item.key()),
+            "not an axis, \"variant\" or \"seed\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
       }
   }
 }
@@ -134,8 +135,8 @@ std::vector<std::string> SweepSpec::axis_columns() const {
 
 const std::vector<std::string>& default_sweep_metrics() {
   static const std::vector<std::string> metrics = {
-      "write_phase_s",         "app_write_rate_Bps",    "write_latency_us/p50", "write_latency_us/p99",
-      "write_latency_us/p999", "device_write_bytes",    "device_write_requests", "page_cache_peak_bytes",
+      "write_phase_s",         "app_write_rate_Bps", "write_latency_us/p50",  "write_latency_us/p99",
+      "write_latency_us/p999", "device_write_bytes", "device_write_requests", "page_cache_peak_bytes",
       "dirty_peak_bytes",      "cpu_busy_total_s"};
   return metrics;
 }
@@ -169,8 +170,8 @@ SweepSpec load_sweep_file(const std::string& path) {
   const std::vector<std::string> columns = spec.axis_columns();
   for (const auto& column : columns)
     if (!seen.insert(column).second) reader.fail("axes", "path \"" + column + "\" is on two axes");
-  if (const Json* variants = reader.child("variants")) read_strings(*variants, path, "variants", "variant names",
-                                                                     spec.variants);
+  if (const Json* variants = reader.child("variants"))
+    read_strings(*variants, path, "variants", "variant names", spec.variants);
   if (const Json* seeds = reader.child("seeds")) read_seeds(*seeds, path, spec);
   if (const Json* excludes = reader.child("exclude")) {
     const Json& list = list_at(*excludes, path, "exclude", "combinations to leave out");

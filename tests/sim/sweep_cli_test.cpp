@@ -117,8 +117,8 @@ TEST_CASE("sweep: killed after some points, run again, only the missing points r
   const auto rows = csv_rows(slurp(out / "sweep.csv"));
   REQUIRE(rows.size() == 25);
   CHECK(rows[0] == std::vector<std::string>{"point", "devices/0/queue_depth", "workload/jobs/0/bs", "variant", "seed",
-                                            "status", "write_phase_s", "write_latency_us/p99",
-                                            "device_write_requests", "app_write_rate_Bps"});
+                                            "status", "write_phase_s", "write_latency_us/p99", "device_write_requests",
+                                            "app_write_rate_Bps"});
   CHECK(rows[1][1] == "4");
   CHECK(rows[1][2] == "64KiB");
   CHECK(rows[1][3] == "buffered");
@@ -158,8 +158,8 @@ TEST_CASE("sweep: a failed point is reported with its log and the others go on; 
     "name": "one-fails", "scenario": "base.json", "variants": ["buffered"],
     "axes": [ { "path": "devices/0/capacity", "values": ["1GiB", "8MiB"] } ] })";
   const fs::path out = dir / "out";
-  CHECK(foliosim::test::run_foliosim("sweep " + (dir / "fail.json").string() + " -o " + out.string(),
-                                     dir / "log") == 3);
+  CHECK(foliosim::test::run_foliosim("sweep " + (dir / "fail.json").string() + " -o " + out.string(), dir / "log") ==
+        3);
   const std::string log = slurp(dir / "log");
   CHECK(log.find("devices/0/capacity=8MiB, variant buffered, seed 1) failed (exit 3)") != std::string::npos);
   CHECK(log.find("1 of 2 points done, 1 failed") != std::string::npos);

@@ -60,8 +60,8 @@ TEST_CASE("sweep: axes x variants x seeds, the last axis moving fastest, seeds i
     "seeds": { "count": 2 },
     "exclude": [ { "machine/memory": "8GiB", "variant": "dontcache" } ] })"));
   CHECK(spec.scenario_path == (fx.dir / "base.json").string());
-  CHECK(spec.axis_columns() == std::vector<std::string>{"machine/memory", "workload/jobs/0/bs",
-                                                        "workload/jobs/0/size"});
+  CHECK(spec.axis_columns() ==
+        std::vector<std::string>{"machine/memory", "workload/jobs/0/bs", "workload/jobs/0/size"});
   const auto points = foliosim::expand_sweep(spec);
   // 2 memories x 2 zipped pairs x 2 variants x 2 seeds = 16, less 8GiB x dontcache (2 x 2 seeds).
   REQUIRE(points.size() == 12);
@@ -119,25 +119,27 @@ TEST_CASE("sweep: bad sweep files are refused naming the sweep file and the JSON
     "axes": [ { "zip": [ { "path": "machine/memory", "values": ["4GiB", "8GiB"] },
                          { "path": "workload/jobs/0/bs", "values": ["4KiB"] } ] } ]})") == "axes/0/zip/1/values");
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json",
-    "axes": [ { "path": "machine/memory", "values": ["4GiB", "4 bananas"] } ]})", &message) ==
-        "axes/0/values/1");
+    "axes": [ { "path": "machine/memory", "values": ["4GiB", "4 bananas"] } ]})",
+                   &message) == "axes/0/values/1");
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json",
-    "axes": [ { "path": "workload/jobs/0/mode", "values": ["buffered"] } ]})", &message) == "axes/0/path");
+    "axes": [ { "path": "workload/jobs/0/mode", "values": ["buffered"] } ]})",
+                   &message) == "axes/0/path");
   CHECK(message.find("variant \"dontcache\" sets") != std::string::npos);
-  CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json", "variants": ["bufered"]})", &message) ==
-        "variants/0");
+  CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json", "variants": ["bufered"]})", &message) == "variants/0");
   CHECK(message.find("did you mean \"buffered\"") != std::string::npos);
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json", "seeds": [1, 1]})") == "seeds/1");
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json", "seeds": {"count": 0}})") == "seeds/count");
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json",
     "axes": [ { "path": "machine/memory", "values": ["4GiB"] } ],
-    "exclude": [ { "machine/memroy": "4GiB" } ]})", &message) == "exclude/0/machine/memroy");
+    "exclude": [ { "machine/memroy": "4GiB" } ]})",
+                   &message) == "exclude/0/machine/memroy");
   CHECK(message.find("did you mean \"machine/memory\"") != std::string::npos);
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json",
     "axes": [ { "path": "machine/memory", "values": ["4GiB"] } ],
     "plots": [ { "metric": "write_phase_s", "x": "machine/cpus" } ]})") == "plots/0/x");
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json",
-    "axes": [ { "path": "machine/memory", "values": ["8GiB", "8192MiB"] } ]})", &message) == "axes");
+    "axes": [ { "path": "machine/memory", "values": ["8GiB", "8192MiB"] } ]})",
+                   &message) == "axes");
   CHECK(message.find("same scenario") != std::string::npos);
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json",
     "axes": [ { "path": "seed", "values": [1, 2] } ]})") == "axes/0/path");
