@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -155,13 +156,19 @@ std::vector<SweepPlotFile> sweep_plot_files(const SweepPlan& plan, const std::ve
     add("set ylabel " + gp_string(plot.metric + (y_name.empty() ? "" : " (" + y_name + ")")));
     add("set grid xtics ytics lt 1 lw 1 lc rgb \"#dddddd\"");
     add("set key outside center bottom horizontal maxrows 4");
-    add("set offsets graph 0.05, graph 0.05, 0, 0");
+    // A little room either side of the first and last value.
     if (scale.numeric) {
       const double lo = *std::min_element(scale.values.begin(), scale.values.end());
       const double hi = *std::max_element(scale.values.begin(), scale.values.end());
-      if (lo > 0 && hi >= 16 * lo)
-        add(std::string("set logscale x ") +
-            (scale.unit.find('i') != std::string::npos || scale.unit == "B" ? "2" : "10"));
+      if (lo > 0 && hi >= 16 * lo) {
+        add(std::string("set logscale x ") + (scale.unit.find('i') != std::string::npos ? "2" : "10"));
+        add("set xrange [" + num(lo / 1.25) + ":" + num(hi * 1.25) + "]");
+      } else {
+        const double margin = hi > lo ? (hi - lo) / 20 : std::max(std::abs(lo) / 20, 1.0);
+        add("set xrange [" + num(lo - margin) + ":" + num(hi + margin) + "]");
+      }
+    } else {
+      add("set xrange [-0.5:" + num(double(xs.size()) - 0.5) + "]");
     }
     // A tail spanning orders of magnitude between lines reads on a log axis.
     double y_lo = 0, y_hi = 0;
