@@ -2,18 +2,33 @@
 // scenario at full scale, the calibration cases, and scaling series (bytes,
 // writers, a cache fragmented by random 4 KiB writes). Per case: wall
 // seconds, simulated seconds, simulated write calls per wall second,
-// simulated seconds per wall second and the simulating child's peak memory.
+// simulated seconds per wall second, the simulating child's peak memory, and
+// the simulated events per MiB the application wrote, the figure that drives
+// the wall time: SimGrid's time steps, its completed activities (sleeps and
+// executions), the actors' sleeps, and device requests.
+//
+// `foliosim_bench --scenarios [--save] [FILTER]` instead runs every variant
+// of every shipped scenario and prints its wall time and peak memory beside
+// those of bench/scenario_baseline.json (what the last `--save` measured), so
+// a slowdown shows in the next run.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <string>
 #include <deque>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <vector>
 
-#include "sim/input/scenario.hpp"
+#include <simgrid/s4u/Activity.hpp>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
 #include "sim/engine/isolated_run.hpp"
 #include "sim/engine/simulation.hpp"
+#include "sim/input/scenario.hpp"
 #include "sim/output/variant_output.hpp"
 
 namespace {
@@ -28,8 +43,7 @@ struct Case {
 
 // `writers` buffered writers of `bytes_per_writer` each in `bs_bytes` calls,
 // on a machine whose memory holds everything written.
-foliosim::Scenario writers_case(Rw rw, std::uint64_t writers, std::uint64_t bs_bytes,
-                                std::uint64_t bytes_per_writer) {
+foliosim::Scenario writers_case(Rw rw, std::uint64_t writers, std::uint64_t bs_bytes, std::uint64_t bytes_per_writer) {
   foliosim::Scenario s;
   s.name = "bench";
   s.machine.cpus = 8;
@@ -59,13 +73,90 @@ void add_file(std::deque<Case>& cases, const std::string& label, const std::stri
   for (auto& v : foliosim::resolve_variants(file)) cases.push_back({label + " " + v.name, std::move(v.scenario)});
 }
 
+struct Measured {
+  double wall_s = 0;
+  foliosim::Json summary;  // the variant's summary, with the child's peak_rss_kib and event counts
+};
+
+// Runs `scenario` in a child process that counts SimGrid's events as it goes
+// (static signals, connected before the engine exists; they only count).
+Measured measure(const foliosim::Scenario& scenario) {
+  const auto start = std::chrono::steady_clock::now();
+  Measured m;
+  m.summary = foliosim::run_isolated([&scenario] {
+    static std::uint64_t time_steps = 0, activities = 0, sleeps = 0;
+    simgrid::s4u::Engine::on_time_advance_cb([](double) { ++time_steps; });
+    simgrid::s4u::Activity::on_completion_cb([](const simgrid::s4u::Activity&) { ++activities; });
+    simgrid::s4u::Actor::on_sleep_cb([](const simgrid::s4u::Actor&) { ++sleeps; });
+    foliosim::Json r = foliosim::variant_output(foliosim::simulate(scenario)).summary;
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    r["peak_rss_kib"] = usage.ru_maxrss;
+    r["events"] = {{"time_steps", time_steps}, {"activities", activities}, {"sleeps", sleeps}};
+    return r;
+  });
+  m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return m;
+}
+
+std::string baseline_text(const foliosim::Json& before, const char* key) {
+  if (!before.contains(key)) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", before[key].get<double>());
+  return text;
+}
+
+// --scenarios: every shipped scenario's variants against the saved baseline.
+int scenarios_mode(const std::string& only, const std::string& source, bool save) {
+  namespace fs = std::filesystem;
+  const fs::path baseline_path = fs::path(source) / "bench" / "scenario_baseline.json";
+  foliosim::Json baseline = foliosim::Json::object();
+  if (fs::exists(baseline_path)) baseline = foliosim::read_json_file(baseline_path.string());
+  std::vector<fs::path> files;
+  for (const auto& dir : {fs::path(source) / "scenarios", fs::path(source) / "scenarios" / "calibration"})
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  std::printf("%-52s %9s %9s %9s %9s\n", "scenario variant", "wall_s", "base_s", "rss_MiB", "base_MiB");
+  foliosim::Json saved = baseline;
+  for (const auto& file : files) {
+    std::deque<Case> cases;
+    add_file(cases, file.stem().string(), file.string());
+    for (const auto& c : cases) {
+      if (!only.empty() && c.name.find(only) == std::string::npos) continue;
+      const Measured m = measure(c.scenario);
+      const double rss_mib = m.summary["peak_rss_kib"].get<double>() / 1024.0;
+      const foliosim::Json before = baseline.value(c.name, foliosim::Json::object());
+      // Beyond a fifth slower (and 50 ms, the noise of a short run): flagged.
+      const bool slower = before.contains("wall_s") && m.wall_s > 1.2 * before["wall_s"].get<double>() + 0.05;
+      std::printf("%-52s %9.2f %9s %9.1f %9s%s\n", c.name.c_str(), m.wall_s, baseline_text(before, "wall_s").c_str(),
+                  rss_mib, baseline_text(before, "rss_MiB").c_str(), slower ? "  slower than the baseline" : "");
+      std::fflush(stdout);
+      saved[c.name] = {{"wall_s", m.wall_s}, {"rss_MiB", rss_mib}};
+    }
+  }
+  if (save) {
+    std::ofstream(baseline_path) << saved.dump(2) << "\n";
+    std::printf("saved: %s\n", baseline_path.string().c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  // First argument: only the cases whose name contains it. Shipped scenarios
-  // are read from the source tree (FOLIOSIM_SOURCE_DIR, or the second argument).
-  const std::string only = argc > 1 ? argv[1] : "";
-  const std::string source = argc > 2 ? argv[2] : FOLIOSIM_SOURCE_DIR;
+  // `--scenarios [--save]`: the shipped scenarios against the baseline.
+  // Otherwise: the cases below. The next argument keeps only the cases whose
+  // name contains it; shipped scenarios are read from the source tree
+  // (FOLIOSIM_SOURCE_DIR, or the argument after it).
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const bool scenarios = !args.empty() && args.front() == "--scenarios";
+  if (scenarios) args.erase(args.begin());
+  const bool save = scenarios && !args.empty() && args.front() == "--save";
+  if (save) args.erase(args.begin());
+  const std::string only = !args.empty() ? args[0] : "";
+  const std::string source = args.size() > 1 ? args[1] : FOLIOSIM_SOURCE_DIR;
+  if (scenarios) return scenarios_mode(only, source, save);
   // A deque: cases never move once built.
   std::deque<Case> cases;
   for (const char* c : {"c1", "c2", "c6"}) add_file(cases, c, source + "/scenarios/calibration/" + c + ".json");
@@ -96,26 +187,21 @@ int main(int argc, char** argv) {
   // Last: the largest. (A child's peak RSS counts the pages it shares with
   // the parent at fork, so the parent is kept small: results are trimmed.)
   add_file(cases, "axboe", source + "/scenarios/axboe_buffered_vs_uncached.json");
-  std::printf("%-30s %9s %9s %11s %13s %12s %9s %9s\n", "case", "wall_s", "sim_s", "write_calls", "calls/wall_s",
-              "sim_s/wall_s", "rss_MiB", "pc_runs");
+  std::printf("%-30s %8s %8s %10s %11s %10s %8s %8s | per MiB: %8s %10s %8s %8s\n", "case", "wall_s", "sim_s", "calls",
+              "calls/wall", "sim/wall", "rss_MiB", "pc_runs", "steps", "activities", "sleeps", "dev_reqs");
   for (auto& c : cases) {
     if (!only.empty() && c.name.find(only) == std::string::npos) continue;
-    auto start = std::chrono::steady_clock::now();
-    // The child reports its own peak memory: the parent's is not the run's.
-    auto result = foliosim::run_isolated([&c] {
-      foliosim::Json r = foliosim::variant_output(foliosim::simulate(c.scenario)).summary;
-      rusage usage{};
-      getrusage(RUSAGE_SELF, &usage);
-      r["peak_rss_kib"] = usage.ru_maxrss;
-      return r;
-    });
-    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const auto calls = result["write_calls"].get<std::uint64_t>();
-    const double sim_s = result["sim_time_s"].get<double>();
-    std::printf("%-30s %9.3f %9.4f %11llu %13.0f %12.5f %9.1f %9llu\n", c.name.c_str(), wall_s, sim_s,
-                static_cast<unsigned long long>(calls), static_cast<double>(calls) / wall_s, sim_s / wall_s,
-                result["peak_rss_kib"].get<double>() / 1024.0,
-                static_cast<unsigned long long>(result["page_cache_runs"].get<std::uint64_t>()));
+    const Measured m = measure(c.scenario);
+    const auto& r = m.summary;
+    const auto calls = r["write_calls"].get<std::uint64_t>();
+    const double sim_s = r["sim_time_s"].get<double>();
+    const double mib = std::max(1.0, r["app_write_bytes"].get<double>() / double(MiB));
+    std::printf("%-30s %8.3f %8.4f %10llu %11.0f %10.5f %8.1f %8llu | per MiB: %8.1f %10.1f %8.1f %8.2f\n",
+                c.name.c_str(), m.wall_s, sim_s, static_cast<unsigned long long>(calls),
+                static_cast<double>(calls) / m.wall_s, sim_s / m.wall_s, r["peak_rss_kib"].get<double>() / 1024.0,
+                static_cast<unsigned long long>(r["page_cache_runs"].get<std::uint64_t>()),
+                r["events"]["time_steps"].get<double>() / mib, r["events"]["activities"].get<double>() / mib,
+                r["events"]["sleeps"].get<double>() / mib, r["device_write_requests"].get<double>() / mib);
     std::fflush(stdout);
   }
   return 0;
