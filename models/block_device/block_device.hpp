@@ -60,17 +60,19 @@ struct DeviceStats {
   std::uint64_t read_requests = 0;
   std::uint64_t log_write_bytes = 0;     // of write_bytes: filesystem log / journal writes
   std::uint64_t log_write_requests = 0;  // of write_requests
-  std::uint64_t merges = 0;          // submissions merged into a waiting request
-  std::uint64_t failed_write_bytes = 0;     // completed with EIO
+  std::uint64_t merges = 0;              // submissions merged into a waiting request
+  std::uint64_t failed_write_bytes = 0;  // completed with EIO
   std::uint64_t failed_write_requests = 0;
-  std::uint64_t peak_queued = 0;     // waiting + in service
-  std::uint64_t wbt_waits = 0;       // writeback submissions that slept in blk-wbt
-  double wbt_wait_s = 0;             // and how long, in all
+  std::uint64_t peak_queued = 0;  // waiting + in service
+  std::uint64_t wbt_waits = 0;    // writeback submissions that slept in blk-wbt
+  double wbt_wait_s = 0;          // and how long, in all
 
   template <class F>
   void stats(F& f) const {
     f.bytes("write_bytes", write_bytes, "bytes written (failed writes included)");
     f.count("write_requests", write_requests, "write requests dispatched, after merging");
+    f.bytes("read_bytes", read_bytes, "bytes read");
+    f.count("read_requests", read_requests, "read requests dispatched, after merging");
     f.bytes("log_write_bytes", log_write_bytes, "of write_bytes, the filesystem's log / journal writes");
     f.count("log_write_requests", log_write_requests, "of write_requests, the log / journal writes");
     f.count("merges", merges, "submissions merged into a waiting request");
@@ -96,8 +98,8 @@ class BlockDevice {
   // `wbt_slot`: the caller took a blk-wbt slot for it (wbt_wait), which the
   // request gives back when it completes, or at once if it merges into
   // another (a merged bio never holds one in the kernel).
-  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-              CompletionFn done, bool wbt_slot = false);
+  void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
+              bool wbt_slot = false);
 
   // A filesystem log or journal write (`flush`: REQ_PREFLUSH | REQ_FUA, a
   // commit record; else REQ_SYNC metadata): one request that nothing merges
@@ -179,7 +181,7 @@ class BlockDevice {
     bool sync_issued = false;
     std::uint64_t sync_sequence = 0;
     double sync_issue_s = 0;
-    double last_read_s = -1e300;        // last read issued or completed (close_io)
+    double last_read_s = -1e300;         // last read issued or completed (close_io)
     double last_dirty_sleep_s = -1e300;  // bdi->last_bdp_sleep
     std::deque<Waiter*> waiters;         // in arrival order (exclusive wait)
   };
@@ -193,8 +195,8 @@ class BlockDevice {
     }
   };
 
-  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-               CompletionFn done, bool wbt_slot);
+  void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
+               bool wbt_slot);
   // blk-wbt: limits from the scale step, the limit a class acquires under,
   // giving a slot back (wbt_done), waking waiters in order, and the monitoring
   // windows up to `now` (wb_timer_fn, run when due).

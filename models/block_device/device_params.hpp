@@ -99,6 +99,13 @@ struct DeviceParams {
   // make more, smaller requests. Default: the reference loop device's
   // max_segments (128: a 1 MiB O_DIRECT write is two 512 KiB requests).
   std::uint64_t max_segments = 128;
+  // Most a buffered reader's readahead window grows to (the bdi's
+  // read_ahead_kb, queue/read_ahead_kb): a sequential reader's window starts
+  // at 2-4 times its request and doubles or quadruples per window up to this.
+  // Larger: fewer, larger read requests and more read ahead that a reader
+  // that stops early never uses. 0 turns readahead off (each read reads what
+  // it asks). Default: the kernel's VM_READAHEAD_PAGES, 128 KiB.
+  std::uint64_t read_ahead_bytes = 128ULL << 10;
   // Size of the device, and so of the filesystem on it: allocating blocks
   // beyond it fails the run (ENOSPC, exit 3). Not calibrated: the scenarios
   // give it.
@@ -156,6 +163,7 @@ struct DeviceParams {
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.count("max_segments", max_segments, Bound::between(1, 65535));
+    f.size("read_ahead", read_ahead_bytes, Bound::between(0, 1ULL << 30));
     f.size("capacity", capacity_bytes, Bound::kPositive);
     f.duration("wbt_latency", wbt_latency_s);
     f.duration("wbt_window", wbt_window_s, Bound::at_least(1e-3));

@@ -15,9 +15,9 @@ std::uint64_t round_up(std::uint64_t value, std::uint64_t unit) { return (value 
 
 PageCache::PageCache(const PageCacheParams& params)
     : params_(params),
-      max_folio_pages_(params.large_folios ? static_cast<std::uint32_t>(std::max<std::uint64_t>(
-                                                 1, params.max_folio_bytes / kPageBytes))
-                                           : 1) {}
+      max_folio_pages_(params.large_folios
+                           ? static_cast<std::uint32_t>(std::max<std::uint64_t>(1, params.max_folio_bytes / kPageBytes))
+                           : 1) {}
 
 FileCache& PageCache::file(const std::string& name) {
   auto& slot = files_[name];
@@ -181,10 +181,42 @@ WriteResult PageCache::write(FileCache& file, std::uint64_t offset_bytes, std::u
   return result;
 }
 
-WriteResult PageCache::read(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s) {
-  const WriteResult result = touch(file, offset_bytes, length_bytes, now_s, false, Origin::kApplication, false);
+WriteResult PageCache::read(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                            bool dropbehind) {
+  const WriteResult result = touch(file, offset_bytes, length_bytes, now_s, dropbehind, Origin::kApplication, false);
   grew();
   return result;
+}
+
+WriteResult PageCache::fill(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                            bool dropbehind, bool ahead) {
+  WriteResult result;
+  for (const PageRange& hole : missing_ranges(file, offset_bytes, length_bytes)) {
+    const WriteResult part = touch(file, hole.first_page * kPageBytes, hole.pages * kPageBytes, now_s, dropbehind,
+                                   Origin::kApplication, false, ahead);
+    result.new_folios += part.new_folios;
+    result.new_pages += part.new_pages;
+  }
+  grew();
+  return result;
+}
+
+std::uint64_t PageCache::drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page) {
+  const auto [first, end] = folio_aligned(file, first_page, end_page);
+  split_at(file, first);
+  split_at(file, end);
+  std::uint64_t dropped = 0;
+  auto it = file.runs_.lower_bound(first);
+  while (it != file.runs_.end() && it->first < end) {
+    auto next = std::next(it);
+    const Run& run = it->second;
+    if (run.has(kDropbehind) && !run.has(kDirty) && !run.has(kWriteback)) {
+      dropped += run.pages;
+      erase_run(file, it);
+    }
+    it = next;
+  }
+  return dropped;
 }
 
 std::vector<PageRange> PageCache::missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
@@ -205,7 +237,7 @@ std::vector<PageRange> PageCache::missing_ranges(const FileCache& file, std::uin
 }
 
 WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
-                             bool dropbehind, Origin origin, bool dirty) {
+                             bool dropbehind, Origin origin, bool dirty, bool ahead) {
   now_s_ = now_s;
   WriteResult result;
   if (length_bytes == 0) return result;
@@ -228,6 +260,11 @@ WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::u
       if (!dropbehind) flags &= static_cast<std::uint8_t>(~kDropbehind);
       // Written again: the new data will be written back; nothing at risk.
       if (dirty) flags &= static_cast<std::uint8_t>(~kWriteError);
+      // Read ahead, now used.
+      if (run.has(kAhead)) {
+        result.ahead_used_pages += run.pages;
+        flags &= static_cast<std::uint8_t>(~kAhead);
+      }
       result.existing_pages += run.pages;
       result.existing_folios += run.pages / run.folio_pages;
       if (dirty && !run.has(kDirty)) result.newly_dirtied_pages += run.pages;
@@ -248,8 +285,10 @@ WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::u
       // Consecutive folios of the same size share one run.
       while (pos + pages + folio <= hole_end && folio_pages_for(pos + pages, left(pos + pages)) == folio)
         pages += folio;
-      insert_run(file, pos, pages, folio,
-                 static_cast<std::uint8_t>((dirty ? kDirty : 0) | (dropbehind ? kDropbehind : 0)), origin);
+      insert_run(
+          file, pos, pages, folio,
+          static_cast<std::uint8_t>((dirty ? kDirty : 0) | (dropbehind ? kDropbehind : 0) | (ahead ? kAhead : 0)),
+          origin);
       result.new_folios += pages / folio;
       result.new_pages += pages;
       if (dirty) result.newly_dirtied_pages += pages;
@@ -382,8 +421,8 @@ ShrinkResult PageCache::shrink(std::uint64_t want_pages, std::uint64_t scan_limi
     }
     FileCache& file = *run->file;
     const bool busy = run->has(kDirty) || run->has(kWriteback);
-    const std::uint64_t budget = std::min(scan_limit_pages - result.scanned_pages,
-                                          busy ? scan_limit_pages : want_pages - result.freed_pages);
+    const std::uint64_t budget =
+        std::min(scan_limit_pages - result.scanned_pages, busy ? scan_limit_pages : want_pages - result.freed_pages);
     if (run->pages > budget) split_at(file, run->first_page + round_up(budget, run->folio_pages));
     result.scanned_pages += run->pages;
     result.scanned_folios += run->pages / run->folio_pages;

@@ -27,6 +27,7 @@ enum Flag : std::uint8_t {
   kReferenced = 1 << 4,
   kReclaim = 1 << 5,     // PG_reclaim: reclaim wanted it; rotate when clean
   kWriteError = 1 << 6,  // its writeback failed: clean, but not on the device
+  kAhead = 1 << 7,       // read ahead and not yet read by the application
 };
 
 // Who put the data there: the application, or the filesystem zeroing a gap.
@@ -88,6 +89,7 @@ struct WriteResult {
   std::uint64_t existing_folios = 0;
   std::uint64_t existing_pages = 0;
   std::uint64_t newly_dirtied_pages = 0;  // pages that were clean before
+  std::uint64_t ahead_used_pages = 0;     // read-ahead pages read for the first time
 };
 
 struct ShrinkResult {
@@ -102,7 +104,7 @@ struct ShrinkResult {
 
 struct WritebackEnd {
   std::uint64_t pages = 0;
-  std::uint64_t dropped_pages = 0;  // drop-behind folios freed
+  std::uint64_t dropped_pages = 0;          // drop-behind folios freed
   std::uint64_t kept_dropbehind_pages = 0;  // clean drop-behind folios not dropped
 };
 
@@ -161,8 +163,21 @@ class PageCache {
 
   // A buffered read of [offset, offset + length) once its missing pages have
   // been read from the device: new folios are clean; cached ones are marked
-  // accessed and, as any cached lookup does, lose their drop-behind mark.
-  WriteResult read(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s);
+  // accessed and, as any cached lookup does, lose their drop-behind mark,
+  // unless the read is a dontcache one (`dropbehind`), whose new folios get it.
+  WriteResult read(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                   bool dropbehind = false);
+
+  // Folios for the hole [offset, offset + length) that a read is about to
+  // fill from the device (filemap_create_folio, page_cache_ra_order): clean,
+  // not yet accessed; `ahead` marks pages the reader has not asked for.
+  WriteResult fill(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
+                   bool dropbehind, bool ahead);
+
+  // After a dontcache read of [first_page, end_page): frees its drop-behind
+  // folios that are clean and not under writeback (filemap_end_dropbehind_read);
+  // returns the pages freed.
+  std::uint64_t drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page);
 
   // The page ranges of [offset, offset + length) not in the cache.
   std::vector<PageRange> missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
@@ -174,8 +189,7 @@ class PageCache {
   // writeback are skipped (WB_SYNC_NONE) and end a range. Returns contiguous
   // ranges. Pages at and past `end_page` are not taken (a ranged writeback).
   std::vector<PageRange> start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                         std::uint64_t end_page = UINT64_MAX,
-                                         std::uint64_t max_folios = UINT64_MAX);
+                                         std::uint64_t end_page = UINT64_MAX, std::uint64_t max_folios = UINT64_MAX);
 
   // Whether any folio of [first_page, end_page) is under writeback.
   bool under_writeback(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page) const;
@@ -234,10 +248,10 @@ class PageCache {
   // boundary of the run containing it, if any).
   void split_at(FileCache& file, std::uint64_t page);
   WriteResult touch(FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, double now_s,
-                    bool dropbehind, Origin origin, bool dirty);
+                    bool dropbehind, Origin origin, bool dirty, bool ahead = false);
   // Rounds [first, end) out to the folio boundaries of the runs it touches.
   std::pair<std::uint64_t, std::uint64_t> folio_aligned(const FileCache& file, std::uint64_t first_page,
-                                                         std::uint64_t end_page) const;
+                                                        std::uint64_t end_page) const;
   RunIt insert_run(FileCache& file, std::uint64_t first_page, std::uint64_t pages, std::uint32_t folio_pages,
                    std::uint8_t flags, Origin origin);
   void erase_run(FileCache& file, RunIt it);

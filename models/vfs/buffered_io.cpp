@@ -4,10 +4,10 @@
 
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/common/actor_lock.hpp"
 #include "models/common/pages.hpp"
 
 namespace foliosim::vfs {
-
 
 namespace sg4 = simgrid::s4u;
 
@@ -53,53 +53,151 @@ page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_byt
       cache_.write(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dropbehind, origin);
   const auto& c = cpu_.costs();
   batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
-                 c.folio_lookup_s * static_cast<double>(result.existing_folios) +
-                 c.folio_dirty_s * static_cast<double>(result.new_folios + result.existing_folios),
-             cpu::Work::kCode},
-            {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
+                  c.folio_lookup_s * static_cast<double>(result.existing_folios) +
+                  c.folio_dirty_s * static_cast<double>(result.new_folios + result.existing_folios),
+              cpu::Work::kCode},
+             {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
   return result;
 }
 
-ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                             cpu::CpuBatch& batch, block_device::IoWaiter& waiter) {
+void BufferedIo::wait_inflight(const File& file, std::uint64_t first_page, std::uint64_t end_page) {
+  const auto it = inflight_.find(&file);
+  if (it == inflight_.end()) return;
+  const auto reads = it->second;  // a copy: completions erase their entries
+  for (const auto& read : reads) {
+    if (read->end_page <= first_page || read->first_page >= end_page) continue;
+    ActorLock lock(*read->mutex);
+    while (!read->done) read->finished->wait(lock);
+  }
+}
+
+std::uint64_t BufferedIo::read_window(File& file, ReadWindow window, std::uint64_t ahead_from, bool dontcache,
+                                      bool async, ReadOutcome& outcome) {
+  // Never past the end of the file (page_cache_ra_unbounded stops at EOF).
+  const std::uint64_t end_page = std::min(window.first_page + window.pages, pages_up(file.size_bytes));
+  if (window.first_page >= end_page) return 0;
+  const auto holes =
+      cache_.missing_ranges(*file.cache, window.first_page * kPageBytes, (end_page - window.first_page) * kPageBytes);
+  if (holes.empty()) return 0;
+  const auto& c = cpu_.costs();
+  auto read = std::make_shared<InflightRead>();
+  read->first_page = window.first_page;
+  read->end_page = end_page;
+  read->ahead = async;
+  std::uint64_t new_folios = 0, requests = 0;
+  std::vector<filesystem::Segment> segments;
+  for (const page_cache::PageRange& hole : holes) {
+    // Memory first: the allocation may reclaim in this task.
+    outcome.reclaim_s += reclaim_.charge(hole.pages);
+    const std::uint64_t hole_end = hole.first_page + hole.pages;
+    const std::uint64_t split = std::clamp(ahead_from, hole.first_page, hole_end);
+    const double now_s = sg4::Engine::get_clock();
+    if (split > hole.first_page)
+      new_folios += cache_
+                        .fill(*file.cache, hole.first_page * kPageBytes, (split - hole.first_page) * kPageBytes, now_s,
+                              dontcache, false)
+                        .new_folios;
+    if (hole_end > split) {
+      new_folios +=
+          cache_.fill(*file.cache, split * kPageBytes, (hole_end - split) * kPageBytes, now_s, dontcache, true)
+              .new_folios;
+      outcome.ahead_pages += hole_end - split;
+    }
+    for (const auto& segment : fs_.map_for_read(file, hole.first_page * kPageBytes, hole.pages * kPageBytes))
+      segments.push_back(segment);
+  }
+  if (new_folios > 0) cpu_.run(cpu::Component::kWriters, c.folio_alloc_s * static_cast<double>(new_folios));
+  for (const auto& segment : segments) requests += device_.requests_for(segment.length_bytes, 1);
+  if (requests == 0) return 0;  // holes of the file: zeroes, no I/O
+  read->outstanding = segments.size();
+  inflight_[&file].push_back(read);
+  const File* key = &file;
+  {
+    // Reads fill new folios: not modelled as segments, each piece of the
+    // file taken as contiguous, bounded by max_request_size only.
+    block_device::Plug plug(device_);
+    for (const auto& segment : segments)
+      device_.submit(block_device::Op::kRead, segment.device_offset_bytes, segment.length_bytes, 1,
+                     [this, read, key, per_request_s = c.request_complete_s,
+                      pieces = device_.requests_for(segment.length_bytes, 1)](const block_device::Completion&) {
+                       // Async readahead completes where no reader waits: its work is counted, delaying no one.
+                       if (read->ahead) cpu_.account(cpu::Component::kCompletion, per_request_s * double(pieces));
+                       if (--read->outstanding > 0) return;
+                       read->done = true;
+                       read->finished->notify_all();
+                       auto& list = inflight_[key];
+                       list.erase(std::find(list.begin(), list.end(), read));
+                     });
+  }
+  cpu_.run(cpu::Component::kWriters, static_cast<double>(requests) * c.request_submit_s);
+  return requests;
+}
+
+ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
+                             cpu::CpuBatch& batch) {
   File& file = *fd.file;
   attach(file);
   ReadOutcome outcome;
   const auto& c = cpu_.costs();
   batch.add(c.syscall_entry_s);
+  // kiocb_set_rw_flags refuses RWF_DONTCACHE without FOP_DONTCACHE, reads too.
+  if (dontcache && !fs_.params().dontcache_supported) {
+    outcome.eopnotsupp = true;
+    return outcome;
+  }
   if (offset_bytes >= file.size_bytes) return outcome;  // end of file
   length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
-  const auto holes = cache_.missing_ranges(*file.cache, offset_bytes, length_bytes);
-  if (!holes.empty()) {
-    std::uint64_t missing = 0;
-    for (const auto& h : holes) missing += h.pages;
+  const std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
+  const auto& device = device_.params();
+  const std::uint64_t ra_pages = device.read_ahead_bytes / kPageBytes;
+  const std::uint64_t io_pages = std::max<std::uint64_t>(1, device.max_request_bytes / kPageBytes);
+  const double start_s = sg4::Engine::get_clock();
+  // filemap_get_pages, until every page of the request is cached and read:
+  // wait for reads under way; at the first missing page, a synchronous
+  // readahead window (or the request alone) and wait for it. Each pass reads
+  // at least that page, so it ends; reclaim taking back what was just read
+  // costs another pass.
+  for (;;) {
+    if (!inflight_.empty()) {
+      batch.flush();
+      wait_inflight(file, first, end);
+    }
+    const auto holes = cache_.missing_ranges(*file.cache, offset_bytes, length_bytes);
+    if (holes.empty()) break;
+    const std::uint64_t index = holes.front().first_page;
+    const std::uint64_t req_pages = end - index;
+    const std::uint64_t max_pages = ra_pages == 0 ? 0 : window_max_pages(ra_pages, io_pages, req_pages);
+    // How many pages right before the miss are cached: a sequential stream's trace.
+    std::uint64_t cached_before = 0;
+    if (index > 0 && max_pages > 0) {
+      const std::uint64_t from = index > max_pages ? index - max_pages : 0;
+      const auto before = cache_.missing_ranges(*file.cache, from * kPageBytes, (index - from) * kPageBytes);
+      cached_before = index - (before.empty() ? from : before.back().first_page + before.back().pages);
+    }
+    const ReadWindow window = sync_readahead(fd.ra, index, req_pages, max_pages, cached_before);
     batch.flush();
-    outcome.reclaim_s = reclaim_.charge(missing);
-    const double start_s = sg4::Engine::get_clock();
-    std::uint64_t requests = 0;
-    {
-      block_device::Plug plug(device_);
-      for (const auto& h : holes)
-        for (const auto& segment : fs_.map_for_read(file, h.first_page * kPageBytes, h.pages * kPageBytes)) {
-          // Reads fill new folios: not modelled as segments, the read is
-          // taken as one contiguous piece, bounded by max_request_size only.
-          requests += device_.requests_for(segment.length_bytes, 1);
-          device_.submit(block_device::Op::kRead, segment.device_offset_bytes, segment.length_bytes, 1,
-                         waiter.expect());
-        }
-    }
-    if (requests > 0) {
-      cpu_.run(cpu::Component::kWriters, static_cast<double>(requests) * c.request_submit_s);
-      waiter.wait();
-      cpu_.run(cpu::Component::kCompletion, static_cast<double>(requests) * c.request_complete_s);
-    }
-    outcome.device_s = sg4::Engine::get_clock() - start_s;
+    const std::uint64_t requests = read_window(file, window, end, dontcache, false, outcome);
+    wait_inflight(file, index, end);
+    cpu_.run(cpu::Component::kCompletion, static_cast<double>(requests) * c.request_complete_s);
+    if (requests == 0) break;  // a hole of the file: nothing to read
   }
-  const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock());
+  // page_cache_async_ra: reaching the marker starts the next window.
+  const std::uint64_t max_pages = ra_pages == 0 ? 0 : window_max_pages(ra_pages, io_pages, end - first);
+  while (max_pages > 0 && fd.ra.size > 0 && fd.ra.marker() >= first && fd.ra.marker() < end &&
+         fd.ra.start + fd.ra.size < pages_up(file.size_bytes)) {
+    batch.flush();
+    read_window(file, async_readahead(fd.ra, max_pages), end, dontcache, true, outcome);
+  }
+  outcome.device_s = sg4::Engine::get_clock() - start_s;
+  const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dontcache);
+  outcome.ahead_used_pages = result.ahead_used_pages;
   batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
-                 c.folio_lookup_s * static_cast<double>(result.existing_folios),
-             cpu::Work::kCode},
-            {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
+                  c.folio_lookup_s * static_cast<double>(result.existing_folios),
+              cpu::Work::kCode},
+             {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
+  // filemap_end_dropbehind_read: what a dontcache read brought in goes once copied.
+  if (dontcache && !file.mapped) outcome.dropped_pages = cache_.drop_read_dropbehind(*file.cache, first, end);
+  fd.ra.prev_pos_bytes = offset_bytes + length_bytes;
   outcome.bytes = length_bytes;
   return outcome;
 }
@@ -118,7 +216,8 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
   }
   if (dontcache && file.error_seq != fd.seen_error_seq) {
     switch (params_.dontcache_error_report) {
-      case page_cache::DontcacheErrorReport::kFsync: break;  // the errseq only: the next fsync sees it
+      case page_cache::DontcacheErrorReport::kFsync:
+        break;  // the errseq only: the next fsync sees it
       case page_cache::DontcacheErrorReport::kWrite:
         fd.seen_error_seq = file.error_seq;
         outcome.error = WriteError::kEio;
@@ -139,17 +238,17 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
                                fs_.params().block_bytes;
   batch.add(write_costs_.per_call_s + write_costs_.per_block_s * static_cast<double>(blocks));
 
-  outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, writeback_,
-                                         [this, &batch] {
-                                           batch.flush();
-                                           device_.note_dirty_sleep();  // bdi->last_bdp_sleep, for blk-wbt
-                                         });
+  outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, writeback_, [this, &batch] {
+    batch.flush();
+    device_.note_dirty_sleep();  // bdi->last_bdp_sleep, for blk-wbt
+  });
   if (dontcache) {
     // generic_write_sync -> filemap_fdatawrite_range_kick(WB_SYNC_NONE).
     std::uint64_t first_page = pages_down(offset_bytes);
     std::uint64_t end_page = pages_up(offset_bytes + length_bytes);
     switch (params_.dontcache_kick_range) {
-      case page_cache::DontcacheKickRange::kWritten: break;
+      case page_cache::DontcacheKickRange::kWritten:
+        break;
       case page_cache::DontcacheKickRange::kAfterWrite:
         // 6.14 as merged passed the position after the write as the start.
         first_page = pages_down(offset_bytes + length_bytes);

@@ -6,6 +6,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Mutex.hpp>
 
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
@@ -14,6 +20,7 @@
 #include "models/filesystem/filesystem.hpp"
 #include "models/page_cache/page_cache.hpp"
 #include "models/reclaim/reclaim.hpp"
+#include "models/vfs/readahead.hpp"
 #include "models/writeback/dirty_throttle.hpp"
 #include "models/writeback/writeback.hpp"
 
@@ -27,23 +34,28 @@ enum class WriteError { kNone, kEopnotsupp, kEio };
 // Where one write call's time went, and what it did besides copying.
 struct WriteOutcome {
   WriteError error = WriteError::kNone;
-  double reclaim_s = 0;      // direct reclaim (memory cgroup or min watermark)
-  double throttle_s = 0;     // balance_dirty_pages sleeps
-  double kick_s = 0;         // dontcache: submitting the kicked writeback inline
-  double stable_wait_s = 0;  // waiting for writeback of a folio it rewrites
+  double reclaim_s = 0;            // direct reclaim (memory cgroup or min watermark)
+  double throttle_s = 0;           // balance_dirty_pages sleeps
+  double kick_s = 0;               // dontcache: submitting the kicked writeback inline
+  double stable_wait_s = 0;        // waiting for writeback of a folio it rewrites
   std::uint64_t zeroed_bytes = 0;  // XFS zeroing of the gap before it
 };
 
 struct ReadOutcome {
-  std::uint64_t bytes = 0;   // 0 at end of file
-  double reclaim_s = 0;      // making room for the folios read in
-  double device_s = 0;       // waiting for the device
+  std::uint64_t bytes = 0;             // 0 at end of file
+  double reclaim_s = 0;                // making room for the folios read in
+  double device_s = 0;                 // waiting for the device (its reads, or readahead already under way)
+  std::uint64_t ahead_pages = 0;       // read from the device ahead of what it asked
+  std::uint64_t ahead_used_pages = 0;  // earlier read-ahead pages it read
+  std::uint64_t dropped_pages = 0;     // dontcache: folios it read in and dropped after the copy
+  bool eopnotsupp = false;             // dontcache on a filesystem without FOP_DONTCACHE: nothing read
 };
 
 // The calling task's open file: what its descriptor remembers.
 struct OpenFile {
   File* file;
   std::uint64_t seen_error_seq = 0;  // f_wb_err
+  ReadaheadState ra;                 // file->f_ra
 };
 
 class BufferedIo {
@@ -59,11 +71,16 @@ class BufferedIo {
   WriteOutcome write(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
                      writeback::Dirtier& task, cpu::CpuBatch& batch);
 
-  // One buffered pread on the calling actor: missing pages are read from the
-  // device into new clean folios; cached folios are used (and lose their
-  // drop-behind mark, as a cached lookup does). No readahead.
-  ReadOutcome read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, cpu::CpuBatch& batch,
-                   block_device::IoWaiter& waiter);
+  // One buffered pread on the calling actor (filemap_read): pages being read
+  // by earlier readahead are waited for; a miss reads a readahead window (or
+  // the request) into new clean folios and waits for it; reaching the
+  // window's marker submits the next window without waiting; the cached
+  // pages are copied out (and lose their drop-behind mark, as a cached
+  // lookup does). `dontcache` (RWF_DONTCACHE): the folios it reads in,
+  // readahead's too, are drop-behind, and those it copied out are dropped
+  // after the copy unless the file is mapped; cached folios stay.
+  ReadOutcome read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
+                   cpu::CpuBatch& batch);
 
   // fsync; true when it returns EIO.
   bool fsync(OpenFile& fd) { return writeback_.fsync(*fd.file, fd.seen_error_seq); }
@@ -74,6 +91,25 @@ class BufferedIo {
   page_cache::WriteResult copy_in(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dropbehind,
                                   page_cache::Origin origin, cpu::CpuBatch& batch, WriteOutcome& outcome);
 
+  // Reads already submitted and not yet completed, per file: a reader of
+  // their pages waits for them (the folio lock of a folio under read).
+  struct InflightRead {
+    std::uint64_t first_page, end_page;
+    std::uint64_t outstanding = 0;  // requests not yet completed
+    bool ahead = false;             // async readahead: nobody waits for it when submitted
+    bool done = false;
+    simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
+    simgrid::s4u::ConditionVariablePtr finished = simgrid::s4u::ConditionVariable::create();
+  };
+  // Waits for the reads under way that overlap [first_page, end_page).
+  void wait_inflight(const File& file, std::uint64_t first_page, std::uint64_t end_page);
+  // Puts folios for the missing pages of `window` (within the file) in the
+  // cache and submits their reads, as one read under way; returns the
+  // requests made. Pages from `ahead_from` on are read ahead of the request.
+  // `async`: no one waits for them now (their completion work is charged
+  // where it runs, not to the reader).
+  std::uint64_t read_window(File& file, ReadWindow window, std::uint64_t ahead_from, bool dontcache, bool async,
+                            ReadOutcome& outcome);
   cpu::Cpu& cpu_;
   Filesystem& fs_;
   page_cache::PageCache& cache_;
@@ -85,6 +121,7 @@ class BufferedIo {
   writeback::WritebackWaitQueue& writeback_done_;
   // The filesystem's write_iter around the copy.
   filesystem::Costs write_costs_;
+  std::map<const File*, std::vector<std::shared_ptr<InflightRead>>> inflight_;
 };
 
 }  // namespace foliosim::vfs

@@ -1,8 +1,9 @@
-// O_DIRECT writes (iomap_dio_rw): no page cache; the caller's pages go to the
+// O_DIRECT writes and reads (iomap_dio_rw): no page cache; the caller's pages go to the
 // device and the call returns when every request has completed.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
@@ -26,7 +27,21 @@ class DirectIo {
   std::uint64_t write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                       block_device::IoWaiter& waiter, cpu::CpuBatch& batch, double& submitted_s);
 
+  // One pread(O_DIRECT): the file's blocks in [offset, offset + length),
+  // cut at the end of the file, read from the device into the caller's
+  // buffer, with the same CPU work as a write; returns the bytes read (0 at
+  // end of file). Holes read as zeroes without I/O. The page cache is not
+  // consulted: the kernel first writes back a dirty cached range
+  // (filemap_write_and_wait_range), which is not modelled.
+  std::uint64_t read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                     block_device::IoWaiter& waiter, cpu::CpuBatch& batch);
+
  private:
+  // The CPU work, the requests of `segments` and the wait shared by both directions.
+  std::uint64_t transfer(block_device::Op op, const std::vector<filesystem::Segment>& segments,
+                         std::uint64_t length_bytes, block_device::IoWaiter& waiter, cpu::CpuBatch& batch,
+                         double& submitted_s);
+
   cpu::Cpu& cpu_;
   Filesystem& fs_;
   block_device::BlockDevice& device_;

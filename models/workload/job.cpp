@@ -6,9 +6,9 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/io_waiter.hpp"
+#include "models/common/actor_start.hpp"
 #include "models/cpu/cpu_batch.hpp"
 #include "models/workload/write_pattern.hpp"
-#include "models/common/actor_start.hpp"
 
 namespace foliosim::workload {
 
@@ -71,16 +71,31 @@ struct JobContext {
   double now_s() const { return sg4::Engine::get_clock() + batch.pending_s(); }
 };
 
-// Buffered reads of what other jobs wrote; the job stops at end of file.
+// Reads of what other jobs wrote (buffered, dontcache or O_DIRECT); the job
+// stops at end of file.
 void read_loop(JobContext& c, WritePattern& pattern) {
   WriteCall call{};
   while (pattern.next(call)) {
     const double start_s = c.now_s();
     c.batch.begin_call();
-    auto outcome = c.kernel.buffered_io.read(c.fd, call.offset_bytes, call.length_bytes, c.batch, c.waiter);
-    if (outcome.bytes == 0) break;
+    std::uint64_t bytes = 0;
+    if (c.job.mode == IoMode::kDirect) {
+      bytes = c.kernel.direct_io.read(c.file, call.offset_bytes, call.length_bytes, c.waiter, c.batch);
+    } else {
+      const auto outcome = c.kernel.buffered_io.read(c.fd, call.offset_bytes, call.length_bytes,
+                                                     c.job.mode == IoMode::kDontcache, c.batch);
+      if (outcome.eopnotsupp) {
+        ++c.stats.read_eopnotsupp_errors;
+        break;  // every call would fail the same way
+      }
+      bytes = outcome.bytes;
+      c.stats.readahead_pages += outcome.ahead_pages;
+      c.stats.readahead_used_pages += outcome.ahead_used_pages;
+      c.stats.read_dropped_pages += outcome.dropped_pages;
+    }
+    if (bytes == 0) break;
     ++c.stats.read_calls;
-    c.stats.app_read_bytes += outcome.bytes;
+    c.stats.app_read_bytes += bytes;
     c.stats.read_latency.record(c.now_s() - start_s);
   }
 }
@@ -115,9 +130,12 @@ bool buffered_write_once(JobContext& c, const WriteCall& call, double start_s, b
 // One write call; false when it failed (and so wrote nothing).
 bool write_once(JobContext& c, const WriteCall& call, double start_s) {
   switch (c.job.mode) {
-    case IoMode::kBuffered: return buffered_write_once(c, call, start_s, false);
-    case IoMode::kDontcache: return buffered_write_once(c, call, start_s, true);
-    case IoMode::kDirect: return direct_write_once(c, call, start_s);
+    case IoMode::kBuffered:
+      return buffered_write_once(c, call, start_s, false);
+    case IoMode::kDontcache:
+      return buffered_write_once(c, call, start_s, true);
+    case IoMode::kDirect:
+      return direct_write_once(c, call, start_s);
   }
   invalid_enum_value("mode");
 }

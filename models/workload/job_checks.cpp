@@ -5,8 +5,6 @@
 namespace foliosim::workload {
 
 std::optional<JobProblem> check_job(const JobParams& job, std::uint64_t block_bytes) {
-  if (job.reads() && job.mode != IoMode::kBuffered)
-    return JobProblem{"mode", "reads are modelled as buffered reads only (no O_DIRECT or RWF_DONTCACHE reads yet)"};
   if (job.size_bytes == 0 && job.number_ios == 0)
     return JobProblem{"size", "a job needs a size (bytes to write) or number_ios (write calls)"};
   if (job.stride_bytes != 0 && job.stride_bytes < job.bs_bytes)

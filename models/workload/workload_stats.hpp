@@ -3,9 +3,9 @@
 
 #include <cstdint>
 
+#include "models/common/latency_histogram.hpp"
 #include "models/workload/tail_writes.hpp"
 #include "models/workload/writeback_waves.hpp"
-#include "models/common/latency_histogram.hpp"
 
 namespace foliosim::workload {
 
@@ -21,6 +21,10 @@ struct WorkloadStats {
   std::uint64_t read_calls = 0;
   std::uint64_t app_read_bytes = 0;
   LatencyHistogram read_latency;
+  std::uint64_t readahead_pages = 0;         // read from the device ahead of the reads' requests
+  std::uint64_t readahead_used_pages = 0;    // of those (and of readahead before), pages a read then asked for
+  std::uint64_t read_dropped_pages = 0;      // dontcache reads: folios read in and dropped after the copy
+  std::uint64_t read_eopnotsupp_errors = 0;  // dontcache reads on a filesystem without it
   LatencyHistogram write_latency;
   LatencyHistogram fsync_latency;
   // Where the write calls' time went, summed over calls: the rest of each
@@ -34,8 +38,8 @@ struct WorkloadStats {
   std::uint64_t eio_write_errors = 0;   // write calls that returned EIO
   std::uint64_t fsync_errors = 0;       // fsync calls that returned EIO
   std::uint64_t zeroed_bytes = 0;       // XFS zeroing done before extending writes
-  TailRecorder tail;  // the slowest calls, for latency attribution
-  double last_write_end_s = 0;  // end of the write phase (before fsync)
+  TailRecorder tail;                    // the slowest calls, for latency attribution
+  double last_write_end_s = 0;          // end of the write phase (before fsync)
   // The most of each state a writer saw of its own file between its calls:
   // what cachestat sampled in a write loop sees, never the moments a writer
   // is inside a call (blocked in reclaim or blk-wbt, say).
@@ -52,6 +56,11 @@ struct WorkloadStats {
     f.count("read_calls", read_calls, "read calls made, all jobs");
     f.bytes("app_read_bytes", app_read_bytes, "bytes the read calls read");
     f.latency("read_latency_us", read_latency, "latency of a read call");
+    f.pages("readahead_bytes", readahead_pages, "read from the device by readahead, ahead of what a read asked");
+    f.pages("readahead_used_bytes", readahead_used_pages, "read-ahead bytes a read then asked for");
+    f.pages("read_dropped_bytes", read_dropped_pages, "dontcache reads: bytes read in and dropped after the copy");
+    f.count("read_eopnotsupp_errors", read_eopnotsupp_errors,
+            "dontcache read calls refused (EOPNOTSUPP) by a filesystem without support for it");
     f.count("fsync_calls", fsync_calls, "fsync calls made");
     f.latency("fsync_latency_us", fsync_latency, "latency of an fsync call");
     f.bytes("zeroed_bytes", zeroed_bytes, "bytes XFS zeroed before file-extending writes");

@@ -35,7 +35,7 @@ struct VariantRun {
   double sim_time_s = 0;
   workload::WorkloadStats workload;
   std::vector<DeviceRun> devices;
-  writeback::WritebackStats writeback;  // all devices
+  writeback::WritebackStats writeback;            // all devices
   std::uint64_t writeback_unsubmitted_pages = 0;  // under writeback, bios not yet submitted, all devices
   page_cache::CacheTotals cache_end;
   std::uint64_t file_extents = 0;
@@ -79,9 +79,11 @@ struct VariantRun {
  private:
   template <class F>
   void device_totals(F& f) const {
-    std::uint64_t read = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0, queued = 0, log = 0;
+    std::uint64_t read = 0, read_requests = 0, written = 0, requests = 0, failed_requests = 0, failed_bytes = 0,
+                  queued = 0, log = 0;
     for (const auto& d : devices) {
       read += d.stats.read_bytes;
+      read_requests += d.stats.read_requests;
       written += d.stats.write_bytes;
       log += d.stats.log_write_bytes;
       requests += d.stats.write_requests;
@@ -90,6 +92,7 @@ struct VariantRun {
       queued += d.write_queued_bytes;
     }
     f.bytes("device_read_bytes", read, "bytes the devices read");
+    f.count("device_read_requests", read_requests, "read requests the devices served, after merging");
     f.bytes("device_write_bytes", written, "bytes the devices wrote, failed writes included");
     f.bytes("device_log_write_bytes", log, "of device_write_bytes, the filesystem's log / journal writes");
     f.count("device_write_requests", requests, "write requests the devices served, after merging");

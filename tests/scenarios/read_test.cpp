@@ -1,0 +1,135 @@
+// Reads end to end (buffered with readahead, dontcache, O_DIRECT), against
+// values worked out by hand on the bare scenario: no CPU cost, a device of
+// 95 us per request plus 3 GB/s.
+#include <doctest/doctest.h>
+
+#include "sim/run_variant.hpp"
+#include "tests/test_support.hpp"
+
+using namespace foliosim;
+using namespace foliosim::test;
+
+namespace {
+
+// A 1 MiB file written with O_DIRECT at t=0 (one extent, nothing cached),
+// then read in `bs_bytes` calls from 1 s on.
+Scenario read_back(std::uint64_t bs_bytes, workload::IoMode mode, workload::Rw rw = workload::Rw::kRead) {
+  Scenario s = bare_scenario();
+  auto writer = direct_job("writer", 1 * MiB, 1 * MiB);
+  writer.filename = "f";
+  auto reader = buffered_job("reader", bs_bytes, 1 * MiB);
+  reader.rw = rw;
+  reader.mode = mode;
+  reader.filename = "f";
+  reader.startdelay_s = 1;
+  s.jobs = {writer, reader};
+  return s;
+}
+
+constexpr double kRequestS = 95e-6;
+constexpr double kBandwidthBps = 3e9;
+
+}  // namespace
+
+TEST_CASE("reads: a sequential 4 KiB reader's readahead windows grow 4, 8, 16, then 32 pages to the end of file") {
+  Json r = simulate_isolated(read_back(4 * KiB, workload::IoMode::kBuffered)).summary;
+  CHECK(r["read_calls"] == 256);
+  CHECK(r["app_read_bytes"] == 1 * MiB);
+  // Windows [0,4) (the first read's), then at each marker [4,12), [12,28),
+  // seven of 32 pages, and [252,256) cut at the end of file: 11 requests,
+  // the file exactly once.
+  CHECK(r["device_read_requests"] == 11);
+  CHECK(r["device_read_bytes"] == 1 * MiB);
+  // All but the first page were read ahead of the request, and all were used.
+  CHECK(r["readahead_bytes"] == 255 * 4 * KiB);
+  CHECK(r["readahead_used_bytes"] == 255 * 4 * KiB);
+  CHECK(r["page_cache_end_bytes"] == 1 * MiB);
+  // With no CPU cost the reader catches up with each window at once: the
+  // windows are read one after another, 11 requests and 1 MiB in all.
+  CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + 11 * kRequestS + double(MiB) / kBandwidthBps));
+}
+
+TEST_CASE("reads: readahead off, each 4 KiB read is one request") {
+  Scenario s = read_back(4 * KiB, workload::IoMode::kBuffered);
+  s.devices[0].read_ahead_bytes = 0;
+  Json r = simulate_isolated(s).summary;
+  CHECK(r["device_read_requests"] == 256);
+  CHECK(r["device_read_bytes"] == 1 * MiB);
+  CHECK(r["readahead_bytes"] == 0);
+  CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + 256 * kRequestS + double(MiB) / kBandwidthBps));
+}
+
+TEST_CASE("reads: a 1 MiB read reads its own megabyte and the next one ahead, cut at the end of file") {
+  // 256 pages > the 32-page readahead: the window grows to the request (at
+  // most a 320-page request); its marker, half-way, starts the next window
+  // [256, 512) at once, which lies past the end of a 1 MiB file.
+  Json r = simulate_isolated(read_back(1 * MiB, workload::IoMode::kBuffered)).summary;
+  CHECK(r["read_calls"] == 1);
+  CHECK(r["device_read_bytes"] == 1 * MiB);
+  CHECK(r["device_read_requests"] == 1);
+  CHECK(r["readahead_bytes"] == 0);
+}
+
+TEST_CASE("reads: dontcache reads drop what they read in, readahead included, and keep what was cached") {
+  SUBCASE("a file not cached, read in 128 KiB calls") {
+    // Each call is the whole 32-page window: its marker, half-way, starts the
+    // next window at once, read ahead as one folio, which the next call reads
+    // whole and drops: the file is read once, 8 requests of 128 KiB.
+    Json r = simulate_isolated(read_back(128 * KiB, workload::IoMode::kDontcache)).summary;
+    CHECK(r["app_read_bytes"] == 1 * MiB);
+    CHECK(r["device_read_bytes"] == 1 * MiB);
+    CHECK(r["device_read_requests"] == 8);
+    CHECK(r["readahead_bytes"] == 7 * 128 * KiB);
+    CHECK(r["read_dropped_bytes"] == 1 * MiB);
+    CHECK(r["page_cache_end_bytes"] == 0);
+  }
+  SUBCASE("4 KiB calls drop the whole folio they read from, unread readahead with it") {
+    // filemap_end_dropbehind_read drops every folio of the read's batch, so
+    // the pages after the first of a large read-ahead folio are read again.
+    Json r = simulate_isolated(read_back(4 * KiB, workload::IoMode::kDontcache)).summary;
+    CHECK(r["app_read_bytes"] == 1 * MiB);
+    CHECK(r["device_read_bytes"].get<std::uint64_t>() > 1 * MiB);
+    CHECK(r["read_dropped_bytes"] == r["device_read_bytes"]);
+    CHECK(r["page_cache_end_bytes"] == 0);
+  }
+  SUBCASE("a file cached by a buffered writer") {
+    Scenario s = read_back(64 * KiB, workload::IoMode::kDontcache);
+    s.jobs[0] = buffered_job("writer", 1 * MiB, 1 * MiB);
+    s.jobs[0].filename = "f";
+    s.jobs[0].end_fsync = true;
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_read_bytes"] == 0);
+    CHECK(r["read_dropped_bytes"] == 0);
+    CHECK(r["page_cache_end_bytes"] == 1 * MiB);
+  }
+  SUBCASE("a filesystem without dontcache support refuses the first call") {
+    Scenario s = read_back(64 * KiB, workload::IoMode::kDontcache);
+    s.filesystem.dontcache_supported = false;
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["read_eopnotsupp_errors"] == 1);
+    CHECK(r["read_calls"] == 0);
+    CHECK(r["device_read_bytes"] == 0);
+  }
+}
+
+TEST_CASE("reads: O_DIRECT reads go to the device call by call and cache nothing") {
+  Json r = simulate_isolated(read_back(64 * KiB, workload::IoMode::kDirect)).summary;
+  CHECK(r["read_calls"] == 16);
+  CHECK(r["app_read_bytes"] == 1 * MiB);
+  CHECK(r["device_read_requests"] == 16);  // 16 pages a call, under max_segments
+  CHECK(r["device_read_bytes"] == 1 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 0);
+  CHECK(r["readahead_bytes"] == 0);
+  CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + 16 * kRequestS + double(MiB) / kBandwidthBps));
+  // Each call waits for its one request.
+  CHECK(r["read_latency_us"]["p50"].get<double>() ==
+        doctest::Approx((kRequestS + 64.0 * KiB / kBandwidthBps) * 1e6).epsilon(0.001));
+}
+
+TEST_CASE("reads: random 4 KiB reads with readahead read the file once at most and never past its end") {
+  Json r = simulate_isolated(read_back(4 * KiB, workload::IoMode::kBuffered, workload::Rw::kRandRead)).summary;
+  CHECK(r["read_calls"] == 256);
+  CHECK(r["device_read_bytes"] == 1 * MiB);  // every page asked for once: each read once, no more
+  CHECK(r["readahead_used_bytes"].get<std::uint64_t>() <= r["readahead_bytes"].get<std::uint64_t>());
+  CHECK(r["device_read_requests"].get<std::uint64_t>() < 256);  // some misses read windows
+}
