@@ -31,19 +31,22 @@ struct Parser {
   FioSection* current = nullptr;  // a job; nullptr in [global] or before any section
   bool in_global = false;
 
-  std::string expand(const std::string& value, const std::string& file, std::size_t line) const {
+  std::string expand(const std::string& value, const std::string& option, const std::string& file,
+                     std::size_t line) const {
     std::string result;
     std::size_t pos = 0;
     while (true) {
       const auto start = value.find("${", pos);
       if (start == std::string::npos) return result + value.substr(pos);
       const auto end = value.find('}', start);
-      if (end == std::string::npos) fail_line(file, line, value.substr(start), "unterminated ${VAR}");
+      const std::string subject = "option '" + option + "'";
+      if (end == std::string::npos) fail_line(file, line, subject, "unterminated ${ in \"" + value + "\"");
       const std::string name = value.substr(start + 2, end - start - 2);
       const auto found = env(name);
       if (!found)
-        fail_line(file, line, "${" + name + "}",
-                  "the environment variable " + name + " is not defined (fio would substitute an empty string)");
+        fail_line(file, line, subject,
+                  "${" + name + "}: the environment variable " + name +
+                      " is not defined (fio would substitute an empty string)");
       result += value.substr(pos, start - pos) + *found;
       pos = end + 1;
     }
@@ -91,7 +94,7 @@ struct Parser {
       option.name = trim(t.substr(0, eq));
       if (eq != std::string::npos) {
         option.has_value = true;
-        option.value = expand(trim(t.substr(eq + 1)), file, line);
+        option.value = expand(trim(t.substr(eq + 1)), option.name, file, line);
       }
       if (option.name.empty() || option.name.find_first_of(" \t") != std::string::npos)
         fail_line(file, line, t, "expected option=value, a bare option, [section], include FILE or a comment");
