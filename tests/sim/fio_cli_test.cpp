@@ -88,7 +88,7 @@ TEST_CASE("bad fio job files exit 2 naming the file, line and option, and write 
   fs::remove_all(dir);
 }
 
-TEST_CASE("--ignore lets a job with an unmodelled option run; --machine picks the machine") {
+TEST_CASE("--ignore lets a job with an unmodelled option run and --machine picks the machine") {
   const fs::path dir = scratch("fio-ignore");
   std::ofstream(dir / "job.fio") << "[w]\nrw=write\nbs=1m\nsize=64m\nthinktime=10\nfrobnicate\n";
   CHECK(run("run " + (dir / "job.fio").string() + " -o " + (dir / "out").string(), dir / "log") == 2);

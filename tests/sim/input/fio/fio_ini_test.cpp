@@ -80,7 +80,7 @@ TEST_CASE("fio job file: jobs inherit the [global] options written before them, 
   CHECK(f.globals.size() == 3);
 }
 
-TEST_CASE("fio job file: ${VAR} from the environment; an undefined one names file, line and option") {
+TEST_CASE("fio job file: ${VAR} from the environment, an undefined one names file, line and option") {
   const FioJobFile f = parse("[a]\nsize=${SIZE}\nnumjobs=${JOBS}\nfilename=x${EMPTY}y\n");
   CHECK(find(f.jobs[0].options, "size")->value == "64m");
   CHECK(find(f.jobs[0].options, "numjobs")->value == "4");

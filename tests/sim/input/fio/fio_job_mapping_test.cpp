@@ -43,7 +43,7 @@ std::string error_of(const std::string& text, std::set<std::string> ignored = {}
 
 }  // namespace
 
-TEST_CASE("fio mapping: a plain sequential write; fio's defaults (bs 4k, buffered, psync)") {
+TEST_CASE("fio mapping: a plain sequential write, fio's defaults (bs 4k, buffered, psync)") {
   const JobParams job = map_one("[w]\nrw=write\nsize=64m\n");
   CHECK(job.name == "w");
   CHECK(job.rw == Rw::kWrite);
@@ -81,7 +81,7 @@ TEST_CASE("fio mapping: every modelled option to its field") {
   CHECK(map_one("[w]\nrw=write\nsize=1m\nstartdelay=1500ms\n").startdelay_s == doctest::Approx(1.5));
 }
 
-TEST_CASE("fio mapping: rw=write:gap is a stride of bs + gap; the calls are what fits the region") {
+TEST_CASE("fio mapping: rw=write:gap is a stride of bs + gap, the calls are what fits the region") {
   // 4k writes 12k apart over 256 MiB: starts 0, 16k, ... up to 256m - 16k: (256m - 4k) / 16k + 1 = 16384 calls.
   const JobParams job = map_one("[s]\nrw=write:12k\nbs=4k\nsize=256m\n");
   CHECK(job.stride_bytes == 16 * kKiB);

@@ -37,7 +37,7 @@ TEST_CASE("fio scenario: a job file on the default machine, named for its stem")
   fs::remove_all(dir);
 }
 
-TEST_CASE("fio scenario: --machine gives every section but the workload; its variants are left out") {
+TEST_CASE("fio scenario: --machine gives every section but the workload, not its variants") {
   const fs::path dir = foliosim::test::scratch("fio-scenario-machine");
   std::ofstream(dir / "job.fio") << "[w]\nrw=write\nsize=50%\n";
   const std::string machine = foliosim::test::source_path("scenarios/streaming_larger_than_memory.json");

@@ -57,7 +57,6 @@ TEST_CASE("fio sizes under kb_base=1000: k, m decimal, ki, mi binary") {
   CHECK(size_1000("4kiB") == 4096);
   CHECK(size_1000("1mi") == 1048576);
   CHECK(size_1000("1ti") == 1099511627776ULL);
-  CHECK(size_1000("1048576mi") == 1099511627776ULL * 1024 * 1024);
   CHECK(size_1000("4096") == 4096);
 }
 
@@ -84,7 +83,7 @@ TEST_CASE("fio percentages: 1 to 100, fractions allowed") {
   CHECK_THROWS_AS(parse_fio_percentage("x%"), FioValueError);
 }
 
-TEST_CASE("fio times: d, h, m (minutes), s, ms, us in any case; a bare number in the option's default unit") {
+TEST_CASE("fio times: d, h, m (minutes), s, ms, us in any case, a bare number in the option's default unit") {
   CHECK(parse_fio_time_s("30", 1) == 30);
   CHECK(parse_fio_time_s("30", 1e-6) == doctest::Approx(30e-6));  // thinktime's microseconds
   CHECK(parse_fio_time_s("10s", 1) == 10);
