@@ -317,6 +317,8 @@ class JobMapper {
     }
     if (const auto* option = get("filename")) {
       if (has_unescaped_colon(option->value)) not_modelled(*option, "several files per job");
+      if (option->value.rfind("/dev/", 0) == 0)
+        not_modelled(*option, "a block device written raw: the model's files live on the scenario's filesystem");
       // The directory stays in the name so that two jobs' files differ as in fio.
       job.filename = directory.empty() ? unescape(option->value) : directory + "/" + unescape(option->value);
     }

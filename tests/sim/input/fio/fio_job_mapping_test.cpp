@@ -181,6 +181,7 @@ TEST_CASE("fio mapping: what the model does not have is refused by name, file an
   refused("[w]\nrw=write\nsize=1m\nnrfiles=2\n", "option 'nrfiles': not modelled");
   refused("[w]\nrw=write\nsize=1m\nfilename=a:b\n", "several files per job");
   refused("[w]\nrw=write\nsize=1m\ndirectory=/a:/b\n", "several directories");
+  refused("[w]\nrw=write\nsize=1m\nfilename=/dev/nvme0n1\n", "option 'filename': not modelled (a block device");
   refused("[w]\nrw=write\nsize=1m\nioengine=io_uring\niodepth=32\n", "option 'iodepth': not modelled (iodepth=32");
   refused("[w]\nrw=write\nsize=1m\nioengine=libaio\ndirect=1\niodepth=4\n", "option 'iodepth': not modelled");
   refused("[w]\nrw=write\nsize=1m\nioengine=mmap\n", "option 'ioengine': not modelled (the mmap engine");
