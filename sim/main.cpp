@@ -170,8 +170,8 @@ int main(int argc, char** argv) {
     } else if (*plot) {
       return redraw(plot_dir);
     } else if (*check) {
-      auto file = foliosim::fio::load_scenario_or_job_file(scenario_path, check_overrides, check_machine,
-                                                            check_ignored);
+      auto file =
+          foliosim::fio::load_scenario_or_job_file(scenario_path, check_overrides, check_machine, check_ignored);
       auto variants = foliosim::resolve_variants(file);
       foliosim::check_output_names(file);
       if (print_resolved) {

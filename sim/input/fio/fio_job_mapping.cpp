@@ -213,8 +213,10 @@ class JobMapper {
     const auto percent = parsed(option, parse_fio_percentage);
     if (!percent) return bytes(option);
     std::optional<std::uint64_t> base;
-    if (const auto* filesize = get("filesize")) base = bytes(*filesize);
-    else base = machine_.device_capacity_bytes;
+    if (const auto* filesize = get("filesize"))
+      base = bytes(*filesize);
+    else
+      base = machine_.device_capacity_bytes;
     if (!base) fail_option(option, "a percentage needs a base: give filesize (the device's capacity is unknown)");
     const auto value = static_cast<std::uint64_t>(std::floor(static_cast<double>(*base) * *percent / 100));
     return value / align_bytes * align_bytes;  // fio aligns a percentage to the block size
@@ -285,8 +287,8 @@ class JobMapper {
     if (direct) fail_option(*uncached, "uncached=1 is a buffered mode: it cannot go with direct=1 or buffered=0");
     const std::string engine = get("ioengine") ? lower(get("ioengine")->value) : "psync";
     if (engine != "pvsync2" && engine != "io_uring")
-      fail_option(*uncached, "an option of the pvsync2 and io_uring engines (RWF_DONTCACHE), not of ioengine=" +
-                                 engine);
+      fail_option(*uncached,
+                  "an option of the pvsync2 and io_uring engines (RWF_DONTCACHE), not of ioengine=" + engine);
     job.mode = workload::IoMode::kDontcache;
   }
 
@@ -296,11 +298,13 @@ class JobMapper {
     const std::uint64_t depth = count("iodepth", 1);
     if (kSyncEngines.count(engine)) return;  // fio: iodepth does not affect synchronous engines
     if (engine == "mmap")
-      not_modelled(*option, "the mmap engine copies into a mapping (page faults, msync); the model's calls are "
-                            "write calls, and its `mmap` job field only keeps the file mapped");
+      not_modelled(*option,
+                   "the mmap engine copies into a mapping (page faults, msync); the model's calls are "
+                   "write calls, and its `mmap` job field only keeps the file mapped");
     if (!kAsyncEngines.count(engine))
-      not_modelled(*option, "ioengine=" + engine + ": the engines modelled are sync, psync, pvsync, pvsync2, and "
-                            "libaio and io_uring at iodepth=1");
+      not_modelled(*option, "ioengine=" + engine +
+                                ": the engines modelled are sync, psync, pvsync, pvsync2, and "
+                                "libaio and io_uring at iodepth=1");
     // Linux's libaio on buffered files completes in io_submit (fio's HOWTO).
     const bool queues = engine == "io_uring" || job.mode == workload::IoMode::kDirect;
     if (depth > 1 && queues)
@@ -311,8 +315,7 @@ class JobMapper {
   void map_files(workload::JobParams& job) const {
     std::string directory;
     if (const auto* option = get("directory")) {
-      if (has_unescaped_colon(option->value))
-        not_modelled(*option, "several directories shared out among the clones");
+      if (has_unescaped_colon(option->value)) not_modelled(*option, "several directories shared out among the clones");
       directory = unescape(option->value);
     }
     if (const auto* option = get("filename")) {
@@ -374,12 +377,13 @@ class JobMapper {
       // fio's sequential jobs wrap around to the region's start; the model's go on past it.
       if (loops > 1) not_modelled(*get("loops"), "a sequential job's second pass, which rewrites the region");
       if (time_based)
-        not_modelled(*get("time_based"), "a sequential job that wraps around to rewrite its region; "
-                                          "use rw=randwrite, or runtime alone to cap the job");
+        not_modelled(*get("time_based"),
+                     "a sequential job that wraps around to rewrite its region; "
+                     "use rw=randwrite, or runtime alone to cap the job");
       const std::uint64_t pass_calls = (region - bs) / job.stride_or_bs() + 1;
       if (!job.stride_bytes && region % bs)
         fail_option(size ? *size : *filesize, std::to_string(region) + " bytes is not a multiple of bs (" +
-                                                   std::to_string(bs) + "): fio's short last block is not modelled");
+                                                  std::to_string(bs) + "): fio's short last block is not modelled");
       if (calls > pass_calls && amount_given)
         not_modelled(amount_option, "more than one pass of a sequential job, which wraps around to the region's start");
       calls = std::min(calls, pass_calls);  // with gaps, fio stops at the region's end

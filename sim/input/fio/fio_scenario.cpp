@@ -16,8 +16,7 @@ std::optional<std::uint64_t> filesystem_device_capacity(const Json& scenario, co
   try {
     const std::string device = scenario.at("filesystem").at("device").get<std::string>();
     for (const auto& entry : scenario.at("devices"))
-      if (entry.at("name") == device)
-        return read_fields<block_device::DeviceParams>(entry, "", file).capacity_bytes;
+      if (entry.at("name") == device) return read_fields<block_device::DeviceParams>(entry, "", file).capacity_bytes;
   } catch (const ConfigError&) {
   } catch (const Json::exception&) {
   }
@@ -83,8 +82,7 @@ std::set<std::string> ignore_list(const Json* list, const std::string& file, std
   if (!list) return names;
   if (!list->is_array()) throw ConfigError(file, "workload/ignore", "expected a list of fio option names");
   for (std::size_t i = 0; i < list->size(); ++i) {
-    if (!(*list)[i].is_string())
-      throw ConfigError(file, join_path("workload/ignore", i), "expected a fio option name");
+    if (!(*list)[i].is_string()) throw ConfigError(file, join_path("workload/ignore", i), "expected a fio option name");
     names.insert((*list)[i].get<std::string>());
   }
   return names;

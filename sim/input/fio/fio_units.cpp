@@ -102,12 +102,12 @@ double parse_fio_time_s(const std::string& text, double default_unit_s) {
     const char* name;
     double unit_s;
   };
-  static const Suffix kSuffixes[] = {{"d", 86400}, {"h", 3600},     {"m", 60},      {"s", 1},      {"sec", 1},
-                                     {"ms", 1e-3}, {"msec", 1e-3}, {"us", 1e-6},   {"usec", 1e-6}};
+  static const Suffix kSuffixes[] = {{"d", 86400}, {"h", 3600},    {"m", 60},    {"s", 1},      {"sec", 1},
+                                     {"ms", 1e-3}, {"msec", 1e-3}, {"us", 1e-6}, {"usec", 1e-6}};
   double unit_s = default_unit_s;
   if (!suffix.empty()) {
-    const auto* found = std::find_if(std::begin(kSuffixes), std::end(kSuffixes),
-                                     [&](const Suffix& s) { return suffix == s.name; });
+    const auto* found =
+        std::find_if(std::begin(kSuffixes), std::end(kSuffixes), [&](const Suffix& s) { return suffix == s.name; });
     if (found == std::end(kSuffixes))
       throw FioValueError("unknown time suffix in " + quoted(text) + ": expected d, h, m, s, ms or us");
     unit_s = found->unit_s;
