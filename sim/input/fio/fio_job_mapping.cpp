@@ -153,6 +153,7 @@ class JobMapper {
     }
     workload::JobParams job;
     job.name = get("name") ? get("name")->value : section_.name;
+    if (job.name.empty()) fail_option(*get("name"), "a job's name may not be empty");
     map_rw(job);
     job.bs_bytes = block_size(job.reads());
     if (gap_bytes_) job.stride_bytes = job.bs_bytes + gap_bytes_;

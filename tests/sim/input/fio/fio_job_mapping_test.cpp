@@ -213,6 +213,7 @@ TEST_CASE("fio mapping: what the model does not have is refused by name, file an
   refused("[w]\nrw=write\nsize=1m\nnumjobs=two\n", "option 'numjobs': expected a whole number");
   refused("[w]\nrw=write\nsize=1m\nnumjobs=5000\n", "t.fio:1: [w]: gives numjobs must be at most 4096");
   refused("[w]\nrw=write\nsize=1m\nkb_base=512\n", "option 'kb_base': expected 1024 or 1000");
+  refused("[w]\nrw=write\nsize=1m\nname=\n", "t.fio:4: option 'name': a job's name may not be empty");
   refused("[w]\nrw=write\nsize=1m\n[w]\nrw=write\nsize=1m\n", "t.fio:4: [w]: a second job named \"w\"");
   refused("[w]\nrw=read\nsize=1m\ndirect=1\n", "[w]: gives mode reads are modelled as buffered reads only");
   refused("[global]\nfrobnicate=1\n[w]\nrw=write\nsize=1m\n", "t.fio:2: option 'frobnicate'");
