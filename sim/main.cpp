@@ -8,6 +8,7 @@
 #include "sim/compare_command.hpp"
 #include "sim/engine/interruption.hpp"
 #include "sim/input/config_error.hpp"
+#include "sim/input/fio/fio_scenario.hpp"
 #include "sim/input/scenario.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/plot_files.hpp"
@@ -69,7 +70,10 @@ int main(int argc, char** argv) {
   foliosim::RunOptions run_options;
   std::string scenario_path;
   auto* run = app.add_subcommand("run", "Run every variant of a scenario (or one) and write its results");
-  run->add_option("scenario", scenario_path, "Scenario JSON file")->required();
+  run->add_option("scenario", scenario_path, "Scenario JSON file, or fio job file (JOB.fio)")->required();
+  run->add_option("--machine", run_options.machine_file,
+                  "With a fio job file: the scenario whose machine (every section but workload) it runs on");
+  run->add_option("--ignore", run_options.ignored, "Run without this fio option (repeatable)")->expected(1)->take_all();
   run->add_option("-o,--output", run_options.output_dir, "Results directory (default: results/<scenario name>)");
   run->add_option("--variant", run_options.only_variant, "Run only the variant of this name");
   run->add_option("--set", run_options.overrides,
@@ -79,7 +83,11 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> check_overrides;
   auto* check = app.add_subcommand("check", "Validate a scenario and its variants without running it");
-  check->add_option("scenario", scenario_path, "Scenario JSON file")->required();
+  check->add_option("scenario", scenario_path, "Scenario JSON file, or fio job file (JOB.fio)")->required();
+  std::string check_machine;
+  std::vector<std::string> check_ignored;
+  check->add_option("--machine", check_machine, "With a fio job file: the scenario whose machine it runs on");
+  check->add_option("--ignore", check_ignored, "Check without this fio option (repeatable)")->expected(1)->take_all();
   check->add_option("--set", check_overrides, "Override a scenario value: path=value")->take_all();
   bool print_resolved = false;
   check->add_flag("--resolved", print_resolved,
@@ -162,7 +170,8 @@ int main(int argc, char** argv) {
     } else if (*plot) {
       return redraw(plot_dir);
     } else if (*check) {
-      auto file = foliosim::load_scenario_file(scenario_path, check_overrides);
+      auto file =
+          foliosim::fio::load_scenario_or_job_file(scenario_path, check_overrides, check_machine, check_ignored);
       auto variants = foliosim::resolve_variants(file);
       foliosim::check_output_names(file);
       if (print_resolved) {

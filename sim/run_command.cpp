@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "sim/input/config_error.hpp"
+#include "sim/input/fio/fio_scenario.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/progress_bar.hpp"
 #include "sim/output/results_writer.hpp"
@@ -107,7 +108,8 @@ ReportInput run_report(const std::vector<ResolvedVariant>& variants, const Json&
 
 RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options) {
   // Everything is validated before anything runs or is written.
-  ScenarioFile scenario_file = load_scenario_file(scenario_path, options.overrides);
+  ScenarioFile scenario_file =
+      fio::load_scenario_or_job_file(scenario_path, options.overrides, options.machine_file, options.ignored);
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
   check_output_names(scenario_file);
   RunOutcome outcome;
@@ -148,7 +150,9 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     outcome.summary["published"] = std::move(comparison);
   }
 
-  const Json resolved = resolved_scenarios(scenario_path, options.overrides, variants);
+  Json resolved = resolved_scenarios(scenario_path, options.overrides, variants);
+  if (!options.machine_file.empty()) resolved["machine_file"] = options.machine_file;
+  if (!options.ignored.empty()) resolved["ignored_fio_options"] = options.ignored;
   dir.write_json("summary.json", outcome.summary);
   dir.write_json("resolved_scenario.json", resolved);
   dir.write_json("run_info.json", run_info);

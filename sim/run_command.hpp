@@ -17,6 +17,8 @@ struct RunOptions {
   std::string only_variant;
   std::vector<std::string> overrides;  // path=value
   bool force = false;                  // replace the earlier results at output_dir
+  std::string machine_file;            // with a fio job file: the scenario whose machine it runs on
+  std::vector<std::string> ignored;    // fio options to run without (--ignore)
 };
 
 struct RunOutcome {
@@ -25,6 +27,7 @@ struct RunOutcome {
   DrawOutcome plots;  // whether gnuplot drew them
 };
 
+// `scenario_path` is a scenario or a fio job file (sim/input/fio/fio_scenario.hpp).
 // Validates, runs and writes results (summary, time series, plots, report.md;
 // on a terminal, a progress bar on stderr meanwhile); throws ConfigError for
 // bad input and OutputError for an output location it must not or cannot

@@ -10,6 +10,7 @@
 #include "models/reclaim/watermarks.hpp"
 #include "models/workload/job_checks.hpp"
 #include "sim/input/config_error.hpp"
+#include "sim/input/fio/fio_scenario.hpp"
 #include "sim/input/units.hpp"
 
 namespace foliosim {
@@ -305,10 +306,16 @@ Json read_json_file(const std::string& path) {
 
 ScenarioFile parse_scenario_text(const std::string& text, const std::string& file,
                                  const std::vector<std::string>& overrides) {
+  return parse_scenario_json(parse_json_text(text, file), file, overrides);
+}
+
+ScenarioFile parse_scenario_json(Json scenario, const std::string& file, const std::vector<std::string>& overrides) {
   ScenarioFile out;
   out.file = file;
-  out.base = parse_json_text(text, file);
+  out.base = std::move(scenario);
   if (!out.base.is_object()) throw ConfigError(file, "", "expected a JSON object at the top level");
+  // Before the overrides, so that --set workload/jobs/0/... reaches the jobs a fio workload maps to.
+  fio::expand_fio_workload(out.base, file);
   for (std::size_t n = 0; n < overrides.size(); ++n) {
     const std::string& item = overrides[n];
     // JSON holds UTF-8 only: the resolved scenario could not be written.

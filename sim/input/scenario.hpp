@@ -116,6 +116,10 @@ ScenarioFile load_scenario_file(const std::string& path, const std::vector<std::
 // Same, from text already in memory; `file` names it in errors.
 ScenarioFile parse_scenario_text(const std::string& text, const std::string& file,
                                  const std::vector<std::string>& overrides = {});
+// Same, from JSON already parsed. A fio workload (`"workload": {"fio": ...}`,
+// sim/input/fio/fio_scenario.hpp) becomes native jobs first.
+ScenarioFile parse_scenario_json(Json scenario, const std::string& file,
+                                 const std::vector<std::string>& overrides = {});
 
 struct ResolvedVariant {
   std::string name;
