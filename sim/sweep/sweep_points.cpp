@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sim/input/config_error.hpp"
+#include "sim/input/fio/fio_scenario.hpp"
 #include "sim/input/scenario.hpp"
 
 namespace foliosim {
@@ -112,7 +113,8 @@ std::string stable_id(const std::string& text) {
 }
 
 std::vector<SweepPoint> expand_sweep(const SweepSpec& spec) {
-  ScenarioFile scenario = load_scenario_file(spec.scenario_path);
+  // A scenario, or a fio job file on the default machine.
+  ScenarioFile scenario = fio::load_scenario_or_job_file(spec.scenario_path, {}, "", {});
   for (const auto& item : spec.set.items()) {
     try {
       set_by_path(scenario.base, item.key(), item.value());

@@ -145,3 +145,16 @@ TEST_CASE("sweep: bad sweep files are refused naming the sweep file and the JSON
     "axes": [ { "path": "seed", "values": [1, 2] } ]})") == "axes/0/path");
   CHECK(error_path(fx, R"({"name": "s", "scenario": "base.json", "set": {"machine/cpus": 0}})") == "set/machine/cpus");
 }
+
+TEST_CASE("sweep: a fio job file as the base, on the default machine") {
+  SweepFixture fx;
+  std::ofstream(fx.dir / "job.fio") << "[writer]\nrw=write\nbs=64k\nsize=16m\n";
+  const auto points = foliosim::expand_sweep(foliosim::load_sweep_file(fx.write(R"({
+    "name": "s", "scenario": "job.fio",
+    "axes": [ { "path": "workload/jobs/0/bs", "values": ["64KiB", "1MiB"] } ] })")));
+  REQUIRE(points.size() == 2);
+  CHECK(points[0].variant == "base");
+  CHECK(points[1].scenario["workload"]["jobs"][0]["bs"] == "1MiB");
+  CHECK(points[1].scenario["workload"]["jobs"][0]["size"] == "16MiB");
+  CHECK(points[1].scenario["name"] == "job");
+}
