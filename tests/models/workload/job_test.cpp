@@ -201,7 +201,9 @@ TEST_CASE("job checks: what a job may not ask, each naming its option") {
   job.size_bytes = 0;
   CHECK(workload::check_job(job, 4 * KiB)->message.find("size") != std::string::npos);
   job.size_bytes = 1 * MiB;
+  // O_DIRECT reads need aligned blocks as writes do.
   job.rw = workload::Rw::kRead;
   job.mode = workload::IoMode::kDirect;
-  CHECK(workload::check_job(job, 4 * KiB)->option == std::string("mode"));
+  job.bs_bytes = 1000;
+  CHECK(workload::check_job(job, 4 * KiB)->option == std::string("bs"));
 }

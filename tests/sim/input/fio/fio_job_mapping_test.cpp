@@ -74,6 +74,7 @@ TEST_CASE("fio mapping: every modelled option to its field") {
   CHECK(job.filename == "/mnt/a/data");  // the directory keeps two jobs' files apart, as in fio
   CHECK(job.mode == IoMode::kDontcache);
   CHECK(map_one("[w]\nrw=write\nsize=1m\ndirect=1\n").mode == IoMode::kDirect);
+  CHECK(map_one("[w]\nrw=read\nsize=1m\ndirect=1\n").mode == IoMode::kDirect);
   CHECK(map_one("[w]\nrw=write\nsize=1m\nbuffered=0\n").mode == IoMode::kDirect);
   CHECK(map_one("[w]\nrw=write\nsize=1m\nfsync_on_close=1\n").end_fsync);
   CHECK(map_one("[w]\nrw=write\nsize=1m\nblocksize=64k\n").bs_bytes == 64 * kKiB);
@@ -215,7 +216,8 @@ TEST_CASE("fio mapping: what the model does not have is refused by name, file an
   refused("[w]\nrw=write\nsize=1m\nkb_base=512\n", "option 'kb_base': expected 1024 or 1000");
   refused("[w]\nrw=write\nsize=1m\nname=\n", "t.fio:4: option 'name': a job's name may not be empty");
   refused("[w]\nrw=write\nsize=1m\n[w]\nrw=write\nsize=1m\n", "t.fio:4: [w]: a second job named \"w\"");
-  refused("[w]\nrw=read\nsize=1m\ndirect=1\n", "[w]: gives mode reads are modelled as buffered reads only");
+  // The model's own checks, at the job's line: O_DIRECT needs aligned blocks.
+  refused("[w]\nrw=read\nsize=1000k\nbs=1000\ndirect=1\n", "t.fio:1: [w]: gives bs O_DIRECT needs bs");
   refused("[global]\nfrobnicate=1\n[w]\nrw=write\nsize=1m\n", "t.fio:2: option 'frobnicate'");
 }
 
