@@ -1,4 +1,4 @@
-// The foliosim command line: run, check, compare, plot, reference.
+// The foliosim command line: run, check, compare, plot, reference, record.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +13,9 @@
 #include "sim/output/report.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/output/variant_output.hpp"
+#include "sim/record/recorded_comparison.hpp"
+#include "sim/record/refusal.hpp"
+#include "sim/record_command.hpp"
 #include "sim/run_command.hpp"
 #include "sim/input/scenario.hpp"
 #include "sim/version.hpp"
@@ -92,6 +95,21 @@ int main(int argc, char** argv) {
                       "Where to write the comparison (default: results/compare-<A>-vs-<B>)");
   compare->add_flag("--force", compare_options.force, "Replace the earlier comparison at -o DIR (never anything else)");
 
+  foliosim::RecordOptions record_options;
+  auto* record = app.add_subcommand(
+      "record", "Run a scenario's workload on the real kernel (as root), each variant --reps times, and write results");
+  record->add_option("scenario", scenario_path, "Scenario JSON file")->required();
+  record->add_option("-o,--output", record_options.output_dir,
+                     "Results directory (default: results/<scenario name>-recorded)");
+  record->add_option("--variant", record_options.only_variant, "Record only the variant of this name");
+  record->add_option("--set", record_options.overrides, "Override a scenario value: path=value")->take_all();
+  record->add_flag("--force", record_options.force, "Replace the earlier results at -o DIR (never anything else)");
+  record->add_option("--reps", record_options.repetitions, "Repetitions per variant, each on a fresh target (5)");
+  record->add_option("--target", record_options.target,
+                     "loop (default: a new loop device per repetition), /dev/X (an existing device) or a folder");
+  record->add_flag("--format", record_options.format,
+                   "With --target /dev/X: make the scenario's filesystem on it before each repetition (erases it)");
+
   auto* reference = app.add_subcommand(
       "reference", "Print every figure of summary.json and the CSVs, with its unit and meaning (results/README.md)");
 
@@ -113,8 +131,19 @@ int main(int argc, char** argv) {
       std::cout << foliosim::summary_table(outcome.summary) << "results: " << outcome.output_dir << "/summary.json\n"
                 << "report:  " << outcome.output_dir << "/report.md\n";
       foliosim::tell_plot_problems(outcome.plots, outcome.output_dir);
+    } else if (*record) {
+      std::error_code ignored;
+      record_options.foliosim_binary = std::filesystem::read_symlink("/proc/self/exe", ignored).string();
+      auto outcome = foliosim::record_scenario_file(scenario_path, record_options);
+      std::cout << foliosim::record::recorded_table(outcome.summary) << "results: " << outcome.output_dir
+                << "/summary.json (median [min, max] of " << record_options.repetitions << " repetitions)\n";
     } else if (*compare) {
       auto outcome = foliosim::compare_results(compare_options);
+      if (outcome.recorded) {
+        std::cout << outcome.table << "outside the recorded range: " << outcome.differences << " of "
+                  << outcome.compared << " figures\nreport: " << outcome.output_dir << "/report.md\n";
+        return 0;
+      }
       std::cout << outcome.table << "differences: ";
       if (outcome.differences == 0)
         std::cout << "none";
@@ -143,12 +172,20 @@ int main(int argc, char** argv) {
   } catch (const foliosim::OutputError& e) {
     std::cerr << "foliosim: error: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const foliosim::record::Refused& e) {
+    std::cerr << "foliosim: record refused: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const foliosim::SimulatedFailure& e) {
     std::cerr << "foliosim: the simulated machine could not complete the run: " << e.what() << "\n";
     return kExitSimulationFailed;
   } catch (const foliosim::Interrupted& e) {
     std::cerr << "\nfoliosim: " << e.what() << ": stopped, nothing written\n";
     return kExitSignalBase + e.signal_number();
+  } catch (const std::runtime_error& e) {
+    if (!*record) return internal_error(e.what(), "");
+    // The real machine failed the recording (mkfs, mount, the runner): not our bug, nothing left behind.
+    std::cerr << "foliosim: the machine could not complete the recording: " << e.what() << "\n";
+    return kExitSimulationFailed;
   } catch (const std::exception& e) {  // InternalError and anything unforeseen
     std::string check_command;
     if (*run) {

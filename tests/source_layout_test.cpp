@@ -95,7 +95,8 @@ TEST_CASE("layering: sim/input under sim/engine under sim/output, the commands o
       {"sim/input", {}},
       {"sim/engine", {"sim/input"}},
       {"sim/output", {"sim/input", "sim/engine"}},
-      {"sim", {"sim/input", "sim/engine", "sim/output", "sim/version.hpp"}},
+      {"sim/record", {"sim/input", "sim/engine", "sim/output"}},
+      {"sim", {"sim/input", "sim/engine", "sim/output", "sim/record", "sim/version.hpp"}},
   };
   std::size_t checked = 0;
   for (const auto& inc : includes("sim")) {
