@@ -69,7 +69,8 @@ std::string range_text(const Value& v) {
 
 // B's variant paired with A's variant `i`: the same name, else the same position.
 const Json* counterpart(const Json& a_variant, const Json& b, std::size_t i) {
-  const Json& variants = b.value("variants", Json::array());
+  if (!b.contains("variants") || !b["variants"].is_array()) return nullptr;
+  const Json& variants = b["variants"];  // a reference into b: the pointer returned stays valid
   for (const auto& v : variants)
     if (v.value("variant", Json()) == a_variant.value("variant", Json())) return &v;
   return i < variants.size() ? &variants[i] : nullptr;
