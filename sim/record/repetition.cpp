@@ -156,6 +156,8 @@ Json device_state(const BlockDeviceInfo& device) {
   state["bdi"] = read_stats(device.bdi_dir() + "/stats");
   state["wb"] = read_stats(device.bdi_dir() + "/wb_stats");
   state["wbt"] = to_json(read_wbt_state(device.wbt_dir()));
+  if (!fs::is_directory(device.wbt_dir()))
+    state["wbt_missing"] = device.wbt_dir() + " does not exist (blk-wbt off, or a kernel without CONFIG_BLK_DEBUG_FS)";
   try {
     state["wbt_lat_usec"] = std::stod(read_text_file("/sys/block/" + device.disk_name + "/queue/wbt_lat_usec"));
   } catch (const std::exception&) {
