@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/compare_command.hpp"
+#include "sim/fit_command.hpp"
 #include "sim/engine/interruption.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/output/figures.hpp"
@@ -110,6 +111,25 @@ int main(int argc, char** argv) {
   record->add_flag("--format", record_options.format,
                    "With --target /dev/X: make the scenario's filesystem on it before each repetition (erases it)");
 
+  foliosim::FitOptions fit_options;
+  auto* fit = app.add_subcommand(
+      "fit", "Fit scenario parameters within their bounds to recorded figures (NLopt), write the fitted values");
+  fit->add_option("scenarios", fit_options.scenarios, "Scenario JSON files")->required();
+  fit->add_option("--from", fit_options.from, "Recorded directories (foliosim record), one per scenario")
+      ->required();
+  fit->add_option("--params", fit_options.params,
+                  "Parameters to fit: path[=MIN:MAX] (a.b or a/b; MIN:MAX in the field's units narrows its bounds)")
+      ->required()
+      ->delimiter(',');
+  fit->add_option("--figures", fit_options.figures,
+                  "Figures to match, JSON pointers into a variant's summary (default: write phase, latency "
+                  "p50/p90/p99, fsync, device requests, cache peaks)")
+      ->delimiter(',');
+  fit->add_option("--algorithm", fit_options.algorithm, "bobyqa (default) or neldermead");
+  fit->add_option("--max-evals", fit_options.max_evaluations, "Most evaluations (each simulates every variant)");
+  fit->add_option("-o,--output", fit_options.output_file, "Fitted values (default: results/fit-<scenario>.json)");
+  fit->add_flag("--force", fit_options.force, "Replace the output file");
+
   auto* reference = app.add_subcommand(
       "reference", "Print every figure of summary.json and the CSVs, with its unit and meaning (results/README.md)");
 
@@ -137,6 +157,9 @@ int main(int argc, char** argv) {
       auto outcome = foliosim::record_scenario_file(scenario_path, record_options);
       std::cout << foliosim::record::recorded_table(outcome.summary) << "results: " << outcome.output_dir
                 << "/summary.json (median [min, max] of " << record_options.repetitions << " repetitions)\n";
+    } else if (*fit) {
+      auto outcome = foliosim::fit_scenarios(fit_options);
+      std::cout << foliosim::fit_table(outcome.result) << "fitted: " << outcome.output_file << "\n";
     } else if (*compare) {
       auto outcome = foliosim::compare_results(compare_options);
       if (outcome.recorded) {

@@ -156,6 +156,24 @@ RecordedComparison compare_with_recorded(const Json& a, const Json& b) {
   return out;
 }
 
+std::vector<std::string> default_fit_figures() {
+  return {"/write_phase_s",         "/write_latency_us/p50", "/write_latency_us/p90",
+          "/write_latency_us/p99",  "/fsync_latency_us/max", "/device_write_requests",
+          "/peak_between_writes/cached_bytes", "/after_write_phase/writeback_bytes"};
+}
+
+std::vector<FitTerm> fit_terms(const Json& recorded_variant, const Json& simulated_variant,
+                               const std::vector<std::string>& figures) {
+  std::vector<FitTerm> terms;
+  for (const auto& figure : figures) {
+    const auto k = value_at(recorded_variant, figure.c_str(), 1);
+    const auto m = value_at(simulated_variant, figure.c_str(), 1);
+    if (!k || !m || k->median == 0) continue;
+    terms.push_back({figure, k->median, m->median, (m->median - k->median) / std::fabs(k->median)});
+  }
+  return terms;
+}
+
 std::string recorded_table(const Json& summary) {
   std::vector<std::vector<std::string>> rows{{"variant", "write phase ms", "p50 us", "p99 us", "max us",
                                               "device MiB", "dev reqs", "cached after writes pg"}};

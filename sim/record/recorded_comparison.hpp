@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "sim/input/json_fields.hpp"
 
@@ -28,6 +29,24 @@ struct RecordedComparison {
 // `a` and `b` are summary.json files; at least one recorded. Variants pair by
 // name, else by position.
 RecordedComparison compare_with_recorded(const Json& a, const Json& b);
+
+// What `foliosim fit` minimises: per figure, the simulated value's relative
+// error to the recorded median.
+struct FitTerm {
+  std::string figure;  // a JSON pointer into a variant's entry: "/write_latency_us/p50"
+  double recorded_median = 0;
+  double simulated = 0;
+  double relative_error = 0;  // (simulated - median) / |median|
+};
+
+// The figures fit matches unless told otherwise: the write phase, the
+// latency percentiles, fsync, the device's requests and the cache peaks.
+std::vector<std::string> default_fit_figures();
+
+// A term per figure both variants give; figures whose recorded median is 0
+// (no relative error) or missing on either side are left out.
+std::vector<FitTerm> fit_terms(const Json& recorded_variant, const Json& simulated_variant,
+                               const std::vector<std::string>& figures);
 
 // The table `record` prints: per variant the headline figures, median [min, max].
 std::string recorded_table(const Json& summary);

@@ -2,6 +2,8 @@
 // needed: these run before anything is touched).
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -33,6 +35,11 @@ foliosim::Scenario small_scenario(const std::string& extra_set_path = "", const 
                {"workload", {{"jobs", {{{"name", "w"}, {"bs", "1MiB"}, {"size", "16MiB"}, {"numjobs", 2}}}}}}};
   if (!extra_set_path.empty()) foliosim::set_by_path(root, extra_set_path, value);
   return foliosim::parse_scenario(root, "t.json");
+}
+
+void fs_write(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
 }
 
 }  // namespace
@@ -110,5 +117,31 @@ TEST_CASE("record: without root the command refuses with exit 2 and writes nothi
   const std::string log = foliosim::test::slurp(dir / "log");
   CHECK(log.find(geteuid() == 0 ? "page_cache/dontcache_kick" : "needs root") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("fit: a parameter without an upper bound is refused; with one, the fitted values are written") {
+  const auto dir = foliosim::test::scratch("fit");
+  fs_write(dir / "rec" / "summary.json",
+           Json{{"recorded_on", "real kernel"},
+                {"variants",
+                 {{{"variant", "xfs-buffered"},
+                   {"write_latency_us",
+                    {{"p50", {{"median", 60.0}, {"min", 51.0}, {"max", 86.0}, {"reps", {51.0, 60.0, 86.0}}}}}}}}}}
+               .dump());
+  const std::string c1 = std::string(FOLIOSIM_SOURCE_DIR) + "/scenarios/calibration/c1.json";
+  int code = foliosim::test::run_foliosim(
+      "fit " + c1 + " --from " + (dir / "rec").string() + " --params cpu.copy_bandwidth", dir / "log");
+  CHECK(code == 2);
+  CHECK(foliosim::test::slurp(dir / "log").find("no declared upper bound") != std::string::npos);
+  code = foliosim::test::run_foliosim("fit " + c1 + " --from " + (dir / "rec").string() +
+                                          " --params cpu.copy_bandwidth=5GBps:60GBps --max-evals 4 -o " +
+                                          (dir / "fit.json").string(),
+                                      dir / "log");
+  CHECK(code == 0);
+  const Json fit = Json::parse(foliosim::test::slurp(dir / "fit.json"));
+  CHECK(fit["params"][0]["path"] == "cpu/copy_bandwidth");
+  CHECK(fit["terms_fitted"].size() == 1);  // the one recorded figure of the one recorded variant
+  CHECK(fit["rms_relative_error"]["fitted"].get<double>() <= fit["rms_relative_error"]["initial"].get<double>());
   std::filesystem::remove_all(dir);
 }
