@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <linux/loop.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -29,6 +30,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint64_t kChunkBytes = 1 << 20;
+// Loop device numbers record adds from: above those a distribution creates
+// at boot (max_loop, 8 by default) and those tools usually take.
+constexpr int kFirstLoopNumber = 64;
+constexpr int kLoopNumbers = 1024;
 
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -120,11 +125,44 @@ std::uint64_t BackingImage::rewrite_unwritten_extents() const {
 }
 
 LoopDevice::LoopDevice(const std::string& image_path) {
-  device_ = trimmed(run_tool_or_throw({"losetup", "--direct-io=on", "--find", "--show", image_path}));
-  if (device_.rfind("/dev/", 0) != 0) throw std::runtime_error("losetup printed no device: " + device_);
+  // A loop device added for us (LOOP_CTL_ADD, drivers/block/loop.c), not a
+  // free existing one (losetup --find): an existing one keeps its bdi and
+  // blk-wbt state from earlier runs, and is not ours to remove.
+  const int control = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+  if (control < 0) throw Refused(std::string("/dev/loop-control: cannot open it: ") + std::strerror(errno));
+  FdGuard guard{control};
+  for (int n = kFirstLoopNumber; n < kFirstLoopNumber + kLoopNumbers && number_ < 0; ++n) {
+    if (ioctl(control, LOOP_CTL_ADD, n) >= 0)
+      number_ = n;
+    else if (errno != EEXIST)
+      throw std::runtime_error("/dev/loop-control: cannot add loop" + std::to_string(n) + ": " +
+                               std::strerror(errno));
+  }
+  if (number_ < 0) throw std::runtime_error("/dev/loop-control: no free loop device number to add");
+  device_ = "/dev/loop" + std::to_string(number_);
+  try {
+    run_tool_or_throw({"losetup", "--direct-io=on", device_, image_path});
+  } catch (...) {
+    remove_device();
+    throw;
+  }
 }
 
-LoopDevice::~LoopDevice() { run_tool({"losetup", "-d", device_}); }
+LoopDevice::~LoopDevice() {
+  run_tool({"losetup", "-d", device_});
+  remove_device();
+}
+
+void LoopDevice::remove_device() const {
+  const int control = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+  if (control < 0) return;
+  FdGuard guard{control};
+  // The detach completes asynchronously: EBUSY for a moment after it.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (ioctl(control, LOOP_CTL_REMOVE, number_) >= 0 || errno != EBUSY) return;
+    usleep(20000);
+  }
+}
 
 Mount::Mount(const std::string& device, const std::string& directory, const std::string& fs_type)
     : directory_(directory) {

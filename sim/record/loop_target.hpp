@@ -47,7 +47,8 @@ class BackingImage {
   std::string path_;
 };
 
-// A new loop device (a new gendisk: a new bdi and blk-wbt instance) on the image.
+// A new loop device (a new gendisk: a new bdi and blk-wbt instance) on the
+// image, added for the repetition and removed after it.
 class LoopDevice {
  public:
   explicit LoopDevice(const std::string& image_path);
@@ -57,6 +58,8 @@ class LoopDevice {
   const std::string& device() const { return device_; }  // /dev/loopN
 
  private:
+  void remove_device() const;
+  int number_ = -1;
   std::string device_;
 };
 

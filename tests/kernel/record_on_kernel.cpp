@@ -60,6 +60,14 @@ std::set<std::string> temp_entries() {
   return out;
 }
 
+// The loop device nodes: record adds its own and removes them.
+std::set<std::string> loop_nodes() {
+  std::set<std::string> out;
+  for (const auto& entry : fs::directory_iterator("/dev"))
+    if (entry.path().filename().string().rfind("loop", 0) == 0) out.insert(entry.path().string());
+  return out;
+}
+
 double at(const Json& variant, const std::string& pointer, const char* which) {
   return variant.at(Json::json_pointer(pointer)).at(which).get<double>();
 }
@@ -90,6 +98,7 @@ int main() {
   const std::string loops_before = foliosim::record::run_tool({"losetup", "-a"}).output;
   const std::string mounts_before = foliosim::record::read_text_file("/proc/mounts");
   const auto temps_before = temp_entries();
+  const auto nodes_before = loop_nodes();
 
   const std::string command = std::string(FOLIOSIM_BINARY) + " record " + (dir / "small.json").string() +
                               " --reps 2 -o " + (dir / "out").string() + " >" + (dir / "log").string() + " 2>&1";
@@ -122,6 +131,10 @@ int main() {
               name + ": the whole file cached and dirty after the write phase");
       if (name == "dontcache")
         check(at(v, "/after_fsync/cached_bytes", "max") == 0, name + ": nothing cached after fsync");
+      const Json& start = v.at("device_state_start").at("wb");
+      if (start.contains("WbWriteBandwidth_Bps"))  // a new device's estimate, INIT_BW (mm/backing-dev.c), near
+        check(at(start, "/WbWriteBandwidth_Bps", "max") <= 1.25 * (100 << 20),
+              name + ": each repetition's loop device is new (its bdi's bandwidth estimate near 100 MiB/s)");
     }
   }
   const auto loops_after = ours(foliosim::record::run_tool({"losetup", "-a"}).output);
@@ -129,6 +142,7 @@ int main() {
   check(loops_after == ours(loops_before), "no loop device record made is left (losetup -a)");
   check(mounts_after == ours(mounts_before), "no mount record made is left (/proc/mounts)");
   check(temp_entries() == temps_before, "no temporary folder record made is left");
+  check(loop_nodes() == nodes_before, "the loop devices record added are removed (/dev/loop*)");
   fs::remove_all(dir);
   std::cout << (failures ? "FAILED: " + std::to_string(failures) + " checks\n" : "passed\n");
   return failures ? 1 : 0;
