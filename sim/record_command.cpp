@@ -14,6 +14,7 @@
 #include "sim/output/results_writer.hpp"
 #include "sim/record/kernel_probe.hpp"
 #include "sim/record/loop_target.hpp"
+#include "sim/record/memory_cgroup.hpp"
 #include "sim/record/recorded_comparison.hpp"
 #include "sim/record/recorded_summary.hpp"
 #include "sim/record/refusal.hpp"
@@ -66,6 +67,7 @@ RecordOutcome record_scenario_file(const std::string& scenario_path, const Recor
   const record::Target target = record::parse_target(options.target, options.format);
   for (const auto& variant : variants) {
     record::check_reproducible(variant.scenario, scenario_path, variant.name);
+    if (variant.scenario.page_cache.memory_limit_bytes > 0) record::require_memory_cgroup();
     const bool loop = target.kind == TargetKind::kLoop;
     record::require_tools(record::fs_type_name(variant.scenario), loop, loop || target.format);
     const std::uint64_t footprint = record::workload_footprint_bytes(variant.scenario);

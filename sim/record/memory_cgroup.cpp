@@ -40,17 +40,23 @@ std::string cgroup2_root() {
   return "";
 }
 
-MemoryCgroup::MemoryCgroup(std::uint64_t limit_bytes) {
+std::string require_memory_cgroup() {
   const std::string root = cgroup2_root();
   if (root.empty())
     throw Refused("the scenario sets page_cache/memory_limit, which record enforces with a cgroup v2 memory.max, "
                   "and no cgroup2 filesystem is mounted");
-  const std::string controllers = read_text_file(root + "/cgroup.controllers");
+  std::string controllers = read_text_file(root + "/cgroup.controllers");
+  controllers = controllers.substr(0, controllers.find('\n'));
   if (!has_word(controllers, "memory"))
     throw Refused("the scenario sets page_cache/memory_limit, which record enforces with a cgroup v2 memory.max, "
                   "and the cgroup2 hierarchy at " + root + " has no memory controller (it offers: " +
-                  (controllers.empty() || controllers == "\n" ? std::string("none") : controllers.substr(
-                      0, controllers.find('\n'))) + "; the memory controller is on a cgroup v1 hierarchy)");
+                  (controllers.empty() ? std::string("none") : controllers) +
+                  "; the memory controller is on a cgroup v1 hierarchy)");
+  return root;
+}
+
+MemoryCgroup::MemoryCgroup(std::uint64_t limit_bytes) {
+  const std::string root = require_memory_cgroup();
   if (!has_word(read_text_file(root + "/cgroup.subtree_control"), "memory"))
     write_file(root + "/cgroup.subtree_control", "+memory");
   path_ = root + "/foliosim-record-" + std::to_string(getpid());

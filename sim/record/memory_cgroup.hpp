@@ -23,6 +23,10 @@ class MemoryCgroup {
   std::string path_;
 };
 
+// Where cgroup2 is mounted, when it has the memory controller; throws
+// Refused saying what is missing otherwise.
+std::string require_memory_cgroup();
+
 // Where cgroup2 is mounted (/proc/mounts), "" if nowhere.
 std::string cgroup2_root();
 

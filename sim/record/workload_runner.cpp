@@ -94,6 +94,7 @@ struct CloneRun {
   std::uint64_t fsync_errors = 0;
   FileState peak;
   double untimed_s = 0;  // in the loop but not the workload's: cachestat samples, mmap touches
+  double first_call_start_s = 0;  // 0: no call made
   double last_write_end_s = 0;
   std::string error;  // what stopped the clone
   bool refused = false;
@@ -104,7 +105,7 @@ struct Shared {
   std::atomic<std::uint64_t> writers_left{0};
   std::vector<std::unique_ptr<CloneRun>>* clones = nullptr;
   std::string device_stat;
-  Json after_write_phase;
+  Json after_write_phase;  // its time_s is absolute until run_workload makes it relative
 };
 
 // Sum over the distinct files (clones may share one) of their cache state.
@@ -122,7 +123,7 @@ FileState files_state(const std::vector<std::unique_ptr<CloneRun>>& clones) {
 
 // The last write call of all clones returned: the cache and the device then.
 void snapshot_after_writes(Shared& shared, double at_s) {
-  Json snapshot = {{"time_s", at_s - shared.t0_s}};
+  Json snapshot = {{"time_s", at_s}};
   snapshot.update(files_state(*shared.clones).bytes());
   snapshot["device_write_bytes"] = read_block_stat(shared.device_stat).write_bytes;
   shared.after_write_phase = snapshot;
@@ -155,6 +156,7 @@ void write_loop(CloneRun& c, int fd, char* buffer, const char* map, workload::Wr
   while (pattern.next(call)) {
     const double start_s = now_s();
     if (start_s >= stop_s) break;
+    if (c.first_call_start_s == 0) c.first_call_start_s = start_s;
     ++c.write_calls;
     iovec iov{buffer, call.length_bytes};
     const ssize_t done = pwritev2(fd, &iov, 1, static_cast<off_t>(call.offset_bytes), flags);
@@ -310,12 +312,21 @@ Json run_workload(const Scenario& scenario, const RunnerTarget& target) {
   for (const auto& c : clones)
     if (!c->error.empty()) throw std::runtime_error(c->error);
 
-  // The clone whose last write ended last sets the write phase; its own
-  // sampling is taken out, as the simulator samples for free.
+  // The write phase runs from the first call (less its clone's startdelay: the
+  // simulator's clock starts with the jobs, and opening a file is free there)
+  // to the end of the last write; the last clone's own sampling is taken out,
+  // as the simulator samples for free.
+  double origin_s = shared.t0_s;
+  bool first = true;
+  for (const auto& c : clones)
+    if (c->first_call_start_s > 0 && (first || c->first_call_start_s - c->job->startdelay_s < origin_s)) {
+      origin_s = c->first_call_start_s - c->job->startdelay_s;
+      first = false;
+    }
   const CloneRun* last = clones.front().get();
   for (const auto& c : clones)
     if (c->last_write_end_s > last->last_write_end_s) last = c.get();
-  const double phase_s = last->last_write_end_s > 0 ? last->last_write_end_s - shared.t0_s : 0;
+  const double phase_s = last->last_write_end_s > 0 ? last->last_write_end_s - origin_s : 0;
   FileState peak;
   for (const auto& c : clones) peak.raise_to(c->peak);
   const FileState after_fsync = files_state(clones);
@@ -341,8 +352,10 @@ Json run_workload(const Scenario& scenario, const RunnerTarget& target) {
   out["device_write_bytes"] = device_end.write_bytes - device_start.write_bytes;
   out["device_write_requests"] = device_end.write_requests - device_start.write_requests;
   Json after = shared.after_write_phase;
-  if (after.is_object()) after["device_write_bytes"] = after["device_write_bytes"].get<std::uint64_t>() -
-                                                       device_start.write_bytes;
+  if (after.is_object()) {
+    after["time_s"] = after["time_s"].get<double>() - origin_s;
+    after["device_write_bytes"] = after["device_write_bytes"].get<std::uint64_t>() - device_start.write_bytes;
+  }
   out["after_write_phase"] = after;
   out["peak_between_writes"] = peak.bytes();
   out["after_fsync"] = after_fsync.bytes();
