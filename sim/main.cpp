@@ -204,12 +204,17 @@ int main(int argc, char** argv) {
   } catch (const foliosim::Interrupted& e) {
     std::cerr << "\nfoliosim: " << e.what() << ": stopped, nothing written\n";
     return kExitSignalBase + e.signal_number();
-  } catch (const std::runtime_error& e) {
-    if (!*record) return internal_error(e.what(), "");
-    // The real machine failed the recording (mkfs, mount, the runner): not our bug, nothing left behind.
-    std::cerr << "foliosim: the machine could not complete the recording: " << e.what() << "\n";
-    return kExitSimulationFailed;
-  } catch (const std::exception& e) {  // InternalError and anything unforeseen
+  } catch (const std::exception& e) {  // InternalError and anything unforeseen; for record, the machine's failures
+    if (*record && !dynamic_cast<const std::logic_error*>(&e)) {
+      // A Ctrl-C reaches the tools record runs too (mkfs, losetup): their failure is the interruption.
+      if (const int signal_number = foliosim::interruption_signal()) {
+        std::cerr << "\nfoliosim: " << foliosim::Interrupted(signal_number).what() << ": stopped, nothing written\n";
+        return kExitSignalBase + signal_number;
+      }
+      // The real machine failed the recording (mkfs, mount, the runner): not our bug, nothing left behind.
+      std::cerr << "foliosim: the machine could not complete the recording: " << e.what() << "\n";
+      return kExitSimulationFailed;
+    }
     std::string check_command;
     if (*run) {
       check_command = "foliosim check " + scenario_path + " --resolved";
