@@ -4,7 +4,9 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config git libsimgrid-dev libboost-graph-dev libboost-dev
-          nlohmann-json3-dev doctest-dev libcli11-dev gnuplot-nox)
+          nlohmann-json3-dev doctest-dev libcli11-dev gnuplot-nox
+          xfsprogs e2fsprogs util-linux  # mkfs.xfs, mkfs.ext4, losetup: `foliosim record`
+          libnlopt-dev)                  # `foliosim fit`
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,9 +1,12 @@
 #include "sim/compare_command.hpp"
 
 #include <filesystem>
+#include <fstream>
 
 #include "sim/output/figures.hpp"
+#include "sim/input/config_error.hpp"
 #include "sim/output/results_reader.hpp"
+#include "sim/record/recorded_comparison.hpp"
 
 namespace foliosim {
 namespace {
@@ -32,9 +35,48 @@ std::string text_of(const Json& summary, const char* key, const std::string& fal
   return value.is_string() ? value.get<std::string>() : fallback;
 }
 
+// summary.json of `dir` when `record` wrote it, else null (load_results reads the others).
+Json recorded_summary(const std::string& dir) {
+  std::ifstream in(std::filesystem::path(dir) / "summary.json");
+  if (!in) return Json();
+  Json summary = Json::parse(in, nullptr, false);
+  return !summary.is_discarded() && record::is_recorded_summary(summary) ? summary : Json();
+}
+
+Json summary_of(const std::string& dir) {
+  Json recorded = recorded_summary(dir);
+  return recorded.is_null() ? load_results(dir).summary : recorded;
+}
+
+CompareOutcome compare_recorded(const CompareOptions& options) {
+  const Json a = summary_of(options.dir_a), b = summary_of(options.dir_b);
+  CompareOutcome outcome;
+  outcome.recorded = true;
+  outcome.output_dir = options.output_dir.empty()
+                           ? "results/compare-" + dir_name(options.dir_a) + "-vs-" + dir_name(options.dir_b)
+                           : options.output_dir;
+  ResultsDirectory dir(outcome.output_dir, options.output_dir.empty() || options.force);
+  const record::RecordedComparison comparison = record::compare_with_recorded(a, b);
+  if (comparison.compared == 0)
+    throw ConfigError((std::filesystem::path(options.dir_b) / "summary.json").string(), "variants",
+                      "no figure to compare with " + options.dir_a + ": no variant pairs up");
+  outcome.table = comparison.text;
+  outcome.differences = comparison.outside;
+  outcome.compared = comparison.compared;
+  dir.write_text("report.md", "# " + text_of(a, "scenario", dir_name(options.dir_a)) + ": A vs B\n\nA is `" +
+                                  options.dir_a + "`, B is `" + options.dir_b +
+                                  "`. Per figure, the recorded side's median [min, max] over its repetitions, the "
+                                  "other side's value, whether it lies inside the range, and its error to the "
+                                  "median.\n\n" + comparison.markdown);
+  dir.commit();
+  return outcome;
+}
+
 }  // namespace
 
 CompareOutcome compare_results(const CompareOptions& options) {
+  if (!recorded_summary(options.dir_a).is_null() || !recorded_summary(options.dir_b).is_null())
+    return compare_recorded(options);
   const LoadedResults a = load_results(options.dir_a);
   const LoadedResults b = load_results(options.dir_b);
   CompareOutcome outcome;

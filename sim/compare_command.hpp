@@ -20,12 +20,16 @@ struct CompareOptions {
 struct CompareOutcome {
   std::string output_dir;
   std::string table;            // for the terminal
-  std::size_t differences = 0;  // B cells whose value differs from A's
+  std::size_t differences = 0;  // B cells whose value differs from A's; with a recorded side: outside its range
   std::size_t compared = 0;
+  bool recorded = false;  // a side was recorded on the real kernel (foliosim record): ranges, no plots
   DrawOutcome plots;
 };
 
-// Throws ConfigError when a directory is not a results directory, and
+// With a recorded directory (foliosim record) on either side, a table per
+// variant of the kernel's median and [min, max] and the other side's value,
+// inside or not (sim/record/recorded_comparison). Throws ConfigError when a
+// directory is not a results directory, and
 // OutputError for an output location it must not or cannot write (as `run`).
 CompareOutcome compare_results(const CompareOptions& options);
 

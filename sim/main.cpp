@@ -1,4 +1,4 @@
-// The foliosim command line: run, check, compare, plot, sweep, reference.
+// The foliosim command line: run, check, compare, plot, sweep, reference, record, fit.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/compare_command.hpp"
+#include "sim/fit_command.hpp"
 #include "sim/engine/interruption.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/input/fio/fio_scenario.hpp"
@@ -15,6 +16,9 @@
 #include "sim/output/report.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/output/variant_output.hpp"
+#include "sim/record/recorded_comparison.hpp"
+#include "sim/record/refusal.hpp"
+#include "sim/record_command.hpp"
 #include "sim/run_command.hpp"
 #include "sim/sweep_command.hpp"
 #include "sim/version.hpp"
@@ -101,6 +105,40 @@ int main(int argc, char** argv) {
                       "Where to write the comparison (default: results/compare-<A>-vs-<B>)");
   compare->add_flag("--force", compare_options.force, "Replace the earlier comparison at -o DIR (never anything else)");
 
+  foliosim::RecordOptions record_options;
+  auto* record = app.add_subcommand(
+      "record", "Run a scenario's workload on the real kernel (as root), each variant --reps times, and write results");
+  record->add_option("scenario", scenario_path, "Scenario JSON file")->required();
+  record->add_option("-o,--output", record_options.output_dir,
+                     "Results directory (default: results/<scenario name>-recorded)");
+  record->add_option("--variant", record_options.only_variant, "Record only the variant of this name");
+  record->add_option("--set", record_options.overrides, "Override a scenario value: path=value")->take_all();
+  record->add_flag("--force", record_options.force, "Replace the earlier results at -o DIR (never anything else)");
+  record->add_option("--reps", record_options.repetitions, "Repetitions per variant, each on a fresh target (5)");
+  record->add_option("--target", record_options.target,
+                     "loop (default: a new loop device per repetition), /dev/X (an existing device) or a folder");
+  record->add_flag("--format", record_options.format,
+                   "With --target /dev/X: make the scenario's filesystem on it before each repetition (erases it)");
+
+  foliosim::FitOptions fit_options;
+  auto* fit = app.add_subcommand(
+      "fit", "Fit scenario parameters within their bounds to recorded figures (NLopt), write the fitted values");
+  fit->add_option("scenarios", fit_options.scenarios, "Scenario JSON files")->required();
+  fit->add_option("--from", fit_options.from, "Recorded directories (foliosim record), one per scenario")
+      ->required();
+  fit->add_option("--params", fit_options.params,
+                  "Parameters to fit: path[=MIN:MAX] (a.b or a/b; MIN:MAX in the field's units narrows its bounds)")
+      ->required()
+      ->delimiter(',');
+  fit->add_option("--figures", fit_options.figures,
+                  "Figures to match, JSON pointers into a variant's summary (default: write phase, latency "
+                  "p50/p90/p99, fsync, device requests, cache peaks)")
+      ->delimiter(',');
+  fit->add_option("--algorithm", fit_options.algorithm, "bobyqa (default) or neldermead");
+  fit->add_option("--max-evals", fit_options.max_evaluations, "Most evaluations (each simulates every variant)");
+  fit->add_option("-o,--output", fit_options.output_file, "Fitted values (default: results/fit-<scenario>.json)");
+  fit->add_flag("--force", fit_options.force, "Replace the output file");
+
   auto* reference = app.add_subcommand(
       "reference", "Print every figure of summary.json and the CSVs, with its unit and meaning (results/README.md)");
 
@@ -154,8 +192,22 @@ int main(int argc, char** argv) {
       std::cout << foliosim::summary_table(outcome.summary) << "results: " << outcome.output_dir << "/summary.json\n"
                 << "report:  " << outcome.output_dir << "/report.md\n";
       foliosim::tell_plot_problems(outcome.plots, outcome.output_dir);
+    } else if (*record) {
+      std::error_code ignored;
+      record_options.foliosim_binary = std::filesystem::read_symlink("/proc/self/exe", ignored).string();
+      auto outcome = foliosim::record_scenario_file(scenario_path, record_options);
+      std::cout << foliosim::record::recorded_table(outcome.summary) << "results: " << outcome.output_dir
+                << "/summary.json (median [min, max] of " << record_options.repetitions << " repetitions)\n";
+    } else if (*fit) {
+      auto outcome = foliosim::fit_scenarios(fit_options);
+      std::cout << foliosim::fit_table(outcome.result) << "fitted: " << outcome.output_file << "\n";
     } else if (*compare) {
       auto outcome = foliosim::compare_results(compare_options);
+      if (outcome.recorded) {
+        std::cout << outcome.table << "outside the recorded range: " << outcome.differences << " of "
+                  << outcome.compared << " figures\nreport: " << outcome.output_dir << "/report.md\n";
+        return 0;
+      }
       std::cout << outcome.table << "differences: ";
       if (outcome.differences == 0)
         std::cout << "none";
@@ -187,13 +239,26 @@ int main(int argc, char** argv) {
   } catch (const foliosim::OutputError& e) {
     std::cerr << "foliosim: error: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const foliosim::record::Refused& e) {
+    std::cerr << "foliosim: record refused: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const foliosim::SimulatedFailure& e) {
     std::cerr << "foliosim: the simulated machine could not complete the run: " << e.what() << "\n";
     return kExitSimulationFailed;
   } catch (const foliosim::Interrupted& e) {
     std::cerr << "\nfoliosim: " << e.what() << ": stopped, nothing written\n";
     return kExitSignalBase + e.signal_number();
-  } catch (const std::exception& e) {  // InternalError and anything unforeseen
+  } catch (const std::exception& e) {  // InternalError and anything unforeseen; for record, the machine's failures
+    if (*record && !dynamic_cast<const std::logic_error*>(&e)) {
+      // A Ctrl-C reaches the tools record runs too (mkfs, losetup): their failure is the interruption.
+      if (const int signal_number = foliosim::interruption_signal()) {
+        std::cerr << "\nfoliosim: " << foliosim::Interrupted(signal_number).what() << ": stopped, nothing written\n";
+        return kExitSignalBase + signal_number;
+      }
+      // The real machine failed the recording (mkfs, mount, the runner): not our bug, nothing left behind.
+      std::cerr << "foliosim: the machine could not complete the recording: " << e.what() << "\n";
+      return kExitSimulationFailed;
+    }
     std::string check_command;
     if (*run) {
       check_command = "foliosim check " + scenario_path + " --resolved";

@@ -96,7 +96,8 @@ TEST_CASE("layering: sim/input under sim/engine under sim/output, the commands o
       {"sim/engine", {"sim/input"}},
       {"sim/output", {"sim/input", "sim/engine"}},
       {"sim/sweep", {"sim/input", "sim/engine", "sim/output", "sim/version.hpp"}},
-      {"sim", {"sim/input", "sim/engine", "sim/output", "sim/sweep", "sim/version.hpp"}},
+      {"sim/record", {"sim/input", "sim/engine", "sim/output"}},
+      {"sim", {"sim/input", "sim/engine", "sim/output", "sim/sweep", "sim/record", "sim/version.hpp"}},
   };
   std::size_t checked = 0;
   for (const auto& inc : includes("sim")) {

@@ -1,0 +1,48 @@
+// Parsing the kernel's counters from sample text: /sys/block/<dev>/stat and
+// debugfs's bdi stats and wb_stats (as Linux 6.18 prints them).
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+
+#include "sim/record/sysfs_stats.hpp"
+
+using namespace foliosim::record;
+
+TEST_CASE("record: /sys/block/<dev>/stat: write I/Os (field 5) and sectors written (field 7) times 512") {
+  const BlockStat stat = parse_block_stat(
+      "  278435    36761 10860306   870174   126803   145179 38131056   155913        0    81012  1045559   112359"
+      "       48 35081744    19403     1602       68\n");
+  CHECK(stat.write_requests == 126803);
+  CHECK(stat.write_bytes == 38131056ULL * 512);
+  CHECK_THROWS_AS(parse_block_stat("1 2 3 4 5 6"), std::invalid_argument);
+}
+
+TEST_CASE("record: debugfs bdi stats: kB to bytes, kBps to bytes per second, counts as they are") {
+  const auto stats = parse_debugfs_stats(
+      "BdiWriteback:                0 kB\n"
+      "BdiReclaimable:              0 kB\n"
+      "BdiDirtyThresh:         584520 kB\n"
+      "DirtyThresh:           4679220 kB\n"
+      "BdiWriteBandwidth:      102400 kBps\n"
+      "b_dirty:                     0\n"
+      "bdi_list:                    1\n"
+      "state:                       1\n");
+  CHECK(stats.at("BdiDirtyThresh_bytes") == 584520.0 * 1024);
+  CHECK(stats.at("DirtyThresh_bytes") == 4679220.0 * 1024);
+  CHECK(stats.at("BdiWriteBandwidth_Bps") == 102400.0 * 1024);
+  CHECK(stats.at("b_dirty") == 0);
+  CHECK(stats.at("bdi_list") == 1);
+  CHECK(stats.count("BdiWriteBandwidth") == 0);
+}
+
+TEST_CASE("record: debugfs wb_stats: the root cgroup's wb, listed first, only") {
+  const auto stats = parse_debugfs_stats(
+      "WbCgIno:                    1\n"
+      "WbWriteBandwidth:      102400 kBps\n"
+      "state:                      1\n"
+      "\n"
+      "WbCgIno:                 4242\n"
+      "WbWriteBandwidth:       51200 kBps\n");
+  CHECK(stats.at("WbCgIno") == 1);
+  CHECK(stats.at("WbWriteBandwidth_Bps") == 102400.0 * 1024);
+}
