@@ -17,7 +17,7 @@ BlockStat parse_block_stat(const std::string& text) {
     throw std::invalid_argument("a block device stat line needs at least 7 numbers, this one has " +
                                 std::to_string(fields.size()));
   constexpr std::uint64_t kSectorBytes = 512;  // the stat file counts 512-byte sectors whatever the device's
-  return BlockStat{fields[4], fields[6] * kSectorBytes};
+  return BlockStat{fields[4], fields[6] * kSectorBytes, fields[0], fields[2] * kSectorBytes};
 }
 
 std::map<std::string, double> parse_debugfs_stats(const std::string& text) {

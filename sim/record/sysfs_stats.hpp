@@ -14,6 +14,8 @@ namespace foliosim::record {
 struct BlockStat {
   std::uint64_t write_requests = 0;  // field 5: write I/Os completed
   std::uint64_t write_bytes = 0;     // field 7: sectors written, times 512
+  std::uint64_t read_requests = 0;   // field 1: read I/Os completed
+  std::uint64_t read_bytes = 0;      // field 3: sectors read, times 512
 };
 
 // Throws std::invalid_argument when `text` has fewer than 7 numeric fields.

@@ -351,6 +351,8 @@ Json run_workload(const Scenario& scenario, const RunnerTarget& target) {
   out["fsync_errors"] = sum_of(clones, &CloneRun::fsync_errors);
   out["device_write_bytes"] = device_end.write_bytes - device_start.write_bytes;
   out["device_write_requests"] = device_end.write_requests - device_start.write_requests;
+  out["device_read_bytes"] = device_end.read_bytes - device_start.read_bytes;
+  out["device_read_requests"] = device_end.read_requests - device_start.read_requests;
   Json after = shared.after_write_phase;
   if (after.is_object()) {
     after["time_s"] = after["time_s"].get<double>() - origin_s;

@@ -8,12 +8,14 @@
 
 using namespace foliosim::record;
 
-TEST_CASE("record: /sys/block/<dev>/stat: write I/Os (field 5) and sectors written (field 7) times 512") {
+TEST_CASE("record: /sys/block/<dev>/stat: I/Os (fields 1 and 5) and sectors (fields 3 and 7) times 512") {
   const BlockStat stat = parse_block_stat(
       "  278435    36761 10860306   870174   126803   145179 38131056   155913        0    81012  1045559   112359"
       "       48 35081744    19403     1602       68\n");
   CHECK(stat.write_requests == 126803);
   CHECK(stat.write_bytes == 38131056ULL * 512);
+  CHECK(stat.read_requests == 278435);
+  CHECK(stat.read_bytes == 10860306ULL * 512);
   CHECK_THROWS_AS(parse_block_stat("1 2 3 4 5 6"), std::invalid_argument);
 }
 
