@@ -29,6 +29,7 @@ inline Scenario bare_scenario() {
   s.devices[0].service_sigma = 0;
   s.devices[0].queue_depth = 128;
   s.devices[0].max_request_bytes = 1280 * KiB;
+  s.devices[0].read_ahead_bytes = 128 * KiB;  // the kernel's VM_READAHEAD_PAGES
   s.devices[0].capacity_bytes = 64 * GiB;
   s.devices[0].wbt_latency_s = 0;  // blk-wbt off: its own tests turn it on
   s.filesystem.device = "dev0";

@@ -104,8 +104,10 @@ struct DeviceParams {
   // at 2-4 times its request and doubles or quadruples per window up to this.
   // Larger: fewer, larger read requests and more read ahead that a reader
   // that stops early never uses. 0 turns readahead off (each read reads what
-  // it asks). Default: the kernel's VM_READAHEAD_PAGES, 128 KiB.
-  std::uint64_t read_ahead_bytes = 128ULL << 10;
+  // it asks). Default: the reference loop device's queue/read_ahead_kb,
+  // 2560 KiB (the block layer raised it from VM_READAHEAD_PAGES, 128 KiB,
+  // which a device keeps when nothing raises it).
+  std::uint64_t read_ahead_bytes = 2560ULL << 10;
   // Size of the device, and so of the filesystem on it: allocating blocks
   // beyond it fails the run (ENOSPC, exit 3). Not calibrated: the scenarios
   // give it.

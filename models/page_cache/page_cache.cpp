@@ -202,7 +202,12 @@ WriteResult PageCache::fill(FileCache& file, std::uint64_t offset_bytes, std::ui
 }
 
 std::uint64_t PageCache::drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page) {
-  const auto [first, end] = folio_aligned(file, first_page, end_page);
+  const std::uint64_t first = folio_aligned(file, first_page, end_page).first;
+  // A folio the read ends inside is left to the read that finishes it: the
+  // kernel reads a file once with dontcache reads smaller than its folios.
+  const FolioRun last = folio_run_at(file, end_page - 1);
+  const std::uint64_t end = last.first_page + (end_page - last.first_page) / last.folio_pages * last.folio_pages;
+  if (end <= first) return 0;
   split_at(file, first);
   split_at(file, end);
   std::uint64_t dropped = 0;
