@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -40,36 +41,52 @@ std::string cgroup2_root() {
   return "";
 }
 
-std::string require_memory_cgroup() {
+std::string v1_memory_mount_in(const std::string& mounts_text) {
+  std::istringstream mounts(mounts_text);
+  std::string device, where, type, options, rest;
+  while (mounts >> device >> where >> type >> options && std::getline(mounts, rest)) {
+    std::replace(options.begin(), options.end(), ',', ' ');
+    if (type == "cgroup" && has_word(options, "memory")) return where;
+  }
+  return "";
+}
+
+std::string cgroup_v1_memory_root() { return v1_memory_mount_in(read_text_file("/proc/mounts")); }
+
+MemoryHierarchy require_memory_cgroup() {
   const std::string root = cgroup2_root();
-  if (root.empty())
-    throw Refused("the scenario sets page_cache/memory_limit, which record enforces with a cgroup v2 memory.max, "
-                  "and no cgroup2 filesystem is mounted");
-  std::string controllers = read_text_file(root + "/cgroup.controllers");
-  controllers = controllers.substr(0, controllers.find('\n'));
-  if (!has_word(controllers, "memory"))
-    throw Refused("the scenario sets page_cache/memory_limit, which record enforces with a cgroup v2 memory.max, "
-                  "and the cgroup2 hierarchy at " + root + " has no memory controller (it offers: " +
-                  (controllers.empty() ? std::string("none") : controllers) +
-                  "; the memory controller is on a cgroup v1 hierarchy)");
-  return root;
+  std::string controllers;
+  if (!root.empty()) {
+    controllers = read_text_file(root + "/cgroup.controllers");
+    controllers = controllers.substr(0, controllers.find('\n'));
+    if (has_word(controllers, "memory")) return {root, 2};
+  }
+  const std::string v1 = cgroup_v1_memory_root();
+  if (!v1.empty()) return {v1, 1};
+  throw Refused(
+      "the scenario sets page_cache/memory_limit, which record enforces with a memory cgroup, and "
+      "neither a cgroup2 hierarchy with the memory controller" +
+      (root.empty() ? std::string(" (none is mounted)")
+                    : " (" + root + " offers: " + (controllers.empty() ? "none" : controllers) + ")") +
+      " nor a cgroup v1 memory hierarchy is mounted");
 }
 
 MemoryCgroup::MemoryCgroup(std::uint64_t limit_bytes) {
-  const std::string root = require_memory_cgroup();
-  if (!has_word(read_text_file(root + "/cgroup.subtree_control"), "memory"))
-    write_file(root + "/cgroup.subtree_control", "+memory");
-  path_ = root + "/foliosim-record-" + std::to_string(getpid());
+  const MemoryHierarchy hierarchy = require_memory_cgroup();
+  if (hierarchy.version == 2 && !has_word(read_text_file(hierarchy.root + "/cgroup.subtree_control"), "memory"))
+    write_file(hierarchy.root + "/cgroup.subtree_control", "+memory");
+  path_ = hierarchy.root + "/foliosim-record-" + std::to_string(getpid());
   if (mkdir(path_.c_str(), 0755) != 0)
     throw std::runtime_error(path_ + ": cannot create the cgroup: " + std::strerror(errno));
   try {
-    write_file(path_ + "/memory.max", std::to_string(limit_bytes));
+    write_file(path_ + (hierarchy.version == 2 ? "/memory.max" : "/memory.limit_in_bytes"),
+               std::to_string(limit_bytes));
   } catch (...) {
     rmdir(path_.c_str());
     throw;
   }
   try {  // only with swap accounting; without swap there is nothing to limit
-    write_file(path_ + "/memory.swap.max", "0");
+    if (hierarchy.version == 2) write_file(path_ + "/memory.swap.max", "0");
   } catch (const std::runtime_error&) {
   }
 }

@@ -1,8 +1,9 @@
-// A cgroup v2 of our own with memory.max set, for a scenario with a
+// A memory cgroup of our own with its limit set, for a scenario with a
 // page_cache/memory_limit: the runner moves itself into it before it execs
 // (cgroup.procs), so only the workload is limited. Removed (rmdir) at the
-// end, once the runner has exited. Refused when cgroup v2 has no memory
-// controller (a v1 hierarchy holds it, or no cgroup2 mount).
+// end, once the runner has exited. On whichever hierarchy holds the memory
+// controller: cgroup v2 (memory.max) or v1 (memory.limit_in_bytes, as the
+// kernel reference's C6 was recorded); refused when neither does.
 #pragma once
 
 #include <cstdint>
@@ -23,11 +24,22 @@ class MemoryCgroup {
   std::string path_;
 };
 
-// Where cgroup2 is mounted, when it has the memory controller; throws
-// Refused saying what is missing otherwise.
-std::string require_memory_cgroup();
+// The hierarchy that holds the memory controller.
+struct MemoryHierarchy {
+  std::string root;  // where it is mounted
+  int version = 2;   // 2: memory.max; 1: memory.limit_in_bytes
+};
+
+// The memory controller's hierarchy, v2 first; throws Refused saying what is
+// missing when neither has it.
+MemoryHierarchy require_memory_cgroup();
 
 // Where cgroup2 is mounted (/proc/mounts), "" if nowhere.
 std::string cgroup2_root();
+
+// Where a cgroup v1 hierarchy with the memory controller is mounted, "" if nowhere.
+std::string cgroup_v1_memory_root();
+// The same, from the text of /proc/mounts.
+std::string v1_memory_mount_in(const std::string& mounts_text);
 
 }  // namespace foliosim::record

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "sim/record/memory_cgroup.hpp"
 #include "sim/record/sysfs_stats.hpp"
 
 using namespace foliosim::record;
@@ -47,4 +48,15 @@ TEST_CASE("record: debugfs wb_stats: the root cgroup's wb, listed first, only") 
       "WbWriteBandwidth:       51200 kBps\n");
   CHECK(stats.at("WbCgIno") == 1);
   CHECK(stats.at("WbWriteBandwidth_Bps") == 102400.0 * 1024);
+}
+
+TEST_CASE("record: the cgroup v1 hierarchy that holds the memory controller, from /proc/mounts") {
+  const std::string mounts =
+      "tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0\n"
+      "cgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0\n"
+      "cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,relatime,memory 0 0\n"
+      "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0\n";
+  CHECK(foliosim::record::v1_memory_mount_in(mounts) == "/sys/fs/cgroup/memory");
+  // memory_recursiveprot is a cgroup2 option, not the v1 controller.
+  CHECK(foliosim::record::v1_memory_mount_in("cgroup2 /sys/fs/cgroup cgroup2 rw,memory_recursiveprot 0 0\n").empty());
 }
