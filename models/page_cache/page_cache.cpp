@@ -207,21 +207,30 @@ std::uint64_t PageCache::drop_read_dropbehind(FileCache& file, std::uint64_t fir
   // kernel reads a file once with dontcache reads smaller than its folios.
   const FolioRun last = folio_run_at(file, end_page - 1);
   const std::uint64_t end = last.first_page + (end_page - last.first_page) / last.folio_pages * last.folio_pages;
+  return erase_clean(file, first, end, true);
+}
+
+std::uint64_t PageCache::invalidate_clean(FileCache& file, std::uint64_t first_page, std::uint64_t end_page) {
+  const auto [first, end] = folio_aligned(file, first_page, end_page);
+  return erase_clean(file, first, end, false);
+}
+
+std::uint64_t PageCache::erase_clean(FileCache& file, std::uint64_t first, std::uint64_t end, bool dropbehind_only) {
   if (end <= first) return 0;
   split_at(file, first);
   split_at(file, end);
-  std::uint64_t dropped = 0;
+  std::uint64_t erased = 0;
   auto it = file.runs_.lower_bound(first);
   while (it != file.runs_.end() && it->first < end) {
     auto next = std::next(it);
     const Run& run = it->second;
-    if (run.has(kDropbehind) && !run.has(kDirty) && !run.has(kWriteback)) {
-      dropped += run.pages;
+    if ((run.has(kDropbehind) || !dropbehind_only) && !run.has(kDirty) && !run.has(kWriteback)) {
+      erased += run.pages;
       erase_run(file, it);
     }
     it = next;
   }
-  return dropped;
+  return erased;
 }
 
 std::vector<PageRange> PageCache::missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
@@ -311,10 +320,15 @@ WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::u
 }
 
 bool PageCache::under_writeback(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page) const {
+  return any_with(file, first_page, end_page, kWriteback);
+}
+
+bool PageCache::any_with(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page,
+                         std::uint8_t flags) const {
   auto it = file.runs_.upper_bound(first_page);
   if (it != file.runs_.begin()) --it;
   for (; it != file.runs_.end() && it->first < end_page; ++it)
-    if (it->second.end_page() > first_page && it->second.has(kWriteback)) return true;
+    if (it->second.end_page() > first_page && (it->second.flags & flags)) return true;
   return false;
 }
 

@@ -182,6 +182,12 @@ class PageCache {
   // freed.
   std::uint64_t drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page);
 
+  // An O_DIRECT write's invalidation of the cached folios of [first_page,
+  // end_page) (kiocb_invalidate_pages): frees those that are clean and not
+  // under writeback (the caller writes the dirty ones back first); returns
+  // the pages freed.
+  std::uint64_t invalidate_clean(FileCache& file, std::uint64_t first_page, std::uint64_t end_page);
+
   // The page ranges of [offset, offset + length) not in the cache.
   std::vector<PageRange> missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
                                         std::uint64_t length_bytes) const;
@@ -196,6 +202,8 @@ class PageCache {
 
   // Whether any folio of [first_page, end_page) is under writeback.
   bool under_writeback(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page) const;
+  // Whether any folio of [first_page, end_page) has one of `flags` (kDirty | kWriteback, say).
+  bool any_with(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page, std::uint8_t flags) const;
 
   // Whether a folio of `file` starts at `page` (true in holes too).
   bool folio_boundary(const FileCache& file, std::uint64_t page) const;
@@ -258,6 +266,9 @@ class PageCache {
   RunIt insert_run(FileCache& file, std::uint64_t first_page, std::uint64_t pages, std::uint32_t folio_pages,
                    std::uint8_t flags, Origin origin);
   void erase_run(FileCache& file, RunIt it);
+  // Frees the clean, idle folios of the folio-aligned [first, end) (only
+  // drop-behind ones with `dropbehind_only`); returns the pages freed.
+  std::uint64_t erase_clean(FileCache& file, std::uint64_t first, std::uint64_t end, bool dropbehind_only);
   void set_flags(FileCache& file, Run& run, std::uint8_t flags, double now_s);
   void account(FileCache& file, const Run& run, int sign);
   // Merges `it` with its file neighbours when state and LRU position allow.

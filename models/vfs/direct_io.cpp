@@ -49,20 +49,33 @@ std::uint64_t DirectIo::transfer(block_device::Op op, const std::vector<filesyst
   return requests;
 }
 
+void DirectIo::sync_cached_range(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool invalidate,
+                                 cpu::CpuBatch& batch) {
+  if (!file.cache || file.cache->cached_pages() == 0) return;
+  const std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
+  if (cache_.any_with(*file.cache, first, end, page_cache::kDirty | page_cache::kWriteback)) {
+    batch.flush();
+    writeback_.write_and_wait(file, first, end);
+  }
+  if (invalidate && !file.mapped) cache_.invalidate_clean(*file.cache, first, end);
+}
+
 std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                               block_device::IoWaiter& waiter, cpu::CpuBatch& batch, double& submitted_s) {
+  sync_cached_range(file, offset_bytes, length_bytes, true, batch);
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
   return transfer(block_device::Op::kWrite, segments, length_bytes, waiter, batch, submitted_s);
 }
 
-std::uint64_t DirectIo::read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+std::uint64_t DirectIo::read(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                              block_device::IoWaiter& waiter, cpu::CpuBatch& batch) {
   if (offset_bytes >= file.size_bytes) {
     batch.add(cpu_.costs().syscall_entry_s);
     return 0;
   }
   length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
+  sync_cached_range(file, offset_bytes, length_bytes, false, batch);
   double submitted_s = 0;
   transfer(block_device::Op::kRead, fs_.map_for_read(file, offset_bytes, length_bytes), length_bytes, waiter, batch,
            submitted_s);

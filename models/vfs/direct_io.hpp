@@ -10,6 +10,8 @@
 #include "models/cpu/cpu.hpp"
 #include "models/cpu/cpu_batch.hpp"
 #include "models/filesystem/filesystem.hpp"
+#include "models/page_cache/page_cache.hpp"
+#include "models/writeback/writeback.hpp"
 
 namespace foliosim::vfs {
 
@@ -18,7 +20,9 @@ using filesystem::Filesystem;
 
 class DirectIo {
  public:
-  DirectIo(cpu::Cpu& cpu, Filesystem& fs, block_device::BlockDevice& device) : cpu_(cpu), fs_(fs), device_(device) {}
+  DirectIo(cpu::Cpu& cpu, Filesystem& fs, block_device::BlockDevice& device, page_cache::PageCache& cache,
+           writeback::Writeback& writeback)
+      : cpu_(cpu), fs_(fs), device_(device), cache_(cache), writeback_(writeback) {}
 
   // One pwrite(O_DIRECT) on the calling actor, its CPU work run through
   // `batch` (flushed before the requests are submitted); returns when its
@@ -33,10 +37,15 @@ class DirectIo {
   // end of file). Holes read as zeroes without I/O. The page cache is not
   // consulted: the kernel first writes back a dirty cached range
   // (filemap_write_and_wait_range), which is not modelled.
-  std::uint64_t read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                     block_device::IoWaiter& waiter, cpu::CpuBatch& batch);
+  std::uint64_t read(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, block_device::IoWaiter& waiter,
+                     cpu::CpuBatch& batch);
 
  private:
+  // kiocb_write_and_wait, then for a write kiocb_invalidate_pages: the range's
+  // dirty cached pages go to the device first, and a write drops its clean
+  // cached folios (a mapped file keeps them), which would be stale after it.
+  void sync_cached_range(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool invalidate,
+                         cpu::CpuBatch& batch);
   // The CPU work, the requests of `segments` and the wait shared by both directions.
   std::uint64_t transfer(block_device::Op op, const std::vector<filesystem::Segment>& segments,
                          std::uint64_t length_bytes, block_device::IoWaiter& waiter, cpu::CpuBatch& batch,
@@ -45,6 +54,8 @@ class DirectIo {
   cpu::Cpu& cpu_;
   Filesystem& fs_;
   block_device::BlockDevice& device_;
+  page_cache::PageCache& cache_;
+  writeback::Writeback& writeback_;
 };
 
 }  // namespace foliosim::vfs

@@ -182,7 +182,7 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
                kernel,
                stats,
                file,
-               {&file, file.error_seq},
+               {&file, file.error_seq, {}},
                {},
                {},
                {kernel.cpu.costs(), kernel.cpu.machine(), std::move(spread_rng)},

@@ -40,13 +40,18 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()) {
   switch (cache_params.dropbehind_on_error) {
-    case page_cache::DropbehindOnError::kDrop: drop_failed_ = true; break;
-    case page_cache::DropbehindOnError::kKeep: drop_failed_ = false; break;
+    case page_cache::DropbehindOnError::kDrop:
+      drop_failed_ = true;
+      break;
+    case page_cache::DropbehindOnError::kKeep:
+      drop_failed_ = false;
+      break;
   }
 }
 
 void Writeback::start(sg4::Host* host) {
-  start_actor("flusher:" + device_.params().name, host, [this] { flusher(); }, ActorKind::kDaemon);
+  start_actor(
+      "flusher:" + device_.params().name, host, [this] { flusher(); }, ActorKind::kDaemon);
 }
 
 std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
@@ -113,12 +118,10 @@ Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache
   const block_device::RequestLimits limits = device_.limits();
   BioPlan plan;
   // Decided before mapping: writing new or unwritten blocks needs conversion.
-  plan.task_context = fs_.completes_in_task(file, range.first_page * kPageBytes,
-                                            range.pages * kPageBytes);
+  plan.task_context = fs_.completes_in_task(file, range.first_page * kPageBytes, range.pages * kPageBytes);
   auto& bios = plan.bios;
   std::uint64_t page = range.first_page;
-  for (const auto& segment : fs_.map_for_write(file, range.first_page * kPageBytes,
-                                               range.pages * kPageBytes)) {
+  for (const auto& segment : fs_.map_for_write(file, range.first_page * kPageBytes, range.pages * kPageBytes)) {
     const std::uint64_t end = page + segment.length_bytes / kPageBytes;  // blocks are pages
     bool open = false;
     for (std::uint64_t p = page; p < end;) {
@@ -159,8 +162,8 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
   for (std::size_t i = 0; i < bios.size(); ++i) {
     const std::uint64_t end = bios[i].first_page + bios[i].pages;
     if (i + 1 < bios.size()) {
-      const bool ioend_continues = bios[i + 1].device_offset_bytes ==
-                                   bios[i].device_offset_bytes + bios[i].pages * kPageBytes;
+      const bool ioend_continues =
+          bios[i + 1].device_offset_bytes == bios[i].device_offset_bytes + bios[i].pages * kPageBytes;
       if (ioend_continues || !cache_.folio_boundary(*file.cache, end)) continue;
     }
     struct Pending {
@@ -181,33 +184,34 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
       device_.wbt_wait(cls, true);
       unsubmitted_pages_ -= bios[b].pages;
       const auto& bio = bios[b];
-      device_.submit(block_device::Op::kWrite, bio.device_offset_bytes, bio.pages * kPageBytes, bio.segments,
-                     [this, owner, group, pending, task_context](const block_device::Completion& done) {
-                       cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
-                       pending->ok = pending->ok && done.ok;
-                       if (--pending->bios > 0) return;
-                       // end_page_writeback. An error is recorded on the
-                       // mapping (mapping_set_error: the errseq moves on).
-                       if (!pending->ok) {
-                         ++owner->error_seq;
-                         stats_.failed_pages += group.pages;
-                       }
-                       auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
-                                                         task_context && !owner->mapped, drop_failed_);
-                       in_flight_pages_ -= group.pages;
-                       bandwidth_.add_written(ended.pages, sg4::Engine::get_clock());
-                       stats_.dropbehind_dropped_pages += ended.dropped_pages;
-                       stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
-                       waiters_.wake_all();
-                     },
-                     device_.wbt_enabled());
+      device_.submit(
+          block_device::Op::kWrite, bio.device_offset_bytes, bio.pages * kPageBytes, bio.segments,
+          [this, owner, group, pending, task_context](const block_device::Completion& done) {
+            cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
+            pending->ok = pending->ok && done.ok;
+            if (--pending->bios > 0) return;
+            // end_page_writeback. An error is recorded on the
+            // mapping (mapping_set_error: the errseq moves on).
+            if (!pending->ok) {
+              ++owner->error_seq;
+              stats_.failed_pages += group.pages;
+            }
+            auto ended =
+                cache_.end_writeback(*owner->cache, group, pending->ok, task_context && !owner->mapped, drop_failed_);
+            in_flight_pages_ -= group.pages;
+            bandwidth_.add_written(ended.pages, sg4::Engine::get_clock());
+            stats_.dropbehind_dropped_pages += ended.dropped_pages;
+            stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
+            waiters_.wake_all();
+          },
+          device_.wbt_enabled());
     }
     group_start = i + 1;
   }
 }
 
 std::uint64_t Writeback::write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component,
-                                         block_device::WbtClass cls) {
+                                          block_device::WbtClass cls) {
   // range_cyclic: from writeback_index to the end, then from the start.
   auto& index = file.cache->writeback_index;
   std::uint64_t next = 0;
@@ -227,18 +231,26 @@ bool Writeback::fsync(filesystem::File& file, std::uint64_t& seen_error_seq) {
     return error;
   };
   if (!file.cache) return report();
-  while (file.cache->dirty_pages() > 0 || file.cache->writeback_pages() > 0) {
+  write_and_wait(file, 0, UINT64_MAX);
+  commit_log();
+  return report();
+}
+
+void Writeback::write_and_wait(filesystem::File& file, std::uint64_t first_page, std::uint64_t end_page) {
+  if (!file.cache) return;
+  using page_cache::kDirty;
+  using page_cache::kWriteback;
+  while (cache_.any_with(*file.cache, first_page, end_page, kDirty | kWriteback)) {
     std::uint64_t submitted = 0;
-    if (file.cache->dirty_pages() > 0) {
+    if (cache_.any_with(*file.cache, first_page, end_page, kDirty)) {
       // WB_SYNC_ALL: no chunk limit.
-      submitted = write_pages(file, 0, UINT64_MAX, cpu::Component::kWriters, block_device::WbtClass::kSync);
+      submitted =
+          write_pages(file, first_page, UINT64_MAX, cpu::Component::kWriters, block_device::WbtClass::kSync, end_page);
     }
     // Nothing more to submit (the rest is under writeback, or dirty again
     // while under writeback): wait for completions.
     if (submitted == 0) waiters_.wait();
   }
-  commit_log();
-  return report();
 }
 
 void Writeback::commit_log() {

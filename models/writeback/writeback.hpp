@@ -24,7 +24,7 @@ namespace foliosim::writeback {
 struct WritebackStats {
   std::uint64_t submitted_pages = 0;
   std::uint64_t dropbehind_dropped_pages = 0;
-  std::uint64_t flusher_pages = 0;  // submitted by the flusher (the rest: fsync, kicks)
+  std::uint64_t flusher_pages = 0;          // submitted by the flusher (the rest: fsync, kicks)
   std::uint64_t kept_dropbehind_pages = 0;  // clean drop-behind folios completion could not drop
   std::uint64_t failed_pages = 0;           // writeback ended with EIO
 
@@ -70,9 +70,8 @@ class Writeback {
   // `batch`, when given, is the calling task's pending CPU work: writepages'
   // own work joins it and runs as one stretch before the first submission.
   std::uint64_t write_pages(filesystem::File& file, std::uint64_t from_page, std::uint64_t max_pages,
-                            cpu::Component component, block_device::WbtClass cls,
-                            std::uint64_t end_page = UINT64_MAX, std::uint64_t* next_page = nullptr,
-                            cpu::CpuBatch* batch = nullptr);
+                            cpu::Component component, block_device::WbtClass cls, std::uint64_t end_page = UINT64_MAX,
+                            std::uint64_t* next_page = nullptr, cpu::CpuBatch* batch = nullptr);
 
   // A dontcache write's kick handed to the flusher (Jeff Layton's 2026
   // series: WB_start_dontcache). The pages add to a count the flusher writes
@@ -85,6 +84,12 @@ class Writeback {
   // when it reports a writeback error (EIO) the caller's descriptor had not
   // seen (`seen_error_seq`, its errseq_t sample), and marks it seen.
   bool fsync(filesystem::File& file, std::uint64_t& seen_error_seq);
+
+  // filemap_write_and_wait_range on the calling actor: writes out the dirty
+  // pages of [first_page, end_page) (WB_SYNC_ALL) and waits until none of
+  // them is dirty or under writeback. No log commit: what O_DIRECT I/O does
+  // to the cached range before it goes to the device.
+  void write_and_wait(filesystem::File& file, std::uint64_t first_page, std::uint64_t end_page);
 
   // wakeup_flusher_threads(WB_REASON_VMSCAN): reclaim met dirty pages.
   void wake_for_reclaim();
@@ -139,7 +144,7 @@ class Writeback {
   std::function<DirtyLimits()> limits_;
   WritebackStats stats_;
   BandwidthEstimate bandwidth_;
-  std::uint64_t in_flight_pages_ = 0;  // taken by write_pages, writeback not yet ended
+  std::uint64_t in_flight_pages_ = 0;    // taken by write_pages, writeback not yet ended
   std::uint64_t unsubmitted_pages_ = 0;  // marked under writeback, not yet submitted to the device
 
   simgrid::s4u::MutexPtr mutex_;

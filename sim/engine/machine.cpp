@@ -7,9 +7,9 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
-#include "models/workload/job.hpp"
 #include "models/common/actor_start.hpp"
 #include "models/common/random_streams.hpp"
+#include "models/workload/job.hpp"
 
 namespace foliosim {
 
@@ -42,14 +42,13 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     if (mount.fs) continue;
     block_device::BlockDevice& device = *devices_[dev];
     mount.fs = std::make_unique<filesystem::Filesystem>(scenario.filesystem, device.params().capacity_bytes);
-    mount.direct_io = std::make_unique<vfs::DirectIo>(*cpu_, *mount.fs, device);
     mount.writeback =
         std::make_unique<writeback::Writeback>(scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs,
                                                device, *writeback_done_, [this] { return dirty_limits(); });
+    mount.direct_io = std::make_unique<vfs::DirectIo>(*cpu_, *mount.fs, device, *cache_, *mount.writeback);
     throttle_->add_bdi(*mount.writeback);
-    mount.buffered_io = std::make_unique<vfs::BufferedIo>(
-        *cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_, *mount.writeback, *throttle_, device,
-        *writeback_done_);
+    mount.buffered_io = std::make_unique<vfs::BufferedIo>(*cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_,
+                                                          *mount.writeback, *throttle_, device, *writeback_done_);
   }
   meter_ =
       std::make_unique<MemoryMeter>(*cache_, *reclaim_, *cpu_, devices_, workload_, [this] { return dirty_limits(); });
@@ -58,7 +57,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
 
 writeback::DirtyLimits Machine::dirty_limits() const {
   return writeback::dirty_limits(writeback::global_dirtyable_pages(reclaim_->free_pages(), cache_->cached_pages(),
-                                                                  reclaim_->watermarks().high_pages),
+                                                                   reclaim_->watermarks().high_pages),
                                  scenario_.writeback);
 }
 
@@ -78,15 +77,21 @@ void Machine::start() {
   start_actor(
       "sampler", cpu_->host(),
       [this] { meter_->sample_every(scenario_.sample_interval_s, scenario_.timeseries_rows_max); }, ActorKind::kDaemon);
-  start_actor("watchdog", cpu_->host(), [this] { watchdog().watch(); }, ActorKind::kDaemon);
+  start_actor(
+      "watchdog", cpu_->host(), [this] { watchdog().watch(); }, ActorKind::kDaemon);
   if (scenario_.run_for_s > 0)
-    start_actor("run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); }, ActorKind::kJob);
+    start_actor(
+        "run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); }, ActorKind::kJob);
 
   for (const auto& job : scenario_.jobs) {
     Mount& mount = mounts_.at(scenario_.device_of(job));
     for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
       ++jobs_writing_;
-      workload::KernelPaths kernel{*cpu_, *mount.fs, *mount.direct_io, *mount.buffered_io, *throttle_,
+      workload::KernelPaths kernel{*cpu_,
+                                   *mount.fs,
+                                   *mount.direct_io,
+                                   *mount.buffered_io,
+                                   *throttle_,
                                    [this] {
                                      if (--jobs_writing_ == 0) meter_->mark_after_writes();
                                    },
@@ -113,7 +118,8 @@ Watchdog Machine::watchdog() {
               " requests queued or in service, " + std::to_string(d->wbt_inflight()) + " in blk-wbt";
     return text;
   };
-  return Watchdog(progress, [this] { return clones_running_ > 0; }, state);
+  return Watchdog(
+      progress, [this] { return clones_running_ > 0; }, state);
 }
 
 VariantRun Machine::measured() const {

@@ -132,3 +132,37 @@ TEST_CASE("reads: random 4 KiB reads with readahead read the file once at most a
   CHECK(r["readahead_used_bytes"].get<std::uint64_t>() <= r["readahead_bytes"].get<std::uint64_t>());
   CHECK(r["device_read_requests"].get<std::uint64_t>() < 256);  // some misses read windows
 }
+
+TEST_CASE("O_DIRECT and the page cache: dirty cached pages go to the device first, a write drops the clean ones") {
+  Scenario s = bare_scenario();
+  auto writer = buffered_job("writer", 1 * MiB, 1 * MiB);
+  writer.filename = "f";
+  auto direct = direct_job("direct", 1 * MiB, 1 * MiB);
+  direct.filename = "f";
+  direct.startdelay_s = 1;
+  SUBCASE("an O_DIRECT overwrite of a cached, clean file leaves nothing cached") {
+    writer.end_fsync = true;
+    s.jobs = {writer, direct};
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_write_bytes"] == 2 * MiB);  // the fsync, then the overwrite
+    CHECK(r["page_cache_end_bytes"] == 0);
+  }
+  SUBCASE("an O_DIRECT overwrite of dirty cached pages writes them back first") {
+    s.jobs = {writer, direct};
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_write_bytes"] == 2 * MiB);  // the cached megabyte, then the overwrite
+    CHECK(r["dirty_end_bytes"] == 0);
+    CHECK(r["page_cache_end_bytes"] == 0);
+    // At 1 s the direct write waits for the cached megabyte's write, then its own.
+    CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + 2 * (kRequestS + double(MiB) / kBandwidthBps)));
+  }
+  SUBCASE("an O_DIRECT read of dirty cached pages writes them back first and keeps them cached") {
+    direct.rw = workload::Rw::kRead;
+    s.jobs = {writer, direct};
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_write_bytes"] == 1 * MiB);
+    CHECK(r["device_read_bytes"] == 1 * MiB);
+    CHECK(r["page_cache_end_bytes"] == 1 * MiB);
+    CHECK(r["dirty_end_bytes"] == 0);
+  }
+}

@@ -80,7 +80,7 @@ struct JobRun {
 // speed, the 1 GB/s device at `queue_depth`, XFS on it); returns what they
 // did and the names of the files they wrote.
 std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const cpu::CpuCostParams& costs,
-                                                     std::uint64_t queue_depth) {
+                                                    std::uint64_t queue_depth) {
   return run_in_child([=] {
     sg4::NetZone* zone = nullptr;
     auto engine = bare_engine(zone);
@@ -102,8 +102,8 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
     filesystem::FilesystemParams fs_params;
     fs_params.device = device_params.name;
     filesystem::Filesystem fs(fs_params, device_params.capacity_bytes);
-    vfs::DirectIo direct_io(cpu, fs, device);
     writeback::Writeback wb(wb_params, cache_params, cpu, cache, fs, device, writeback_done, limits);
+    vfs::DirectIo direct_io(cpu, fs, device, cache, wb);
     throttle.add_bdi(wb);
     vfs::BufferedIo buffered_io(cpu, fs, cache, cache_params, reclaim, wb, throttle, device, writeback_done);
 
@@ -111,7 +111,7 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
     workload::WorkloadStats stats;
     std::uint64_t writes_done_calls = 0, clones_running = 0;
     for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
-      workload::KernelPaths kernel{cpu, fs, direct_io, buffered_io, throttle, [&] { ++writes_done_calls; },
+      workload::KernelPaths kernel{cpu,           fs, direct_io, buffered_io, throttle, [&] { ++writes_done_calls; },
                                    clones_running};
       workload::start_job(job, clone, random_stream(1, "job/" + std::to_string(clone)),
                           random_stream(1, "spread/" + std::to_string(clone)), kernel, stats);
@@ -120,8 +120,8 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
     if (actor_failure().kind != FailureKind::kNone) throw std::runtime_error(actor_failure().message);
     std::vector<std::string> files;
     for (const auto& [name, file] : fs.files()) files.push_back(name);
-    const JobRun run{stats.write_calls, stats.app_write_bytes, device.stats().write_requests, writes_done_calls,
-                     stats.last_write_end_s, sg4::Engine::get_clock()};
+    const JobRun run{stats.write_calls, stats.app_write_bytes,  device.stats().write_requests,
+                     writes_done_calls, stats.last_write_end_s, sg4::Engine::get_clock()};
     return std::pair{run, files};
   });
 }
