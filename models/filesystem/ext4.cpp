@@ -29,8 +29,9 @@ const FilesystemTraits kExt4Traits = {
     /*write=*/{&CpuCostParams::ext4_write_per_call_s, &CpuCostParams::ext4_write_per_block_s},
     // ext4_do_writepages: a journal handle and block allocation per call,
     // every buffer head per block (mpage_process_page_bufs, ext4_bio_write_folio).
-    /*writepages=*/{&CpuCostParams::ext4_writepages_per_call_s, &CpuCostParams::ext4_writepages_per_block_s,
-                    &CpuCostParams::ext4_writepages_per_folio_s},
+    /*writepages=*/
+    {&CpuCostParams::ext4_writepages_per_call_s, &CpuCostParams::ext4_writepages_per_block_s,
+     &CpuCostParams::ext4_writepages_per_folio_s},
     // MAX_WRITEPAGES_EXTENT_LEN: ext4_do_writepages maps and submits at most
     // 2048 blocks at a time.
     /*ioend_max_blocks=*/2048,

@@ -15,8 +15,10 @@ constexpr std::uint64_t kPreallocMaxBytes = 8ULL << 30;
 // whole delalloc gap.
 bool zeroes_eof_block_only(Zeroing zeroing) {
   switch (zeroing) {
-    case Zeroing::kSince6_10: return true;
-    case Zeroing::kBefore6_10: return false;
+    case Zeroing::kSince6_10:
+      return true;
+    case Zeroing::kBefore6_10:
+      return false;
   }
   invalid_enum_value("zeroing");
 }
@@ -29,7 +31,10 @@ std::uint64_t rounddown_pow_of_two(std::uint64_t x) {
 }  // namespace
 
 Filesystem::Filesystem(const FilesystemParams& params, std::uint64_t device_capacity_bytes)
-    : params_(params), traits_(traits_of(params.type)), capacity_blocks_(device_capacity_bytes / params.block_bytes) {}
+    : params_(params),
+      traits_(traits_of(params.type)),
+      capacity_blocks_(device_capacity_bytes / params.block_bytes),
+      allocator_(capacity_blocks_) {}
 
 File& Filesystem::open(const std::string& name) {
   auto& slot = files_[name];
@@ -52,13 +57,30 @@ void Filesystem::split_at(File& file, std::uint64_t block) {
   file.extents.emplace_hint(std::next(it), block, upper);
 }
 
-std::uint64_t Filesystem::allocate(File& file, std::uint64_t blocks) {
-  if (next_free_block_ + blocks > capacity_blocks_)
-    throw SimulatedFailure("device of filesystem is full (ENOSPC) writing " + file.name);
-  const std::uint64_t first = next_free_block_;
-  next_free_block_ += blocks;
+std::uint64_t Filesystem::allocate(File& file, std::uint64_t first_block, std::uint64_t blocks) {
+  // The goal: at the same distance from a mapped neighbour as in the file,
+  // after the extent before (xfs_bmap_adjacent, ext4_ext_find_goal), else
+  // before the extent after.
+  std::optional<std::uint64_t> goal;
+  auto next = file.extents.upper_bound(first_block);
+  for (auto before = next; before != file.extents.begin();) {
+    --before;
+    if (before->second.state == ExtentState::kDelalloc) continue;
+    goal = before->second.device_block + before->second.blocks + (first_block - before->first - before->second.blocks);
+    break;
+  }
+  for (; !goal && next != file.extents.end(); ++next) {
+    if (next->second.state == ExtentState::kDelalloc) continue;
+    if (next->second.device_block + first_block >= next->first)
+      goal = next->second.device_block + first_block - next->first;
+    break;
+  }
+  const auto at = allocator_.allocate(blocks, goal);
+  if (!at) throw SimulatedFailure("device of filesystem is full (ENOSPC) writing " + file.name);
   transaction_dirty_ = true;
-  return first;
+  transaction_low_block_ = std::min(transaction_low_block_, *at);
+  transaction_high_block_ = std::max(transaction_high_block_, *at + blocks);
+  return *at;
 }
 
 std::vector<Segment> Filesystem::commit() {
@@ -67,9 +89,9 @@ std::vector<Segment> Filesystem::commit() {
   // Block groups of 8 x block_size blocks (one bitmap block's bits).
   const std::uint64_t group_blocks = 8 * params_.block_bytes;
   const std::uint64_t groups =
-      next_free_block_ == transaction_first_block_
+      transaction_high_block_ <= transaction_low_block_
           ? 0
-          : (next_free_block_ - 1) / group_blocks - transaction_first_block_ / group_blocks + 1;
+          : (transaction_high_block_ - 1) / group_blocks - transaction_low_block_ / group_blocks + 1;
   const std::uint64_t log_start = capacity_blocks_ / 2 * params_.block_bytes;
   for (const std::uint64_t bytes : traits_.log_writes(params_, groups, !committed_)) {
     if (log_start + log_head_bytes_ + bytes > capacity_blocks_ * params_.block_bytes) log_head_bytes_ = 0;
@@ -78,7 +100,8 @@ std::vector<Segment> Filesystem::commit() {
   }
   transaction_dirty_ = false;
   committed_ = true;
-  transaction_first_block_ = next_free_block_;
+  transaction_low_block_ = UINT64_MAX;
+  transaction_high_block_ = 0;
   return writes;
 }
 
@@ -102,7 +125,7 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
       Extent& e = it->second;
       if (state != ExtentState::kDelalloc) {
         if (e.state == ExtentState::kDelalloc) {
-          e.device_block = allocate(file, e.blocks);
+          e.device_block = allocate(file, it->first, e.blocks);
           e.state = state;
         } else if (state == ExtentState::kWritten) {
           // An unwritten extent converted (xfs_iomap_write_unwritten,
@@ -119,7 +142,7 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
     const std::uint64_t hole_end = it == file.extents.end() ? end_block : std::min(end_block, it->first);
     if (fill_holes) {
       const std::uint64_t blocks = hole_end - pos;
-      const std::uint64_t device_block = state == ExtentState::kDelalloc ? 0 : allocate(file, blocks);
+      const std::uint64_t device_block = state == ExtentState::kDelalloc ? 0 : allocate(file, pos, blocks);
       file.extents.emplace_hint(it, pos, Extent{blocks, state, device_block});
       if (state != ExtentState::kDelalloc) add(device_block, blocks);
     }
@@ -252,8 +275,10 @@ bool Filesystem::completes_in_task(const File& file, std::uint64_t offset_bytes,
   switch (params_.completion_context) {
     case CompletionContext::kAuto:
       return traits_.always_completes_in_workqueue || !all_written(file, offset_bytes, length_bytes);
-    case CompletionContext::kWorkqueue: return true;
-    case CompletionContext::kIrq: return false;
+    case CompletionContext::kWorkqueue:
+      return true;
+    case CompletionContext::kIrq:
+      return false;
   }
   invalid_enum_value("completion_context");
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/filesystem/block_allocator.hpp"
 #include "models/filesystem/filesystem_params.hpp"
 #include "models/filesystem/filesystem_traits.hpp"
 
@@ -41,7 +42,7 @@ struct Extent {
 
 struct File {
   std::string name;
-  std::uint64_t size_bytes = 0;  // i_size
+  std::uint64_t size_bytes = 0;             // i_size
   std::map<std::uint64_t, Extent> extents;  // by first file block; holes are absent
   // The file's pages in the page cache (its address_space).
   page_cache::FileCache* cache = nullptr;
@@ -106,7 +107,7 @@ class Filesystem {
   std::vector<Segment> commit();
 
   ExtentSummary summary(const File& file) const;
-  std::uint64_t allocated_bytes() const { return next_free_block_ * params_.block_bytes; }
+  std::uint64_t allocated_bytes() const { return allocator_.allocated_blocks() * params_.block_bytes; }
 
  private:
   // Splits extents so that one starts at `block` if any covers it.
@@ -116,17 +117,19 @@ class Filesystem {
   // `segments` is given.
   void set_state(File& file, std::uint64_t first_block, std::uint64_t end_block, ExtentState state,
                  std::vector<Segment>* segments);
-  std::uint64_t allocate(File& file, std::uint64_t blocks);
+  // Blocks for file blocks [first_block, first_block + blocks), placed by
+  // the allocator near the file's neighbouring extents.
+  std::uint64_t allocate(File& file, std::uint64_t first_block, std::uint64_t blocks);
   void coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block);
 
   FilesystemParams params_;
   const FilesystemTraits& traits_;
   std::uint64_t capacity_blocks_;
-  std::uint64_t next_free_block_ = 0;
-  // The running transaction: whether it changed extents, and the allocation
-  // cursor where it began (the block groups it allocated in follow).
+  BlockAllocator allocator_;
+  // The running transaction: whether it changed extents, and the lowest and
+  // highest device blocks it allocated (the block groups it touched).
   bool transaction_dirty_ = false;
-  std::uint64_t transaction_first_block_ = 0;
+  std::uint64_t transaction_low_block_ = UINT64_MAX, transaction_high_block_ = 0;
   std::uint64_t log_head_bytes_ = 0;  // where the next log write goes
   bool committed_ = false;            // a commit since the (fresh) mount
   std::map<std::string, std::unique_ptr<File>> files_;

@@ -22,8 +22,10 @@ double FilesystemTraits::release_per_page_s(const FilesystemParams& params, cons
 
 const FilesystemTraits& traits_of(FilesystemKind kind) {
   switch (kind) {
-    case FilesystemKind::kXfs: return kXfsTraits;
-    case FilesystemKind::kExt4: return kExt4Traits;
+    case FilesystemKind::kXfs:
+      return kXfsTraits;
+    case FilesystemKind::kExt4:
+      return kExt4Traits;
   }
   invalid_enum_value("filesystem type");
 }

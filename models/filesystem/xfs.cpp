@@ -20,8 +20,9 @@ const FilesystemTraits kXfsTraits = {
     // the delalloc reservation, per call; next to nothing per block.
     /*write=*/{&CpuCostParams::xfs_write_per_call_s, &CpuCostParams::xfs_write_per_block_s},
     // xfs_vm_writepages: xfs_map_blocks and the delalloc conversion, per extent.
-    /*writepages=*/{&CpuCostParams::xfs_writepages_per_call_s, &CpuCostParams::xfs_writepages_per_block_s,
-                    &CpuCostParams::xfs_writepages_per_folio_s},
+    /*writepages=*/
+    {&CpuCostParams::xfs_writepages_per_call_s, &CpuCostParams::xfs_writepages_per_block_s,
+     &CpuCostParams::xfs_writepages_per_folio_s},
     // iomap_writepages: an ioend grows until its bio is full (BIO_MAX_VECS
     // folios) or the extent ends.
     /*ioend_max_blocks=*/0,

@@ -71,3 +71,19 @@ TEST_CASE("fsync commits the transaction: the log writes follow the data as thei
     CHECK(r["device_log_write_bytes"] == 36 * KiB);
   }
 }
+
+TEST_CASE("blocks follow the file offset: a sparse file's blocks are apart on the device, one request each") {
+  // 256 writes of 4 KiB, 64 KiB apart, written back at fsync: each block
+  // lands 15 blocks after the previous one (xfs_bmap_adjacent), so none is
+  // adjacent to another and none merges.
+  Scenario s = bare_scenario();
+  auto job = buffered_job("w", 4 * KiB, 0);
+  job.number_ios = 256;
+  job.stride_bytes = 64 * KiB;
+  job.end_fsync = true;
+  s.filesystem.speculative_prealloc = false;  // no delalloc past EOF to fill the gaps
+  s.jobs = {job};
+  Json r = simulate_isolated(s).summary;
+  CHECK(r["device_write_bytes"] == 256 * 4 * KiB);
+  CHECK(r["device_write_requests"] == 256);
+}
