@@ -118,8 +118,10 @@ Target parse_target(const std::string& option, bool format) {
     target.format = format;
     const std::string where = mounted_at(option);
     if (!where.empty())
-      throw Refused("--target " + option + ": is mounted at " + where + ": record mounts the device itself; to write "
-                    "on the mounted filesystem, name the folder: --target " + where);
+      throw Refused("--target " + option + ": is mounted at " + where +
+                    ": record mounts the device itself; to write "
+                    "on the mounted filesystem, name the folder: --target " +
+                    where);
     return target;
   }
   if (!S_ISDIR(st.st_mode)) throw Refused("--target " + option + ": neither a block device nor a folder");
@@ -158,9 +160,13 @@ Json device_state(const BlockDeviceInfo& device) {
   state["wbt"] = to_json(read_wbt_state(device.wbt_dir()));
   if (!fs::is_directory(device.wbt_dir()))
     state["wbt_missing"] = device.wbt_dir() + " does not exist (blk-wbt off, or a kernel without CONFIG_BLK_DEBUG_FS)";
-  try {
-    state["wbt_lat_usec"] = std::stod(read_text_file("/sys/block/" + device.disk_name + "/queue/wbt_lat_usec"));
-  } catch (const std::exception&) {
+  // The queue limits the scenario's device parameters stand for (devices/N:
+  // read_ahead, max_request_size, queue_depth, max_segments, wbt_latency).
+  for (const char* limit : {"wbt_lat_usec", "read_ahead_kb", "max_sectors_kb", "nr_requests", "max_segments"}) {
+    try {
+      state[limit] = std::stod(read_text_file("/sys/block/" + device.disk_name + "/queue/" + limit));
+    } catch (const std::exception&) {
+    }
   }
   return state;
 }
@@ -191,7 +197,9 @@ Json record_repetition(const RepetitionSetup& setup) {
                       ", the scenario's filesystem is " + fs_type + ": add --format to make one (erasing the device)");
       }
       break;
-    case TargetKind::kDirectory: directory = setup.target.path; break;
+    case TargetKind::kDirectory:
+      directory = setup.target.path;
+      break;
   }
   if (!device.empty()) {
     mount_point.emplace(setup.work_dir);

@@ -131,6 +131,13 @@ int main() {
               name + ": the whole file cached and dirty after the write phase");
       if (name == "dontcache")
         check(at(v, "/after_fsync/cached_bytes", "max") == 0, name + ": nothing cached after fsync");
+      // The queue's limits, which the scenario's device parameters stand for (a
+      // loop device reads ahead and splits at least a page).
+      check(at(v.at("device_state_start"), "/read_ahead_kb", "min") >= 4 &&
+                at(v.at("device_state_start"), "/max_sectors_kb", "min") >= 4,
+            name + ": the queue's read_ahead_kb and max_sectors_kb recorded");
+      // The file was written, not read: the device read (almost) nothing of it.
+      check(at(v, "/device_read_bytes", "max") < kFileBytes, name + ": device reads recorded, below the file size");
       const Json& start = v.at("device_state_start").at("wb");
       if (start.contains("WbWriteBandwidth_Bps"))  // a new device's estimate, INIT_BW (mm/backing-dev.c), near
         check(at(start, "/WbWriteBandwidth_Bps", "max") <= 1.25 * (100 << 20),
