@@ -60,12 +60,14 @@ page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_byt
   return result;
 }
 
-void BufferedIo::wait_inflight(const File& file, std::uint64_t first_page, std::uint64_t end_page) {
+void BufferedIo::wait_inflight(const File& file, std::uint64_t first_page, std::uint64_t end_page,
+                               cpu::CpuBatch* batch) {
   const auto it = inflight_.find(&file);
   if (it == inflight_.end()) return;
   const auto reads = it->second;  // a copy: completions erase their entries
   for (const auto& read : reads) {
     if (read->end_page <= first_page || read->first_page >= end_page) continue;
+    if (batch) batch->flush();  // the task's pending CPU runs before it sleeps
     ActorLock lock(*read->mutex);
     while (!read->done) read->finished->wait(lock);
   }
@@ -125,8 +127,11 @@ std::uint64_t BufferedIo::read_window(File& file, ReadWindow window, std::uint64
                        if (--read->outstanding > 0) return;
                        read->done = true;
                        read->finished->notify_all();
-                       auto& list = inflight_[key];
-                       list.erase(std::find(list.begin(), list.end(), read));
+                       // The file leaves the map with its last read, so a reader finds none to wait for
+                       // without a lookup per read.
+                       auto list = inflight_.find(key);
+                       list->second.erase(std::find(list->second.begin(), list->second.end(), read));
+                       if (list->second.empty()) inflight_.erase(list);
                      });
   }
   cpu_.run(cpu::Component::kWriters, static_cast<double>(requests) * c.request_submit_s);
@@ -158,10 +163,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
   // at least that page, so it ends; reclaim taking back what was just read
   // costs another pass.
   for (;;) {
-    if (!inflight_.empty()) {
-      batch.flush();
-      wait_inflight(file, first, end);
-    }
+    wait_inflight(file, first, end, &batch);
     const auto holes = cache_.missing_ranges(*file.cache, offset_bytes, length_bytes);
     if (holes.empty()) break;
     const std::uint64_t index = holes.front().first_page;
@@ -177,7 +179,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     const ReadWindow window = sync_readahead(fd.ra, index, req_pages, max_pages, cached_before);
     batch.flush();
     const std::uint64_t requests = read_window(file, window, end, dontcache, false, outcome);
-    wait_inflight(file, index, end);
+    wait_inflight(file, index, end, nullptr);
     cpu_.run(cpu::Component::kCompletion, static_cast<double>(requests) * c.request_complete_s);
     if (requests == 0) break;  // a hole of the file: nothing to read
   }

@@ -101,8 +101,9 @@ class BufferedIo {
     simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
     simgrid::s4u::ConditionVariablePtr finished = simgrid::s4u::ConditionVariable::create();
   };
-  // Waits for the reads under way that overlap [first_page, end_page).
-  void wait_inflight(const File& file, std::uint64_t first_page, std::uint64_t end_page);
+  // Waits for the reads under way that overlap [first_page, end_page),
+  // running the task's pending CPU (`batch`, when given) before it sleeps.
+  void wait_inflight(const File& file, std::uint64_t first_page, std::uint64_t end_page, cpu::CpuBatch* batch);
   // Puts folios for the missing pages of `window` (within the file) in the
   // cache and submits their reads, as one read under way; returns the
   // requests made. Pages from `ahead_from` on are read ahead of the request.

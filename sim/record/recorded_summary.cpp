@@ -5,14 +5,6 @@
 
 namespace foliosim::record {
 
-Spread spread_of(std::vector<double> values) {
-  if (values.empty()) throw std::invalid_argument("no values to take a median of");
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  const double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-  return Spread{median, values.front(), values.back()};
-}
-
 bool is_spread(const Json& value) {
   return value.is_object() && value.contains("median") && value.contains("min") && value.contains("max") &&
          value.contains("reps");

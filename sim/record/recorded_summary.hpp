@@ -7,17 +7,12 @@
 #include <vector>
 
 #include "sim/input/json_fields.hpp"
+#include "sim/output/spread.hpp"
 
 namespace foliosim::record {
 
-struct Spread {
-  double median = 0;  // the middle value; with an even count, the mean of the two middle ones
-  double min = 0;
-  double max = 0;
-};
-
-// Throws std::invalid_argument when `values` is empty.
-Spread spread_of(std::vector<double> values);
+using foliosim::Spread;
+using foliosim::spread_of;
 
 // The repetitions' objects merged: a number becomes its spread and the list of
 // values (null for a repetition that lacks it), an object is merged key by

@@ -11,6 +11,7 @@
 #include "sim/input/scenario.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/results_writer.hpp"
+#include "sim/output/spread.hpp"
 #include "sim/sweep/sweep_plots.hpp"
 #include "sim/version.hpp"
 
@@ -48,23 +49,6 @@ void check_metrics(const SweepPlan& plan, const Json& summary) {
                           (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
                           "; fix it and run the sweep again: the points are done and stay");
   }
-}
-
-struct Spread {
-  double median = 0, min = 0, max = 0;
-  std::size_t count = 0;
-};
-
-Spread spread_of(std::vector<double> values) {
-  Spread s;
-  s.count = values.size();
-  if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  s.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-  s.min = values.front();
-  s.max = values.back();
-  return s;
 }
 
 std::string number_text(double value) {
@@ -117,10 +101,12 @@ std::string report_markdown(const SweepPlan& plan, const std::vector<Json>& summ
       for (std::size_t i : group)
         if (!summaries[i].is_null())
           if (auto v = metric_value(summaries[i], metric); v && v->is_number()) values.push_back(v->get<double>());
-      const Spread s = spread_of(values);
-      if (s.count == 0)
+      if (values.empty()) {
         md << " - |";
-      else if (s.count == 1 || s.min == s.max)
+        continue;
+      }
+      const Spread s = spread_of(values);
+      if (s.min == s.max)
         md << " " << number_text(s.median) << " |";
       else
         md << " " << number_text(s.median) << " [" << number_text(s.min) << ", " << number_text(s.max) << "] |";

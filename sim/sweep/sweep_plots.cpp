@@ -11,6 +11,7 @@
 #include "sim/input/units.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/results_writer.hpp"
+#include "sim/output/spread.hpp"
 #include "sim/sweep/sweep_aggregate.hpp"
 
 namespace foliosim {
@@ -184,12 +185,10 @@ std::vector<SweepPlotFile> sweep_plot_files(const SweepPlan& plan, const std::ve
       const std::string data = "data/" + file.name + "." + std::to_string(l + 1) + ".csv";
       std::string csv = "x,median,min,max,label\n";
       for (std::size_t xi = 0; xi < xs.size(); ++xi) {
-        std::vector<double> v = line_values[l][xi];
-        if (v.empty()) continue;
-        std::sort(v.begin(), v.end());
-        const double median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-        csv += num(scale.numeric ? scale.values[xi] : double(xi)) + "," + num(median) + "," + num(v.front()) + "," +
-               num(v.back()) + "," + gp_string(text_of(xs[xi])) + "\n";
+        if (line_values[l][xi].empty()) continue;
+        const Spread v = spread_of(line_values[l][xi]);
+        csv += num(scale.numeric ? scale.values[xi] : double(xi)) + "," + num(v.median) + "," + num(v.min) + "," +
+               num(v.max) + "," + gp_string(text_of(xs[xi])) + "\n";
       }
       file.data.emplace_back(data, csv);
       command += std::string(l ? ", \\\n     " : " ") + gp_string(data) + " skip 1 using 1:2:3:4" +
