@@ -15,7 +15,7 @@
 #include <memory>
 
 #include "sim/input/config_error.hpp"
-#include "sim/record/host_tools.hpp"
+#include "sim/engine/host_tools.hpp"
 #include "sim/record/refusal.hpp"
 #include "sim/record/sysfs_stats.hpp"
 #include "sim/record/workload_runner.hpp"

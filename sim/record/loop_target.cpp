@@ -19,7 +19,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sim/record/host_tools.hpp"
+#include "sim/engine/host_tools.hpp"
 #include "sim/record/refusal.hpp"
 #include "sim/record/sysfs_stats.hpp"
 

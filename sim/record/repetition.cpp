@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "sim/engine/interruption.hpp"
-#include "sim/record/host_tools.hpp"
+#include "sim/engine/host_tools.hpp"
 #include "sim/record/kernel_probe.hpp"
 #include "sim/record/memory_cgroup.hpp"
 #include "sim/record/refusal.hpp"

@@ -1,6 +1,5 @@
 #include "sim/sweep/slurm_submission.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/engine/host_tools.hpp"
 #include "sim/engine/interruption.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/sweep/sweep_progress.hpp"
@@ -19,44 +19,6 @@ namespace foliosim {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct CommandResult {
-  int exit_code = -1;  // 127: not found
-  std::string out;     // stdout and stderr together
-};
-
-// Runs `argv` (no shell), capturing what it prints.
-CommandResult run_command(const std::vector<std::string>& argv) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) throw OutputError(std::string("pipe: ") + std::strerror(errno));
-  const pid_t pid = fork();
-  if (pid < 0) throw OutputError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    restore_default_signal_actions();
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
-    close(pipe_fds[0]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  CommandResult result;
-  char buffer[4096];
-  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    result.out.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(pipe_fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
 
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -138,18 +100,18 @@ SlurmSubmission submit_to_slurm(const SweepDirectory& dir, const SweepPlan& plan
   dir.write_file(relative + "chunk", std::to_string(sub.chunk) + "\n");
   dir.write_file(relative + "sweep.sbatch",
                  sbatch_script(absolute, plan, sub.folder, sub.tasks, sub.chunk, options, foliosim_exe));
-  const CommandResult result = run_command({"sbatch", "--parsable", (sub.folder / "sweep.sbatch").string()});
-  if (result.exit_code == 127)
+  if (!tool_exists("sbatch"))
     throw OutputError(
         "sbatch not found: is Slurm's client installed here? (scripts/slurm-local.sh start "
         "starts a one-node cluster on this machine)");
+  const ToolResult result = run_tool({"sbatch", "--parsable", (sub.folder / "sweep.sbatch").string()});
   // --parsable prints "jobid" or "jobid;cluster".
-  sub.job_id = trimmed(result.out.substr(0, result.out.find(';')));
+  sub.job_id = trimmed(result.output.substr(0, result.output.find(';')));
   if (result.exit_code != 0 || sub.job_id.empty() || sub.job_id.find_first_not_of("0123456789") != std::string::npos) {
     std::error_code ignored;
     fs::remove_all(sub.folder, ignored);
     throw OutputError("sbatch refused the sweep (exit " + std::to_string(result.exit_code) +
-                      "): " + trimmed(result.out));
+                      "): " + trimmed(result.output));
   }
   dir.write_file(relative + "job_id", sub.job_id + "\n");
   return sub;
@@ -161,9 +123,9 @@ std::vector<std::string> active_slurm_jobs(const SweepDirectory& dir) {
     const std::string id = trimmed(read_text(folder / "job_id"));
     // squeue lists a job (and its array tasks) while queued or running; a
     // finished one is gone, or unknown ("Invalid job id") once purged.
-    const CommandResult result = run_command({"squeue", "-h", "-j", id, "-o", "%i"});
-    if (result.exit_code == 127) throw OutputError("squeue not found: is Slurm's client installed here?");
-    if (result.exit_code == 0 && !trimmed(result.out).empty()) active.push_back(id);
+    if (!tool_exists("squeue")) throw OutputError("squeue not found: is Slurm's client installed here?");
+    const ToolResult result = run_tool({"squeue", "-h", "-j", id, "-o", "%i"});
+    if (result.exit_code == 0 && !trimmed(result.output).empty()) active.push_back(id);
   }
   return active;
 }

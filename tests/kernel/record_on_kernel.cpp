@@ -19,8 +19,8 @@
 #include <sstream>
 #include <string>
 
+#include "sim/engine/host_tools.hpp"
 #include "sim/input/json_fields.hpp"
-#include "sim/record/host_tools.hpp"
 #include "sim/record/sysfs_stats.hpp"
 
 namespace fs = std::filesystem;
@@ -77,8 +77,8 @@ double at(const Json& variant, const std::string& pointer, const char* which) {
 int main() {
   if (geteuid() != 0) return skip("needs root (loop devices, mkfs, mount, drop_caches)");
   if (!fs::exists("/dev/loop-control")) return skip("no /dev/loop-control: no loop devices");
-  if (!foliosim::record::tool_exists("mkfs.ext4")) return skip("no mkfs.ext4 (apt-get install e2fsprogs)");
-  if (!foliosim::record::tool_exists("losetup")) return skip("no losetup (apt-get install util-linux)");
+  if (!foliosim::tool_exists("mkfs.ext4")) return skip("no mkfs.ext4 (apt-get install e2fsprogs)");
+  if (!foliosim::tool_exists("losetup")) return skip("no losetup (apt-get install util-linux)");
   if (syscall(451, -1, nullptr, nullptr, 0) != 0 && errno == ENOSYS)  // cachestat(2): EBADF when present
     return skip("this kernel has no cachestat(2) (Linux 6.5 or later)");
 
@@ -95,7 +95,7 @@ int main() {
   "variants": [ { "name": "buffered", "set": {} },
                 { "name": "dontcache", "set": { "workload/jobs/0/mode": "dontcache" } } ] })";
   }
-  const std::string loops_before = foliosim::record::run_tool({"losetup", "-a"}).output;
+  const std::string loops_before = foliosim::run_tool({"losetup", "-a"}).output;
   const std::string mounts_before = foliosim::record::read_text_file("/proc/mounts");
   const auto temps_before = temp_entries();
   const auto nodes_before = loop_nodes();
@@ -144,7 +144,7 @@ int main() {
               name + ": each repetition's loop device is new (its bdi's bandwidth estimate near 100 MiB/s)");
     }
   }
-  const auto loops_after = ours(foliosim::record::run_tool({"losetup", "-a"}).output);
+  const auto loops_after = ours(foliosim::run_tool({"losetup", "-a"}).output);
   const auto mounts_after = ours(foliosim::record::read_text_file("/proc/mounts"));
   check(loops_after == ours(loops_before), "no loop device record made is left (losetup -a)");
   check(mounts_after == ours(mounts_before), "no mount record made is left (/proc/mounts)");

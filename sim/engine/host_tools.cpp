@@ -1,4 +1,4 @@
-#include "sim/record/host_tools.hpp"
+#include "sim/engine/host_tools.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace foliosim::record {
+namespace foliosim {
 
 namespace {
 
@@ -63,8 +63,10 @@ ToolResult run_tool(const std::vector<std::string>& argv) {
   char buffer[4096];
   for (;;) {
     const ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
-    if (n > 0) result.output.append(buffer, static_cast<std::size_t>(n));
-    else if (n == 0 || errno != EINTR) break;
+    if (n > 0)
+      result.output.append(buffer, static_cast<std::size_t>(n));
+    else if (n == 0 || errno != EINTR)
+      break;
   }
   close(pipe_fds[0]);
   int status = 0;
@@ -83,4 +85,4 @@ std::string run_tool_or_throw(const std::vector<std::string>& argv) {
                            "): " + result.output);
 }
 
-}  // namespace foliosim::record
+}  // namespace foliosim
