@@ -6,19 +6,22 @@
 # (rasterised by gnuplot from the identical SVG data) and the results marker. The version string is
 # the only line allowed to differ. With --sorted-summary, summary.json is
 # compared with its keys sorted (the same figures and values in another order);
-# --ignore-keys=a,b also drops those per-variant keys (figures the change adds).
+# --ignore-keys=a,b also drops those per-variant keys (figures the change adds);
+# --ignore-columns=a,b drops those columns from every CSV (series the change adds).
 #
-#   scripts/check_identical.sh [BASE] [--all] [--sorted-summary]   # --all: also the Axboe scenario (minutes)
+#   scripts/check_identical.sh [BASE] [--all] [--sorted-summary] [--ignore-keys=..] [--ignore-columns=..]
+#   (--all: also the Axboe scenario, minutes)
 #
 # Exit 0 when identical, 1 with the differing files listed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-base=""; all=0; sorted=0; ignore=""
+base=""; all=0; sorted=0; ignore=""; columns=""
 for arg in "$@"; do
   case "$arg" in
     --all) all=1 ;;
     --sorted-summary) sorted=1 ;;
     --ignore-keys=*) ignore="${arg#--ignore-keys=}"; sorted=1 ;;
+    --ignore-columns=*) columns="${arg#--ignore-columns=}" ;;
     *) base="$arg" ;;
   esac
 done
@@ -57,6 +60,15 @@ d = json.load(open(p))
 for v in d["variants"]:
     for k in ignore: v.pop(k, None)
 json.dump(d, open(p, "w"), indent=1, sort_keys=True)' "$work/$dir/$name/summary.json" "$ignore"
+    fi
+    if [ -n "$columns" ]; then
+      find "$work/$dir/$name" -name '*.csv' -print0 | xargs -0 -r python3 -c 'import csv,sys
+drop = set(sys.argv[1].split(","))
+for p in sys.argv[2:]:
+    rows = list(csv.reader(open(p)))
+    if not rows: continue
+    keep = [i for i, k in enumerate(rows[0]) if k not in drop]
+    with open(p, "w", newline="") as f: csv.writer(f, lineterminator="\n").writerows([[r[i] for i in keep] for r in rows])' "$columns"
     fi
   done
   if diff -rq "$work/a/$name" "$work/b/$name" >"$work/diff.txt"; then

@@ -130,8 +130,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     auto start = std::chrono::steady_clock::now();
     sim_clock.reset();
     progress.start_variant(i, variant.name, estimate_run_length(variant.scenario));
-    outputs.push_back(
-        simulate_isolated(variant.scenario, &sim_clock, [&] { progress.update(sim_clock.seconds()); }));
+    outputs.push_back(simulate_isolated(variant.scenario, &sim_clock, [&] { progress.update(sim_clock.seconds()); }));
     progress.finish_variant(sim_clock.seconds());
     double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run_info["wall_s"][variant.name] = wall_s;
@@ -163,8 +162,15 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     dir.write_text(folder + "latency_cdf.csv", outputs[i].latency_cdf_csv);
     dir.write_text(folder + "bdi_estimates.csv", outputs[i].bdi_estimates_csv);
     dir.write_json(folder + "tail_writes.json", outputs[i].tail_writes);
+    CsvTable read_cdf;
+    if (!outputs[i].read_latency_cdf_csv.empty()) {
+      dir.write_text(folder + "read_latency_cdf.csv", outputs[i].read_latency_cdf_csv);
+      dir.write_json(folder + "tail_reads.json", outputs[i].tail_reads);
+      read_cdf = CsvTable::parse(outputs[i].read_latency_cdf_csv, folder + "read_latency_cdf.csv");
+    }
     series.push_back(PlotSeries{series_key(variants[i].name), outcome.summary["variants"][i], series_tables[i],
-                                CsvTable::parse(outputs[i].latency_cdf_csv, folder + "latency_cdf.csv")});
+                                CsvTable::parse(outputs[i].latency_cdf_csv, folder + "latency_cdf.csv"),
+                                std::move(read_cdf)});
   }
   ReportInput report = run_report(variants, outcome.summary, outcome.output_dir);
   report.published = outcome.summary.value("published", Json());

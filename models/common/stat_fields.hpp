@@ -11,6 +11,7 @@
 //   f.seconds(key, double, meaning)           seconds
 //   f.micros(key, double seconds, meaning)    seconds, reported in microseconds
 //   f.rate(key, double pages_per_s, meaning)  pages per second, reported as bytes per second
+//   f.fraction(key, double, meaning)          a share, 0 to 1
 //   f.latency(key, const LatencyHistogram&, meaning)   percentiles in microseconds
 //   f.text(key, const std::string&, meaning)  a name
 //   f.group(key, meaning, [&](auto& g) { ... })         a nested object of figures
@@ -50,6 +51,8 @@ class OnlyKeys {
   void micros(const std::string& k, A&&... a) { if (kept(k)) f_.micros(k, std::forward<A>(a)...); }
   template <class... A>
   void rate(const std::string& k, A&&... a) { if (kept(k)) f_.rate(k, std::forward<A>(a)...); }
+  template <class... A>
+  void fraction(const std::string& k, A&&... a) { if (kept(k)) f_.fraction(k, std::forward<A>(a)...); }
   template <class... A>
   void latency(const std::string& k, A&&... a) { if (kept(k)) f_.latency(k, std::forward<A>(a)...); }
   template <class... A>

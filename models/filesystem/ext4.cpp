@@ -50,6 +50,11 @@ const FilesystemTraits kExt4Traits = {
     /*log_writes=*/&ext4_log_writes,
     // jbd2_journal_commit_transaction, in the jbd2 thread the fsync waits for.
     /*commit_s=*/&CpuCostParams::ext4_log_commit_s,
+    // ext4_file_read_iter -> generic_file_read_iter: no inode lock.
+    /*buffered_read_lock=*/LockMode::kNone,
+    // ext4_dio_write_checks: shared only for an aligned overwrite of written
+    // blocks that does not extend the file.
+    /*direct_write_shared_needs_overwrite=*/true,
 };
 
 }  // namespace foliosim::filesystem

@@ -271,6 +271,18 @@ bool Filesystem::all_written(const File& file, std::uint64_t offset_bytes, std::
   return true;
 }
 
+LockMode Filesystem::direct_write_lock(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
+  const std::uint64_t bs = params_.block_bytes;
+  // An unaligned write zeroes partial blocks around it: exclusive on both
+  // (xfs_file_dio_write_unaligned, ext4_unaligned_io).
+  if (offset_bytes % bs != 0 || length_bytes % bs != 0) return LockMode::kExclusive;
+  if (offset_bytes > file.size_bytes) return LockMode::kExclusive;
+  if (!traits_.direct_write_shared_needs_overwrite) return LockMode::kShared;
+  return offset_bytes + length_bytes <= file.size_bytes && all_written(file, offset_bytes, length_bytes)
+             ? LockMode::kShared
+             : LockMode::kExclusive;
+}
+
 bool Filesystem::completes_in_task(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
   switch (params_.completion_context) {
     case CompletionContext::kAuto:

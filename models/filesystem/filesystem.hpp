@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/rw_semaphore.hpp"
 #include "models/filesystem/block_allocator.hpp"
 #include "models/filesystem/filesystem_params.hpp"
 #include "models/filesystem/filesystem_traits.hpp"
@@ -50,6 +51,9 @@ struct File {
   std::uint64_t error_seq = 0;
   // A job keeps it mmapped: its folios cannot be invalidated.
   bool mapped = false;
+  // i_rwsem (XFS's iolock): who takes it, and how, is the filesystem's
+  // (FilesystemTraits::buffered_read_lock, Filesystem::direct_write_lock).
+  RwSemaphore inode_lock;
 };
 
 // Bytes of a file in each extent state.
@@ -90,6 +94,11 @@ class Filesystem {
   // Device segments holding the data of [offset, offset + length): written
   // extents only (holes, unwritten and delalloc read as zeroes or are cached).
   std::vector<Segment> map_for_read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
+
+  // How an O_DIRECT write of [offset, offset + length) holds the inode lock:
+  // shared where the filesystem lets such writes run side by side, else
+  // exclusive (see FilesystemTraits::direct_write_shared_needs_overwrite).
+  LockMode direct_write_lock(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
 
   // Whether every block of [offset, offset + length) is a written extent.
   bool all_written(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/common/rw_semaphore.hpp"
 #include "models/cpu/cpu_params.hpp"
 #include "models/filesystem/filesystem_params.hpp"
 
@@ -63,6 +64,16 @@ struct FilesystemTraits {
                                            bool first_since_mount);
   // The CPU of such a commit besides its writes (the CIL push, jbd2's commit).
   double cpu::CpuCostParams::*commit_s;
+  // How a buffered read holds the inode lock (buffered writes take it
+  // exclusive on every filesystem, O_DIRECT reads shared): XFS shares it, so
+  // a reader waits for a writer of the file and the other way round; ext4
+  // does not take it, so they run side by side.
+  LockMode buffered_read_lock;
+  // An aligned O_DIRECT write holds the inode lock shared only when it
+  // overwrites written blocks inside i_size (ext4_dio_write_checks); false:
+  // whenever it starts within i_size (XFS: xfs_file_write_checks takes it
+  // exclusive only to zero a gap past EOF). Otherwise exclusive.
+  bool direct_write_shared_needs_overwrite;
 
   // The pages one ioend may carry; UINT64_MAX: no limit but the bio's.
   std::uint64_t ioend_max_pages(std::uint64_t block_bytes) const;

@@ -41,6 +41,11 @@ const FilesystemTraits kXfsTraits = {
     /*log_writes=*/&xfs_log_writes,
     // xlog_cil_push_work formats the CIL into the record.
     /*commit_s=*/&CpuCostParams::xfs_log_commit_s,
+    // xfs_file_buffered_read: xfs_ilock_iocb(XFS_IOLOCK_SHARED).
+    /*buffered_read_lock=*/LockMode::kShared,
+    // xfs_file_dio_write_aligned: XFS_IOLOCK_SHARED, exclusive only in
+    // xfs_file_write_checks to zero past EOF (demoted before the I/O).
+    /*direct_write_shared_needs_overwrite=*/false,
 };
 
 }  // namespace foliosim::filesystem

@@ -5,6 +5,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/common/actor_lock.hpp"
+#include "models/common/errors.hpp"
 #include "models/common/pages.hpp"
 
 namespace foliosim::vfs {
@@ -150,13 +151,18 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     outcome.eopnotsupp = true;
     return outcome;
   }
+  const auto flush = [&batch] { batch.flush(); };
+  RwHold lock(file.inode_lock, fs_.traits().buffered_read_lock, flush, flush);
+  outcome.lock_wait_s = lock.waited_s();
   if (offset_bytes >= file.size_bytes) return outcome;  // end of file
   length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
   const std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
+  outcome.asked_pages = end - first;
+  outcome.missed_pages = cache_.missing_pages(*file.cache, offset_bytes, length_bytes);
   const auto& device = device_.params();
-  const std::uint64_t ra_pages = device.read_ahead_bytes / kPageBytes;
+  const std::uint64_t ra_pages = fd.ra.ra_pages.value_or(device.read_ahead_bytes / kPageBytes);
   const std::uint64_t io_pages = std::max<std::uint64_t>(1, device.max_request_bytes / kPageBytes);
-  const double start_s = sg4::Engine::get_clock();
+  const double device_start_s = sg4::Engine::get_clock();
   // filemap_get_pages, until every page of the request is cached and read:
   // wait for reads under way; at the first missing page, a synchronous
   // readahead window (or the request alone) and wait for it. Each pass reads
@@ -176,7 +182,11 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
       const auto before = cache_.missing_ranges(*file.cache, from * kPageBytes, (index - from) * kPageBytes);
       cached_before = index - (before.empty() ? from : before.back().first_page + before.back().pages);
     }
-    const ReadWindow window = sync_readahead(fd.ra, index, req_pages, max_pages, cached_before);
+    // FMODE_RANDOM: page_cache_sync_ra forces a read of the request alone
+    // (force_page_cache_ra, at most max(io_pages, ra_pages) a pass).
+    const ReadWindow window = fd.ra.random
+                                  ? ReadWindow{index, std::min(req_pages, std::max(io_pages, ra_pages))}
+                                  : sync_readahead(fd.ra, index, req_pages, max_pages, cached_before);
     batch.flush();
     const std::uint64_t requests = read_window(file, window, end, dontcache, false, outcome);
     wait_inflight(file, index, end, nullptr);
@@ -190,7 +200,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     batch.flush();
     read_window(file, async_readahead(fd.ra, max_pages), end, dontcache, true, outcome);
   }
-  outcome.device_s = sg4::Engine::get_clock() - start_s;
+  outcome.device_s = sg4::Engine::get_clock() - device_start_s;
   const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dontcache);
   outcome.ahead_used_pages = result.ahead_used_pages;
   batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
@@ -202,6 +212,45 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
   fd.ra.prev_pos_bytes = offset_bytes + length_bytes;
   outcome.bytes = length_bytes;
   return outcome;
+}
+
+std::uint64_t BufferedIo::fadvise(OpenFile& fd, Advice advice, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                                  cpu::CpuBatch& batch) {
+  File& file = *fd.file;
+  attach(file);
+  batch.add(cpu_.costs().syscall_entry_s);
+  const std::uint64_t device_ra_pages = device_.params().read_ahead_bytes / kPageBytes;
+  const std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
+  switch (advice) {
+    case Advice::kNormal:
+      fd.ra.ra_pages.reset();
+      fd.ra.random = false;
+      return 0;
+    case Advice::kSequential:
+      fd.ra.ra_pages = 2 * device_ra_pages;
+      fd.ra.random = false;
+      return 0;
+    case Advice::kRandom:
+      fd.ra.random = true;
+      return 0;
+    case Advice::kWillneed: {
+      // force_page_cache_ra: at most max(io_pages, ra_pages) of the range, from its start.
+      const std::uint64_t io_pages = std::max<std::uint64_t>(1, device_.params().max_request_bytes / kPageBytes);
+      const std::uint64_t pages = std::min(end - first, std::max(io_pages, fd.ra.ra_pages.value_or(device_ra_pages)));
+      ReadOutcome outcome;
+      batch.flush();
+      read_window(file, {first, pages}, first, false, true, outcome);
+      return outcome.ahead_pages;
+    }
+    case Advice::kDontneed:
+      if (cache_.any_with(*file.cache, first, end, page_cache::kDirty)) {
+        writeback_.write_pages(file, first, end - first, cpu::Component::kWriters, block_device::WbtClass::kNormal,
+                               end, nullptr, &batch);
+      }
+      if (!file.mapped) cache_.invalidate_clean(*file.cache, first, end);
+      return 0;
+  }
+  foliosim::invalid_enum_value("advice");
 }
 
 WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
@@ -226,6 +275,9 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
         return outcome;
     }
   }
+  const auto flush = [&batch] { batch.flush(); };
+  RwHold lock(file.inode_lock, LockMode::kExclusive, flush, flush);
+  outcome.lock_wait_s = lock.waited_s();
   // xfs_file_write_checks: a write past EOF first zeroes the gap, with
   // ordinary buffered writes unless the variant carries the dontcache state.
   for (const auto& zero : fs_.zero_for_extension(file, offset_bytes)) {
@@ -244,6 +296,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
     batch.flush();
     device_.note_dirty_sleep();  // bdi->last_bdp_sleep, for blk-wbt
   });
+  lock.unlock();
   if (dontcache) {
     // generic_write_sync -> filemap_fdatawrite_range_kick(WB_SYNC_NONE).
     std::uint64_t first_page = pages_down(offset_bytes);

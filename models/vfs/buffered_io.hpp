@@ -38,13 +38,20 @@ struct WriteOutcome {
   double throttle_s = 0;           // balance_dirty_pages sleeps
   double kick_s = 0;               // dontcache: submitting the kicked writeback inline
   double stable_wait_s = 0;        // waiting for writeback of a folio it rewrites
+  double lock_wait_s = 0;          // waiting for the inode lock
   std::uint64_t zeroed_bytes = 0;  // XFS zeroing of the gap before it
 };
+
+// posix_fadvise advice (generic_fadvise).
+enum class Advice { kNormal, kSequential, kRandom, kWillneed, kDontneed };
 
 struct ReadOutcome {
   std::uint64_t bytes = 0;             // 0 at end of file
   double reclaim_s = 0;                // making room for the folios read in
   double device_s = 0;                 // waiting for the device (its reads, or readahead already under way)
+  double lock_wait_s = 0;              // waiting for the inode lock (XFS: behind a writer of the file)
+  std::uint64_t asked_pages = 0;       // pages of the file it asked for
+  std::uint64_t missed_pages = 0;      // of those, not in the cache when it looked
   std::uint64_t ahead_pages = 0;       // read from the device ahead of what it asked
   std::uint64_t ahead_used_pages = 0;  // earlier read-ahead pages it read
   std::uint64_t dropped_pages = 0;     // dontcache: folios it read in and dropped after the copy
@@ -67,7 +74,11 @@ class BufferedIo {
   // The file's page cache, created on first use.
   void attach(File& file);
 
-  // One pwrite on the calling actor, its CPU work added to `batch`.
+  // One pwrite on the calling actor, its CPU work added to `batch`. It holds
+  // the inode lock exclusive (xfs_file_buffered_write, ext4_buffered_write_iter,
+  // generic_file_write_iter) over the zeroing, the copy and
+  // balance_dirty_pages; a dontcache write's kick (generic_write_sync) runs
+  // after it is dropped.
   WriteOutcome write(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
                      writeback::Dirtier& task, cpu::CpuBatch& batch);
 
@@ -78,9 +89,21 @@ class BufferedIo {
   // pages are copied out (and lose their drop-behind mark, as a cached
   // lookup does). `dontcache` (RWF_DONTCACHE): the folios it reads in,
   // readahead's too, are drop-behind, and those it copied out are dropped
-  // after the copy unless the file is mapped; cached folios stay.
+  // after the copy unless the file is mapped; cached folios stay. The inode
+  // lock is held as the filesystem's buffered_read_lock says.
   ReadOutcome read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dontcache,
                    cpu::CpuBatch& batch);
+
+  // posix_fadvise(fd, offset, length, advice) on the calling actor
+  // (generic_fadvise): NORMAL, SEQUENTIAL (the file's readahead twice the
+  // device's) and RANDOM (no readahead: a miss reads only what was asked)
+  // set how the descriptor reads ahead; WILLNEED starts reading the range
+  // into the cache without waiting, at most a readahead's worth
+  // (force_page_cache_ra); DONTNEED starts writeback of its dirty pages
+  // (WB_SYNC_NONE, in the caller) and drops its clean ones unless mapped.
+  // Returns the pages WILLNEED read in.
+  std::uint64_t fadvise(OpenFile& fd, Advice advice, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                        cpu::CpuBatch& batch);
 
   // fsync; true when it returns EIO.
   bool fsync(OpenFile& fd) { return writeback_.fsync(*fd.file, fd.seen_error_seq); }

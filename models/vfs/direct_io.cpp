@@ -60,26 +60,36 @@ void DirectIo::sync_cached_range(File& file, std::uint64_t offset_bytes, std::ui
   if (invalidate && !file.mapped) cache_.invalidate_clean(*file.cache, first, end);
 }
 
-std::uint64_t DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                              block_device::IoWaiter& waiter, cpu::CpuBatch& batch, double& submitted_s) {
+DirectOutcome DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                              block_device::IoWaiter& waiter, cpu::CpuBatch& batch) {
+  const auto flush = [&batch] { batch.flush(); };
+  RwHold lock(file.inode_lock, fs_.direct_write_lock(file, offset_bytes, length_bytes), flush, flush);
+  DirectOutcome outcome;
+  outcome.lock_wait_s = lock.waited_s();
   sync_cached_range(file, offset_bytes, length_bytes, true, batch);
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
-  return transfer(block_device::Op::kWrite, segments, length_bytes, waiter, batch, submitted_s);
+  transfer(block_device::Op::kWrite, segments, length_bytes, waiter, batch, outcome.submitted_s);
+  outcome.bytes = length_bytes;
+  return outcome;
 }
 
-std::uint64_t DirectIo::read(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+DirectOutcome DirectIo::read(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                              block_device::IoWaiter& waiter, cpu::CpuBatch& batch) {
+  const auto flush = [&batch] { batch.flush(); };
+  RwHold lock(file.inode_lock, LockMode::kShared, flush, flush);
+  DirectOutcome outcome;
+  outcome.lock_wait_s = lock.waited_s();
   if (offset_bytes >= file.size_bytes) {
     batch.add(cpu_.costs().syscall_entry_s);
-    return 0;
+    return outcome;
   }
   length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
   sync_cached_range(file, offset_bytes, length_bytes, false, batch);
-  double submitted_s = 0;
   transfer(block_device::Op::kRead, fs_.map_for_read(file, offset_bytes, length_bytes), length_bytes, waiter, batch,
-           submitted_s);
-  return length_bytes;
+           outcome.submitted_s);
+  outcome.bytes = length_bytes;
+  return outcome;
 }
 
 }  // namespace foliosim::vfs

@@ -18,6 +18,13 @@ namespace foliosim::vfs {
 using filesystem::File;
 using filesystem::Filesystem;
 
+// What one O_DIRECT call did and when.
+struct DirectOutcome {
+  std::uint64_t bytes = 0;  // 0 at end of file (reads)
+  double submitted_s = 0;   // when its last request was submitted
+  double lock_wait_s = 0;   // waiting for the inode lock
+};
+
 class DirectIo {
  public:
   DirectIo(cpu::Cpu& cpu, Filesystem& fs, block_device::BlockDevice& device, page_cache::PageCache& cache,
@@ -26,18 +33,18 @@ class DirectIo {
 
   // One pwrite(O_DIRECT) on the calling actor, its CPU work run through
   // `batch` (flushed before the requests are submitted); returns when its
-  // requests have completed (their timings are in `waiter.completions()`)
-  // and sets `submitted_s` to when the last was submitted.
-  std::uint64_t write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                      block_device::IoWaiter& waiter, cpu::CpuBatch& batch, double& submitted_s);
+  // requests have completed (their timings are in `waiter.completions()`).
+  // It holds the inode lock as the filesystem takes it for this write
+  // (FilesystemTraits::direct_write_lock) from entry until it returns.
+  DirectOutcome write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                      block_device::IoWaiter& waiter, cpu::CpuBatch& batch);
 
   // One pread(O_DIRECT): the file's blocks in [offset, offset + length),
   // cut at the end of the file, read from the device into the caller's
-  // buffer, with the same CPU work as a write; returns the bytes read (0 at
-  // end of file). Holes read as zeroes without I/O. The page cache is not
-  // consulted: the kernel first writes back a dirty cached range
-  // (filemap_write_and_wait_range), which is not modelled.
-  std::uint64_t read(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, block_device::IoWaiter& waiter,
+  // buffer, with the same CPU work as a write, under the inode lock shared
+  // (xfs_file_dio_read, ext4_dio_read_iter). Holes read as zeroes without
+  // I/O; a dirty cached range is written back first.
+  DirectOutcome read(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, block_device::IoWaiter& waiter,
                      cpu::CpuBatch& batch);
 
  private:

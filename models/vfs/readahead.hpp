@@ -19,6 +19,10 @@ struct ReadaheadState {
   std::uint64_t start = 0, size = 0, async_size = 0;  // the current window, in pages
   // Byte offset just past the last read (ra->prev_pos); none before the first.
   std::optional<std::uint64_t> prev_pos_bytes;
+  // file->f_ra.ra_pages when set by POSIX_FADV_SEQUENTIAL; none: the device's.
+  std::optional<std::uint64_t> ra_pages;
+  // FMODE_RANDOM (POSIX_FADV_RANDOM): a miss reads only what was asked.
+  bool random = false;
   // The page whose read starts the next window (start + size - async_size).
   std::uint64_t marker() const { return start + size - async_size; }
 };

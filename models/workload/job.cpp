@@ -1,6 +1,9 @@
 #include "models/workload/job.hpp"
 
 #include <algorithm>
+#include <initializer_list>
+#include <optional>
+#include <utility>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -16,17 +19,9 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-// The events a buffered write waited on, in the order the write path meets
-// them: each waits for the one before.
-TailWrite buffered_tail(double start_s, double end_s, const vfs::WriteOutcome& o) {
-  TailWrite w{start_s, end_s - start_s, {}};
-  const double waits = o.stable_wait_s + o.reclaim_s + o.throttle_s + o.kick_s;
-  const std::pair<const char*, double> parts[] = {{"stable_page_wait", o.stable_wait_s},
-                                                  {"direct_reclaim", o.reclaim_s},
-                                                  {"cpu", std::max(0.0, w.latency_s - waits)},
-                                                  {"dirty_throttle", o.throttle_s},
-                                                  {"writeback_submission", o.kick_s}};
-  double t = start_s;
+// Events one after another, each waiting for the one before; parts of no
+// time are left out.
+void chain(TailWrite& w, double t, std::initializer_list<std::pair<const char*, double>> parts) {
   for (const auto& [component, seconds] : parts) {
     if (seconds <= 0) continue;
     std::vector<int> after;
@@ -34,26 +29,66 @@ TailWrite buffered_tail(double start_s, double end_s, const vfs::WriteOutcome& o
     w.events.push_back({component, t, t + seconds, after});
     t += seconds;
   }
+}
+
+// The events a buffered write waited on, in the order the write path meets them.
+TailWrite buffered_tail(double start_s, double end_s, const vfs::WriteOutcome& o) {
+  TailWrite w{start_s, end_s - start_s, {}};
+  const double waits = o.lock_wait_s + o.stable_wait_s + o.reclaim_s + o.throttle_s + o.kick_s;
+  chain(w, start_s,
+        {{"inode_lock", o.lock_wait_s},
+         {"stable_page_wait", o.stable_wait_s},
+         {"direct_reclaim", o.reclaim_s},
+         {"cpu", std::max(0.0, w.latency_s - waits)},
+         {"dirty_throttle", o.throttle_s},
+         {"writeback_submission", o.kick_s}});
   return w;
 }
 
-// A direct write: CPU until submission, then each request's queueing and
-// service in parallel, then the completion work once all are done.
-TailWrite direct_tail(double start_s, double submitted_s, double end_s,
+// A buffered read: the lock, then reclaim and the device reads it waited
+// for (filemap_get_pages), then the copy.
+TailWrite buffered_read_tail(double start_s, double end_s, const vfs::ReadOutcome& o) {
+  TailWrite w{start_s, end_s - start_s, {}};
+  const double device_s = std::max(0.0, o.device_s - o.reclaim_s);
+  chain(w, start_s,
+        {{"inode_lock", o.lock_wait_s},
+         {"direct_reclaim", o.reclaim_s},
+         {"device_read", device_s},
+         {"cpu", std::max(0.0, w.latency_s - o.lock_wait_s - o.reclaim_s - device_s)}});
+  return w;
+}
+
+// A direct call: the lock, CPU until submission, then each request's
+// queueing and service in parallel, then the completion work once all are done.
+TailWrite direct_tail(double start_s, const vfs::DirectOutcome& o, double end_s,
                       const std::vector<block_device::Completion>& completions) {
   TailWrite w{start_s, end_s - start_s, {}};
-  w.events.push_back({"cpu", start_s, submitted_s, {}});
+  chain(w, start_s, {{"inode_lock", o.lock_wait_s}});
+  const int cpu = static_cast<int>(w.events.size());
+  w.events.push_back({"cpu", start_s + o.lock_wait_s, o.submitted_s, cpu ? std::vector<int>{0} : std::vector<int>{}});
   std::vector<int> services;
-  double last_s = submitted_s;
+  double last_s = o.submitted_s;
   for (const auto& c : completions) {
     const int queue = static_cast<int>(w.events.size());
-    w.events.push_back({"device_queue", submitted_s, c.dispatched_s, {0}});
+    w.events.push_back({"device_queue", o.submitted_s, c.dispatched_s, {cpu}});
     services.push_back(static_cast<int>(w.events.size()));
     w.events.push_back({"device_service", c.dispatched_s, c.completed_s, {queue}});
     last_s = std::max(last_s, c.completed_s);
   }
   w.events.push_back({"completion", last_s, end_s, services});
   return w;
+}
+
+vfs::Advice advice_of(Fadvise fadvise) {
+  switch (fadvise) {
+    case Fadvise::kNone:
+    case Fadvise::kNormal: return vfs::Advice::kNormal;
+    case Fadvise::kSequential: return vfs::Advice::kSequential;
+    case Fadvise::kRandom: return vfs::Advice::kRandom;
+    case Fadvise::kWillneed: return vfs::Advice::kWillneed;
+    case Fadvise::kDontneed: return vfs::Advice::kDontneed;
+  }
+  invalid_enum_value("fadvise");
 }
 
 // What one job clone holds open while it runs.
@@ -75,38 +110,56 @@ struct JobContext {
 // stops at end of file.
 void read_loop(JobContext& c, WritePattern& pattern) {
   WriteCall call{};
+  auto& stats = c.stats;
   while (pattern.next(call)) {
     const double start_s = c.now_s();
     c.batch.begin_call();
     std::uint64_t bytes = 0;
+    std::optional<TailWrite> tail;
     if (c.job.mode == IoMode::kDirect) {
-      bytes = c.kernel.direct_io.read(c.file, call.offset_bytes, call.length_bytes, c.waiter, c.batch);
+      const auto outcome = c.kernel.direct_io.read(c.file, call.offset_bytes, call.length_bytes, c.waiter, c.batch);
+      bytes = outcome.bytes;
+      stats.read_lock_wait_s += outcome.lock_wait_s;
+      stats.read_device_wait_s += c.now_s() - outcome.submitted_s;
+      if (bytes && stats.read_tail.wants(c.now_s() - start_s))
+        tail = direct_tail(start_s, outcome, c.now_s(), c.waiter.completions());
     } else {
       const auto outcome = c.kernel.buffered_io.read(c.fd, call.offset_bytes, call.length_bytes,
                                                      c.job.mode == IoMode::kDontcache, c.batch);
       if (outcome.eopnotsupp) {
-        ++c.stats.read_eopnotsupp_errors;
+        ++stats.read_eopnotsupp_errors;
         break;  // every call would fail the same way
       }
       bytes = outcome.bytes;
-      c.stats.readahead_pages += outcome.ahead_pages;
-      c.stats.readahead_used_pages += outcome.ahead_used_pages;
-      c.stats.read_dropped_pages += outcome.dropped_pages;
+      stats.read_lock_wait_s += outcome.lock_wait_s;
+      stats.read_reclaim_s += outcome.reclaim_s;
+      stats.read_device_wait_s += std::max(0.0, outcome.device_s - outcome.reclaim_s);
+      stats.read_pages += outcome.asked_pages;
+      stats.read_missed_pages += outcome.missed_pages;
+      stats.readahead_pages += outcome.ahead_pages;
+      stats.readahead_used_pages += outcome.ahead_used_pages;
+      stats.read_dropped_pages += outcome.dropped_pages;
+      if (bytes && stats.read_tail.wants(c.now_s() - start_s)) tail = buffered_read_tail(start_s, c.now_s(), outcome);
     }
     if (bytes == 0) break;
-    ++c.stats.read_calls;
-    c.stats.app_read_bytes += bytes;
-    c.stats.read_latency.record(c.now_s() - start_s);
+    const double end_s = c.now_s();
+    ++stats.read_calls;
+    stats.app_read_bytes += bytes;
+    stats.read_latency.record(end_s - start_s);
+    stats.total_read_time_s += end_s - start_s;
+    if (stats.first_read_start_s < 0 || start_s < stats.first_read_start_s) stats.first_read_start_s = start_s;
+    stats.last_read_end_s = std::max(stats.last_read_end_s, end_s);
+    if (tail) stats.read_tail.offer(std::move(*tail));
   }
 }
 
 // An O_DIRECT call: CPU, then the requests, waited for.
 bool direct_write_once(JobContext& c, const WriteCall& call, double start_s) {
-  double submitted_s = 0;
-  c.kernel.direct_io.write(c.file, call.offset_bytes, call.length_bytes, c.waiter, c.batch, submitted_s);
+  const auto outcome = c.kernel.direct_io.write(c.file, call.offset_bytes, call.length_bytes, c.waiter, c.batch);
+  c.stats.lock_wait_time_s += outcome.lock_wait_s;
   const double end_s = c.now_s();
   if (c.stats.tail.wants(end_s - start_s))
-    c.stats.tail.offer(direct_tail(start_s, submitted_s, end_s, c.waiter.completions()));
+    c.stats.tail.offer(direct_tail(start_s, outcome, end_s, c.waiter.completions()));
   return true;
 }
 
@@ -117,6 +170,7 @@ bool buffered_write_once(JobContext& c, const WriteCall& call, double start_s, b
   c.stats.reclaim_time_s += outcome.reclaim_s;
   c.stats.kick_time_s += outcome.kick_s;
   c.stats.stable_wait_time_s += outcome.stable_wait_s;
+  c.stats.lock_wait_time_s += outcome.lock_wait_s;
   c.stats.zeroed_bytes += outcome.zeroed_bytes;
   if (outcome.error != vfs::WriteError::kNone) {
     ++(outcome.error == vfs::WriteError::kEopnotsupp ? c.stats.eopnotsupp_errors : c.stats.eio_write_errors);
@@ -188,6 +242,12 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
                {kernel.cpu.costs(), kernel.cpu.machine(), std::move(spread_rng)},
                {kernel.cpu, cpu::Component::kWriters, nullptr}};
   c.batch.set_spread(&c.spread);
+  if (job.fadvise != Fadvise::kNone) {
+    // fio: posix_fadvise(fd, file_offset, io_size, advice) at open.
+    const std::uint64_t region_bytes = job.write_calls() * job.stride_or_bs();
+    stats.readahead_pages +=
+        kernel.buffered_io.fadvise(c.fd, advice_of(job.fadvise), job.offset_bytes, region_bytes, c.batch);
+  }
   WritePattern pattern(job, std::move(rng));
   if (job.reads()) {
     read_loop(c, pattern);

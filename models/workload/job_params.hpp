@@ -28,6 +28,13 @@ inline constexpr ChoiceName<IoMode> kIoModeNames[] = {{"buffered", IoMode::kBuff
                                                       {"uncached", IoMode::kDontcache},
                                                       {"direct", IoMode::kDirect}};
 
+// posix_fadvise over the clone's region when it opens its file (fio's
+// fadvise_hint): "none" makes no call; see vfs::Advice for what each does.
+enum class Fadvise { kNone, kNormal, kSequential, kRandom, kWillneed, kDontneed };
+inline constexpr ChoiceName<Fadvise> kFadviseNames[] = {
+    {"none", Fadvise::kNone},         {"normal", Fadvise::kNormal},     {"sequential", Fadvise::kSequential},
+    {"random", Fadvise::kRandom},     {"willneed", Fadvise::kWillneed}, {"dontneed", Fadvise::kDontneed}};
+
 struct JobParams {
   // Names the job in the results and its default file names (required).
   std::string name;
@@ -73,6 +80,12 @@ struct JobParams {
   // Device whose filesystem (of the scenario's filesystem type) holds the
   // job's files; by default the filesystem's own device.
   std::string device;
+  // posix_fadvise advice the clone gives over [offset, offset + size) of its
+  // file before its first call (see Fadvise above): sequential doubles its
+  // readahead, random turns it off (a miss reads only what was asked),
+  // willneed starts reading the region ahead (up to a readahead's worth),
+  // dontneed starts writing its dirty pages and drops its clean ones.
+  Fadvise fadvise = Fadvise::kNone;
   // The job keeps its file mmapped: mapped folios are never invalidated, so
   // drop-behind cannot drop them.
   bool mmap = false;
@@ -99,6 +112,7 @@ struct JobParams {
     f.duration("startdelay", startdelay_s, Bound::between(0, kMaxSimulatedTimeS));
     f.duration("runtime", runtime_s);
     f.text("device", device);
+    f.choice("fadvise", fadvise, kFadviseNames);
     f.flag("mmap", mmap);
     f.count("cachestat_every", cachestat_every, Bound::kPositive);
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "models/common/latency_histogram.hpp"
+#include "models/common/pages.hpp"
 #include "models/workload/tail_writes.hpp"
 #include "models/workload/writeback_waves.hpp"
 
@@ -21,6 +22,16 @@ struct WorkloadStats {
   std::uint64_t read_calls = 0;
   std::uint64_t app_read_bytes = 0;
   LatencyHistogram read_latency;
+  // Where the read calls' time went, summed over calls (the rest is CPU).
+  double read_lock_wait_s = 0;    // waiting for the inode lock
+  double read_device_wait_s = 0;  // waiting for the device: their reads, or readahead under way
+  double read_reclaim_s = 0;      // making room for the folios read in
+  double total_read_time_s = 0;
+  std::uint64_t read_pages = 0;              // pages the buffered reads asked for
+  std::uint64_t read_missed_pages = 0;       // of those, not in the cache when the call looked
+  double first_read_start_s = -1;            // when the first read call started; -1: none yet
+  double last_read_end_s = 0;                // when the last read call returned
+  TailRecorder read_tail;                    // the slowest read calls
   std::uint64_t readahead_pages = 0;         // read from the device ahead of the reads' requests
   std::uint64_t readahead_used_pages = 0;    // of those (and of readahead before), pages a read then asked for
   std::uint64_t read_dropped_pages = 0;      // dontcache reads: folios read in and dropped after the copy
@@ -33,6 +44,7 @@ struct WorkloadStats {
   double reclaim_time_s = 0;      // in direct reclaim
   double kick_time_s = 0;         // dontcache writeback submitted inline
   double stable_wait_time_s = 0;  // waiting for writeback of a rewritten folio
+  double lock_wait_time_s = 0;    // waiting for the inode lock
   double total_write_time_s = 0;
   std::uint64_t eopnotsupp_errors = 0;  // dontcache on a filesystem without it
   std::uint64_t eio_write_errors = 0;   // write calls that returned EIO
@@ -56,6 +68,23 @@ struct WorkloadStats {
     f.count("read_calls", read_calls, "read calls made, all jobs");
     f.bytes("app_read_bytes", app_read_bytes, "bytes the read calls read");
     f.latency("read_latency_us", read_latency, "latency of a read call");
+    const double read_phase_s = first_read_start_s < 0 ? 0 : last_read_end_s - first_read_start_s;
+    f.seconds("read_phase_s", read_phase_s, "from the first read call's start to the last read's return");
+    f.rate("read_throughput_Bps",
+           read_phase_s > 0 ? static_cast<double>(app_read_bytes) / kPageBytes / read_phase_s : 0,
+           "bytes read over the read phase");
+    f.fraction("read_cache_hit_ratio",
+               read_pages ? static_cast<double>(read_pages - read_missed_pages) / static_cast<double>(read_pages) : 0,
+               "buffered and dontcache reads: share of the pages asked for that were in the cache when the call "
+               "looked (a page still being read ahead counts: it is found)");
+    const double reads = static_cast<double>(read_latency.count() ? read_latency.count() : 1);
+    f.group("read_latency_split_mean_us", "mean time per read call in each part of the read path", [&](auto& g) {
+      g.micros("cpu", (total_read_time_s - read_lock_wait_s - read_device_wait_s - read_reclaim_s) / reads,
+               "copying, folio work, and waiting for a CPU");
+      g.micros("inode_lock", read_lock_wait_s / reads, "waiting for the inode lock (XFS: behind a writer of the file)");
+      g.micros("device", read_device_wait_s / reads, "waiting for the device: its reads or readahead under way");
+      g.micros("reclaim", read_reclaim_s / reads, "making room for the folios read in (direct reclaim)");
+    });
     f.pages("readahead_bytes", readahead_pages, "read from the device by readahead, ahead of what a read asked");
     f.pages("readahead_used_bytes", readahead_used_pages, "read-ahead bytes a read then asked for");
     f.pages("read_dropped_bytes", read_dropped_pages, "dontcache reads: bytes read in and dropped after the copy");
@@ -71,9 +100,11 @@ struct WorkloadStats {
     f.count("fsync_errors", fsync_errors, "fsync calls that returned EIO");
     // The rest of a call's latency is CPU work and waiting for a CPU.
     const double calls = static_cast<double>(write_latency.count() ? write_latency.count() : 1);
-    const double waits = reclaim_time_s + throttle_time_s + kick_time_s + stable_wait_time_s;
+    const double waits = reclaim_time_s + throttle_time_s + kick_time_s + stable_wait_time_s + lock_wait_time_s;
     f.group("write_latency_split_mean_us", "mean time per write call in each part of the write path", [&](auto& g) {
       g.micros("cpu", (total_write_time_s - waits) / calls, "copying, folio work, and waiting for a CPU");
+      g.micros("inode_lock", lock_wait_time_s / calls,
+               "waiting for the inode lock (another call on the file holds it)");
       g.micros("kick_submission", kick_time_s / calls, "submitting a dontcache write's writeback inline");
       g.micros("throttle", throttle_time_s / calls, "paused in balance_dirty_pages");
       g.micros("reclaim", reclaim_time_s / calls, "in direct reclaim");

@@ -62,11 +62,14 @@ writeback::DirtyLimits Machine::dirty_limits() const {
 }
 
 void Machine::start() {
-  double expected_calls = 0;
+  double expected_writes = 0, expected_reads = 0;
   for (const auto& job : scenario_.jobs)
-    expected_calls += job.expected_write_calls(scenario_.devices[scenario_.device_of(job)].write_bandwidth_Bps) *
-                      static_cast<double>(job.numjobs);
-  workload_.tail.size_for(expected_calls, scenario_.tail_percentile, scenario_.tail_writes_max);
+    (job.reads() ? expected_reads : expected_writes) +=
+        job.expected_write_calls(scenario_.devices[scenario_.device_of(job)].write_bandwidth_Bps) *
+        static_cast<double>(job.numjobs);
+  workload_.tail.size_for(expected_writes, scenario_.tail_percentile, scenario_.tail_writes_max);
+  if (expected_reads > 0)
+    workload_.read_tail.size_for(expected_reads, scenario_.tail_percentile, scenario_.tail_writes_max);
   // Actors that run kernel work: every job clone, each mount's flusher, kswapd.
   std::uint64_t runners = mounts_.size() + scenario_.reclaim.kswapd_threads;
   for (const auto& job : scenario_.jobs) runners += job.numjobs;

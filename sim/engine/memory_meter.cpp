@@ -28,9 +28,11 @@ MemorySample MemoryMeter::sample() const {
   s.dirty_bg_thresh_pages = limits.bg_thresh_pages;
   for (const auto& d : devices_) {
     s.device_write_bytes += d->stats().write_bytes;
+    s.device_read_bytes += d->stats().read_bytes;
     s.device_queued_requests += d->queued_requests();
   }
   s.app_write_bytes = workload_.app_write_bytes;
+  s.app_read_bytes = workload_.app_read_bytes;
   s.cpu = cpu_.stats();
   return s;
 }

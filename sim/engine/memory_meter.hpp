@@ -33,8 +33,10 @@ struct MemorySample {
   std::uint64_t dirty_bg_thresh_pages = 0;
   std::uint64_t device_write_bytes = 0;
   std::uint64_t app_write_bytes = 0;
+  std::uint64_t device_read_bytes = 0;
+  std::uint64_t app_read_bytes = 0;
   std::uint64_t device_queued_requests = 0;  // waiting + in service, all devices
-  cpu::CpuStats cpu;                          // cumulative
+  cpu::CpuStats cpu;                         // cumulative
 
   template <class F>
   void stats(F& f) const {
@@ -49,10 +51,12 @@ struct MemorySample {
     f.pages("dirty_bg_thresh_bytes", dirty_bg_thresh_pages, "the background writeback threshold");
     f.bytes("device_write_bytes", device_write_bytes, "written by the devices so far");
     f.bytes("app_write_bytes", app_write_bytes, "written by the jobs so far");
+    f.bytes("device_read_bytes", device_read_bytes, "read by the devices so far");
+    f.bytes("app_read_bytes", app_read_bytes, "read by the jobs so far");
     f.count("device_queued_requests", device_queued_requests, "requests waiting or in service, all devices");
     for (int c = 0; c < static_cast<int>(cpu::Component::kCount); ++c)
-      f.seconds(std::string("cpu_") + cpu::component_name(static_cast<cpu::Component>(c)) + "_busy_s",
-                cpu.busy_s[c], "CPU-seconds charged to the component so far");
+      f.seconds(std::string("cpu_") + cpu::component_name(static_cast<cpu::Component>(c)) + "_busy_s", cpu.busy_s[c],
+                "CPU-seconds charged to the component so far");
   }
 
   // The part summary.json gives of a moment (after_write_phase).

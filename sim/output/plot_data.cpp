@@ -69,9 +69,9 @@ std::vector<std::string> cpu_components(const CsvTable& time_series) {
   return components;
 }
 
-std::string latency_cdf_data(const PlotSeries& series) {
+std::string latency_cdf_data(const PlotSeries& series, bool reads) {
   std::string csv = "latency_us,cumulative_fraction\n";
-  const CsvTable& cdf = series.latency_cdf;
+  const CsvTable& cdf = reads ? series.read_latency_cdf : series.latency_cdf;
   if (cdf.rows() == 0) return csv;
   const std::vector<double>& latency = cdf.column("latency_us");
   const std::vector<double>& fraction = cdf.column("cumulative_fraction");
@@ -82,9 +82,9 @@ std::string latency_cdf_data(const PlotSeries& series) {
   return csv;
 }
 
-std::string latency_percentiles_data(const PlotSeries& series) {
+std::string latency_percentiles_data(const PlotSeries& series, bool reads) {
   std::string csv = "fraction,latency_us\n";
-  const Json& latency = series.summary.value("write_latency_us", Json::object());
+  const Json& latency = series.summary.value(reads ? "read_latency_us" : "write_latency_us", Json::object());
   for (auto [key, fraction] : {std::pair{"p50", 0.5}, {"p99", 0.99}, {"p999", 0.999}})
     if (latency.contains(key)) csv += row({fraction, latency[key].get<double>()});
   return csv;
@@ -110,12 +110,20 @@ std::string page_cache_data(const PlotSeries& series) {
 
 std::string throughput_data(const PlotSeries& series, double window_s) {
   const CsvTable& ts = series.time_series;
-  std::string csv = join({"time_s", "app_write_bytes", "device_write_bytes", "app_Bps", "device_Bps"});
+  std::string csv = join(
+      {"time_s", "app_write_bytes", "device_write_bytes", "app_Bps", "device_Bps", "app_read_Bps", "device_read_Bps"});
   const std::vector<double>& time = ts.column("time_s");
   const std::vector<double> app = moving_rate(time, ts.column("app_write_bytes"), window_s);
   const std::vector<double> device = moving_rate(time, ts.column("device_write_bytes"), window_s);
+  // Results written before reads were modelled have no read columns.
+  const std::vector<double> none(ts.rows(), 0.0);
+  const auto rate_of = [&](const char* column) {
+    return ts.has(column) ? moving_rate(time, ts.column(column), window_s) : none;
+  };
+  const std::vector<double> app_read = rate_of("app_read_bytes"), device_read = rate_of("device_read_bytes");
   for (std::size_t i = 0; i < ts.rows(); ++i)
-    csv += row({time[i], ts.column("app_write_bytes")[i], ts.column("device_write_bytes")[i], app[i], device[i]});
+    csv += row({time[i], ts.column("app_write_bytes")[i], ts.column("device_write_bytes")[i], app[i], device[i],
+                app_read[i], device_read[i]});
   return csv;
 }
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "sim/output/csv_table.hpp"
 #include "sim/input/json_fields.hpp"
+#include "sim/output/csv_table.hpp"
 
 namespace foliosim {
 
@@ -16,13 +16,14 @@ struct PlotSeries {
   Json summary;     // the variant's entry of summary.json
   CsvTable time_series;
   CsvTable latency_cdf;
+  CsvTable read_latency_cdf;  // no rows when the variant made no reads
 };
 
 // latency_us,cumulative_fraction: the CDF with a first row at the fastest
 // write and fraction 0, so that drawn as steps it starts from the axis.
-std::string latency_cdf_data(const PlotSeries& series);
+std::string latency_cdf_data(const PlotSeries& series, bool reads = false);
 // fraction,latency_us: the summary's p50, p99 and p99.9.
-std::string latency_percentiles_data(const PlotSeries& series);
+std::string latency_percentiles_data(const PlotSeries& series, bool reads = false);
 // time_s and, in bytes: cached (total), clean, dirty, under writeback,
 // drop-behind, zeroed by the filesystem, the two dirty thresholds and the
 // memory limit (0: none). Clean is what is neither dirty nor under writeback.

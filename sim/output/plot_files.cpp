@@ -19,8 +19,12 @@ void write_plot_sources(ResultsDirectory& dir, const PlotSetup& setup, const std
     dir.write_text(data_file("throughput", s.key), throughput_data(s, setup.window_s));
     dir.write_text(data_file("cpu", s.key), cpu_data(s, setup.window_s));
     dir.write_text(data_file("device_queue", s.key), device_queue_data(s));
+    if (setup.reads) {
+      dir.write_text(data_file("read_latency_cdf", s.key), latency_cdf_data(s, true));
+      dir.write_text(data_file("read_latency_percentiles", s.key), latency_percentiles_data(s, true));
+    }
   }
-  for (const auto& plot : plot_list())
+  for (const auto& plot : plot_list(setup.reads))
     dir.write_text(std::string(kPlotsFolder) + "/" + plot.name + ".gp", plot_script(plot.name, setup));
 }
 

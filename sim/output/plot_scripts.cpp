@@ -161,21 +161,25 @@ class Script {
   std::string text_;
 };
 
-std::string latency_cdf_script(const PlotSetup& setup) {
-  Script s("write_latency_cdf", "write latency CDF", setup);
+// The write (or, `reads`, the read) latency CDF.
+std::string latency_cdf_script(const PlotSetup& setup, bool reads) {
+  const std::string what = reads ? "read" : "write";
+  Script s(what + "_latency_cdf", what + " latency CDF", setup);
   // Nines on the y axis (-log10 of the fraction slower) spread the tail out:
   // p99 and p99.9 sit a unit apart instead of 0.9 % apart. Each curve tops
-  // out at its slowest write, 1 - 1/N.
+  // out at its slowest call, 1 - 1/N.
   double top = 3.25;
   std::string counts;
-  for (double n : setup.write_counts) {
+  for (double n : reads ? setup.read_counts : setup.write_counts) {
     top = std::max(top, std::log10(std::max(n, 1.0)) + 0.15);
     counts += (counts.empty() ? "" : " ") + fmt("%.0f", std::max(n, 1.0));
   }
-  s.add("counts = \"" + counts + "\"  # writes per series: where its curve ends");
+  s.add("counts = \"" + counts + "\"  # calls per series: where its curve ends");
   s.add("nines(F, n) = F < 1 ? -log10(1 - F) : log10(n)");
-  const double lo = std::pow(10, std::floor(std::log10(setup.latency_min_us * 0.9)));
-  const double hi = std::pow(10, std::ceil(std::log10(setup.latency_max_us * 1.1)));
+  const double min_us = reads ? setup.read_latency_min_us : setup.latency_min_us;
+  const double max_us = reads ? setup.read_latency_max_us : setup.latency_max_us;
+  const double lo = std::pow(10, std::floor(std::log10(min_us * 0.9)));
+  const double hi = std::pow(10, std::ceil(std::log10(max_us * 1.1)));
   s.add("set logscale x 10");
   // A hair wider than the decades: gnuplot drops a tick label that rounding
   // puts just outside the range.
@@ -190,8 +194,8 @@ std::string latency_cdf_script(const PlotSetup& setup) {
         xtics += (xtics.empty() ? "" : ", ") + fmt("%g", m * decade);
   s.add("set xtics (" + xtics + ")");
   s.add("set mxtics 10");
-  s.add("set xlabel \"write latency (µs, log scale)\"");
-  s.add("set ylabel \"writes at or below (%, tail spread out)\"");
+  s.add("set xlabel \"" + what + " latency (µs, log scale)\"");
+  s.add("set ylabel \"" + what + "s at or below (%, tail spread out)\"");
   std::string tics = "set ytics (\"0\" 0, \"50\" log10(2), \"90\" 1";
   const char* labels[] = {"99", "99.9", "99.99", "99.999", "99.9999", "99.99999", "99.999999"};
   for (int n = 2; n <= static_cast<int>(top) && n <= 8; ++n)
@@ -209,9 +213,9 @@ std::string latency_cdf_script(const PlotSetup& setup) {
   s.add(
       "plot for [i=1:words(variants)] data(i) using \"latency_us\":(nines(column(\"cumulative_fraction\"), "
       "real(word(counts, i)))) with steps lw 2 lc rgb color(i) dt i title word(variants, i), \\");
-  s.add(
-      "     for [i=1:words(variants)] sprintf(\"data/write_latency_percentiles.%s.csv\", word(variants, i)) "
-      "using \"latency_us\":(nines(column(\"fraction\"), 10)) with points pt 7 ps 1.3 lc rgb color(i) notitle, \\");
+  s.add("     for [i=1:words(variants)] sprintf(\"data/" + what +
+        "_latency_percentiles.%s.csv\", word(variants, i)) "
+        "using \"latency_us\":(nines(column(\"fraction\"), 10)) with points pt 7 ps 1.3 lc rgb color(i) notitle, \\");
   s.add("     keyentry with points pt 7 ps 1.3 lc rgb \"#444444\" title \"p50, p99, p99.9\"");
   return s.finish();
 }
@@ -258,8 +262,12 @@ std::string throughput_script(const PlotSetup& setup) {
   s.add("set ylabel \"throughput (" + setup.rate.name + ", moving average over " +
         fmt("%g", setup.window_s * setup.time.scale) + " " + setup.time.name + ")\"");
   s.add("set yrange [0:*]");
-  s.quantities_by_series({{"app_Bps", "application writes", kBlue, 2}, {"device_Bps", "device writes", kVermillion, 2}},
-                         "rate_scale", setup);
+  std::vector<Quantity> q{{"app_Bps", "application writes", kBlue, 2}, {"device_Bps", "device writes", kVermillion, 2}};
+  if (setup.reads) {
+    q.push_back({"app_read_Bps", "application reads", kGreen, 2});
+    q.push_back({"device_read_Bps", "device reads", kOrange, 2});
+  }
+  s.quantities_by_series(q, "rate_scale", setup);
   return s.finish();
 }
 
@@ -301,6 +309,13 @@ PlotSetup plot_setup(const std::string& title, const std::vector<PlotSeries>& se
   for (const auto& s : series) {
     setup.keys.push_back(s.key);
     setup.write_counts.push_back(s.summary.value("write_calls", 0.0));
+    setup.read_counts.push_back(s.summary.value("read_calls", 0.0));
+    if (s.read_latency_cdf.rows()) {
+      const auto& latency = s.read_latency_cdf.column("latency_us");
+      setup.read_latency_min_us = !setup.reads ? latency.front() : std::min(setup.read_latency_min_us, latency.front());
+      setup.read_latency_max_us = !setup.reads ? latency.back() : std::max(setup.read_latency_max_us, latency.back());
+      setup.reads = true;
+    }
     const CsvTable& ts = s.time_series;
     end_s = std::max(end_s, last_or_zero(ts, "time_s"));
     max_rows = std::max(max_rows, static_cast<double>(ts.rows()));
@@ -340,18 +355,22 @@ PlotSetup plot_setup(const std::string& title, const std::vector<PlotSeries>& se
   for (const auto& s : series) {
     if (s.time_series.rows() == 0) continue;
     const auto& time = s.time_series.column("time_s");
-    for (const char* column : {"app_write_bytes", "device_write_bytes"})
-      for (double r : moving_rate(time, s.time_series.column(column), setup.window_s)) max_rate = std::max(max_rate, r);
+    for (const char* column : {"app_write_bytes", "device_write_bytes", "app_read_bytes", "device_read_bytes"})
+      if (s.time_series.has(column))
+        for (double r : moving_rate(time, s.time_series.column(column), setup.window_s))
+          max_rate = std::max(max_rate, r);
   }
   setup.rate = rate_unit(max_rate);
   setup.mark_every = std::max(1.0, std::floor(max_rows / 12));
   setup.latency_min_us = std::max(setup.latency_min_us, 1e-3);
   setup.latency_max_us = std::max(setup.latency_max_us, setup.latency_min_us);
+  setup.read_latency_min_us = std::max(setup.read_latency_min_us, 1e-3);
+  setup.read_latency_max_us = std::max(setup.read_latency_max_us, setup.read_latency_min_us);
   return setup;
 }
 
-std::vector<PlotInfo> plot_list() {
-  return {
+std::vector<PlotInfo> plot_list(bool reads) {
+  std::vector<PlotInfo> plots{
       {"write_latency_cdf",
        "Write latency CDF: latency on a log axis against the share of writes at or below it, the tail spread out "
        "(90, 99, 99.9 % one unit apart); p50, p99 and p99.9 dotted, each variant's value a dot."},
@@ -359,14 +378,22 @@ std::vector<PlotInfo> plot_list() {
        "Page-cache footprint over simulated time: total, clean, dirty and under writeback (drop-behind and "
        "zeroed-by-filesystem when present), with the dirty thresholds and the memory limit (when set) as thin "
        "lines, or named in the title when far above the data. Colour: what; dash and marks: which variant."},
-      {"throughput", "Application and device write throughput over simulated time (moving average)."},
+      {"throughput",
+       "Application and device write (and read, when the run reads) throughput over simulated time (moving "
+       "average)."},
       {"cpu", "CPU use over simulated time per component (writers, completion, flusher, kswapd), in % of one CPU."},
       {"device_queue", "Device queue depth over simulated time: requests waiting or in service, all devices."},
   };
+  if (reads)
+    plots.push_back({"read_latency_cdf",
+                     "Read latency CDF, drawn as the write latency CDF: latency on a log axis against the share of "
+                     "reads at or below it; p50, p99 and p99.9 dotted."});
+  return plots;
 }
 
 std::string plot_script(const std::string& name, const PlotSetup& setup) {
-  if (name == "write_latency_cdf") return latency_cdf_script(setup);
+  if (name == "write_latency_cdf") return latency_cdf_script(setup, false);
+  if (name == "read_latency_cdf") return latency_cdf_script(setup, true);
   if (name == "page_cache") return page_cache_script(setup);
   if (name == "throughput") return throughput_script(setup);
   if (name == "cpu") return cpu_script(setup);

@@ -22,6 +22,9 @@ struct PlotSetup {
   std::string title;              // "quickstart"; "A vs B" in a comparison
   std::vector<std::string> keys;  // one per series, legend order
   std::vector<double> write_counts;
+  // Any series made reads: the read latency CDF is drawn, throughput shows reads.
+  bool reads = false;
+  std::vector<double> read_counts;
   AxisUnit time, bytes, rate;
   double end_s = 0;                         // of the longest series
   double window_s = 0;                      // of the moving averages
@@ -38,6 +41,7 @@ struct PlotSetup {
   };
   std::vector<Limit> limits;
   double latency_min_us = 1, latency_max_us = 1;
+  double read_latency_min_us = 1, read_latency_max_us = 1;
   double max_queued = 0;
   std::vector<std::string> cpu_components;
 };
@@ -50,7 +54,8 @@ struct PlotInfo {
   std::string name;     // file stem: plots/<name>.{gp,svg,png}
   std::string caption;  // what it shows, for report.md
 };
-std::vector<PlotInfo> plot_list();
+// The plots of a run; `reads`: with those of reads.
+std::vector<PlotInfo> plot_list(bool reads = false);
 
 // Script of plot `name` (one of plot_list()).
 std::string plot_script(const std::string& name, const PlotSetup& setup);

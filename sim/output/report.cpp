@@ -28,13 +28,16 @@ std::string duration_text(double seconds) {
 
 }  // namespace
 
-std::string attribution_section(const std::vector<TableColumn>& columns) {
-  std::string out = "## Where the tail latency went\n\n";
+std::string attribution_section(const std::vector<TableColumn>& columns, bool reads) {
+  const std::string key = reads ? "tail_attribution_reads" : "tail_attribution";
+  const std::string count_key = reads ? "tail_attribution_read_calls" : "tail_attribution_writes";
+  const std::string calls = reads ? "reads" : "writes";
+  std::string out = reads ? "## Where the read tail latency went\n\n" : "## Where the tail latency went\n\n";
   std::vector<std::string> components;
   std::vector<double> totals(columns.size(), 0);
   bool any = false;
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    const Json& a = columns[c].summary.value("tail_attribution", Json());
+    const Json& a = columns[c].summary.value(key, Json());
     if (!a.is_object()) continue;
     any = true;
     for (const auto& [component, seconds] : a.items()) {
@@ -44,29 +47,28 @@ std::string attribution_section(const std::vector<TableColumn>& columns) {
     }
   }
   if (!any)
-    return out +
-           "Latency attribution is not available for this run: the simulation recorded no tail writes "
-           "(no `tail_writes` in its results).\n\n";
-  out +=
-      "For the slowest writes (those above the scenario's `tail_percentile`, 99.9 by default, at most "
-      "`tail_writes_max` of them), the events each "
-      "waited on form a dependency graph; its critical path (the longest chain of events ending at the write's "
-      "end) says which component the time went to. Time on the critical path, summed over the tail writes, and "
-      "its share; `unattributed` is latency no recorded event covers. Each variant's tail writes are in "
-      "`variants/<variant>/tail_writes.json`.\n\n| component |";
+    return out + "Latency attribution is not available for this run: the simulation recorded no tail " + calls +
+           " (no `tail_" + calls + "` in its results).\n\n";
+  out += "For the slowest " + calls +
+         " (those above the scenario's `tail_percentile`, 99.9 by default, at most "
+         "`tail_writes_max` of them), the events each "
+         "waited on form a dependency graph; its critical path (the longest chain of events ending at the call's "
+         "end) says which component the time went to. Time on the critical path, summed over the tail " +
+         calls + ", and its share; `unattributed` is latency no recorded event covers. Each variant's tail " + calls +
+         " are in `variants/<variant>/tail_" + calls + ".json`.\n\n| component |";
   for (const auto& c : columns) out += " " + c.title + " |";
   out += "\n|---|";
   for (std::size_t c = 0; c < columns.size(); ++c) out += "---:|";
-  out += "\n| tail writes |";
+  out += "\n| tail " + calls + " |";
   for (const auto& c : columns) {
-    const Json& n = c.summary.value("tail_attribution_writes", Json());
+    const Json& n = c.summary.value(count_key, Json());
     out += " " + (n.is_number() ? std::to_string(n.get<std::uint64_t>()) : std::string("–")) + " |";
   }
   out += "\n";
   for (const auto& component : components) {
     out += "| " + component + " |";
     for (std::size_t c = 0; c < columns.size(); ++c) {
-      const Json& a = columns[c].summary.value("tail_attribution", Json());
+      const Json& a = columns[c].summary.value(key, Json());
       if (!a.is_object() || !a.contains(component)) {
         out += " – |";
         continue;
@@ -97,6 +99,9 @@ std::string report_markdown(const ReportInput& input) {
   out += bound;
   if (!input.published.is_null()) out += published_markdown(input.published);
   out += attribution_section(input.columns);
+  bool reads = false;
+  for (const auto& c : input.columns) reads = reads || c.summary.value("read_calls", 0.0) > 0;
+  if (reads) out += attribution_section(input.columns, true);
   out += "## Plots\n\n";
   if (!input.plots_drawn)
     out += std::string(kNotDrawnNote) +
@@ -106,7 +111,7 @@ std::string report_markdown(const ReportInput& input) {
   out +=
       "Each plot's gnuplot script (`plots/<plot>.gp`) and data (`plots/data/<plot>.<variant>.csv`) sit beside "
       "it: edit the script and run `foliosim plot` to restyle it.\n\n";
-  for (const auto& plot : plot_list()) {
+  for (const auto& plot : plot_list(reads)) {
     const std::string stem = std::string(kPlotsFolder) + "/" + plot.name;
     out += plot.caption + "\n\n![" + plot.name + "](" + stem + ".png)\n\n[SVG](" + stem + ".svg) · [script](" + stem +
            ".gp)\n\n";

@@ -51,6 +51,8 @@ void check_readable(const PlotSeries& series, const std::string& file, const std
     headline_metrics(series.summary);
     latency_cdf_data(series);
     latency_percentiles_data(series);
+    latency_cdf_data(series, true);
+    latency_percentiles_data(series, true);
     page_cache_data(series);
     throughput_data(series, 1);
     cpu_data(series, 1);
@@ -92,8 +94,11 @@ LoadedResults load_results(const std::string& dir) {
     const Json description = v.value("description", Json(""));
     loaded.descriptions.push_back(description.is_string() ? description.get<std::string>() : "");
     const fs::path variant_dir = root / "variants" / name;
+    // read_latency_cdf.csv: only a variant that read has one.
+    const fs::path read_cdf = variant_dir / "read_latency_cdf.csv";
     loaded.series.push_back(PlotSeries{series_key(name), v, read_csv(variant_dir / "timeseries.csv"),
-                                       read_csv(variant_dir / "latency_cdf.csv")});
+                                       read_csv(variant_dir / "latency_cdf.csv"),
+                                       fs::exists(read_cdf) ? read_csv(read_cdf) : CsvTable()});
     check_readable(loaded.series.back(), summary_file, join_path("variants", i));
   }
   const auto [first, second] = series_key_clash(loaded.variants);

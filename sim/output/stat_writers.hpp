@@ -26,6 +26,7 @@ class JsonStatWriter {
   void seconds(const std::string& key, double value, const char*) { out_[key] = value; }
   void micros(const std::string& key, double seconds, const char*) { out_[key] = seconds * 1e6; }
   void rate(const std::string& key, double pages_per_s, const char*) { out_[key] = pages_per_s * kPageBytes; }
+  void fraction(const std::string& key, double value, const char*) { out_[key] = value; }
   void latency(const std::string& key, const LatencyHistogram& h, const char*) { out_[key] = latency_us_json(h); }
   void text(const std::string& key, const std::string& value, const char*) { out_[key] = value; }
   template <class Body>
@@ -66,6 +67,7 @@ class CsvStatWriter {
   void rate(const std::string& key, double pages_per_s, const char*) {
     add(key, fixed(pages_per_s * static_cast<double>(kPageBytes), 3));
   }
+  void fraction(const std::string& key, double value, const char*) { add(key, fixed(value, 6)); }
   void text(const std::string& key, const std::string& value, const char*) { add(key, value); }
   void latency(const std::string& key, const LatencyHistogram&, const char*) { nested(key); }
   template <class Body>
@@ -120,6 +122,7 @@ class ReferenceWriter {
   void seconds(const std::string& key, double, const char* meaning) { add(key, "s", meaning); }
   void micros(const std::string& key, double, const char* meaning) { add(key, "us", meaning); }
   void rate(const std::string& key, double, const char* meaning) { add(key, "bytes/s", meaning); }
+  void fraction(const std::string& key, double, const char* meaning) { add(key, "fraction (0 to 1)", meaning); }
   void text(const std::string& key, const std::string&, const char* meaning) { add(key, "text", meaning); }
   void latency(const std::string& key, const LatencyHistogram&, const char* meaning) {
     add(key, "us: p50, p90, p99, p999, max, mean", meaning);

@@ -11,7 +11,7 @@ namespace foliosim {
 
 namespace {
 
-Json tail_writes_json(const workload::TailRecorder& tail) {
+Json tail_calls_json(const workload::TailRecorder& tail) {
   Json out = Json::array();
   for (const auto& w : tail.slowest()) {
     Json events = Json::array();
@@ -58,15 +58,16 @@ std::string latency_cdf_csv(const LatencyHistogram& histogram) {
   return csv;
 }
 
-// The slowest writes' critical paths, aggregated (see latency_attribution.hpp).
-void attribute_tail(Json& summary, const Json& tail_writes) {
+// The slowest calls' critical paths, aggregated (see latency_attribution.hpp),
+// under "tail_attribution<suffix>" and how many calls as `count_key`.
+void attribute_tail(Json& summary, const Json& tail_calls, const std::string& suffix, const std::string& count_key) {
   try {
-    const TailAttribution attribution = attribute_tail_writes(tail_writes);
-    summary["tail_attribution"] = attribution_json(attribution);
-    summary["tail_attribution_writes"] = attribution.writes;
+    const TailAttribution attribution = attribute_tail_writes(tail_calls);
+    summary["tail_attribution" + suffix] = attribution_json(attribution);
+    summary[count_key] = attribution.writes;
   } catch (const std::invalid_argument& e) {
     // A bad record is the simulator's bug; keep the run and say so.
-    summary["tail_attribution_error"] = e.what();
+    summary["tail_attribution" + suffix + "_error"] = e.what();
   }
 }
 
@@ -77,8 +78,13 @@ VariantOutput variant_output(const VariantRun& run) {
   JsonStatWriter summary;
   run.stats(summary);
   out.summary = std::move(summary.json());
-  out.tail_writes = tail_writes_json(run.workload.tail);
-  attribute_tail(out.summary, out.tail_writes);
+  out.tail_writes = tail_calls_json(run.workload.tail);
+  attribute_tail(out.summary, out.tail_writes, "", "tail_attribution_writes");
+  if (run.workload.read_calls > 0) {
+    out.tail_reads = tail_calls_json(run.workload.read_tail);
+    attribute_tail(out.summary, out.tail_reads, "_reads", "tail_attribution_read_calls");
+    out.read_latency_cdf_csv = latency_cdf_csv(run.workload.read_latency);
+  }
   out.time_series_csv = csv_text(run.series, [](CsvStatWriter& f, const MemorySample& s) { s.stats(f); });
   out.latency_cdf_csv = latency_cdf_csv(run.workload.write_latency);
   out.bdi_estimates_csv = bdi_estimates_csv(run);
@@ -88,8 +94,10 @@ VariantOutput variant_output(const VariantRun& run) {
 Json VariantOutput::to_json() const {
   return Json{{"summary", summary},
               {"tail_writes", tail_writes},
+              {"tail_reads", tail_reads},
               {"time_series_csv", time_series_csv},
               {"latency_cdf_csv", latency_cdf_csv},
+              {"read_latency_cdf_csv", read_latency_cdf_csv},
               {"bdi_estimates_csv", bdi_estimates_csv}};
 }
 
@@ -98,8 +106,10 @@ VariantOutput VariantOutput::from_json(const Json& json) {
     VariantOutput out;
     out.summary = json.at("summary");
     out.tail_writes = json.at("tail_writes");
+    out.tail_reads = json.at("tail_reads");
     out.time_series_csv = json.at("time_series_csv").get<std::string>();
     out.latency_cdf_csv = json.at("latency_cdf_csv").get<std::string>();
+    out.read_latency_cdf_csv = json.at("read_latency_cdf_csv").get<std::string>();
     out.bdi_estimates_csv = json.at("bdi_estimates_csv").get<std::string>();
     return out;
   } catch (const Json::exception& e) {
@@ -119,6 +129,9 @@ std::string results_reference() {
   run.stats(summary);
   summary.group("tail_attribution", "critical-path seconds per component over the slowest writes", [](auto&) {});
   summary.count("tail_attribution_writes", 0, "how many slowest writes tail_attribution covers");
+  summary.group("tail_attribution_reads", "critical-path seconds per component over the slowest reads (when any)",
+                [](auto&) {});
+  summary.count("tail_attribution_read_calls", 0, "how many slowest reads tail_attribution_reads covers");
   summary.group("published", "(top level) each published figure beside the simulated one, when the scenario lists them",
                 [](auto&) {});
   ReferenceWriter series;

@@ -14,9 +14,11 @@ namespace foliosim {
 struct VariantOutput {
   Json summary;      // the variant's figures in summary.json (its name, description and seed are added beside)
   Json tail_writes;  // variants/<variant>/tail_writes.json
-  std::string time_series_csv;    // variants/<variant>/timeseries.csv
-  std::string latency_cdf_csv;    // variants/<variant>/latency_cdf.csv
-  std::string bdi_estimates_csv;  // variants/<variant>/bdi_estimates.csv
+  Json tail_reads;   // variants/<variant>/tail_reads.json, when it read
+  std::string time_series_csv;       // variants/<variant>/timeseries.csv
+  std::string latency_cdf_csv;       // variants/<variant>/latency_cdf.csv
+  std::string read_latency_cdf_csv;  // variants/<variant>/read_latency_cdf.csv, when it read ("" when not)
+  std::string bdi_estimates_csv;     // variants/<variant>/bdi_estimates.csv
 
   Json to_json() const;
   // Throws InternalError when `json` is not what to_json() makes.

@@ -166,3 +166,63 @@ TEST_CASE("O_DIRECT and the page cache: dirty cached pages go to the device firs
     CHECK(r["dirty_end_bytes"] == 0);
   }
 }
+
+TEST_CASE("reads: posix_fadvise advice before the first read (generic_fadvise)") {
+  SUBCASE("SEQUENTIAL doubles the readahead: windows 4, 8, 16, 32, then 64 pages") {
+    // [0,4) [4,12) [12,28) [28,60) [60,124) [124,188) [188,252) [252,256):
+    // 8 requests, one after another.
+    Scenario s = read_back(4 * KiB, workload::IoMode::kBuffered);
+    s.jobs[1].fadvise = workload::Fadvise::kSequential;
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_read_requests"] == 8);
+    CHECK(r["device_read_bytes"] == 1 * MiB);
+    CHECK(r["readahead_bytes"] == 255 * 4 * KiB);
+    CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + 8 * kRequestS + double(MiB) / kBandwidthBps));
+  }
+  SUBCASE("RANDOM turns readahead off: a sequential reader's 4 KiB calls are 256 requests") {
+    Scenario s = read_back(4 * KiB, workload::IoMode::kBuffered);
+    s.jobs[1].fadvise = workload::Fadvise::kRandom;
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_read_requests"] == 256);
+    CHECK(r["readahead_bytes"] == 0);
+    CHECK(r["read_cache_hit_ratio"] == 0);
+    CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + 256 * kRequestS + double(MiB) / kBandwidthBps));
+  }
+  SUBCASE("WILLNEED reads the region in one go, ahead of the reads, which find every page") {
+    // force_page_cache_ra: min(256 pages, max(io_pages 320, ra_pages 32)):
+    // the whole MiB as one request, submitted before the first read.
+    Scenario s = read_back(4 * KiB, workload::IoMode::kBuffered);
+    s.jobs[1].fadvise = workload::Fadvise::kWillneed;
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_read_requests"] == 1);
+    CHECK(r["readahead_bytes"] == 1 * MiB);
+    CHECK(r["readahead_used_bytes"] == 1 * MiB);
+    CHECK(r["read_cache_hit_ratio"] == 1);
+    CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + kRequestS + double(MiB) / kBandwidthBps));
+  }
+  SUBCASE("DONTNEED drops a cached clean file: the reader reads it from the device again") {
+    Scenario s = read_back(128 * KiB, workload::IoMode::kBuffered);
+    s.jobs[0] = buffered_job("writer", 1 * MiB, 1 * MiB);
+    s.jobs[0].filename = "f";
+    s.jobs[0].end_fsync = true;
+    s.jobs[1].fadvise = workload::Fadvise::kDontneed;
+    Json r = simulate_isolated(s).summary;
+    CHECK(r["device_read_bytes"] == 1 * MiB);
+    CHECK(r["read_cache_hit_ratio"].get<double>() < 1);
+    CHECK(r["page_cache_end_bytes"] == 1 * MiB);
+  }
+}
+
+TEST_CASE("reads: results of a read phase: throughput, hit ratio, latency split") {
+  // The 4 KiB sequential reader above: 1 MiB over 11 requests' time.
+  Json r = simulate_isolated(read_back(4 * KiB, workload::IoMode::kBuffered)).summary;
+  const double phase_s = 11 * kRequestS + double(MiB) / kBandwidthBps;
+  CHECK(r["read_phase_s"].get<double>() == doctest::Approx(phase_s));
+  CHECK(r["read_throughput_Bps"].get<double>() == doctest::Approx(double(MiB) / phase_s));
+  // Each window's first page is being read when asked (found: a hit); only
+  // the first read's page was missing: 1 of 256.
+  CHECK(r["read_cache_hit_ratio"].get<double>() == doctest::Approx(255.0 / 256));
+  // No CPU: every read's time is waiting for the device.
+  CHECK(r["read_latency_split_mean_us"]["device"].get<double>() == doctest::Approx(phase_s / 256 * 1e6));
+  CHECK(r["read_latency_split_mean_us"]["cpu"].get<double>() == doctest::Approx(0).epsilon(1e-6));
+}

@@ -69,6 +69,7 @@ constexpr OptionRule kRules[] = {
     {"randrepeat", "randrepeat", Rule::kNoEffect, "", ""},
     {"create_on_open", "create_on_open", Rule::kNoEffect, "", ""},
     {"invalidate", "invalidate", Rule::kNoEffect, "", ""},
+    {"fadvise_hint", "fadvise_hint", Rule::kMapped, "", ""},
     {"overwrite", "overwrite", Rule::kNeutral, "0|false",
      "fio lays the file out before the write phase; the model's files start empty"},
     {"pre_read", "pre_read", Rule::kNeutral, "0|false", "reading the file into the cache first"},
@@ -159,6 +160,7 @@ class JobMapper {
     if (gap_bytes_) job.stride_bytes = job.bs_bytes + gap_bytes_;
     map_mode(job);
     map_engine(job);
+    map_fadvise(job);
     map_files(job);
     map_amount(job);
     job.numjobs = count("numjobs", 1);
@@ -311,6 +313,24 @@ class JobMapper {
     if (depth > 1 && queues)
       not_modelled(*get("iodepth"), "iodepth=" + std::to_string(depth) +
                                         ": one call in flight per clone is modelled; use numjobs for parallel writers");
+  }
+
+  // fio's fadvise_hint, applied when a file opens over the job's region:
+  // 1 (fio's default) advises the job's pattern, random or sequential.
+  void map_fadvise(workload::JobParams& job) const {
+    const auto* option = get("fadvise_hint");
+    const std::string value = option ? lower(option->value) : "1";
+    if (value == "0") return;
+    if (value == "1")
+      job.fadvise = job.random() ? workload::Fadvise::kRandom : workload::Fadvise::kSequential;
+    else if (value == "sequential")
+      job.fadvise = workload::Fadvise::kSequential;
+    else if (value == "random")
+      job.fadvise = workload::Fadvise::kRandom;
+    else if (value == "noreuse")
+      not_modelled(*option, "POSIX_FADV_NOREUSE's effect on the LRU");
+    else
+      fail_option(*option, "expected 0, 1, sequential, random or noreuse, got " + option->value);
   }
 
   void map_files(workload::JobParams& job) const {

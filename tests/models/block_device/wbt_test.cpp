@@ -125,8 +125,8 @@ TEST_CASE("blk-wbt: a read in the last 100 ms holds other writeback to wb_backgr
 }
 
 TEST_CASE("blk-wbt: after a pause in balance_dirty_pages, writeback may use max_depth for a second") {
-  WbtRun r = writeback_run(20, WbtClass::kNormal, true,
-                           [](block_device::BlockDevice& device) { device.note_dirty_sleep(); });
+  WbtRun r =
+      writeback_run(20, WbtClass::kNormal, true, [](block_device::BlockDevice& device) { device.note_dirty_sleep(); });
   CHECK(granted(r, 15) == 0);
   CHECK(r.peak_inflight == 16);
   // Completions then wake the waiter below wb_normal, not at an empty queue
@@ -157,4 +157,71 @@ TEST_CASE("blk-wbt: with writes alone, every 100 ms window doubles the depth, up
   CHECK(bursts_between(0.2, 0.3) == 31);
   CHECK(bursts_between(0.3, 0.6) == 48);
   CHECK(r.peak_inflight == 48);
+}
+
+namespace {
+
+// A writeback submitter of 1 MiB requests (each after a slot of class
+// normal) beside a reader of 4 KiB every 10 ms, for 0.35 s; blk-wbt's read
+// latency target `target_s`. Returns, per grant, its time and the slots in
+// flight then.
+std::vector<std::pair<double, double>> writes_beside_reads(double target_s) {
+  return run_in_child([&] {
+    sg4::Host* host = nullptr;
+    auto engine = bare_engine(host);
+    block_device::DeviceParams params = gigabyte_device();
+    params.queue_depth = 128;
+    params.wbt_latency_s = target_s;
+    block_device::BlockDevice device(params);
+    device.start(host);
+    sg4::Actor::create("reader", host, [&device] {
+      block_device::IoWaiter waiter;
+      for (int i = 0; i < 35; ++i) {
+        device.submit(block_device::Op::kRead, 64 * GiB + i * 4 * KiB, 4 * KiB, 1, waiter.expect());
+        waiter.wait();
+        sg4::this_actor::sleep_until((i + 1) * 0.01);
+      }
+    });
+    return run_actor(*engine, host, [&device] {
+      std::vector<std::pair<double, double>> grants;
+      block_device::IoWaiter waiter;
+      for (std::uint64_t i = 0; sg4::Engine::get_clock() < 0.35; ++i) {
+        device.wbt_wait(WbtClass::kNormal);
+        grants.emplace_back(sg4::Engine::get_clock(), static_cast<double>(device.wbt_inflight()));
+        device.submit(block_device::Op::kWrite, (i + 1) * MiB, 1 * MiB, 1, waiter.expect(), true);
+      }
+      waiter.wait();
+      return grants;
+    });
+  });
+}
+
+double peak_between(const std::vector<std::pair<double, double>>& grants, double from_s, double to_s) {
+  double peak = 0;
+  for (const auto& [t, inflight] : grants)
+    if (t >= from_s && t < to_s) peak = std::max(peak, inflight);
+  return peak;
+}
+
+}  // namespace
+
+TEST_CASE("blk-wbt: reads slower than the latency target scale writeback down, window by window") {
+  // Reads take at least the device's 100 us: over a 50 us target every window
+  // with a read and 3 writes is exceeded (latency_exceeded: min read latency).
+  // Reads within 100 ms hold writeback to wb_background: 4 at step 0, 2 at
+  // step 1 (after the 100 ms window), 1 at step 2 (after the next, shortened
+  // to 100 ms / sqrt(2) = 70.7 ms).
+  const auto grants = writes_beside_reads(50e-6);
+  CHECK(peak_between(grants, 0, 0.1) == 4);
+  CHECK(peak_between(grants, 0.101, 0.17) == 2);
+  CHECK(peak_between(grants, 0.175, 0.35) == 1);
+}
+
+TEST_CASE("blk-wbt: reads within the latency target let writeback scale up") {
+  // A 50 ms target: every window is fine, so the depth doubles as with writes
+  // alone; the reads keep writeback at wb_background: 4, then 8 (max 31), 16 (max 61).
+  const auto grants = writes_beside_reads(50e-3);
+  CHECK(peak_between(grants, 0, 0.1) == 4);
+  CHECK(peak_between(grants, 0.101, 0.2) == 8);
+  CHECK(peak_between(grants, 0.201, 0.3) == 16);
 }

@@ -51,7 +51,7 @@ TEST_CASE("a CSV from a declaration: header of keys, rows of values, nested figu
   CHECK(header.rfind("time_s,cached_bytes,dirty_bytes,writeback_bytes,free_bytes,", 0) == 0);
   CHECK(header.find(",device_queued_requests,cpu_writers_busy_s,") != std::string::npos);
   // 0.5 s with nanosecond digits; 2 pages = 8192 bytes.
-  CHECK(second.rfind("0.500000000,8192,0,0,0,0,0,0,0,0,0,7,0.000000000", 0) == 0);
+  CHECK(second.rfind("0.500000000,8192,0,0,0,0,0,0,0,0,0,0,0,7,0.000000000", 0) == 0);
   CHECK(first.rfind("0.000000000,0,", 0) == 0);
 
   CsvStatWriter row(CsvStatWriter::Mode::kRow);
