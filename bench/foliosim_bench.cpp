@@ -1,7 +1,7 @@
 // Prints how fast the simulator runs, for a fixed set of cases: the Axboe
 // scenario at full scale, the calibration cases, and scaling series (bytes,
-// writers, a cache fragmented by random 4 KiB writes). Per case: wall
-// seconds, simulated seconds, simulated write calls per wall second,
+// writers, a cache fragmented by random 4 KiB writes, reads). Per case: wall
+// seconds, simulated seconds, simulated calls (writes and reads) per wall second,
 // simulated seconds per wall second, the simulating child's peak memory, and
 // the simulated events per MiB the application wrote, the figure that drives
 // the wall time: SimGrid's time steps, its completed activities (sleeps and
@@ -64,6 +64,25 @@ foliosim::Scenario writers_case(Rw rw, std::uint64_t writers, std::uint64_t bs_b
   // step, kept in memory until the results are written); 10 ms keeps it
   // small next to the model's own state.
   s.sample_interval_s = 10e-3;
+  return s;
+}
+
+// A file of `bytes` written with O_DIRECT (nothing cached), then read
+// sequentially in `bs_bytes` calls in `mode` by one reader.
+foliosim::Scenario reads_case(foliosim::workload::IoMode mode, std::uint64_t bs_bytes, std::uint64_t bytes) {
+  foliosim::Scenario s = writers_case(Rw::kWrite, 1, 1 * MiB, bytes);
+  s.jobs[0].name = "file";
+  s.jobs[0].mode = foliosim::workload::IoMode::kDirect;
+  s.jobs[0].filename = "f";
+  s.jobs[0].end_fsync = false;
+  auto reader = s.jobs[0];
+  reader.name = "reader";
+  reader.rw = Rw::kRead;
+  reader.mode = mode;
+  reader.bs_bytes = bs_bytes;
+  // Well after the file is written (the default device writes over 1 GB/s).
+  reader.startdelay_s = 1 + static_cast<double>(bytes) / 1e9;
+  s.jobs.push_back(reader);
   return s;
 }
 
@@ -184,6 +203,15 @@ int main(int argc, char** argv) {
     cases.push_back(
         {"randwrite 4KiB " + std::to_string(m) + " MiB", writers_case(Rw::kRandWrite, 1, 4 * KiB, m * MiB)});
 
+  // Reads of a 1 GiB file not cached, after it is written with O_DIRECT:
+  // buffered (readahead), dontcache and O_DIRECT, 4 KiB and 64 KiB calls.
+  for (auto [mode, name] : {std::pair{foliosim::workload::IoMode::kBuffered, "buffered"},
+                            {foliosim::workload::IoMode::kDontcache, "dontcache"},
+                            {foliosim::workload::IoMode::kDirect, "direct"}})
+    for (std::uint64_t bs : {4 * KiB, 64 * KiB})
+      cases.push_back({std::string("read ") + name + " " + (bs == 4 * KiB ? "4KiB" : "64KiB") + " 1 GiB",
+                       reads_case(mode, bs, 1 * GiB)});
+
   // Last: the largest. (A child's peak RSS counts the pages it shares with
   // the parent at fork, so the parent is kept small: results are trimmed.)
   add_file(cases, "axboe", source + "/scenarios/axboe_buffered_vs_uncached.json");
@@ -193,15 +221,18 @@ int main(int argc, char** argv) {
     if (!only.empty() && c.name.find(only) == std::string::npos) continue;
     const Measured m = measure(c.scenario);
     const auto& r = m.summary;
-    const auto calls = r["write_calls"].get<std::uint64_t>();
+    // Reads count as calls and bytes beside writes.
+    const auto calls = r["write_calls"].get<std::uint64_t>() + r.value("read_calls", std::uint64_t{0});
     const double sim_s = r["sim_time_s"].get<double>();
-    const double mib = std::max(1.0, r["app_write_bytes"].get<double>() / double(MiB));
+    const double mib =
+        std::max(1.0, (r["app_write_bytes"].get<double>() + r.value("app_read_bytes", 0.0)) / double(MiB));
     std::printf("%-30s %8.3f %8.4f %10llu %11.0f %10.5f %8.1f %8llu | per MiB: %8.1f %10.1f %8.1f %8.2f\n",
                 c.name.c_str(), m.wall_s, sim_s, static_cast<unsigned long long>(calls),
                 static_cast<double>(calls) / m.wall_s, sim_s / m.wall_s, r["peak_rss_kib"].get<double>() / 1024.0,
                 static_cast<unsigned long long>(r["page_cache_runs"].get<std::uint64_t>()),
                 r["events"]["time_steps"].get<double>() / mib, r["events"]["activities"].get<double>() / mib,
-                r["events"]["sleeps"].get<double>() / mib, r["device_write_requests"].get<double>() / mib);
+                r["events"]["sleeps"].get<double>() / mib,
+                (r["device_write_requests"].get<double>() + r.value("device_read_requests", 0.0)) / mib);
     std::fflush(stdout);
   }
   return 0;

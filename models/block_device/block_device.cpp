@@ -366,12 +366,13 @@ void BlockDevice::wbt_window_end() {
   } else {
     status = wbt_.read_min_latency_s > params_.wbt_latency_s ? kExceeded : kOk;
   }
+  bool scaled_up = false;
   auto scale_up = [&] {
     if (wbt_.scaled_max) return;
     --wbt_.scale_step;
     wbt_.scaled_max = wbt_calc_max_depth();
     wbt_.unknown_count = 0;
-    wbt_wake_waiters(now);  // rwb_wake_all
+    scaled_up = true;
   };
   auto scale_down = [&](bool hard) {
     if (wbt_.max_depth == 1) return;
@@ -407,6 +408,10 @@ void BlockDevice::wbt_window_end() {
   } else {
     wbt_.timer_armed = false;
   }
+  // rwb_wake_all, once the next window is set: waking is a simcall, and an
+  // actor that runs meanwhile must not find this window still due (the
+  // kernel's wb_timer_fn runs as one).
+  if (scaled_up) wbt_wake_waiters(now);
 }
 
 double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {

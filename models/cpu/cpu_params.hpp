@@ -76,6 +76,13 @@ struct CpuCostParams {
   // Per device request, charged as completion work: interrupt, bio_endio,
   // waking the waiter. Prior: see models/README.md, "CPU costs".
   double request_complete_s = 2.0e-6;
+  // Per page fault on a file mapping (exception entry and exit,
+  // handle_mm_fault, filemap_fault or the fault-around that satisfies it).
+  // Prior, not fitted: see models/README.md, "CPU costs".
+  double page_fault_s = 1.0e-6;
+  // Per page a fault maps (set_pte_range in filemap_map_pages and
+  // finish_fault). Prior, not fitted: see models/README.md, "CPU costs".
+  double fault_map_per_page_s = 0.04e-6;
 
   // Buffered write path (generic_perform_write / iomap_write_iter).
   // Per new folio: allocation, memcg charge, page cache insertion, LRU add
@@ -173,6 +180,8 @@ struct CpuCostParams {
     f.duration("dio_per_page", dio_per_page_s);
     f.duration("request_submit", request_submit_s);
     f.duration("request_complete", request_complete_s);
+    f.duration("page_fault", page_fault_s);
+    f.duration("fault_map_per_page", fault_map_per_page_s);
     f.duration("folio_alloc", folio_alloc_s);
     f.duration("folio_lookup", folio_lookup_s);
     f.duration("folio_dirty", folio_dirty_s);

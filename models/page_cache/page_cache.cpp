@@ -445,7 +445,12 @@ ShrinkResult PageCache::shrink(std::uint64_t want_pages, std::uint64_t scan_limi
     if (run->pages > budget) split_at(file, run->first_page + round_up(budget, run->folio_pages));
     result.scanned_pages += run->pages;
     result.scanned_folios += run->pages / run->folio_pages;
-    if (run->has(kDirty) || run->has(kWriteback)) {
+    if (file.mapped) {
+      // folio_check_references: referenced through a mapping, kept.
+      set_aside += run->pages;
+      inactive_.remove(run);
+      inactive_.push_young(run);
+    } else if (run->has(kDirty) || run->has(kWriteback)) {
       (run->has(kWriteback) ? result.writeback_pages : result.dirty_pages) += run->pages;
       set_aside += run->pages;
       // PG_reclaim, and out of the way until writeback makes it clean.

@@ -84,6 +84,10 @@ struct PageCacheParams {
   // Where a dontcache write's writeback error is reported: at fsync only,
   // or also at the writer's next dontcache write.
   DontcacheErrorReport dontcache_error_report = DontcacheErrorReport::kFsync;
+  // A fault on a file mapping maps the cached pages of the aligned block of
+  // this size around it too (do_fault_around; debugfs fault_around_bytes,
+  // 64 KiB by default); 4 KiB: the faulting page alone, more faults.
+  std::uint64_t fault_around_bytes = 64 << 10;
 
   template <class F>
   void fields(F& f) {
@@ -97,6 +101,7 @@ struct PageCacheParams {
     f.choice("dontcache_kick_range", dontcache_kick_range, kDontcacheKickRangeNames);
     f.choice("dropbehind_on_error", dropbehind_on_error, kDropbehindOnErrorNames);
     f.choice("dontcache_error_report", dontcache_error_report, kDontcacheErrorReportNames);
+    f.size("fault_around_bytes", fault_around_bytes, Bound::at_least(kMinBlockBytes));
   }
 };
 

@@ -184,9 +184,8 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     }
     // FMODE_RANDOM: page_cache_sync_ra forces a read of the request alone
     // (force_page_cache_ra, at most max(io_pages, ra_pages) a pass).
-    const ReadWindow window = fd.ra.random
-                                  ? ReadWindow{index, std::min(req_pages, std::max(io_pages, ra_pages))}
-                                  : sync_readahead(fd.ra, index, req_pages, max_pages, cached_before);
+    const ReadWindow window = fd.ra.random ? ReadWindow{index, std::min(req_pages, std::max(io_pages, ra_pages))}
+                                           : sync_readahead(fd.ra, index, req_pages, max_pages, cached_before);
     batch.flush();
     const std::uint64_t requests = read_window(file, window, end, dontcache, false, outcome);
     wait_inflight(file, index, end, nullptr);
@@ -210,6 +209,108 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
   // filemap_end_dropbehind_read: what a dontcache read brought in goes once copied.
   if (dontcache && !file.mapped) outcome.dropped_pages = cache_.drop_read_dropbehind(*file.cache, first, end);
   fd.ra.prev_pos_bytes = offset_bytes + length_bytes;
+  outcome.bytes = length_bytes;
+  return outcome;
+}
+
+void BufferedIo::map(OpenFile& fd) {
+  attach(*fd.file);
+  fd.file->mapped = true;
+  fd.file->cache->mapped = true;
+}
+
+bool BufferedIo::reading(const File& file, std::uint64_t page) const {
+  const auto it = inflight_.find(&file);
+  if (it == inflight_.end()) return false;
+  for (const auto& read : it->second)
+    if (page >= read->first_page && page < read->end_page) return true;
+  return false;
+}
+
+std::uint64_t BufferedIo::map_cached(OpenFile& fd, std::uint64_t first_page, std::uint64_t end_page, std::uint64_t skip,
+                                     ReadOutcome& outcome) {
+  File& file = *fd.file;
+  const auto mappable = [&](std::uint64_t page) {
+    return !fd.mapped_pages[page] && page != skip && !reading(file, page) &&
+           cache_.missing_pages(*file.cache, page * kPageBytes, kPageBytes) == 0;
+  };
+  std::uint64_t mapped = 0;
+  for (std::uint64_t page = first_page; page < end_page;) {
+    if (!mappable(page)) {
+      ++page;
+      continue;
+    }
+    std::uint64_t stretch_end = page + 1;
+    while (stretch_end < end_page && mappable(stretch_end)) ++stretch_end;
+    for (std::uint64_t p = page; p < stretch_end; ++p) fd.mapped_pages[p] = true;
+    // The task then reads them through the mapping: an access reclaim sees
+    // (the young bits), and read-ahead pages used.
+    outcome.ahead_used_pages +=
+        cache_.read(*file.cache, page * kPageBytes, (stretch_end - page) * kPageBytes, sg4::Engine::get_clock(), false)
+            .ahead_used_pages;
+    mapped += stretch_end - page;
+    page = stretch_end;
+  }
+  return mapped;
+}
+
+ReadOutcome BufferedIo::mmap_read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                                  cpu::CpuBatch& batch) {
+  // MMAP_LOTSAMISS: faults that missed, beyond which faults read only their page.
+  constexpr std::uint64_t kMmapLotsamiss = 100;
+  File& file = *fd.file;
+  ReadOutcome outcome;
+  if (offset_bytes >= file.size_bytes) return outcome;  // past the end: the job stops
+  length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
+  const std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
+  const std::uint64_t file_pages = pages_up(file.size_bytes);
+  if (fd.mapped_pages.size() < file_pages) fd.mapped_pages.resize(file_pages, false);
+  outcome.asked_pages = end - first;
+  outcome.missed_pages = cache_.missing_pages(*file.cache, offset_bytes, length_bytes);
+  const auto& c = cpu_.costs();
+  const auto& device = device_.params();
+  const std::uint64_t ra_pages = fd.ra.ra_pages.value_or(device.read_ahead_bytes / kPageBytes);
+  const std::uint64_t io_pages = std::max<std::uint64_t>(1, device.max_request_bytes / kPageBytes);
+  const std::uint64_t around = std::max<std::uint64_t>(1, params_.fault_around_bytes / kPageBytes);
+  for (std::uint64_t page = first; page < end; ++page) {
+    if (fd.mapped_pages[page]) continue;  // mapped already: no fault
+    ++outcome.faults;
+    const std::uint64_t marker = fd.ra.size > 0 ? fd.ra.marker() : UINT64_MAX;
+    const std::uint64_t block = page - page % around;
+    std::uint64_t mapped = map_cached(fd, block, std::min(block + around, file_pages), marker, outcome);
+    if (!fd.mapped_pages[page]) {
+      // filemap_fault.
+      const double wait_start_s = sg4::Engine::get_clock();
+      if (!reading(file, page) && cache_.missing_pages(*file.cache, page * kPageBytes, kPageBytes) > 0) {
+        ++outcome.major_faults;
+        ReadWindow window{page, 1};
+        if (ra_pages > 0 && ++fd.ra.mmap_miss <= kMmapLotsamiss) {
+          // Read-around: ra_pages centred on the fault, a quarter of them async.
+          window = {page > ra_pages / 2 ? page - ra_pages / 2 : 0, ra_pages};
+          fd.ra.start = window.first_page;
+          fd.ra.size = ra_pages;
+          fd.ra.async_size = ra_pages / 4;
+        }
+        batch.flush();
+        // Every page of the window counts as read ahead, the faulting one too.
+        const std::uint64_t requests = read_window(file, window, window.first_page, false, false, outcome);
+        wait_inflight(file, page, page + 1, nullptr);
+        cpu_.run(cpu::Component::kCompletion, static_cast<double>(requests) * c.request_complete_s);
+      } else {
+        if (fd.ra.mmap_miss > 0) --fd.ra.mmap_miss;
+        if (page == marker && fd.ra.start + fd.ra.size < file_pages) {
+          batch.flush();
+          read_window(file, async_readahead(fd.ra, window_max_pages(ra_pages, io_pages, 1)), 0, false, true, outcome);
+        }
+        wait_inflight(file, page, page + 1, &batch);
+      }
+      outcome.device_s += sg4::Engine::get_clock() - wait_start_s;
+      mapped += map_cached(fd, page, page + 1, UINT64_MAX, outcome);  // finish_fault
+    }
+    batch.add(c.page_fault_s + c.fault_map_per_page_s * static_cast<double>(mapped));
+  }
+  // fio's mmap engine copies out of the mapping.
+  batch.add(static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy);
   outcome.bytes = length_bytes;
   return outcome;
 }
@@ -244,8 +345,8 @@ std::uint64_t BufferedIo::fadvise(OpenFile& fd, Advice advice, std::uint64_t off
     }
     case Advice::kDontneed:
       if (cache_.any_with(*file.cache, first, end, page_cache::kDirty)) {
-        writeback_.write_pages(file, first, end - first, cpu::Component::kWriters, block_device::WbtClass::kNormal,
-                               end, nullptr, &batch);
+        writeback_.write_pages(file, first, end - first, cpu::Component::kWriters, block_device::WbtClass::kNormal, end,
+                               nullptr, &batch);
       }
       if (!file.mapped) cache_.invalidate_clean(*file.cache, first, end);
       return 0;

@@ -55,6 +55,8 @@ struct ReadOutcome {
   std::uint64_t ahead_pages = 0;       // read from the device ahead of what it asked
   std::uint64_t ahead_used_pages = 0;  // earlier read-ahead pages it read
   std::uint64_t dropped_pages = 0;     // dontcache: folios it read in and dropped after the copy
+  std::uint64_t faults = 0;            // mmap reads: page faults taken
+  std::uint64_t major_faults = 0;      // of those, which read their page from the device
   bool eopnotsupp = false;             // dontcache on a filesystem without FOP_DONTCACHE: nothing read
 };
 
@@ -63,6 +65,9 @@ struct OpenFile {
   File* file;
   std::uint64_t seen_error_seq = 0;  // f_wb_err
   ReadaheadState ra;                 // file->f_ra
+  // The pages this task's mapping of the file maps (its page tables); only
+  // after map().
+  std::vector<bool> mapped_pages;
 };
 
 class BufferedIo {
@@ -105,6 +110,23 @@ class BufferedIo {
   std::uint64_t fadvise(OpenFile& fd, Advice advice, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                         cpu::CpuBatch& batch);
 
+  // mmap(MAP_SHARED) of the whole file by the calling task: its folios are
+  // then never invalidated, dropped behind or reclaimed (the mapping is kept
+  // to the end of the run).
+  void map(OpenFile& fd);
+
+  // The task reads [offset, offset + length) of its mapping (fio's mmap
+  // engine: a memcpy from it). Each page not yet mapped faults: fault-around
+  // first maps the cached pages of the aligned fault_around_bytes block
+  // around it (do_fault_around -> filemap_map_pages, which leaves a page
+  // being read and the readahead marker to filemap_fault); a page still
+  // unmapped goes through filemap_fault: reaching the marker starts the next
+  // readahead window (do_async_mmap_readahead), a page being read is waited
+  // for, and a missing one reads around it, ra_pages centred on it with a
+  // quarter of them async (do_sync_mmap_readahead; just the page with
+  // readahead off or after MMAP_LOTSAMISS faults that missed).
+  ReadOutcome mmap_read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, cpu::CpuBatch& batch);
+
   // fsync; true when it returns EIO.
   bool fsync(OpenFile& fd) { return writeback_.fsync(*fd.file, fd.seen_error_seq); }
 
@@ -124,6 +146,12 @@ class BufferedIo {
     simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
     simgrid::s4u::ConditionVariablePtr finished = simgrid::s4u::ConditionVariable::create();
   };
+  // Whether a read under way covers `page`.
+  bool reading(const File& file, std::uint64_t page) const;
+  // Maps the cached pages of [first_page, end_page) that no read is bringing
+  // in, but for `skip` (filemap_map_pages); returns how many it mapped.
+  std::uint64_t map_cached(OpenFile& fd, std::uint64_t first_page, std::uint64_t end_page, std::uint64_t skip,
+                           ReadOutcome& outcome);
   // Waits for the reads under way that overlap [first_page, end_page),
   // running the task's pending CPU (`batch`, when given) before it sleeps.
   void wait_inflight(const File& file, std::uint64_t first_page, std::uint64_t end_page, cpu::CpuBatch* batch);

@@ -23,6 +23,9 @@ struct ReadaheadState {
   std::optional<std::uint64_t> ra_pages;
   // FMODE_RANDOM (POSIX_FADV_RANDOM): a miss reads only what was asked.
   bool random = false;
+  // Faults on the mapping that found their page missing, less those that
+  // found it (ra->mmap_miss): past MMAP_LOTSAMISS, faults stop reading around.
+  std::uint64_t mmap_miss = 0;
   // The page whose read starts the next window (start + size - async_size).
   std::uint64_t marker() const { return start + size - async_size; }
 };

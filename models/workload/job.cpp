@@ -82,11 +82,16 @@ TailWrite direct_tail(double start_s, const vfs::DirectOutcome& o, double end_s,
 vfs::Advice advice_of(Fadvise fadvise) {
   switch (fadvise) {
     case Fadvise::kNone:
-    case Fadvise::kNormal: return vfs::Advice::kNormal;
-    case Fadvise::kSequential: return vfs::Advice::kSequential;
-    case Fadvise::kRandom: return vfs::Advice::kRandom;
-    case Fadvise::kWillneed: return vfs::Advice::kWillneed;
-    case Fadvise::kDontneed: return vfs::Advice::kDontneed;
+    case Fadvise::kNormal:
+      return vfs::Advice::kNormal;
+    case Fadvise::kSequential:
+      return vfs::Advice::kSequential;
+    case Fadvise::kRandom:
+      return vfs::Advice::kRandom;
+    case Fadvise::kWillneed:
+      return vfs::Advice::kWillneed;
+    case Fadvise::kDontneed:
+      return vfs::Advice::kDontneed;
   }
   invalid_enum_value("fadvise");
 }
@@ -124,8 +129,10 @@ void read_loop(JobContext& c, WritePattern& pattern) {
       if (bytes && stats.read_tail.wants(c.now_s() - start_s))
         tail = direct_tail(start_s, outcome, c.now_s(), c.waiter.completions());
     } else {
-      const auto outcome = c.kernel.buffered_io.read(c.fd, call.offset_bytes, call.length_bytes,
-                                                     c.job.mode == IoMode::kDontcache, c.batch);
+      const auto outcome = c.job.mmap
+                               ? c.kernel.buffered_io.mmap_read(c.fd, call.offset_bytes, call.length_bytes, c.batch)
+                               : c.kernel.buffered_io.read(c.fd, call.offset_bytes, call.length_bytes,
+                                                           c.job.mode == IoMode::kDontcache, c.batch);
       if (outcome.eopnotsupp) {
         ++stats.read_eopnotsupp_errors;
         break;  // every call would fail the same way
@@ -139,6 +146,8 @@ void read_loop(JobContext& c, WritePattern& pattern) {
       stats.readahead_pages += outcome.ahead_pages;
       stats.readahead_used_pages += outcome.ahead_used_pages;
       stats.read_dropped_pages += outcome.dropped_pages;
+      stats.read_page_faults += outcome.faults;
+      stats.read_major_faults += outcome.major_faults;
       if (bytes && stats.read_tail.wants(c.now_s() - start_s)) tail = buffered_read_tail(start_s, c.now_s(), outcome);
     }
     if (bytes == 0) break;
@@ -230,7 +239,6 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   ++kernel.clones_running;
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
-  if (job.mmap) file.mapped = true;
   kernel.buffered_io.attach(file);
   JobContext c{job,
                kernel,
@@ -242,6 +250,7 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
                {kernel.cpu.costs(), kernel.cpu.machine(), std::move(spread_rng)},
                {kernel.cpu, cpu::Component::kWriters, nullptr}};
   c.batch.set_spread(&c.spread);
+  if (job.mmap) kernel.buffered_io.map(c.fd);
   if (job.fadvise != Fadvise::kNone) {
     // fio: posix_fadvise(fd, file_offset, io_size, advice) at open.
     const std::uint64_t region_bytes = job.write_calls() * job.stride_or_bs();

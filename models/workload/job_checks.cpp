@@ -13,6 +13,8 @@ std::optional<JobProblem> check_job(const JobParams& job, std::uint64_t block_by
     if (job.stride_bytes != 0) return JobProblem{"stride", "applies to sequential I/O (rw \"write\" or \"read\") only"};
     if (job.size_bytes < job.bs_bytes) return JobProblem{"size", "randwrite needs a region (size) of at least bs"};
   }
+  if (job.mmap && job.reads() && job.mode != IoMode::kBuffered)
+    return JobProblem{"mode", "an mmap reader reads through page faults: its mode is buffered"};
   switch (job.mode) {
     case IoMode::kBuffered:
     case IoMode::kDontcache:

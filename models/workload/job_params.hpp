@@ -32,8 +32,8 @@ inline constexpr ChoiceName<IoMode> kIoModeNames[] = {{"buffered", IoMode::kBuff
 // fadvise_hint): "none" makes no call; see vfs::Advice for what each does.
 enum class Fadvise { kNone, kNormal, kSequential, kRandom, kWillneed, kDontneed };
 inline constexpr ChoiceName<Fadvise> kFadviseNames[] = {
-    {"none", Fadvise::kNone},         {"normal", Fadvise::kNormal},     {"sequential", Fadvise::kSequential},
-    {"random", Fadvise::kRandom},     {"willneed", Fadvise::kWillneed}, {"dontneed", Fadvise::kDontneed}};
+    {"none", Fadvise::kNone},     {"normal", Fadvise::kNormal},     {"sequential", Fadvise::kSequential},
+    {"random", Fadvise::kRandom}, {"willneed", Fadvise::kWillneed}, {"dontneed", Fadvise::kDontneed}};
 
 struct JobParams {
   // Names the job in the results and its default file names (required).
@@ -86,8 +86,10 @@ struct JobParams {
   // willneed starts reading the region ahead (up to a readahead's worth),
   // dontneed starts writing its dirty pages and drops its clean ones.
   Fadvise fadvise = Fadvise::kNone;
-  // The job keeps its file mmapped: mapped folios are never invalidated, so
-  // drop-behind cannot drop them.
+  // The job maps its file (mmap, MAP_SHARED) and keeps it mapped: its folios
+  // are then never invalidated, dropped behind or reclaimed. A reader reads
+  // through the mapping (page faults with fault-around, fio's mmap engine)
+  // instead of read calls; its mode must be buffered.
   bool mmap = false;
   // The clone samples its file's page-cache state (for peak_between_writes)
   // after every this many successful write calls and after its last, as a

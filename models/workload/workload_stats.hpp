@@ -36,6 +36,8 @@ struct WorkloadStats {
   std::uint64_t readahead_used_pages = 0;    // of those (and of readahead before), pages a read then asked for
   std::uint64_t read_dropped_pages = 0;      // dontcache reads: folios read in and dropped after the copy
   std::uint64_t read_eopnotsupp_errors = 0;  // dontcache reads on a filesystem without it
+  std::uint64_t read_page_faults = 0;        // mmap reads: faults on the mapping
+  std::uint64_t read_major_faults = 0;       // of those, faults that read their page from the device
   LatencyHistogram write_latency;
   LatencyHistogram fsync_latency;
   // Where the write calls' time went, summed over calls: the rest of each
@@ -88,6 +90,8 @@ struct WorkloadStats {
     f.pages("readahead_bytes", readahead_pages, "read from the device by readahead, ahead of what a read asked");
     f.pages("readahead_used_bytes", readahead_used_pages, "read-ahead bytes a read then asked for");
     f.pages("read_dropped_bytes", read_dropped_pages, "dontcache reads: bytes read in and dropped after the copy");
+    f.count("read_page_faults", read_page_faults, "mmap readers: page faults on their mapping");
+    f.count("read_major_faults", read_major_faults, "of those, faults that read their page from the device");
     f.count("read_eopnotsupp_errors", read_eopnotsupp_errors,
             "dontcache read calls refused (EOPNOTSUPP) by a filesystem without support for it");
     f.count("fsync_calls", fsync_calls, "fsync calls made");

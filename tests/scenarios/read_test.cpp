@@ -226,3 +226,56 @@ TEST_CASE("reads: results of a read phase: throughput, hit ratio, latency split"
   CHECK(r["read_latency_split_mean_us"]["device"].get<double>() == doctest::Approx(phase_s / 256 * 1e6));
   CHECK(r["read_latency_split_mean_us"]["cpu"].get<double>() == doctest::Approx(0).epsilon(1e-6));
 }
+
+TEST_CASE("reads: an mmap reader faults its pages in, with fault-around and read-around") {
+  // 4 KiB at a time through the mapping of the uncached 1 MiB file. The first
+  // fault misses: read-around reads [0, 32) (ra_pages centred on page 0,
+  // clipped at 0; marker at 24) and maps page 0; the fault at 1 maps 1-15
+  // around it (16-page blocks), at 16 maps 16-31 but the marker, whose own
+  // fault starts [32, 64). From then each 32-page window takes three faults:
+  // its marker (at its start: the next window, then a wait), the next page
+  // (1-15 of its first block) and its second block. 4 + 7 x 3 = 25 faults,
+  // one major; 8 requests of 32 pages, every page read ahead and used.
+  Scenario s = read_back(4 * KiB, workload::IoMode::kBuffered);
+  s.jobs[1].mmap = true;
+  Json r = simulate_isolated(s).summary;
+  CHECK(r["read_calls"] == 256);
+  CHECK(r["app_read_bytes"] == 1 * MiB);
+  CHECK(r["read_page_faults"] == 25);
+  CHECK(r["read_major_faults"] == 1);
+  CHECK(r["device_read_requests"] == 8);
+  CHECK(r["device_read_bytes"] == 1 * MiB);
+  CHECK(r["readahead_bytes"] == 1 * MiB);
+  CHECK(r["readahead_used_bytes"] == 1 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 1 * MiB);
+}
+
+TEST_CASE("reads: reclaim keeps a mapped file's folios, and takes a read file's") {
+  // A 64 MiB file read at 1 s, through a mapping or not; from 2 s a buffered
+  // writer pushes 4 GiB through a 2 GiB machine; at 20 s the file is read
+  // again. Mapped, it is all still cached; read, reclaim took it.
+  auto run = [](bool mmap) {
+    Scenario s = bare_scenario();
+    s.machine.memory_bytes = 2 * GiB;
+    auto file = direct_job("file", 1 * MiB, 64 * MiB);
+    file.filename = "f";
+    auto first = buffered_job("first", 1 * MiB, 64 * MiB);
+    first.rw = workload::Rw::kRead;
+    first.filename = "f";
+    first.startdelay_s = 1;
+    first.mmap = mmap;
+    auto writer = buffered_job("writer", 1 * MiB, 4 * GiB);
+    writer.startdelay_s = 2;
+    writer.end_fsync = true;
+    auto again = first;
+    again.name = "again";
+    again.mmap = false;
+    again.startdelay_s = 20;
+    s.jobs = {file, first, writer, again};
+    return simulate_isolated(s).summary;
+  };
+  Json mapped = run(true), read = run(false);
+  CHECK(mapped["device_read_bytes"] == 64 * MiB);
+  CHECK(read["device_read_bytes"].get<double>() > 64 * MiB);
+  CHECK(read["reclaimed_bytes"].get<double>() > 0);
+}

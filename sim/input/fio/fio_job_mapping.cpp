@@ -295,15 +295,21 @@ class JobMapper {
     job.mode = workload::IoMode::kDontcache;
   }
 
-  void map_engine(const workload::JobParams& job) {
+  void map_engine(workload::JobParams& job) {
     const auto* option = get("ioengine");
     const std::string engine = option ? lower(option->value) : "psync";  // fio's default on Linux
     const std::uint64_t depth = count("iodepth", 1);
     if (kSyncEngines.count(engine)) return;  // fio: iodepth does not affect synchronous engines
-    if (engine == "mmap")
-      not_modelled(*option,
-                   "the mmap engine copies into a mapping (page faults, msync); the model's calls are "
-                   "write calls, and its `mmap` job field only keeps the file mapped");
+    if (engine == "mmap") {
+      // Reads fault the mapping in (the model's mmap readers); writes would
+      // dirty it through page_mkwrite and msync, which are not modelled.
+      if (!job.reads())
+        not_modelled(*option, "the mmap engine's writes (page_mkwrite faults, msync); its reads are modelled");
+      if (job.mode != workload::IoMode::kBuffered)
+        fail_option(*option, "the mmap engine reads through the page cache: it cannot go with direct or uncached");
+      job.mmap = true;
+      return;
+    }
     if (!kAsyncEngines.count(engine))
       not_modelled(*option, "ioengine=" + engine +
                                 ": the engines modelled are sync, psync, pvsync, pvsync2, and "
