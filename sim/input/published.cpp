@@ -30,7 +30,9 @@ double parse_percent(const std::string& text) {
 bool measure_is_rate(Measure measure) {
   switch (measure) {
     case Measure::kAppWriteRate:
-    case Measure::kDeviceWriteRate: return true;
+    case Measure::kDeviceWriteRate:
+    case Measure::kAppReadRate:
+    case Measure::kDeviceReadRate: return true;
     case Measure::kCpuBusy:
     case Measure::kWriteLatencyP50:
     case Measure::kWriteLatencyP99:

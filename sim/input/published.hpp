@@ -12,11 +12,14 @@
 namespace foliosim {
 
 // app_write_rate, device_write_rate (bytes/s over [from, to], default the
-// write phase), cpu_busy (CPU-seconds, all components), write_latency_p50,
+// write phase), app_read_rate, device_read_rate (the same, default to the
+// end of the run), cpu_busy (CPU-seconds, all components), write_latency_p50,
 // write_latency_p99, write_latency_p999 (seconds).
 enum class Measure {
   kAppWriteRate,
   kDeviceWriteRate,
+  kAppReadRate,
+  kDeviceReadRate,
   kCpuBusy,
   kWriteLatencyP50,
   kWriteLatencyP99,
@@ -24,6 +27,8 @@ enum class Measure {
 };
 inline constexpr ChoiceName<Measure> kMeasureNames[] = {{"app_write_rate", Measure::kAppWriteRate},
                                                         {"device_write_rate", Measure::kDeviceWriteRate},
+                                                        {"app_read_rate", Measure::kAppReadRate},
+                                                        {"device_read_rate", Measure::kDeviceReadRate},
                                                         {"cpu_busy", Measure::kCpuBusy},
                                                         {"write_latency_p50", Measure::kWriteLatencyP50},
                                                         {"write_latency_p99", Measure::kWriteLatencyP99},
@@ -35,7 +40,7 @@ struct PublishedFigure {
   std::string over;     // another variant: the figure is variant / over
   Measure measure = Measure::kAppWriteRate;
   double from_s = 0;
-  double to_s = 0;  // 0: the end of the write phase
+  double to_s = 0;  // 0: the end of the write phase (reads: of the run)
   double value = 0;  // bytes/s, seconds, or a ratio when `over` is set
 };
 

@@ -46,11 +46,11 @@ double value_at(const CsvTable& series, const std::string& column, double t) {
 }
 
 // Bytes per second of a cumulative column over the figure's window (by
-// default the write phase); throws std::runtime_error when the window ends
-// past the run.
-double rate_of(const PublishedFigure& f, const VariantResults& r, const char* column) {
-  const double end_s = f.to_s > 0 ? f.to_s : (*r.summary)["write_phase_s"].get<double>();
+// default to the end of the write phase, or of the run for reads); throws
+// std::runtime_error when the window ends past the run.
+double rate_of(const PublishedFigure& f, const VariantResults& r, const char* column, bool reads = false) {
   const double last_s = r.timeseries->rows() ? r.timeseries->column("time_s").back() : 0;
+  const double end_s = f.to_s > 0 ? f.to_s : (reads ? last_s : (*r.summary)["write_phase_s"].get<double>());
   if (end_s > last_s * (1 + 1e-9))
     throw std::runtime_error("the window ends at " + units::format_duration(end_s) + ", after the run (" +
                              units::format_duration(last_s) + ")");
@@ -65,6 +65,8 @@ double measure_of(const PublishedFigure& f, const VariantResults& r) {
   switch (f.measure) {
     case Measure::kAppWriteRate: return rate_of(f, r, "app_write_bytes");
     case Measure::kDeviceWriteRate: return rate_of(f, r, "device_write_bytes");
+    case Measure::kAppReadRate: return rate_of(f, r, "app_read_bytes", true);
+    case Measure::kDeviceReadRate: return rate_of(f, r, "device_read_bytes", true);
     case Measure::kCpuBusy: {
       double busy = 0;
       for (const auto& [component, seconds] : s["cpu_busy_s"].items()) busy += seconds.get<double>();
