@@ -9,7 +9,9 @@
 
 #include "sim/input/config_error.hpp"
 #include "sim/input/fio/fio_scenario.hpp"
+#include "sim/input/fio/fio_ini.hpp"
 #include "sim/output/figures.hpp"
+#include "sim/output/fio_json.hpp"
 #include "sim/output/progress_bar.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/run_variant.hpp"
@@ -106,8 +108,25 @@ ReportInput run_report(const std::vector<ResolvedVariant>& variants, const Json&
 
 }  // namespace
 
+// The [global] options of a fio job file as fio's "global options" shows
+// them (name -> value); empty for a scenario.
+Json fio_global_options(const std::string& path) {
+  Json out = Json::object();
+  if (!fio::is_fio_job_file(path)) return out;
+  for (const auto& option : fio::read_fio_file(path).globals) out[option.name] = option.value;
+  return out;
+}
+
+long long unix_time_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options) {
   // Everything is validated before anything runs or is written.
+  if (options.output_format != "normal" && options.output_format != "json" && options.output_format != "json+")
+    throw ConfigError(scenario_path, "--output-format",
+                      "expected normal, json or json+, got \"" + options.output_format + "\"");
   ScenarioFile scenario_file =
       fio::load_scenario_or_job_file(scenario_path, options.overrides, options.machine_file, options.ignored);
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
@@ -165,6 +184,26 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     dir.write_json(folder + "tail_writes.json", outputs[i].tail_writes);
     series.push_back(PlotSeries{series_key(variants[i].name), outcome.summary["variants"][i], series_tables[i],
                                 CsvTable::parse(outputs[i].latency_cdf_csv, folder + "latency_cdf.csv")});
+  }
+  if (options.output_format != "normal") {
+    std::vector<std::string> names;
+    std::vector<Json> jobs, summaries;
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      names.push_back(variants[i].name);
+      jobs.push_back(outputs[i].fio_jobs);
+      summaries.push_back(outcome.summary["variants"][i]);
+    }
+    dir.write_json("fio.json",
+                   fio_document(names, jobs, summaries, fio_global_options(scenario_path), unix_time_ms()));
+    outcome.fio_json = outcome.output_dir + "/fio.json";
+  }
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const auto& job_csvs = outputs[i].job_latency_cdf_csvs;
+    const auto& jobs = variants[i].scenario.jobs;
+    if (job_csvs.size() < 2) continue;  // one job: the variant's own CDF
+    for (std::size_t j = 0; j < job_csvs.size() && j < jobs.size(); ++j)
+      dir.write_text("variants/" + variants[i].name + "/jobs/" + series_key(jobs[j].name) + ".latency_cdf.csv",
+                     job_csvs[j]);
   }
   ReportInput report = run_report(variants, outcome.summary, outcome.output_dir);
   report.published = outcome.summary.value("published", Json());

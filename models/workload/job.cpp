@@ -61,6 +61,7 @@ struct JobContext {
   const JobParams& job;
   KernelPaths& kernel;
   WorkloadStats& stats;
+  JobStats& own;  // this job's share of stats
   filesystem::File& file;
   vfs::OpenFile fd;
   block_device::IoWaiter waiter;
@@ -97,6 +98,9 @@ void read_loop(JobContext& c, WritePattern& pattern) {
     ++c.stats.read_calls;
     c.stats.app_read_bytes += bytes;
     c.stats.read_latency.record(c.now_s() - start_s);
+    ++c.own.read_calls;
+    c.own.read_bytes += bytes;
+    c.own.read_latency.record(c.now_s() - start_s);
   }
 }
 
@@ -158,12 +162,15 @@ void write_loop(JobContext& c, WritePattern& pattern) {
     const double start_s = c.now_s();
     if (start_s >= stop_s) break;
     ++c.stats.write_calls;  // a call that failed is still a call
+    ++c.own.write_calls;
     c.batch.begin_call();
     if (!write_once(c, call, start_s)) continue;
     const double end_s = c.now_s();
     c.stats.write_latency.record(end_s - start_s);
     c.stats.total_write_time_s += end_s - start_s;
     c.stats.app_write_bytes += call.length_bytes;
+    c.own.write_latency.record(end_s - start_s);
+    c.own.write_bytes += call.length_bytes;
     c.stats.last_write_end_s = std::max(c.stats.last_write_end_s, end_s);
     if (++written % c.job.cachestat_every == 0) sample_file_state(c);
   }
@@ -172,15 +179,17 @@ void write_loop(JobContext& c, WritePattern& pattern) {
 }
 
 void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
-             KernelPaths kernel, WorkloadStats& stats) {
+             KernelPaths kernel, WorkloadStats& stats, JobStats& own) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   ++kernel.clones_running;
+  own.started(sg4::Engine::get_clock());
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
   if (job.mmap) file.mapped = true;
   kernel.buffered_io.attach(file);
   JobContext c{job,
                kernel,
                stats,
+               own,
                file,
                {&file, file.error_seq, {}},
                {},
@@ -202,18 +211,25 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
     if (kernel.buffered_io.fsync(c.fd)) ++stats.fsync_errors;
     stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
     ++stats.fsync_calls;
+    own.fsync_latency.record(sg4::Engine::get_clock() - start_s);
+    ++own.fsync_calls;
   }
+  if (file.cache)
+    own.files_at_end[file.name] = {file.cache->cached_pages(), file.cache->dirty_pages(),
+                                   file.cache->writeback_pages()};
+  own.ended(sg4::Engine::get_clock());
   --kernel.clones_running;
+  if (kernel.clone_ended) kernel.clone_ended();
 }
 
 }  // namespace
 
 void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
-               KernelPaths kernel, WorkloadStats& stats) {
+               KernelPaths kernel, WorkloadStats& stats, JobStats& own) {
   start_actor(
       job.name + "." + std::to_string(clone), kernel.cpu.host(),
-      [job, clone, rng, spread_rng, kernel, &stats]() mutable {
-        run_job(job, clone, std::move(rng), std::move(spread_rng), kernel, stats);
+      [job, clone, rng, spread_rng, kernel, &stats, &own]() mutable {
+        run_job(job, clone, std::move(rng), std::move(spread_rng), kernel, stats, own);
       },
       ActorKind::kJob);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/engine/variant_run.hpp"
 #include "sim/input/json_fields.hpp"
@@ -17,6 +18,8 @@ struct VariantOutput {
   std::string time_series_csv;    // variants/<variant>/timeseries.csv
   std::string latency_cdf_csv;    // variants/<variant>/latency_cdf.csv
   std::string bdi_estimates_csv;  // variants/<variant>/bdi_estimates.csv
+  Json fio_jobs;                  // each job in fio's JSON layout (fio.json, with --output-format=json)
+  std::vector<std::string> job_latency_cdf_csvs;  // each job's write (or read) latency CDF, for its plot
 
   Json to_json() const;
   // Throws InternalError when `json` is not what to_json() makes.
