@@ -8,10 +8,11 @@
 #include <thread>
 
 #include "sim/input/config_error.hpp"
-#include "sim/input/fio/fio_scenario.hpp"
 #include "sim/input/fio/fio_ini.hpp"
+#include "sim/input/fio/fio_scenario.hpp"
 #include "sim/output/figures.hpp"
 #include "sim/output/fio_json.hpp"
+#include "sim/output/plot_files.hpp"
 #include "sim/output/progress_bar.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/run_variant.hpp"
@@ -149,8 +150,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
     auto start = std::chrono::steady_clock::now();
     sim_clock.reset();
     progress.start_variant(i, variant.name, estimate_run_length(variant.scenario));
-    outputs.push_back(
-        simulate_isolated(variant.scenario, &sim_clock, [&] { progress.update(sim_clock.seconds()); }));
+    outputs.push_back(simulate_isolated(variant.scenario, &sim_clock, [&] { progress.update(sim_clock.seconds()); }));
     progress.finish_variant(sim_clock.seconds());
     double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run_info["wall_s"][variant.name] = wall_s;
@@ -193,18 +193,31 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
       jobs.push_back(outputs[i].fio_jobs);
       summaries.push_back(outcome.summary["variants"][i]);
     }
-    dir.write_json("fio.json",
-                   fio_document(names, jobs, summaries, fio_global_options(scenario_path), unix_time_ms()));
+    dir.write_json("fio.json", fio_document(names, jobs, summaries, fio_global_options(scenario_path), unix_time_ms()));
     outcome.fio_json = outcome.output_dir + "/fio.json";
   }
-  for (std::size_t i = 0; i < variants.size(); ++i) {
-    const auto& job_csvs = outputs[i].job_latency_cdf_csvs;
-    const auto& jobs = variants[i].scenario.jobs;
-    if (job_csvs.size() < 2) continue;  // one job: the variant's own CDF
-    for (std::size_t j = 0; j < job_csvs.size() && j < jobs.size(); ++j)
-      dir.write_text("variants/" + variants[i].name + "/jobs/" + series_key(jobs[j].name) + ".latency_cdf.csv",
-                     job_csvs[j]);
+  // With several jobs in a variant: each job's latency CDF, as a CSV and a plot.
+  std::vector<PlotSeries> job_series;
+  bool several_jobs = false;
+  for (std::size_t i = 0; i < variants.size(); ++i) several_jobs |= outputs[i].job_latency_cdf_csvs.size() > 1;
+  for (std::size_t i = 0; several_jobs && i < variants.size(); ++i) {
+    const Json& jobs = outcome.summary["variants"][i]["jobs"];
+    for (std::size_t j = 0; j < outputs[i].job_latency_cdf_csvs.size() && j < jobs.size(); ++j) {
+      const std::string job_key = series_key(jobs[j]["name"].get<std::string>());
+      const std::string file = "variants/" + variants[i].name + "/jobs/" + job_key + ".latency_cdf.csv";
+      dir.write_text(file, outputs[i].job_latency_cdf_csvs[j]);
+      // A reader's CDF is of its reads: its figures stand in for the writes'.
+      Json figures = jobs[j];
+      if (figures["write_calls"] == 0 && figures["read_calls"] != 0) {
+        figures["write_calls"] = figures["read_calls"];
+        figures["write_latency_us"] = figures["read_latency_us"];
+      }
+      job_series.push_back(PlotSeries{variants.size() > 1 ? series_key(variants[i].name) + "." + job_key : job_key,
+                                      figures, CsvTable::parse("time_s\n", file),
+                                      CsvTable::parse(outputs[i].job_latency_cdf_csvs[j], file)});
+    }
   }
+  write_job_plot_sources(dir, variants.front().scenario.name, job_series);
   ReportInput report = run_report(variants, outcome.summary, outcome.output_dir);
   report.published = outcome.summary.value("published", Json());
   outcome.plots = write_figures(dir, report, series);

@@ -31,9 +31,7 @@ std::uint64_t LatencyHistogram::lower_ns(std::size_t group, std::size_t sub) {
   return static_cast<std::uint64_t>(kSubBuckets + sub) << (group - 1);
 }
 
-std::uint64_t LatencyHistogram::width_ns(std::size_t group) {
-  return group == 0 ? 1 : std::uint64_t{1} << (group - 1);
-}
+std::uint64_t LatencyHistogram::width_ns(std::size_t group) { return group == 0 ? 1 : std::uint64_t{1} << (group - 1); }
 
 void LatencyHistogram::record(double seconds) {
   const double ns = seconds * 1e9;
@@ -136,8 +134,8 @@ double LatencyHistogram::stddev_s() const {
   for (std::size_t g = 0; g < groups_.size(); ++g)
     for (std::size_t s = 0; s < groups_[g].size(); ++s) {
       if (groups_[g][s] == 0) continue;
-      const long double mid = static_cast<long double>(lower_ns(g, s)) +
-                              static_cast<long double>(width_ns(g) - 1) / 2 - mean_ns;
+      const long double mid =
+          static_cast<long double>(lower_ns(g, s)) + static_cast<long double>(width_ns(g) - 1) / 2 - mean_ns;
       sum_sq += mid * mid * static_cast<long double>(groups_[g][s]);
     }
   // fio's calc_lat: the sample standard deviation (n - 1).
@@ -153,8 +151,7 @@ std::vector<std::pair<double, double>> LatencyHistogram::cdf() const {
       if (counts[s] == 0) continue;
       seen += counts[s];
       const std::uint64_t upper = std::min(lower_ns(g, s) + (width_ns(g) - 1), max_ns_);
-      points.emplace_back(ns_to_s(static_cast<double>(upper)),
-                          static_cast<double>(seen) / static_cast<double>(count_));
+      points.emplace_back(ns_to_s(static_cast<double>(upper)), static_cast<double>(seen) / static_cast<double>(count_));
     }
   }
   return points;

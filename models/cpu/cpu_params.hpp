@@ -110,8 +110,8 @@ struct CpuCostParams {
   // overwrite path, ext4_nonda_switch finds nothing to reserve). The
   // allocating costs above were fitted to extending writes and stay theirs.
   // Derived: see models/README.md, "Overwrites".
-  double xfs_overwrite_per_call_s = 1.61e-6;
-  double ext4_overwrite_per_call_s = 1.58e-6;
+  double xfs_overwrite_per_call_s = 0.685e-6;
+  double ext4_overwrite_per_call_s = 2.65e-6;
 
   // Writeback (writepages), on the CPU of whoever submits it (flusher, fsync,
   // a dontcache writer's kick): per folio cleared for I/O, added to a bio

@@ -301,8 +301,8 @@ void Filesystem::lay_out(File& file, std::uint64_t size_bytes, Layout layout, st
       // A hole is the whole blocks inside it; a block it covers in part holds data.
       std::vector<bool> hole(blocks, false);  // a setup-time map, freed at once
       for (const auto& h : holes)
-        for (std::uint64_t b = (h.offset_bytes + bs - 1) / bs; b < std::min(blocks, (h.offset_bytes + h.length_bytes) / bs);
-             ++b)
+        for (std::uint64_t b = (h.offset_bytes + bs - 1) / bs;
+             b < std::min(blocks, (h.offset_bytes + h.length_bytes) / bs); ++b)
           hole[b] = true;
       for (std::uint64_t b = 0; b < blocks;) {
         if (hole[b]) {

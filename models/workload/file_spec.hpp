@@ -13,11 +13,10 @@
 
 namespace foliosim::workload {
 
-inline constexpr ChoiceName<filesystem::Layout> kLayoutNames[] = {
-    {"contiguous", filesystem::Layout::kContiguous},
-    {"fragmented", filesystem::Layout::kFragmented},
-    {"sparse", filesystem::Layout::kSparse},
-    {"preallocated", filesystem::Layout::kPreallocated}};
+inline constexpr ChoiceName<filesystem::Layout> kLayoutNames[] = {{"contiguous", filesystem::Layout::kContiguous},
+                                                                  {"fragmented", filesystem::Layout::kFragmented},
+                                                                  {"sparse", filesystem::Layout::kSparse},
+                                                                  {"preallocated", filesystem::Layout::kPreallocated}};
 
 // How much of the file is cached at the start: nothing, all of it, or
 // [cached_offset, cached_offset + cached_length).
@@ -81,9 +80,12 @@ struct FileSpec {
   // The cached byte range at the start (length 0: none).
   filesystem::ByteRange cached_range() const {
     switch (cached) {
-      case CachedPart::kNone: return {0, 0};
-      case CachedPart::kAll: return {0, size_bytes};
-      case CachedPart::kRange: return {cached_offset_bytes, cached_length_bytes};
+      case CachedPart::kNone:
+        return {0, 0};
+      case CachedPart::kAll:
+        return {0, size_bytes};
+      case CachedPart::kRange:
+        return {cached_offset_bytes, cached_length_bytes};
     }
     return {0, 0};
   }

@@ -120,9 +120,9 @@ void check_files(const Scenario& s, const std::string& file) {
     if (f.cached == workload::CachedPart::kRange && cached.length_bytes == 0)
       throw ConfigError(file, join_path(path, "cached_length"), which + "a cached range needs a positive length");
     if (cached.offset_bytes + cached.length_bytes > f.size_bytes)
-      throw ConfigError(file, join_path(path, "cached_length"),
-                        which + "the cached range ends past the file's size (" + units::format_size(f.size_bytes) +
-                            ")");
+      throw ConfigError(
+          file, join_path(path, "cached_length"),
+          which + "the cached range ends past the file's size (" + units::format_size(f.size_bytes) + ")");
     cached_pages += pages_up(cached.offset_bytes + cached.length_bytes) - pages_down(cached.offset_bytes);
   }
   const std::uint64_t managed_pages = pages_down(s.machine.memory_bytes);

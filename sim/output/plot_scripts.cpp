@@ -161,8 +161,11 @@ class Script {
   std::string text_;
 };
 
-std::string latency_cdf_script(const PlotSetup& setup) {
-  Script s("write_latency_cdf", "write latency CDF", setup);
+// `name`'s data are data/<name>.<series>.csv, its percentile dots
+// data/<percentiles>.<series>.csv.
+std::string latency_cdf_script(const PlotSetup& setup, const std::string& name = "write_latency_cdf",
+                               const std::string& percentiles = "write_latency_percentiles") {
+  Script s(name, name == "write_latency_cdf" ? "write latency CDF" : "latency CDF per job", setup);
   // Nines on the y axis (-log10 of the fraction slower) spread the tail out:
   // p99 and p99.9 sit a unit apart instead of 0.9 % apart. Each curve tops
   // out at its slowest write, 1 - 1/N.
@@ -209,9 +212,9 @@ std::string latency_cdf_script(const PlotSetup& setup) {
   s.add(
       "plot for [i=1:words(variants)] data(i) using \"latency_us\":(nines(column(\"cumulative_fraction\"), "
       "real(word(counts, i)))) with steps lw 2 lc rgb color(i) dt i title word(variants, i), \\");
-  s.add(
-      "     for [i=1:words(variants)] sprintf(\"data/write_latency_percentiles.%s.csv\", word(variants, i)) "
-      "using \"latency_us\":(nines(column(\"fraction\"), 10)) with points pt 7 ps 1.3 lc rgb color(i) notitle, \\");
+  s.add("     for [i=1:words(variants)] sprintf(\"data/" + percentiles +
+        ".%s.csv\", word(variants, i)) "
+        "using \"latency_us\":(nines(column(\"fraction\"), 10)) with points pt 7 ps 1.3 lc rgb color(i) notitle, \\");
   s.add("     keyentry with points pt 7 ps 1.3 lc rgb \"#444444\" title \"p50, p99, p99.9\"");
   return s.finish();
 }
@@ -363,6 +366,10 @@ std::vector<PlotInfo> plot_list() {
       {"cpu", "CPU use over simulated time per component (writers, completion, flusher, kswapd), in % of one CPU."},
       {"device_queue", "Device queue depth over simulated time: requests waiting or in service, all devices."},
   };
+}
+
+std::string job_latency_cdf_script(const PlotSetup& setup) {
+  return latency_cdf_script(setup, kJobLatencyCdfPlot, "job_latency_percentiles");
 }
 
 std::string plot_script(const std::string& name, const PlotSetup& setup) {

@@ -106,13 +106,15 @@ static std::string jobs_section(const std::vector<TableColumn>& columns) {
       const Json& files = j["files_at_end"];
       out += "| " + c.title + " | " + j["name"].get<std::string>() + " | " + std::to_string(j["phase"].get<int>()) +
              " | " + duration_text(j["start_s"].get<double>()) + " | " + duration_text(j["end_s"].get<double>()) +
-             " | " + std::to_string(j["write_calls"].get<std::uint64_t>()) + " | " + mib(j["app_write_bytes"]) +
-             " | " + p50_p99(j["write_latency_us"]) + " | " + std::to_string(j["read_calls"].get<std::uint64_t>()) +
-             " | " + mib(j["app_read_bytes"]) + " | " + p50_p99(j["read_latency_us"]) + " | " +
+             " | " + std::to_string(j["write_calls"].get<std::uint64_t>()) + " | " + mib(j["app_write_bytes"]) + " | " +
+             p50_p99(j["write_latency_us"]) + " | " + std::to_string(j["read_calls"].get<std::uint64_t>()) + " | " +
+             mib(j["app_read_bytes"]) + " | " + p50_p99(j["read_latency_us"]) + " | " +
              p50_p99(j["fsync_latency_us"]).substr(0, p50_p99(j["fsync_latency_us"]).find(' ')) + " | " +
              mib(files["cached_bytes"]) + " / " + mib(files["dirty_bytes"]) + " |\n";
     }
-  return out + "\n";
+  const std::string stem = std::string(kPlotsFolder) + "/" + kJobLatencyCdfPlot;
+  return out + "\nEach job's latency CDF (writes, or reads for a reader), drawn as the write latency CDF is:\n\n![" +
+         kJobLatencyCdfPlot + "](" + stem + ".png)\n\n[SVG](" + stem + ".svg) · [script](" + stem + ".gp)\n\n";
 }
 
 std::string report_markdown(const ReportInput& input) {

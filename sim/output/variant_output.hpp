@@ -15,10 +15,10 @@ namespace foliosim {
 struct VariantOutput {
   Json summary;      // the variant's figures in summary.json (its name, description and seed are added beside)
   Json tail_writes;  // variants/<variant>/tail_writes.json
-  std::string time_series_csv;    // variants/<variant>/timeseries.csv
-  std::string latency_cdf_csv;    // variants/<variant>/latency_cdf.csv
-  std::string bdi_estimates_csv;  // variants/<variant>/bdi_estimates.csv
-  Json fio_jobs;                  // each job in fio's JSON layout (fio.json, with --output-format=json)
+  std::string time_series_csv;                    // variants/<variant>/timeseries.csv
+  std::string latency_cdf_csv;                    // variants/<variant>/latency_cdf.csv
+  std::string bdi_estimates_csv;                  // variants/<variant>/bdi_estimates.csv
+  Json fio_jobs;                                  // each job in fio's JSON layout (fio.json, with --output-format=json)
   std::vector<std::string> job_latency_cdf_csvs;  // each job's write (or read) latency CDF, for its plot
 
   Json to_json() const;

@@ -124,8 +124,8 @@ TEST_CASE("steps: drop_caches empties the clean cache before the reader, and sle
   CHECK(kept["device_read_bytes"] == 0);
   CHECK(kept["jobs"][1]["start_s"].get<double>() == doctest::Approx(kept["jobs"][0]["end_s"].get<double>()));
 
-  Json dropped = simulate_isolated(write_then_read({{workload::StepKind::kDropCaches, "", 0},
-                                                    {workload::StepKind::kSleep, "", 1.0}}))
+  Json dropped = simulate_isolated(
+                     write_then_read({{workload::StepKind::kDropCaches, "", 0}, {workload::StepKind::kSleep, "", 1.0}}))
                      .summary;
   const double writer_end_s = dropped["jobs"][0]["end_s"].get<double>();
   // The writer's fsync: one 1 MiB request.

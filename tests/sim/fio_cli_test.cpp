@@ -135,8 +135,8 @@ TEST_CASE("--output-format=json writes fio.json in fio's layout, with the jobs' 
   CHECK(a["sync"]["total_ios"] == 1);
   // runtime in ms from the job's start to its end, bw_bytes = 1000 * io_bytes / runtime, bw in KiB/s.
   const auto& job = summary["variants"][0]["jobs"][0];
-  const auto runtime_ms = static_cast<std::uint64_t>(
-      std::llround((job["end_s"].get<double>() - job["start_s"].get<double>()) * 1000));
+  const auto runtime_ms =
+      static_cast<std::uint64_t>(std::llround((job["end_s"].get<double>() - job["start_s"].get<double>()) * 1000));
   CHECK(w["runtime"] == runtime_ms);
   CHECK(a["job_runtime"] == runtime_ms);
   if (runtime_ms > 0) {
@@ -161,8 +161,7 @@ TEST_CASE("--output-format=json writes fio.json in fio's layout, with the jobs' 
   // The normal output format writes no fio.json; an unknown one is refused.
   REQUIRE(run("run " + (dir / "job.fio").string() + " -o " + (dir / "plain").string(), dir / "log") == 0);
   CHECK_FALSE(fs::exists(dir / "plain" / "fio.json"));
-  CHECK(run("run " + (dir / "job.fio").string() + " --output-format=xml -o " + (dir / "x").string(), dir / "log") ==
-        2);
+  CHECK(run("run " + (dir / "job.fio").string() + " --output-format=xml -o " + (dir / "x").string(), dir / "log") == 2);
   CHECK(contains(slurp(dir / "log"), "--output-format"));
   CHECK_FALSE(fs::exists(dir / "x"));
   fs::remove_all(dir);
