@@ -6,8 +6,8 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/compare_command.hpp"
-#include "sim/engine/interruption.hpp"
 #include "sim/fit_command.hpp"
+#include "sim/engine/interruption.hpp"
 #include "sim/input/config_error.hpp"
 #include "sim/input/fio/fio_scenario.hpp"
 #include "sim/input/scenario.hpp"
@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
   auto* fit = app.add_subcommand(
       "fit", "Fit scenario parameters within their bounds to recorded figures (NLopt), write the fitted values");
   fit->add_option("scenarios", fit_options.scenarios, "Scenario JSON files")->required();
-  fit->add_option("--from", fit_options.from, "Recorded directories (foliosim record), one per scenario")->required();
+  fit->add_option("--from", fit_options.from, "Recorded directories (foliosim record), one per scenario")
+      ->required();
   fit->add_option("--params", fit_options.params,
                   "Parameters to fit: path[=MIN:MAX] (a.b or a/b; MIN:MAX in the field's units narrows its bounds)")
       ->required()

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/output/gnuplot.hpp"
 #include "sim/input/json_fields.hpp"
 #include "sim/input/scenario.hpp"
-#include "sim/output/gnuplot.hpp"
 #include "sim/output/variant_output.hpp"
 
 namespace foliosim {

@@ -31,7 +31,9 @@ std::uint64_t LatencyHistogram::lower_ns(std::size_t group, std::size_t sub) {
   return static_cast<std::uint64_t>(kSubBuckets + sub) << (group - 1);
 }
 
-std::uint64_t LatencyHistogram::width_ns(std::size_t group) { return group == 0 ? 1 : std::uint64_t{1} << (group - 1); }
+std::uint64_t LatencyHistogram::width_ns(std::size_t group) {
+  return group == 0 ? 1 : std::uint64_t{1} << (group - 1);
+}
 
 void LatencyHistogram::record(double seconds) {
   const double ns = seconds * 1e9;
@@ -151,7 +153,8 @@ std::vector<std::pair<double, double>> LatencyHistogram::cdf() const {
       if (counts[s] == 0) continue;
       seen += counts[s];
       const std::uint64_t upper = std::min(lower_ns(g, s) + (width_ns(g) - 1), max_ns_);
-      points.emplace_back(ns_to_s(static_cast<double>(upper)), static_cast<double>(seen) / static_cast<double>(count_));
+      points.emplace_back(ns_to_s(static_cast<double>(upper)),
+                          static_cast<double>(seen) / static_cast<double>(count_));
     }
   }
   return points;

@@ -142,11 +142,9 @@ struct JobParams {
   bool reads() const {
     switch (rw) {
       case Rw::kWrite:
-      case Rw::kRandWrite:
-        return false;
+      case Rw::kRandWrite: return false;
       case Rw::kRead:
-      case Rw::kRandRead:
-        return true;
+      case Rw::kRandRead: return true;
     }
     invalid_enum_value("rw");
   }
@@ -154,11 +152,9 @@ struct JobParams {
   bool random() const {
     switch (rw) {
       case Rw::kWrite:
-      case Rw::kRead:
-        return false;
+      case Rw::kRead: return false;
       case Rw::kRandWrite:
-      case Rw::kRandRead:
-        return true;
+      case Rw::kRandRead: return true;
     }
     invalid_enum_value("rw");
   }
