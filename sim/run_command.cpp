@@ -193,7 +193,8 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
       jobs.push_back(outputs[i].fio_jobs);
       summaries.push_back(outcome.summary["variants"][i]);
     }
-    dir.write_json("fio.json", fio_document(names, jobs, summaries, fio_global_options(scenario_path), unix_time_ms()));
+    dir.write_json("fio.json", fio_document(names, jobs, summaries, fio_global_options(scenario_path), unix_time_ms(),
+                                            kVersion));
     outcome.fio_json = outcome.output_dir + "/fio.json";
   }
   // With several jobs in a variant: each job's latency CDF, as a CSV and a plot.

@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <ctime>
 
-#include "sim/version.hpp"
-
 namespace foliosim {
 
 namespace {
@@ -109,9 +107,10 @@ Json fio_job_json(const workload::JobStats& job) {
 }
 
 Json fio_document(const std::vector<std::string>& variant_names, const std::vector<Json>& variant_jobs,
-                  const std::vector<Json>& variant_summaries, const Json& global_options, long long unix_time_ms) {
+                  const std::vector<Json>& variant_summaries, const Json& global_options, long long unix_time_ms,
+                  const std::string& version) {
   Json doc;
-  doc["fio version"] = std::string("foliosim-") + kVersion;
+  doc["fio version"] = "foliosim-" + version;
   doc["timestamp"] = unix_time_ms / 1000;
   doc["timestamp_ms"] = unix_time_ms;
   const std::time_t t = static_cast<std::time_t>(unix_time_ms / 1000);

@@ -21,8 +21,10 @@ Json fio_job_json(const workload::JobStats& job);
 // fio's whole document: "fio version", "timestamp", "timestamp_ms", "time",
 // "global options", "jobs" (each variant's jobs; with several variants
 // jobname is "<variant>/<job>"), "disk_util" (from each variant's devices in
-// its summary). `unix_time_ms`: when it was written (wall time).
+// its summary). `unix_time_ms`: when it was written (wall time); `version`:
+// foliosim's, for "fio version".
 Json fio_document(const std::vector<std::string>& variant_names, const std::vector<Json>& variant_jobs,
-                  const std::vector<Json>& variant_summaries, const Json& global_options, long long unix_time_ms);
+                  const std::vector<Json>& variant_summaries, const Json& global_options, long long unix_time_ms,
+                  const std::string& version);
 
 }  // namespace foliosim

@@ -193,8 +193,9 @@ std::string latency_cdf_script(const PlotSetup& setup, const std::string& name =
         xtics += (xtics.empty() ? "" : ", ") + fmt("%g", m * decade);
   s.add("set xtics (" + xtics + ")");
   s.add("set mxtics 10");
-  s.add("set xlabel \"write latency (µs, log scale)\"");
-  s.add("set ylabel \"writes at or below (%, tail spread out)\"");
+  const std::string calls = name == "write_latency_cdf" ? "write" : "call";  // a job's may be reads
+  s.add("set xlabel \"" + calls + " latency (µs, log scale)\"");
+  s.add("set ylabel \"" + calls + "s at or below (%, tail spread out)\"");
   std::string tics = "set ytics (\"0\" 0, \"50\" log10(2), \"90\" 1";
   const char* labels[] = {"99", "99.9", "99.99", "99.999", "99.9999", "99.99999", "99.999999"};
   for (int n = 2; n <= static_cast<int>(top) && n <= 8; ++n)
