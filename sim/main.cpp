@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
                   "Override a scenario value: path=value, e.g. devices/0/queue_depth=32")
       ->take_all();
   run->add_flag("--force", run_options.force, "Replace the earlier results at -o DIR (never anything else)");
+  run->add_option("--output-format", run_options.output_format,
+                  "normal (default), or json / json+: also fio.json, fio's JSON layout, in the results directory");
 
   std::vector<std::string> check_overrides;
   auto* check = app.add_subcommand("check", "Validate a scenario and its variants without running it");
@@ -191,6 +193,7 @@ int main(int argc, char** argv) {
       auto outcome = foliosim::run_scenario_file(scenario_path, run_options);
       std::cout << foliosim::summary_table(outcome.summary) << "results: " << outcome.output_dir << "/summary.json\n"
                 << "report:  " << outcome.output_dir << "/report.md\n";
+      if (!outcome.fio_json.empty()) std::cout << "fio:     " << outcome.fio_json << "\n";
       foliosim::tell_plot_problems(outcome.plots, outcome.output_dir);
     } else if (*record) {
       std::error_code ignored;

@@ -8,8 +8,11 @@
 #include <thread>
 
 #include "sim/input/config_error.hpp"
+#include "sim/input/fio/fio_ini.hpp"
 #include "sim/input/fio/fio_scenario.hpp"
 #include "sim/output/figures.hpp"
+#include "sim/output/fio_json.hpp"
+#include "sim/output/plot_files.hpp"
 #include "sim/output/progress_bar.hpp"
 #include "sim/output/results_writer.hpp"
 #include "sim/run_variant.hpp"
@@ -106,8 +109,25 @@ ReportInput run_report(const std::vector<ResolvedVariant>& variants, const Json&
 
 }  // namespace
 
+// The [global] options of a fio job file as fio's "global options" shows
+// them (name -> value); empty for a scenario.
+Json fio_global_options(const std::string& path) {
+  Json out = Json::object();
+  if (!fio::is_fio_job_file(path)) return out;
+  for (const auto& option : fio::read_fio_file(path).globals) out[option.name] = option.value;
+  return out;
+}
+
+long long unix_time_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions& options) {
   // Everything is validated before anything runs or is written.
+  if (options.output_format != "normal" && options.output_format != "json" && options.output_format != "json+")
+    throw ConfigError(scenario_path, "--output-format",
+                      "expected normal, json or json+, got \"" + options.output_format + "\"");
   ScenarioFile scenario_file =
       fio::load_scenario_or_job_file(scenario_path, options.overrides, options.machine_file, options.ignored);
   std::vector<ResolvedVariant> variants = resolve_variants(scenario_file, options.only_variant);
@@ -172,6 +192,40 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
                                 CsvTable::parse(outputs[i].latency_cdf_csv, folder + "latency_cdf.csv"),
                                 std::move(read_cdf)});
   }
+  if (options.output_format != "normal") {
+    std::vector<std::string> names;
+    std::vector<Json> jobs, summaries;
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      names.push_back(variants[i].name);
+      jobs.push_back(outputs[i].fio_jobs);
+      summaries.push_back(outcome.summary["variants"][i]);
+    }
+    dir.write_json("fio.json", fio_document(names, jobs, summaries, fio_global_options(scenario_path), unix_time_ms(),
+                                            kVersion));
+    outcome.fio_json = outcome.output_dir + "/fio.json";
+  }
+  // With several jobs in a variant: each job's latency CDF, as a CSV and a plot.
+  std::vector<PlotSeries> job_series;
+  bool several_jobs = false;
+  for (std::size_t i = 0; i < variants.size(); ++i) several_jobs |= outputs[i].job_latency_cdf_csvs.size() > 1;
+  for (std::size_t i = 0; several_jobs && i < variants.size(); ++i) {
+    const Json& jobs = outcome.summary["variants"][i]["jobs"];
+    for (std::size_t j = 0; j < outputs[i].job_latency_cdf_csvs.size() && j < jobs.size(); ++j) {
+      const std::string job_key = series_key(jobs[j]["name"].get<std::string>());
+      const std::string file = "variants/" + variants[i].name + "/jobs/" + job_key + ".latency_cdf.csv";
+      dir.write_text(file, outputs[i].job_latency_cdf_csvs[j]);
+      // A reader's CDF is of its reads: its figures stand in for the writes'.
+      Json figures = jobs[j];
+      if (figures["write_calls"] == 0 && figures["read_calls"] != 0) {
+        figures["write_calls"] = figures["read_calls"];
+        figures["write_latency_us"] = figures["read_latency_us"];
+      }
+      job_series.push_back(PlotSeries{variants.size() > 1 ? series_key(variants[i].name) + "." + job_key : job_key,
+                                      figures, CsvTable::parse("time_s\n", file),
+                                      CsvTable::parse(outputs[i].job_latency_cdf_csvs[j], file)});
+    }
+  }
+  write_job_plot_sources(dir, variants.front().scenario.name, job_series);
   ReportInput report = run_report(variants, outcome.summary, outcome.output_dir);
   report.published = outcome.summary.value("published", Json());
   outcome.plots = write_figures(dir, report, series);

@@ -19,12 +19,16 @@ struct RunOptions {
   bool force = false;                  // replace the earlier results at output_dir
   std::string machine_file;            // with a fio job file: the scenario whose machine it runs on
   std::vector<std::string> ignored;    // fio options to run without (--ignore)
+  // "normal" (summary.json and the rest), or "json" (also fio.json: fio's
+  // JSON layout, sim/output/fio_json.hpp).
+  std::string output_format = "normal";
 };
 
 struct RunOutcome {
   std::string output_dir;
   Json summary;
-  DrawOutcome plots;  // whether gnuplot drew them
+  DrawOutcome plots;     // whether gnuplot drew them
+  std::string fio_json;  // the fio.json written ("" with the normal output format)
 };
 
 // `scenario_path` is a scenario or a fio job file (sim/input/fio/fio_scenario.hpp).

@@ -128,6 +128,22 @@ double LatencyHistogram::percentile_s(double p) const {
   return max_s();  // unreachable: the counts sum to count_
 }
 
+double LatencyHistogram::stddev_s() const {
+  if (count_ < 2) return 0;
+  // Each bucket's values taken at its midpoint: within the percentiles' error.
+  const long double mean_ns = static_cast<long double>(mean_s()) * 1e9L;
+  long double sum_sq = 0;
+  for (std::size_t g = 0; g < groups_.size(); ++g)
+    for (std::size_t s = 0; s < groups_[g].size(); ++s) {
+      if (groups_[g][s] == 0) continue;
+      const long double mid =
+          static_cast<long double>(lower_ns(g, s)) + static_cast<long double>(width_ns(g) - 1) / 2 - mean_ns;
+      sum_sq += mid * mid * static_cast<long double>(groups_[g][s]);
+    }
+  // fio's calc_lat: the sample standard deviation (n - 1).
+  return static_cast<double>(std::sqrt(sum_sq / static_cast<long double>(count_ - 1)) / 1e9L);
+}
+
 std::vector<std::pair<double, double>> LatencyHistogram::cdf() const {
   std::vector<std::pair<double, double>> points;
   std::uint64_t seen = 0;

@@ -35,6 +35,9 @@ class LatencyHistogram {
   double min_s() const;
   double max_s() const;
   double mean_s() const;
+  // Sample standard deviation (n - 1, as fio's calc_lat), from the buckets'
+  // midpoints: exact for values below 2048 ns, else within the buckets' width.
+  double stddev_s() const;
   // p in [0, 100] (clamped): nearest rank, the smallest bucket whose cumulative
   // count reaches ceil(p/100 * N), at least 1. 0 when empty.
   double percentile_s(double p) const;

@@ -27,6 +27,11 @@ const FilesystemTraits kExt4Traits = {
     // ext4_buffered_write_iter -> generic_perform_write: ext4_da_write_begin
     // reserves each block and attaches its buffer head.
     /*write=*/{&CpuCostParams::ext4_write_per_call_s, &CpuCostParams::ext4_write_per_block_s},
+    // ext4_da_write_begin over mapped blocks: ext4_da_get_block_prep finds
+    // them in the extent status tree, ext4_nonda_switch and
+    // ext4_da_reserve_space have nothing to reserve; the buffer heads are
+    // still walked per block.
+    /*overwrite=*/{&CpuCostParams::ext4_overwrite_per_call_s, &CpuCostParams::ext4_write_per_block_s},
     // ext4_do_writepages: a journal handle and block allocation per call,
     // every buffer head per block (mpage_process_page_bufs, ext4_bio_write_folio).
     /*writepages=*/

@@ -295,6 +295,57 @@ bool Filesystem::completes_in_task(const File& file, std::uint64_t offset_bytes,
   invalid_enum_value("completion_context");
 }
 
+void Filesystem::lay_out(File& file, std::uint64_t size_bytes, Layout layout, std::uint64_t extents,
+                         const std::vector<ByteRange>& holes) {
+  const std::uint64_t bs = params_.block_bytes;
+  const std::uint64_t blocks = (size_bytes + bs - 1) / bs;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> pieces;  // file blocks [first, end) holding data
+  const std::uint64_t n = std::max<std::uint64_t>(1, std::min(extents, blocks));
+  switch (layout) {
+    case Layout::kContiguous:
+    case Layout::kPreallocated:
+      pieces.emplace_back(0, blocks);
+      break;
+    case Layout::kFragmented:
+      for (std::uint64_t i = 0; i < n; ++i) pieces.emplace_back(blocks * i / n, blocks * (i + 1) / n);
+      break;
+    case Layout::kSparse: {
+      // A hole is the whole blocks inside it; a block it covers in part holds data.
+      std::vector<bool> hole(blocks, false);  // a setup-time map, freed at once
+      for (const auto& h : holes)
+        for (std::uint64_t b = (h.offset_bytes + bs - 1) / bs;
+             b < std::min(blocks, (h.offset_bytes + h.length_bytes) / bs); ++b)
+          hole[b] = true;
+      for (std::uint64_t b = 0; b < blocks;) {
+        if (hole[b]) {
+          ++b;
+          continue;
+        }
+        const std::uint64_t first = b;
+        while (b < blocks && !hole[b]) ++b;
+        pieces.emplace_back(first, b);
+      }
+      break;
+    }
+  }
+  const ExtentState state = layout == Layout::kPreallocated ? ExtentState::kUnwritten : ExtentState::kWritten;
+  // Fragmented pieces go far apart, in reverse file order, so that no two
+  // neighbours in the file are neighbours on the device; the others follow
+  // the file (the allocator's goal, xfs_bmap_adjacent).
+  const std::uint64_t stride = capacity_blocks_ / n;
+  std::optional<std::uint64_t> next_goal;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const auto [first, end] = pieces[i];
+    std::optional<std::uint64_t> goal = next_goal;
+    if (layout == Layout::kFragmented) goal = (n - 1 - i) * stride;
+    const auto at = allocator_.allocate(end - first, goal);
+    if (!at) throw SimulatedFailure("device of filesystem is full (ENOSPC) laying out " + file.name);
+    file.extents[first] = Extent{end - first, state, *at};
+    if (i + 1 < pieces.size()) next_goal = *at + (pieces[i + 1].first - first);
+  }
+  file.size_bytes = size_bytes;
+}
+
 ExtentSummary Filesystem::summary(const File& file) const {
   ExtentSummary s;
   for (const auto& [first, e] : file.extents) {

@@ -35,6 +35,9 @@ struct ByteRange {
 
 enum class ExtentState : std::uint8_t { kDelalloc, kUnwritten, kWritten };
 
+// How a file that exists before the run was written (Filesystem::lay_out).
+enum class Layout { kContiguous, kFragmented, kSparse, kPreallocated };
+
 struct Extent {
   std::uint64_t blocks;
   ExtentState state;
@@ -114,6 +117,21 @@ class Filesystem {
   // XFS's internal log and ext4's journal, and wraps at the device's end;
   // data allocation does not step around it (contents are not modelled).
   std::vector<Segment> commit();
+
+  // Gives a file that exists before the run its blocks and i_size, through
+  // the block allocator, as if written and committed long ago (no
+  // transaction left for an fsync to commit): contiguous (written in one
+  // go), fragmented (`extents` written pieces far apart on the device),
+  // sparse (written but for `holes`), preallocated (fallocate: unwritten
+  // extents, i_size set). Throws SimulatedFailure when the device is full.
+  void lay_out(File& file, std::uint64_t size_bytes, Layout layout, std::uint64_t extents,
+               const std::vector<ByteRange>& holes);
+
+  // Whether a buffered write of [offset, offset + length) overwrites written
+  // blocks inside i_size only: no delalloc reservation, no i_size update.
+  bool overwrites_written(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
+    return offset_bytes + length_bytes <= file.size_bytes && all_written(file, offset_bytes, length_bytes);
+  }
 
   ExtentSummary summary(const File& file) const;
   std::uint64_t allocated_bytes() const { return allocator_.allocated_blocks() * params_.block_bytes; }

@@ -36,6 +36,9 @@ struct CostFields {
 struct FilesystemTraits {
   // The buffered write call's work around the copy (its write_iter).
   CostFields write;
+  // The same call when it overwrites written blocks inside i_size: nothing
+  // to reserve or allocate, no size to update.
+  CostFields overwrite;
   // writepages' work around the folios: mapping blocks, building bios.
   CostFields writepages;
   // Blocks writepages maps and submits at a time, so at most an ioend's

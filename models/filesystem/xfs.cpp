@@ -19,6 +19,10 @@ const FilesystemTraits kXfsTraits = {
     // xfs_file_buffered_write: xfs_buffered_write_iomap_begin/end, the ilock,
     // the delalloc reservation, per call; next to nothing per block.
     /*write=*/{&CpuCostParams::xfs_write_per_call_s, &CpuCostParams::xfs_write_per_block_s},
+    // xfs_buffered_write_iomap_begin finds a written extent covering the
+    // range: no xfs_bmapi_reserve_delalloc, no quota or space reservation;
+    // no xfs_setfilesize at completion (i_size does not move).
+    /*overwrite=*/{&CpuCostParams::xfs_overwrite_per_call_s, &CpuCostParams::xfs_write_per_block_s},
     // xfs_vm_writepages: xfs_map_blocks and the delalloc conversion, per extent.
     /*writepages=*/
     {&CpuCostParams::xfs_writepages_per_call_s, &CpuCostParams::xfs_writepages_per_block_s,

@@ -25,10 +25,36 @@ BufferedIo::BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cac
       throttle_(throttle),
       device_(device),
       writeback_done_(writeback_done),
-      write_costs_(fs.traits().write.of(cpu.costs())) {}
+      write_costs_(fs.traits().write.of(cpu.costs())),
+      overwrite_costs_(fs.traits().overwrite.of(cpu.costs())) {}
 
 void BufferedIo::attach(File& file) {
   if (!file.cache) file.cache = &cache_.file(fs_.params().device + ":" + file.name);
+}
+
+std::uint64_t BufferedIo::drop_clean(File& file) {
+  // invalidate_mapping_pages: mapped folios are skipped.
+  if (!file.cache || file.mapped) return 0;
+  return cache_.invalidate_clean(*file.cache, 0, UINT64_MAX / kPageBytes);
+}
+
+void BufferedIo::place_in_cache(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dirty,
+                                bool charge) {
+  attach(file);
+  if (length_bytes == 0) return;
+  const double now_s = sg4::Engine::get_clock();
+  if (dirty) {
+    if (charge) reclaim_.charge(cache_.missing_pages(*file.cache, offset_bytes, length_bytes));
+    const std::uint64_t size_bytes = file.size_bytes;
+    fs_.buffered_write(file, offset_bytes, length_bytes);
+    file.size_bytes = std::max(size_bytes, offset_bytes + length_bytes);
+    cache_.write(*file.cache, offset_bytes, length_bytes, now_s);
+    return;
+  }
+  for (const auto& hole : cache_.missing_ranges(*file.cache, offset_bytes, length_bytes)) {
+    if (charge) reclaim_.charge(hole.pages);
+    cache_.fill(*file.cache, hole.first_page * kPageBytes, hole.pages * kPageBytes, now_s, false, false);
+  }
 }
 
 page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
@@ -386,12 +412,17 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
             page_cache::Origin::kZeroing, batch, outcome);
     outcome.zeroed_bytes += zero.length_bytes;
   }
+  // An overwrite of written blocks inside i_size reserves and extends
+  // nothing (xfs_buffered_write_iomap_begin on a written extent,
+  // ext4_da_write_begin's mapped blocks): it costs less than an allocating write.
+  const filesystem::Costs& costs =
+      fs_.overwrites_written(file, offset_bytes, length_bytes) ? overwrite_costs_ : write_costs_;
   fs_.buffered_write(file, offset_bytes, length_bytes);
   const auto result =
       copy_in(file, offset_bytes, length_bytes, dontcache, page_cache::Origin::kApplication, batch, outcome);
   const std::uint64_t blocks = (offset_bytes % fs_.params().block_bytes + length_bytes + fs_.params().block_bytes - 1) /
                                fs_.params().block_bytes;
-  batch.add(write_costs_.per_call_s + write_costs_.per_block_s * static_cast<double>(blocks));
+  batch.add(costs.per_call_s + costs.per_block_s * static_cast<double>(blocks));
 
   outcome.throttle_s = throttle_.balance(task, result.newly_dirtied_pages, writeback_, [this, &batch] {
     batch.flush();

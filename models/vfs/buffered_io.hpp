@@ -127,6 +127,18 @@ class BufferedIo {
   // readahead off or after MMAP_LOTSAMISS faults that missed).
   ReadOutcome mmap_read(OpenFile& fd, std::uint64_t offset_bytes, std::uint64_t length_bytes, cpu::CpuBatch& batch);
 
+  // POSIX_FADV_DONTNEED over the whole file (fio's invalidate) or its share
+  // of drop_caches: frees its clean, idle folios unless it is mapped; dirty
+  // and under-writeback folios stay. Returns the pages freed.
+  std::uint64_t drop_clean(File& file);
+
+  // Puts [offset, offset + length) of the file in the cache with no
+  // simulated I/O: `dirty` marks it dirty (delalloc reserved over its holes,
+  // counted in the dirty limits, found by the flusher), else clean (as read
+  // in). `charge`: make room first (on an actor; at time 0 the scenario has
+  // checked the memory). For files that exist before the run and pre_read.
+  void place_in_cache(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool dirty, bool charge);
+
   // fsync; true when it returns EIO.
   bool fsync(OpenFile& fd) { return writeback_.fsync(*fd.file, fd.seen_error_seq); }
 
@@ -173,6 +185,8 @@ class BufferedIo {
   writeback::WritebackWaitQueue& writeback_done_;
   // The filesystem's write_iter around the copy.
   filesystem::Costs write_costs_;
+  // The same over written blocks inside i_size (no allocation, no extension).
+  filesystem::Costs overwrite_costs_;
   std::map<const File*, std::vector<std::shared_ptr<InflightRead>>> inflight_;
 };
 

@@ -101,6 +101,7 @@ struct JobContext {
   const JobParams& job;
   KernelPaths& kernel;
   WorkloadStats& stats;
+  JobStats& own;  // this job's share of stats
   filesystem::File& file;
   vfs::OpenFile fd;
   block_device::IoWaiter waiter;
@@ -159,6 +160,9 @@ void read_loop(JobContext& c, WritePattern& pattern) {
     if (stats.first_read_start_s < 0 || start_s < stats.first_read_start_s) stats.first_read_start_s = start_s;
     stats.last_read_end_s = std::max(stats.last_read_end_s, end_s);
     if (tail) stats.read_tail.offer(std::move(*tail));
+    ++c.own.read_calls;
+    c.own.read_bytes += bytes;
+    c.own.read_latency.record(end_s - start_s);
   }
 }
 
@@ -221,12 +225,15 @@ void write_loop(JobContext& c, WritePattern& pattern) {
     const double start_s = c.now_s();
     if (start_s >= stop_s) break;
     ++c.stats.write_calls;  // a call that failed is still a call
+    ++c.own.write_calls;
     c.batch.begin_call();
     if (!write_once(c, call, start_s)) continue;
     const double end_s = c.now_s();
     c.stats.write_latency.record(end_s - start_s);
     c.stats.total_write_time_s += end_s - start_s;
     c.stats.app_write_bytes += call.length_bytes;
+    c.own.write_latency.record(end_s - start_s);
+    c.own.write_bytes += call.length_bytes;
     c.stats.last_write_end_s = std::max(c.stats.last_write_end_s, end_s);
     if (++written % c.job.cachestat_every == 0) sample_file_state(c);
   }
@@ -235,16 +242,18 @@ void write_loop(JobContext& c, WritePattern& pattern) {
 }
 
 void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
-             KernelPaths kernel, WorkloadStats& stats) {
+             KernelPaths kernel, WorkloadStats& stats, JobStats& own) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   ++kernel.clones_running;
+  own.started(sg4::Engine::get_clock());
   filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
   kernel.buffered_io.attach(file);
   JobContext c{job,
                kernel,
                stats,
+               own,
                file,
-               {&file, file.error_seq, {}},
+               {&file, file.error_seq, {}, {}},
                {},
                {},
                {kernel.cpu.costs(), kernel.cpu.machine(), std::move(spread_rng)},
@@ -271,18 +280,25 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
     if (kernel.buffered_io.fsync(c.fd)) ++stats.fsync_errors;
     stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
     ++stats.fsync_calls;
+    own.fsync_latency.record(sg4::Engine::get_clock() - start_s);
+    ++own.fsync_calls;
   }
+  if (file.cache)
+    own.files_at_end[file.name] = {file.cache->cached_pages(), file.cache->dirty_pages(),
+                                   file.cache->writeback_pages()};
+  own.ended(sg4::Engine::get_clock());
   --kernel.clones_running;
+  if (kernel.clone_ended) kernel.clone_ended();
 }
 
 }  // namespace
 
 void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
-               KernelPaths kernel, WorkloadStats& stats) {
+               KernelPaths kernel, WorkloadStats& stats, JobStats& own) {
   start_actor(
       job.name + "." + std::to_string(clone), kernel.cpu.host(),
-      [job, clone, rng, spread_rng, kernel, &stats]() mutable {
-        run_job(job, clone, std::move(rng), std::move(spread_rng), kernel, stats);
+      [job, clone, rng, spread_rng, kernel, &stats, &own]() mutable {
+        run_job(job, clone, std::move(rng), std::move(spread_rng), kernel, stats, own);
       },
       ActorKind::kJob);
 }

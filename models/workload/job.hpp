@@ -28,11 +28,14 @@ struct KernelPaths {
   std::function<void()> writes_done;
   // Clones past their start delay and not yet ended, all jobs.
   std::uint64_t& clones_running;
+  // Called when the clone has ended (after its fsync): what later phases wait for.
+  std::function<void()> clone_ended = {};
 };
 
 // Starts the actor of clone `clone` of `job` on the machine's CPUs: `rng`
 // draws its write pattern, `spread_rng` how its calls vary (cpu::CallSpread).
+// Its calls count in `stats` (all jobs) and in `own` (its job's).
 void start_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std::mt19937_64 spread_rng,
-               KernelPaths kernel, WorkloadStats& stats);
+               KernelPaths kernel, WorkloadStats& stats, JobStats& own);
 
 }  // namespace foliosim::workload

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/common/errors.hpp"
 #include "models/common/param_fields.hpp"
+#include "models/workload/job_step.hpp"
 
 namespace foliosim::workload {
 
@@ -96,6 +98,24 @@ struct JobParams {
   // write loop calling cachestat every so often does; 1: after every call.
   // Larger: fewer samples (a faster run) that may miss the peaks.
   std::uint64_t cachestat_every = 1;
+  // fio's stonewall: the job starts once every job before it has ended, and
+  // opens a new phase (fio's group). Off: it starts with the others.
+  bool stonewall = false;
+  // fio's wait_for: the job starts once the named (earlier) job has ended.
+  std::string wait_for;
+  // fio's new_group: a new phase for the results, without waiting.
+  bool new_group = false;
+  // Steps run once, in order, when the job may start and before its clones
+  // do (drop_caches, fsync, sync, sleep: job_step.hpp).
+  std::vector<JobStep> before;
+  // fio's invalidate: the clean cache of each clone's file is dropped before
+  // it starts (POSIX_FADV_DONTNEED). fio's default is on; the native default
+  // is off, so that a job reading what an earlier one wrote finds it cached.
+  bool invalidate = false;
+  // fio's pre_read: each clone's file (up to its size) is put in the cache,
+  // clean, before the job starts, with no simulated reads (fio does not time
+  // them either); it overrides invalidate, as in fio.
+  bool pre_read = false;
 
   template <class F>
   void fields(F& f) {
@@ -117,6 +137,12 @@ struct JobParams {
     f.choice("fadvise", fadvise, kFadviseNames);
     f.flag("mmap", mmap);
     f.count("cachestat_every", cachestat_every, Bound::kPositive);
+    f.flag("stonewall", stonewall);
+    f.text("wait_for", wait_for);
+    f.flag("new_group", new_group);
+    f.list("before", before);
+    f.flag("invalidate", invalidate);
+    f.flag("pre_read", pre_read);
   }
 
   std::uint64_t stride_or_bs() const { return stride_bytes ? stride_bytes : bs_bytes; }

@@ -3,17 +3,15 @@
 
 #include <cstdint>
 
+#include <vector>
+
 #include "models/common/latency_histogram.hpp"
 #include "models/common/pages.hpp"
+#include "models/workload/job_stats.hpp"
 #include "models/workload/tail_writes.hpp"
 #include "models/workload/writeback_waves.hpp"
 
 namespace foliosim::workload {
-
-// Pages of one file by state (cachestat's nr_cache, nr_dirty, nr_writeback).
-struct FileStatePages {
-  std::uint64_t cached = 0, dirty = 0, writeback = 0;
-};
 
 struct WorkloadStats {
   std::uint64_t write_calls = 0;
@@ -60,6 +58,8 @@ struct WorkloadStats {
   FileStatePages peak_between_writes;
   // The writeback counts those samples saw, all writers together.
   WritebackWaves writeback_waves;
+  // Per job, in the scenario's order: the same calls, split by job.
+  std::vector<JobStats> jobs;
 
   template <class F>
   void stats(F& f) const {
@@ -126,6 +126,10 @@ struct WorkloadStats {
               g.pages("most_frequent_bytes", writeback_waves.most_frequent_pages(),
                       "the most frequent count under writeback (ties: the larger)");
             });
+    f.list("jobs", "each job: its calls, bytes, latencies, times and files (they add up to the totals)", jobs,
+           [](auto& g, const JobStats& j) { j.stats(g); });
+    f.list("phases", "each phase (fio's group): its jobs' times, calls and bytes", phases_of(jobs),
+           [](auto& g, const PhaseStats& p) { p.stats(g); });
   }
 };
 

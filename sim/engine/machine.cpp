@@ -7,6 +7,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
 #include "models/common/random_streams.hpp"
 #include "models/workload/job.hpp"
@@ -36,8 +37,10 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
       [this] {
         for (auto& [index, mount] : mounts_) mount.writeback->wake_background();
       });
-  for (const auto& job : scenario.jobs) {
-    const std::size_t dev = scenario.device_of(job);
+  std::vector<std::size_t> used;  // devices holding job files or files that exist before the run
+  for (const auto& job : scenario.jobs) used.push_back(scenario.device_of(job));
+  for (const auto& file : scenario.files) used.push_back(scenario.device_index(file.device));
+  for (const std::size_t dev : used) {
     Mount& mount = mounts_[dev];
     if (mount.fs) continue;
     block_device::BlockDevice& device = *devices_[dev];
@@ -86,23 +89,126 @@ void Machine::start() {
     start_actor(
         "run_for", cpu_->host(), [this] { sg4::this_actor::sleep_for(scenario_.run_for_s); }, ActorKind::kJob);
 
-  for (const auto& job : scenario_.jobs) {
-    Mount& mount = mounts_.at(scenario_.device_of(job));
-    for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
-      ++jobs_writing_;
-      workload::KernelPaths kernel{*cpu_,
-                                   *mount.fs,
-                                   *mount.direct_io,
-                                   *mount.buffered_io,
-                                   *throttle_,
-                                   [this] {
-                                     if (--jobs_writing_ == 0) meter_->mark_after_writes();
-                                   },
-                                   clones_running_};
-      const std::string clone_name = job.name + "/" + std::to_string(clone);
-      workload::start_job(job, clone, random_stream(scenario_.seed, "workload/" + clone_name),
-                          random_stream(scenario_.seed, "cpu_spread/" + clone_name), kernel, workload_);
+  set_up_files();
+  workload_.jobs.resize(scenario_.jobs.size());
+  gates_.resize(scenario_.jobs.size());
+  std::uint64_t phase = 0;
+  for (std::size_t i = 0; i < scenario_.jobs.size(); ++i) {
+    const auto& job = scenario_.jobs[i];
+    // fio's groupid: a stonewall or new_group job opens the next group.
+    if (i > 0 && (job.stonewall || job.new_group)) ++phase;
+    workload_.jobs[i].name = job.name;
+    workload_.jobs[i].phase = phase;
+    gates_[i].clones_left = job.numjobs;
+    jobs_writing_ += static_cast<int>(job.numjobs);
+  }
+  for (std::size_t i = 0; i < scenario_.jobs.size(); ++i) {
+    const auto& job = scenario_.jobs[i];
+    if (waits_of(i).empty() && job.before.empty()) {
+      // Nothing to wait for: its clones start now, as every job did before phases.
+      prepare_files(job);
+      start_clones(i);
+    } else {
+      start_actor(
+          job.name + ".phase", cpu_->host(), [this, i] { start_phase_job(i); }, ActorKind::kJob);
     }
+  }
+}
+
+Machine::Mount& Machine::mount_of(const workload::JobParams& job) { return mounts_.at(scenario_.device_of(job)); }
+
+void Machine::set_up_files() {
+  for (const auto& spec : scenario_.files) {
+    Mount& mount = mounts_.at(scenario_.device_index(spec.device));
+    filesystem::File& file = mount.fs->open(spec.name);
+    mount.fs->lay_out(file, spec.size_bytes, spec.layout, spec.extents, spec.hole_ranges());
+    const filesystem::ByteRange cached = spec.cached_range();
+    // The scenario checked that it fits in memory: nothing to reclaim.
+    mount.buffered_io->place_in_cache(file, cached.offset_bytes, cached.length_bytes,
+                                      spec.cache_state == workload::CacheState::kDirty, false);
+  }
+}
+
+std::vector<std::size_t> Machine::waits_of(std::size_t index) const {
+  const auto& job = scenario_.jobs[index];
+  std::vector<std::size_t> waits;
+  for (std::size_t j = 0; j < index; ++j)
+    if (job.stonewall || scenario_.jobs[j].name == job.wait_for) waits.push_back(j);
+  return waits;
+}
+
+void Machine::prepare_files(const workload::JobParams& job) {
+  if (!job.invalidate && !job.pre_read) return;
+  Mount& mount = mount_of(job);
+  const bool on_actor = sg4::Actor::self() != nullptr;
+  for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
+    const std::string name = job.file_for_clone(clone);
+    if (!mount.fs->files().count(name)) continue;  // created empty when the clone opens it
+    filesystem::File& file = mount.fs->open(name);
+    if (job.pre_read)
+      mount.buffered_io->place_in_cache(file, 0, file.size_bytes, false, on_actor);
+    else
+      mount.buffered_io->drop_clean(file);
+  }
+}
+
+void Machine::run_step(const workload::JobStep& step) {
+  switch (step.step) {
+    case workload::StepKind::kSleep:
+      sg4::this_actor::sleep_for(step.duration_s);
+      return;
+    case workload::StepKind::kDropCaches:
+      for (auto& [index, mount] : mounts_)
+        for (const auto& [name, file] : mount.fs->files()) mount.buffered_io->drop_clean(*file);
+      return;
+    case workload::StepKind::kFsync:
+    case workload::StepKind::kSync:
+      // sync(2) writes every file out and waits (sync_inodes_sb), as an fsync of each would.
+      for (auto& [index, mount] : mounts_)
+        for (const auto& [name, file] : mount.fs->files()) {
+          if (step.step == workload::StepKind::kFsync && name != step.file) continue;
+          if (step.step == workload::StepKind::kSync &&
+              (!file->cache || file->cache->dirty_pages() + file->cache->writeback_pages() == 0))
+            continue;
+          vfs::OpenFile fd{file.get(), file->error_seq, {}, {}};
+          mount.buffered_io->fsync(fd);
+        }
+      return;
+  }
+}
+
+void Machine::start_phase_job(std::size_t index) {
+  for (const std::size_t j : waits_of(index)) {
+    JobGate& gate = gates_[j];
+    ActorLock lock(*gate.mutex);
+    while (gate.clones_left > 0) gate.ended->wait(lock);
+  }
+  const auto& job = scenario_.jobs[index];
+  for (const auto& step : job.before) run_step(step);
+  prepare_files(job);
+  start_clones(index);
+}
+
+void Machine::start_clones(std::size_t index) {
+  const auto& job = scenario_.jobs[index];
+  Mount& mount = mount_of(job);
+  for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
+    workload::KernelPaths kernel{*cpu_,
+                                 *mount.fs,
+                                 *mount.direct_io,
+                                 *mount.buffered_io,
+                                 *throttle_,
+                                 [this] {
+                                   if (--jobs_writing_ == 0) meter_->mark_after_writes();
+                                 },
+                                 clones_running_,
+                                 [this, index] {
+                                   if (--gates_[index].clones_left == 0) gates_[index].ended->notify_all();
+                                 }};
+    const std::string clone_name = job.name + "/" + std::to_string(clone);
+    workload::start_job(job, clone, random_stream(scenario_.seed, "workload/" + clone_name),
+                        random_stream(scenario_.seed, "cpu_spread/" + clone_name), kernel, workload_,
+                        workload_.jobs[index]);
   }
 }
 

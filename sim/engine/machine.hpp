@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Mutex.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
 #include "models/block_device/block_device.hpp"
@@ -44,8 +46,25 @@ class Machine {
     std::unique_ptr<vfs::BufferedIo> buffered_io;
   };
 
+  // A job's progress, for the jobs that wait for it (stonewall, wait_for).
+  struct JobGate {
+    std::uint64_t clones_left = 0;
+    simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
+    simgrid::s4u::ConditionVariablePtr ended = simgrid::s4u::ConditionVariable::create();
+  };
   writeback::DirtyLimits dirty_limits() const;
   Watchdog watchdog();
+  Mount& mount_of(const workload::JobParams& job);
+  // The scenario's workload/files, laid out and cached at time 0.
+  void set_up_files();
+  // The jobs job `index` waits for before it starts (stonewall, wait_for).
+  std::vector<std::size_t> waits_of(std::size_t index) const;
+  // Waits for those jobs, runs its steps, drops or fills its files' cache
+  // (invalidate, pre_read), then starts its clones.
+  void start_phase_job(std::size_t index);
+  void prepare_files(const workload::JobParams& job);
+  void run_step(const workload::JobStep& step);
+  void start_clones(std::size_t index);
 
   Scenario scenario_;
   std::unique_ptr<cpu::Cpu> cpu_;
@@ -59,6 +78,7 @@ class Machine {
   std::unique_ptr<MemoryMeter> meter_;
   int jobs_writing_ = 0;
   std::uint64_t clones_running_ = 0;
+  std::vector<JobGate> gates_;  // by job index
 };
 
 }  // namespace foliosim

@@ -89,6 +89,78 @@ void check_write_errors(const Scenario& s, const std::string& file) {
     }
 }
 
+// A file that exists before the run: its holes, extents and cached range
+// within its size, and its cache within memory (set up with no reclaim).
+void check_files(const Scenario& s, const std::string& file) {
+  std::set<std::string> names;
+  std::uint64_t cached_pages = 0;
+  for (std::size_t i = 0; i < s.files.size(); ++i) {
+    const auto& f = s.files[i];
+    const std::string path = join_path("workload/files", i);
+    const std::string which = "file \"" + f.name + "\": ";
+    if (!names.insert(f.name).second)
+      throw ConfigError(file, join_path(path, "name"), "duplicate file name \"" + f.name + "\"");
+    if (!f.device.empty()) check_device_name(s, f.device, file, join_path(path, "device"));
+    const std::uint64_t blocks = (f.size_bytes + s.filesystem.block_bytes - 1) / s.filesystem.block_bytes;
+    if (f.layout == filesystem::Layout::kFragmented && f.extents > blocks)
+      throw ConfigError(file, join_path(path, "extents"),
+                        which + "more extents than the file has blocks (" + std::to_string(blocks) + ")");
+    if (f.layout != filesystem::Layout::kFragmented && f.extents != 1)
+      throw ConfigError(file, join_path(path, "extents"), which + "applies to the fragmented layout only");
+    if (f.layout != filesystem::Layout::kSparse && !f.holes.empty())
+      throw ConfigError(file, join_path(path, "holes"), which + "applies to the sparse layout only");
+    for (std::size_t h = 0; h < f.holes.size(); ++h)
+      if (f.holes[h].offset_bytes + f.holes[h].length_bytes > f.size_bytes)
+        throw ConfigError(file, join_path(join_path(join_path(path, "holes"), h), "length"),
+                          which + "the hole ends past the file's size (" + units::format_size(f.size_bytes) + ")");
+    const filesystem::ByteRange cached = f.cached_range();
+    if (f.cached != workload::CachedPart::kRange && (f.cached_offset_bytes || f.cached_length_bytes))
+      throw ConfigError(file, join_path(path, f.cached_offset_bytes ? "cached_offset" : "cached_length"),
+                        which + "applies with \"cached\": \"range\" only");
+    if (f.cached == workload::CachedPart::kRange && cached.length_bytes == 0)
+      throw ConfigError(file, join_path(path, "cached_length"), which + "a cached range needs a positive length");
+    if (cached.offset_bytes + cached.length_bytes > f.size_bytes)
+      throw ConfigError(
+          file, join_path(path, "cached_length"),
+          which + "the cached range ends past the file's size (" + units::format_size(f.size_bytes) + ")");
+    cached_pages += pages_up(cached.offset_bytes + cached.length_bytes) - pages_down(cached.offset_bytes);
+  }
+  const std::uint64_t managed_pages = pages_down(s.machine.memory_bytes);
+  const std::uint64_t room_pages = managed_pages - pages_up(s.page_cache.other_memory_bytes) -
+                                   reclaim::kernel_watermarks(managed_pages, s.reclaim).high_pages;
+  const std::uint64_t limit_pages = pages_down(s.page_cache.memory_limit_bytes);
+  if (cached_pages > room_pages || (limit_pages && cached_pages > limit_pages))
+    throw ConfigError(file, "workload/files",
+                      "the files' cached ranges (" + units::format_size(page_bytes(cached_pages)) +
+                          ") do not fit in memory above other_memory and the high watermark (or the memory limit)");
+}
+
+// stonewall and wait_for: a job waits only for jobs before it.
+void check_phases(const Scenario& s, std::size_t index, const std::string& file) {
+  const auto& job = s.jobs[index];
+  const std::string path = join_path("workload/jobs", index);
+  if (!job.wait_for.empty()) {
+    std::vector<std::string> earlier;
+    for (std::size_t j = 0; j < index; ++j) earlier.push_back(s.jobs[j].name);
+    if (std::find(earlier.begin(), earlier.end(), job.wait_for) == earlier.end()) {
+      const std::string hint = did_you_mean(job.wait_for, earlier);
+      throw ConfigError(file, join_path(path, "wait_for"),
+                        "no job named \"" + job.wait_for + "\" before this one" +
+                            (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+    }
+  }
+  for (std::size_t k = 0; k < job.before.size(); ++k) {
+    const auto& step = job.before[k];
+    const std::string step_path = join_path(join_path(path, "before"), k);
+    if (step.step == workload::StepKind::kFsync && step.file.empty())
+      throw ConfigError(file, join_path(step_path, "file"), "fsync needs the file to sync");
+    if (step.step != workload::StepKind::kFsync && !step.file.empty())
+      throw ConfigError(file, join_path(step_path, "file"), "applies to the fsync step only");
+    if (step.step != workload::StepKind::kSleep && step.duration_s > 0)
+      throw ConfigError(file, join_path(step_path, "duration"), "applies to the sleep step only");
+  }
+}
+
 const Json& section(const Json* value) {
   static const Json empty = Json::object();
   return value ? *value : empty;
@@ -96,11 +168,13 @@ const Json& section(const Json* value) {
 
 }  // namespace
 
-std::size_t Scenario::device_of(const workload::JobParams& job) const {
-  const std::string& name = job.device.empty() ? filesystem.device : job.device;
+std::size_t Scenario::device_of(const workload::JobParams& job) const { return device_index(job.device); }
+
+std::size_t Scenario::device_index(const std::string& device) const {
+  const std::string& name = device.empty() ? filesystem.device : device;
   for (std::size_t i = 0; i < devices.size(); ++i)
     if (devices[i].name == name) return i;
-  throw InternalError("job " + job.name + " names an unknown device");
+  throw InternalError("an unknown device: " + name);
 }
 
 Scenario parse_scenario(const Json& root, const std::string& file) {
@@ -126,6 +200,8 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
   top.require("workload");
   FieldReader workload(*top.child("workload"), "workload", file);
   s.jobs = read_array<workload::JobParams>(workload.child("jobs"), "workload/jobs", file, "jobs");
+  if (const Json* files = workload.child("files"); files && !(files->is_array() && files->empty()))
+    s.files = read_array<workload::FileSpec>(files, "workload/files", file, "files");
   workload.finish();
   top.child("variants");  // read by load_scenario_file
   top.finish();
@@ -153,6 +229,8 @@ Scenario parse_scenario(const Json& root, const std::string& file) {
                         "the jobs' clones add up to more than " + std::to_string(kMaxClones) +
                             " (each is a simulated actor with its own stack)");
   }
+  check_files(s, file);
+  for (std::size_t i = 0; i < s.jobs.size(); ++i) check_phases(s, i, file);
   return s;
 }
 
@@ -175,6 +253,10 @@ Json resolved_json(const Scenario& s) {
   out["tail_writes_max"] = s.tail_writes_max;
   out["workload"]["jobs"] = Json::array();
   for (const auto& j : s.jobs) out["workload"]["jobs"].push_back(write_fields(j));
+  if (!s.files.empty()) {
+    out["workload"]["files"] = Json::array();
+    for (const auto& f : s.files) out["workload"]["files"].push_back(write_fields(f));
+  }
   return out;
 }
 

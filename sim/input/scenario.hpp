@@ -11,6 +11,7 @@
 #include "models/filesystem/filesystem_params.hpp"
 #include "models/page_cache/page_cache_params.hpp"
 #include "models/reclaim/reclaim_params.hpp"
+#include "models/workload/file_spec.hpp"
 #include "models/workload/job_params.hpp"
 #include "models/writeback/writeback_params.hpp"
 #include "sim/input/json_fields.hpp"
@@ -54,6 +55,9 @@ struct Scenario {
   reclaim::ReclaimParams reclaim;
   // The scenario's "workload/jobs": the writers (and readers).
   std::vector<workload::JobParams> jobs;
+  // The scenario's "workload/files": files that exist before the run, laid
+  // out and cached at time 0 (file_spec.hpp).
+  std::vector<workload::FileSpec> files;
   // The run lasts at least this long, so the daemons (flusher, kswapd) can
   // be watched after the jobs end; 0: until the last job ends. At most
   // kMaxSimulatedTimeS (a week).
@@ -74,6 +78,8 @@ struct Scenario {
 
   // Index in `devices` of the device a job's files live on.
   std::size_t device_of(const workload::JobParams& job) const;
+  // Index in `devices` of the named device; "" is the filesystem's.
+  std::size_t device_index(const std::string& name) const;
 };
 
 // Why `name` cannot be a file or directory name (results/<name>/,

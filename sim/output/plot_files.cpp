@@ -28,4 +28,14 @@ void write_plot_sources(ResultsDirectory& dir, const PlotSetup& setup, const std
     dir.write_text(std::string(kPlotsFolder) + "/" + plot.name + ".gp", plot_script(plot.name, setup));
 }
 
+void write_job_plot_sources(ResultsDirectory& dir, const std::string& title, const std::vector<PlotSeries>& jobs) {
+  if (jobs.size() < 2) return;
+  const PlotSetup setup = plot_setup(title, jobs);
+  for (const auto& s : jobs) {
+    dir.write_text(data_file(kJobLatencyCdfPlot, s.key), latency_cdf_data(s));
+    dir.write_text(data_file("job_latency_percentiles", s.key), latency_percentiles_data(s));
+  }
+  dir.write_text(std::string(kPlotsFolder) + "/" + kJobLatencyCdfPlot + ".gp", job_latency_cdf_script(setup));
+}
+
 }  // namespace foliosim

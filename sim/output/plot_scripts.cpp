@@ -161,10 +161,13 @@ class Script {
   std::string text_;
 };
 
-// The write (or, `reads`, the read) latency CDF.
-std::string latency_cdf_script(const PlotSetup& setup, bool reads) {
-  const std::string what = reads ? "read" : "write";
-  Script s(what + "_latency_cdf", what + " latency CDF", setup);
+// `name`'s data are data/<name>.<series>.csv, its percentile dots
+// data/<percentiles>.<series>.csv; `reads`: of read calls.
+std::string latency_cdf_script(const PlotSetup& setup, const std::string& name = "write_latency_cdf",
+                               const std::string& percentiles = "write_latency_percentiles", bool reads = false) {
+  const bool per_job = name == kJobLatencyCdfPlot;
+  const std::string what = per_job ? "call" : reads ? "read" : "write";  // a job's may be reads
+  Script s(name, per_job ? "latency CDF per job" : what + " latency CDF", setup);
   // Nines on the y axis (-log10 of the fraction slower) spread the tail out:
   // p99 and p99.9 sit a unit apart instead of 0.9 % apart. Each curve tops
   // out at its slowest call, 1 - 1/N.
@@ -213,8 +216,8 @@ std::string latency_cdf_script(const PlotSetup& setup, bool reads) {
   s.add(
       "plot for [i=1:words(variants)] data(i) using \"latency_us\":(nines(column(\"cumulative_fraction\"), "
       "real(word(counts, i)))) with steps lw 2 lc rgb color(i) dt i title word(variants, i), \\");
-  s.add("     for [i=1:words(variants)] sprintf(\"data/" + what +
-        "_latency_percentiles.%s.csv\", word(variants, i)) "
+  s.add("     for [i=1:words(variants)] sprintf(\"data/" + percentiles +
+        ".%s.csv\", word(variants, i)) "
         "using \"latency_us\":(nines(column(\"fraction\"), 10)) with points pt 7 ps 1.3 lc rgb color(i) notitle, \\");
   s.add("     keyentry with points pt 7 ps 1.3 lc rgb \"#444444\" title \"p50, p99, p99.9\"");
   return s.finish();
@@ -391,9 +394,14 @@ std::vector<PlotInfo> plot_list(bool reads) {
   return plots;
 }
 
+std::string job_latency_cdf_script(const PlotSetup& setup) {
+  return latency_cdf_script(setup, kJobLatencyCdfPlot, "job_latency_percentiles");
+}
+
 std::string plot_script(const std::string& name, const PlotSetup& setup) {
-  if (name == "write_latency_cdf") return latency_cdf_script(setup, false);
-  if (name == "read_latency_cdf") return latency_cdf_script(setup, true);
+  if (name == "write_latency_cdf") return latency_cdf_script(setup);
+  if (name == "read_latency_cdf")
+    return latency_cdf_script(setup, "read_latency_cdf", "read_latency_percentiles", true);
   if (name == "page_cache") return page_cache_script(setup);
   if (name == "throughput") return throughput_script(setup);
   if (name == "cpu") return cpu_script(setup);

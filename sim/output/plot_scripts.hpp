@@ -60,4 +60,11 @@ std::vector<PlotInfo> plot_list(bool reads = false);
 // Script of plot `name` (one of plot_list()).
 std::string plot_script(const std::string& name, const PlotSetup& setup);
 
+// With several jobs: each job's latency CDF (writes, or reads for a reader),
+// one series per job (per variant and job in a run of several variants),
+// drawn as write_latency_cdf is; its data are data/job_latency_cdf.<series>.csv
+// and data/job_latency_percentiles.<series>.csv.
+inline constexpr const char* kJobLatencyCdfPlot = "job_latency_cdf";
+std::string job_latency_cdf_script(const PlotSetup& setup);
+
 }  // namespace foliosim

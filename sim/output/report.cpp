@@ -83,6 +83,42 @@ std::string attribution_section(const std::vector<TableColumn>& columns, bool re
   return out + "\n";
 }
 
+static std::string jobs_section(const std::vector<TableColumn>& columns) {
+  bool several = false;
+  for (const auto& c : columns) several = several || c.summary.value("jobs", Json::array()).size() > 1;
+  if (!several) return "";
+  std::string out =
+      "## Jobs\n\nEach job of each variant (`jobs` in summary.json): its phase (fio's group), when it ran, its "
+      "calls and bytes, its latencies and its files' cache when it ended.\n\n"
+      "| variant | job | phase | start | end | write calls | written | write p50 / p99 µs | read calls | read | "
+      "read p50 / p99 µs | fsync p50 µs | cached / dirty at end |\n"
+      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  auto mib = [](const Json& bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MiB", bytes.get<double>() / (1 << 20));
+    return std::string(text);
+  };
+  auto p50_p99 = [](const Json& latency) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%.1f / %.1f", latency.value("p50", 0.0), latency.value("p99", 0.0));
+    return std::string(text);
+  };
+  for (const auto& c : columns)
+    for (const auto& j : c.summary.value("jobs", Json::array())) {
+      const Json& files = j["files_at_end"];
+      out += "| " + c.title + " | " + j["name"].get<std::string>() + " | " + std::to_string(j["phase"].get<int>()) +
+             " | " + duration_text(j["start_s"].get<double>()) + " | " + duration_text(j["end_s"].get<double>()) +
+             " | " + std::to_string(j["write_calls"].get<std::uint64_t>()) + " | " + mib(j["app_write_bytes"]) + " | " +
+             p50_p99(j["write_latency_us"]) + " | " + std::to_string(j["read_calls"].get<std::uint64_t>()) + " | " +
+             mib(j["app_read_bytes"]) + " | " + p50_p99(j["read_latency_us"]) + " | " +
+             p50_p99(j["fsync_latency_us"]).substr(0, p50_p99(j["fsync_latency_us"]).find(' ')) + " | " +
+             mib(files["cached_bytes"]) + " / " + mib(files["dirty_bytes"]) + " |\n";
+    }
+  const std::string stem = std::string(kPlotsFolder) + "/" + kJobLatencyCdfPlot;
+  return out + "\nEach job's latency CDF (writes, or reads for a reader), drawn as the write latency CDF is:\n\n![" +
+         kJobLatencyCdfPlot + "](" + stem + ".png)\n\n[SVG](" + stem + ".svg) · [script](" + stem + ".gp)\n\n";
+}
+
 std::string report_markdown(const ReportInput& input) {
   std::string out = "# " + input.title + "\n\n";
   out += "## Question\n\n" + (input.question.empty() ? "(The scenario has no description.)" : input.question) + "\n\n";
@@ -97,6 +133,7 @@ std::string report_markdown(const ReportInput& input) {
                 "exact percentile.\n\n",
                 LatencyHistogram::kRelativeErrorBound * 100, 1 / LatencyHistogram::kRelativeErrorBound);
   out += bound;
+  out += jobs_section(input.columns);
   if (!input.published.is_null()) out += published_markdown(input.published);
   out += attribution_section(input.columns);
   bool reads = false;

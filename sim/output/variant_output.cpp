@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "sim/output/fio_json.hpp"
 #include "sim/output/latency_attribution.hpp"
 #include "sim/output/stat_writers.hpp"
 
@@ -88,6 +89,12 @@ VariantOutput variant_output(const VariantRun& run) {
   out.time_series_csv = csv_text(run.series, [](CsvStatWriter& f, const MemorySample& s) { s.stats(f); });
   out.latency_cdf_csv = latency_cdf_csv(run.workload.write_latency);
   out.bdi_estimates_csv = bdi_estimates_csv(run);
+  out.fio_jobs = Json::array();
+  for (const auto& job : run.workload.jobs) {
+    out.fio_jobs.push_back(fio_job_json(job));
+    out.job_latency_cdf_csvs.push_back(
+        latency_cdf_csv(job.write_calls || !job.read_calls ? job.write_latency : job.read_latency));
+  }
   return out;
 }
 
@@ -98,7 +105,9 @@ Json VariantOutput::to_json() const {
               {"time_series_csv", time_series_csv},
               {"latency_cdf_csv", latency_cdf_csv},
               {"read_latency_cdf_csv", read_latency_cdf_csv},
-              {"bdi_estimates_csv", bdi_estimates_csv}};
+              {"bdi_estimates_csv", bdi_estimates_csv},
+              {"fio_jobs", fio_jobs},
+              {"job_latency_cdf_csvs", job_latency_cdf_csvs}};
 }
 
 VariantOutput VariantOutput::from_json(const Json& json) {
@@ -111,6 +120,8 @@ VariantOutput VariantOutput::from_json(const Json& json) {
     out.latency_cdf_csv = json.at("latency_cdf_csv").get<std::string>();
     out.read_latency_cdf_csv = json.at("read_latency_cdf_csv").get<std::string>();
     out.bdi_estimates_csv = json.at("bdi_estimates_csv").get<std::string>();
+    out.fio_jobs = json.at("fio_jobs");
+    out.job_latency_cdf_csvs = json.at("job_latency_cdf_csvs").get<std::vector<std::string>>();
     return out;
   } catch (const Json::exception& e) {
     throw InternalError(std::string("a variant's results came back malformed: ") + e.what());
@@ -122,6 +133,7 @@ std::string results_reference() {
   VariantRun run;
   run.devices.push_back({"nvme0", {}, 0, 0, writeback::BandwidthEstimate(1, 1)});
   run.sampler.decimations = 1;  // the figures a halved time series adds
+  run.workload.jobs.resize(1);  // the figures of a job and a phase
   ReferenceWriter summary;
   summary.text("variant", "", "the variant's name");
   summary.text("description", "", "what the variant changes (when the scenario says)");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/engine/variant_run.hpp"
 #include "sim/input/json_fields.hpp"
@@ -15,10 +16,12 @@ struct VariantOutput {
   Json summary;      // the variant's figures in summary.json (its name, description and seed are added beside)
   Json tail_writes;  // variants/<variant>/tail_writes.json
   Json tail_reads;   // variants/<variant>/tail_reads.json, when it read
-  std::string time_series_csv;       // variants/<variant>/timeseries.csv
-  std::string latency_cdf_csv;       // variants/<variant>/latency_cdf.csv
-  std::string read_latency_cdf_csv;  // variants/<variant>/read_latency_cdf.csv, when it read ("" when not)
-  std::string bdi_estimates_csv;     // variants/<variant>/bdi_estimates.csv
+  std::string time_series_csv;                    // variants/<variant>/timeseries.csv
+  std::string latency_cdf_csv;                    // variants/<variant>/latency_cdf.csv
+  std::string read_latency_cdf_csv;               // variants/<variant>/read_latency_cdf.csv, when it read ("" when not)
+  std::string bdi_estimates_csv;                  // variants/<variant>/bdi_estimates.csv
+  Json fio_jobs;                                  // each job in fio's JSON layout (fio.json, with --output-format=json)
+  std::vector<std::string> job_latency_cdf_csvs;  // each job's write (or read) latency CDF, for its plot
 
   Json to_json() const;
   // Throws InternalError when `json` is not what to_json() makes.

@@ -82,6 +82,21 @@ void check_reproducible(const Scenario& s, const std::string& file, const std::s
     if (!s.jobs[j].device.empty() && s.jobs[j].device != s.filesystem.device)
       refuse(file, variant, join_path(join_path("workload/jobs", j), "device"),
              "jobs on a second device: record writes on one target");
+  // foliosim-runner starts every clone at once and lays out no file (so
+  // invalidate, which then finds nothing cached, needs no refusal).
+  if (!s.files.empty())
+    refuse(file, variant, "workload/files", "files that exist before the run: the runner starts with none");
+  for (std::size_t j = 0; j < s.jobs.size(); ++j) {
+    const auto& job = s.jobs[j];
+    const char* field = job.stonewall           ? "stonewall"
+                        : !job.wait_for.empty() ? "wait_for"
+                        : !job.before.empty()   ? "before"
+                        : job.pre_read          ? "pre_read"
+                                                : nullptr;
+    if (field)
+      refuse(file, variant, join_path(join_path("workload/jobs", j), field),
+             "phases, steps and cache preparation: the runner starts every job at once");
+  }
   // The writeback sysctls are the machine's: refuse rather than change them.
   const std::pair<const char*, std::pair<double, const char*>> sysctls[] = {
       {"writeback/dirty_ratio", {s.writeback.dirty_ratio_percent, "dirty_ratio"}},

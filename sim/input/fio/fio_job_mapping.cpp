@@ -63,16 +63,16 @@ constexpr OptionRule kRules[] = {
     {"kb_base", "kb_base", Rule::kMapped, "", ""},
     {"stonewall", "stonewall", Rule::kMapped, "", ""},
     {"wait_for_previous", "stonewall", Rule::kMapped, "", ""},
+    {"wait_for", "wait_for", Rule::kMapped, "", ""},
+    {"new_group", "new_group", Rule::kMapped, "", ""},
     {"group_reporting", "group_reporting", Rule::kNoEffect, "", ""},
-    {"new_group", "new_group", Rule::kNoEffect, "", ""},
     {"thread", "thread", Rule::kNoEffect, "", ""},
     {"randrepeat", "randrepeat", Rule::kNoEffect, "", ""},
     {"create_on_open", "create_on_open", Rule::kNoEffect, "", ""},
-    {"invalidate", "invalidate", Rule::kNoEffect, "", ""},
+    {"invalidate", "invalidate", Rule::kMapped, "", ""},
+    {"overwrite", "overwrite", Rule::kMapped, "", ""},
+    {"pre_read", "pre_read", Rule::kMapped, "", ""},
     {"fadvise_hint", "fadvise_hint", Rule::kMapped, "", ""},
-    {"overwrite", "overwrite", Rule::kNeutral, "0|false",
-     "fio lays the file out before the write phase; the model's files start empty"},
-    {"pre_read", "pre_read", Rule::kNeutral, "0|false", "reading the file into the cache first"},
     {"norandommap", "norandommap", Rule::kNeutral, "0|false",
      "the model's random jobs write every block once a pass, as fio's random map does"},
     {"random_distribution", "random_distribution", Rule::kNeutral, "random",
@@ -87,8 +87,6 @@ constexpr OptionRule kRules[] = {
     {"blocksize_range", "bsrange", Rule::kRefused, "", "variable block sizes"},
     {"bssplit", "bssplit", Rule::kRefused, "", "variable block sizes"},
     {"sync_file_range", "sync_file_range", Rule::kRefused, "", "no sync_file_range calls in the model"},
-    {"wait_for", "wait_for", Rule::kRefused, "",
-     "the model starts every job at once (after its startdelay): use startdelay"},
 };
 
 const OptionRule* find_rule(const std::string& name) {
@@ -131,9 +129,8 @@ const std::set<std::string> kAsyncEngines = {"libaio", "io_uring"};
 
 class JobMapper {
  public:
-  JobMapper(const FioSection& section, const FioMachineFacts& machine, const std::set<std::string>& ignored,
-            bool first_job)
-      : section_(section), machine_(machine), first_job_(first_job) {
+  JobMapper(const FioSection& section, const FioMachineFacts& machine, const std::set<std::string>& ignored)
+      : section_(section), machine_(machine) {
     for (const auto& option : section.options) {
       check_known(option, ignored);
       const OptionRule* rule = find_rule(option.name);
@@ -169,10 +166,19 @@ class JobMapper {
       if (is_fio_range(delay->value)) not_modelled(*delay, "a random start delay per clone");
       job.startdelay_s = time_s(*delay, 1);
     }
-    if (const auto* stonewall = get("stonewall"); stonewall && truth(*stonewall) && !first_job_)
-      not_modelled(*stonewall, "the model starts every job at once (after its startdelay): use startdelay");
+    job.stonewall = flag("stonewall", false);
+    job.new_group = flag("new_group", false);
+    if (const auto* wait_for = get("wait_for")) job.wait_for = wait_for->value;
+    // fio's invalidate defaults to 1; pre_read clears it (fio's HOWTO).
+    job.pre_read = flag("pre_read", false);
+    job.invalidate = flag("invalidate", true) && !job.pre_read;
     return job;
   }
+
+  const FioOption* option(const char* name) const { return get(name); }
+  bool overwrite() const { return flag("overwrite", false); }
+  // The bytes fio lays a job's file out to: its offset and region.
+  std::uint64_t file_bytes() const { return file_bytes_; }
 
  private:
   const FioOption* get(const char* name) const {
@@ -364,7 +370,7 @@ class JobMapper {
   }
 
   // The region the job works in, the bytes it moves and so its calls.
-  void map_amount(workload::JobParams& job) const {
+  void map_amount(workload::JobParams& job) {
     const std::uint64_t bs = job.bs_bytes;
     if (const auto* option = get("offset")) job.offset_bytes = bytes_or_percent(*option, bs);
     const auto* filesize = get("filesize");
@@ -389,6 +395,7 @@ class JobMapper {
     if (amount % bs)
       fail_option(amount_option, std::to_string(amount) + " bytes is not a multiple of bs (" + std::to_string(bs) +
                                      "): fio's short last block is not modelled");
+    file_bytes_ = job.offset_bytes + region;
     const std::uint64_t loops = count("loops", 1);
     if (loops == 0) fail_option(*get("loops"), "must be at least 1");
     const bool time_based = flag("time_based", false);
@@ -425,8 +432,8 @@ class JobMapper {
 
   const FioSection& section_;
   const FioMachineFacts& machine_;
-  bool first_job_;
   std::map<std::string, FioOption> options_;  // by canonical name
+  std::uint64_t file_bytes_ = 0;
   KbBase kb_base_ = KbBase::k1024;
   std::uint64_t gap_bytes_ = 0;
 };
@@ -443,6 +450,23 @@ void check_native(const FioSection& section, const workload::JobParams& job) {
     fail_section(section, std::string("gives ") + problem->option + " " + problem->message);
 }
 
+// overwrite=1: fio writes each file of the job out before the job starts
+// (a written, contiguous file), and its invalidate drops what that left cached.
+void lay_out_files(const workload::JobParams& job, std::uint64_t file_bytes, std::vector<workload::FileSpec>& files) {
+  for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
+    const std::string name = job.file_for_clone(clone);
+    auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.name == name; });
+    if (it == files.end()) {
+      workload::FileSpec spec;
+      spec.name = name;
+      spec.device = job.device;
+      files.push_back(spec);
+      it = std::prev(files.end());
+    }
+    it->size_bytes = std::max(it->size_bytes, file_bytes);
+  }
+}
+
 }  // namespace
 
 std::uint64_t time_based_calls(std::uint64_t bs_bytes) { return (std::uint64_t{1} << 62) / bs_bytes; }
@@ -453,11 +477,17 @@ FioWorkload map_fio_jobs(const FioJobFile& file, const FioMachineFacts& machine,
   std::set<std::string> names;
   for (std::size_t i = 0; i < file.jobs.size(); ++i) {
     const FioSection& section = file.jobs[i];
-    JobMapper mapper(section, machine, ignored, i == 0);
+    JobMapper mapper(section, machine, ignored);
     workload::JobParams job = mapper.map();
+    if (!job.wait_for.empty() && !names.count(job.wait_for)) {
+      const std::string hint = did_you_mean(job.wait_for, std::vector<std::string>(names.begin(), names.end()));
+      fail_option(*mapper.option("wait_for"), "no job named \"" + job.wait_for + "\" before this one" +
+                                                  (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)"));
+    }
     if (!names.insert(job.name).second) fail_section(section, "a second job named \"" + job.name + "\"");
     check_native(section, job);
     out.jobs.push_back(job);
+    if (mapper.overwrite()) lay_out_files(job, mapper.file_bytes(), out.files);
     for (const auto& option : section.options)
       if (option.name == "description" && out.description.empty() && !ignored.count("description"))
         out.description = option.value;

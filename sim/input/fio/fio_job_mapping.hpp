@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/workload/file_spec.hpp"
 #include "models/workload/job_params.hpp"
 #include "sim/input/fio/fio_ini.hpp"
 
@@ -25,6 +26,8 @@ struct FioMachineFacts {
 
 struct FioWorkload {
   std::vector<workload::JobParams> jobs;
+  // The files overwrite=1 lays out before the jobs (workload/files).
+  std::vector<workload::FileSpec> files;
   // The first `description` option, for the scenario's description; "" if none.
   std::string description;
 };

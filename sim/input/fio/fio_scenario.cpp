@@ -23,11 +23,14 @@ std::optional<std::uint64_t> filesystem_device_capacity(const Json& scenario, co
   return std::nullopt;  // the scenario's own checks will name what is wrong
 }
 
-Json native_jobs(const FioJobFile& jobs, const Json& scenario, const std::string& file,
-                 const std::set<std::string>& ignored, std::string* description) {
+// The native workload: its jobs, and the files overwrite=1 lays out.
+Json native_workload(const FioJobFile& jobs, const Json& scenario, const std::string& file,
+                     const std::set<std::string>& ignored, std::string* description) {
   const FioWorkload workload = map_fio_jobs(jobs, {filesystem_device_capacity(scenario, file)}, ignored);
-  Json out = Json::array();
-  for (const auto& job : workload.jobs) out.push_back(write_fields(job));
+  Json out;
+  out["jobs"] = Json::array();
+  for (const auto& job : workload.jobs) out["jobs"].push_back(write_fields(job));
+  for (const auto& f : workload.files) out["files"].push_back(write_fields(f));
   if (description) *description = workload.description;
   return out;
 }
@@ -114,14 +117,14 @@ Json fio_scenario_json(const std::string& job_path, const std::string& machine_p
   for (const char* key : {"name", "description", "workload", "variants", "published"}) scenario.erase(key);
   const FioJobFile jobs = read_fio_file(job_path, env);
   std::string description;
-  Json native = native_jobs(jobs, scenario, job_path, ignored, &description);
+  Json native = native_workload(jobs, scenario, job_path, ignored, &description);
   Json out;
   out["name"] = fs::path(job_path).stem().string();
   out["description"] = !description.empty() ? description
                                             : "fio job file " + job_path + " on " +
                                                   (machine_path.empty() ? "the default machine" : machine_path);
   out.update(scenario);
-  out["workload"]["jobs"] = native;
+  out["workload"] = native;
   return out;
 }
 
@@ -144,8 +147,7 @@ void expand_fio_workload(Json& scenario, const std::string& scenario_file, const
   } else {
     jobs = fio_options_file(*options, scenario_file, "workload/fio_options");
   }
-  Json native = native_jobs(jobs, scenario, scenario_file, names, nullptr);
-  scenario["workload"] = Json{{"jobs", native}};
+  scenario["workload"] = native_workload(jobs, scenario, scenario_file, names, nullptr);
 }
 
 ScenarioFile load_scenario_or_job_file(const std::string& path, const std::vector<std::string>& overrides,

@@ -109,12 +109,13 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
 
     device.start(cpu.host());
     workload::WorkloadStats stats;
+    workload::JobStats own;
     std::uint64_t writes_done_calls = 0, clones_running = 0;
     for (std::uint64_t clone = 0; clone < job.numjobs; ++clone) {
       workload::KernelPaths kernel{cpu,           fs, direct_io, buffered_io, throttle, [&] { ++writes_done_calls; },
                                    clones_running};
       workload::start_job(job, clone, random_stream(1, "job/" + std::to_string(clone)),
-                          random_stream(1, "spread/" + std::to_string(clone)), kernel, stats);
+                          random_stream(1, "spread/" + std::to_string(clone)), kernel, stats, own);
     }
     engine->run();
     if (actor_failure().kind != FailureKind::kNone) throw std::runtime_error(actor_failure().message);

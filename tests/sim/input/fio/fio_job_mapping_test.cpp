@@ -192,15 +192,13 @@ TEST_CASE("fio mapping: what the model does not have is refused by name, file an
   refused("[w]\nrw=write\nsize=1m\nfsync=32\n", "option 'fsync': not modelled");
   refused("[w]\nrw=write\nsize=1m\nfdatasync=1\n", "option 'fdatasync': not modelled");
   refused("[w]\nrw=write\nsize=1m\nsync_file_range=write:8\n", "option 'sync_file_range': not modelled");
-  refused("[w]\nrw=write\nsize=1m\noverwrite=1\n", "option 'overwrite': not modelled");
-  refused("[w]\nrw=write\nsize=1m\npre_read=1\n", "option 'pre_read': not modelled");
   refused("[w]\nrw=randwrite\nsize=1m\nnorandommap\n", "option 'norandommap': not modelled");
   refused("[w]\nrw=randwrite\nsize=1m\nrandom_distribution=zipf:1.2\n", "option 'random_distribution'");
   refused("[w]\nrw=write\nsize=1m\nrate=10m\n", "option 'rate': not modelled");
   refused("[w]\nrw=write\nsize=1m\nrate_iops=100\n", "option 'rate_iops': not modelled");
   refused("[w]\nrw=write\nsize=1m\nramp_time=2\n", "option 'ramp_time': not modelled");
-  refused("[w]\nrw=write\nsize=1m\nwait_for=a\n", "option 'wait_for': not modelled");
-  refused("[a]\nrw=write\nsize=1m\n[b]\nrw=write\nsize=1m\nstonewall\n", "t.fio:7: option 'stonewall': not modelled");
+  refused("[w]\nrw=write\nsize=1m\nwait_for=a\n", "t.fio:4: option 'wait_for': no job named \"a\" before this one");
+  refused("[a]\nrw=write\nsize=1m\n[b]\nrw=write\nsize=1m\nwait_for=aa\n", "(did you mean \"a\"?)");
   refused("[w]\nrw=write\nsize=1m\nstartdelay=1-5\n", "option 'startdelay': not modelled (a random start delay");
   refused("[w]\nrw=write\nsize=1m\nloops=2\n", "option 'loops': not modelled");
   refused("[w]\nrw=write\nsize=1m\nruntime=1\ntime_based\n", "option 'time_based': not modelled");
@@ -227,4 +225,31 @@ TEST_CASE("fio mapping: --ignore drops an option as if it were not written") {
   CHECK(map_one("[w]\nrw=write\nsize=1m\nbs=4k-64k\n", {"bs"}).bs_bytes == 4096);
   // An alias is dropped by either name.
   CHECK(map_one("[w]\nrw=write\nsize=1m\nblocksize=8k\n", {"bs"}).bs_bytes == 4096);
+}
+
+TEST_CASE("fio mapping: stonewall, wait_for, new_group, invalidate, pre_read and overwrite") {
+  const auto jobs = map_all(
+      "[a]\nrw=write\nsize=1m\n[b]\nrw=write\nsize=1m\nstonewall\n[c]\nrw=read\nsize=1m\nwait_for=a\n"
+      "new_group\ninvalidate=0\n[d]\nrw=read\nsize=1m\npre_read=1\n");
+  REQUIRE(jobs.size() == 4);
+  CHECK_FALSE(jobs[0].stonewall);
+  CHECK(jobs[1].stonewall);
+  CHECK(jobs[2].wait_for == "a");
+  CHECK(jobs[2].new_group);
+  // fio's invalidate is on by default; pre_read turns it off.
+  CHECK(jobs[0].invalidate);
+  CHECK_FALSE(jobs[2].invalidate);
+  CHECK(jobs[3].pre_read);
+  CHECK_FALSE(jobs[3].invalidate);
+  // overwrite=1 lays each clone's file out before the job: offset + region, written, not cached.
+  const auto workload = map_fio_jobs(
+      parse_fio_text("[w]\nrw=write\nbs=64k\nsize=1m\noffset=1m\nnumjobs=2\noverwrite=1\n", "t.fio", no_env),
+      {16 * kGiB});
+  REQUIRE(workload.files.size() == 2);
+  CHECK(workload.files[0].name == "w.0");
+  CHECK(workload.files[1].name == "w.1");
+  CHECK(workload.files[0].size_bytes == 2 * kMiB);
+  CHECK(workload.files[0].layout == foliosim::filesystem::Layout::kContiguous);
+  CHECK(workload.files[0].cached == foliosim::workload::CachedPart::kNone);
+  CHECK(map_fio_jobs(parse_fio_text("[w]\nrw=write\nsize=1m\n", "t.fio", no_env), {16 * kGiB}).files.empty());
 }
