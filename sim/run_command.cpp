@@ -75,6 +75,23 @@ std::string summary_table(const Json& summary) {
                   static_cast<unsigned long long>(v["device_write_requests"].get<std::uint64_t>()));
     out += line;
   }
+  bool reads = false;
+  for (const auto& v : summary["variants"]) reads = reads || v.value("read_calls", std::uint64_t{0}) > 0;
+  if (!reads) return out;
+  // The same for reads, when any variant read.
+  std::snprintf(line, sizeof line, "%-20s %10s %10s %10s %10s %10s %10s %12s %9s\n", "variant", "read_MBps", "reads",
+                "p50_us", "p99_us", "p99.9_us", "max_us", "dev_rd_MiB", "rd_reqs");
+  out += line;
+  for (const auto& v : summary["variants"]) {
+    const auto& lat = v["read_latency_us"];
+    std::snprintf(line, sizeof line, "%-20s %10.1f %10llu %10.1f %10.1f %10.1f %10.1f %12.2f %9llu\n",
+                  v["variant"].get<std::string>().c_str(), v["read_throughput_Bps"].get<double>() / 1e6,
+                  static_cast<unsigned long long>(v["read_calls"].get<std::uint64_t>()), lat["p50"].get<double>(),
+                  lat["p99"].get<double>(), lat["p999"].get<double>(), lat["max"].get<double>(),
+                  static_cast<double>(v["device_read_bytes"].get<std::uint64_t>()) / (1 << 20),
+                  static_cast<unsigned long long>(v["device_read_requests"].get<std::uint64_t>()));
+    out += line;
+  }
   return out;
 }
 

@@ -117,8 +117,10 @@ struct JobContext {
 void read_loop(JobContext& c, WritePattern& pattern) {
   WriteCall call{};
   auto& stats = c.stats;
+  const double stop_s = c.job.runtime_s > 0 ? c.now_s() + c.job.runtime_s : 1e300;
   while (pattern.next(call)) {
     const double start_s = c.now_s();
+    if (start_s >= stop_s) break;
     c.batch.begin_call();
     std::uint64_t bytes = 0;
     std::optional<TailWrite> tail;

@@ -40,6 +40,19 @@ std::vector<std::pair<std::string, double>> headline_metrics(const Json& v) {
     add(std::string("write latency ") + label + " (µs)", number(latency, key));
   if (number(v, "fsync_calls").value_or(0) > 0)
     add("fsync latency max (µs)", number(v.value("fsync_latency_us", Json::object()), "max"));
+  if (number(v, "read_calls").value_or(0) > 0) {
+    add("read phase (s)", number(v, "read_phase_s"));
+    add("application read throughput (MB/s)", number(v, "read_throughput_Bps"), 1e-6);
+    add("read calls", number(v, "read_calls"));
+    const Json read_latency = v.value("read_latency_us", Json::object());
+    for (auto [key, label] :
+         {std::pair{"p50", "p50"}, {"p99", "p99"}, {"p999", "p99.9"}, {"max", "max"}, {"mean", "mean"}})
+      add(std::string("read latency ") + label + " (µs)", number(read_latency, key));
+    add("read cache hit ratio", number(v, "read_cache_hit_ratio"));
+    add("device reads (MiB)", number(v, "device_read_bytes"), 1 / kMiB);
+    add("device read requests", number(v, "device_read_requests"));
+    add("read ahead (MiB)", number(v, "readahead_bytes"), 1 / kMiB);
+  }
   add("device writes (MiB)", number(v, "device_write_bytes"), 1 / kMiB);
   add("device write requests", number(v, "device_write_requests"));
   add("page cache peak (MiB)", number(v, "page_cache_peak_bytes"), 1 / kMiB);
