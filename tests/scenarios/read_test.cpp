@@ -279,3 +279,33 @@ TEST_CASE("reads: reclaim keeps a mapped file's folios, and takes a read file's"
   CHECK(read["device_read_bytes"].get<double>() > 64 * MiB);
   CHECK(read["reclaimed_bytes"].get<double>() > 0);
 }
+
+TEST_CASE("reads: a buffered read of a cached file is a hit: no device read, the copy alone") {
+  // The file written buffered and fsynced stays cached; 16 reads of 64 KiB
+  // find every page. Copying at 1 GB/s (the only cost): 65.536 us a call.
+  Scenario s = read_back(64 * KiB, workload::IoMode::kBuffered);
+  s.jobs[0] = buffered_job("writer", 1 * MiB, 1 * MiB);
+  s.jobs[0].filename = "f";
+  s.jobs[0].end_fsync = true;
+  s.cpu.copy_bandwidth_Bps = 1e9;
+  Json r = simulate_isolated(s).summary;
+  CHECK(r["read_calls"] == 16);
+  CHECK(r["device_read_requests"] == 0);
+  CHECK(r["read_cache_hit_ratio"] == 1);
+  CHECK(r["read_latency_us"]["p50"].get<double>() == doctest::Approx(65.536).epsilon(1e-3));
+  CHECK(r["read_latency_split_mean_us"]["device"] == 0);
+}
+
+TEST_CASE("reads: a random reader advised RANDOM (fio's default for randread) reads only what it asks") {
+  // 256 reads of 4 KiB in a drawn order: 256 requests of one page each,
+  // nothing read ahead, each call one request's time.
+  Scenario s = read_back(4 * KiB, workload::IoMode::kBuffered, workload::Rw::kRandRead);
+  s.jobs[1].fadvise = workload::Fadvise::kRandom;
+  Json r = simulate_isolated(s).summary;
+  CHECK(r["device_read_requests"] == 256);
+  CHECK(r["device_read_bytes"] == 1 * MiB);
+  CHECK(r["readahead_bytes"] == 0);
+  CHECK(r["read_cache_hit_ratio"] == 0);
+  CHECK(r["read_latency_us"]["max"].get<double>() ==
+        doctest::Approx((kRequestS + 4 * double(KiB) / kBandwidthBps) * 1e6).epsilon(1e-3));
+}
