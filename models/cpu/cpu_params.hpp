@@ -35,6 +35,12 @@ struct MachineParams {
   // them off. Fitted: see models/README.md, "Latency spread".
   double interrupt_rate_hz = 3800;
   double interrupt_stall_s = 10e-6;
+  // From a wake-up to the woken task running (try_to_wake_up, the IPI, the
+  // context switch): a task woken when a sleeping lock is released runs this
+  // much later, so the releaser, still running, usually takes the lock again
+  // first (rw_semaphore lock stealing). Prior, not fitted: see
+  // models/README.md, "Machine".
+  double wakeup_latency_s = 5e-6;
 
   template <class F>
   void fields(F& f) {
@@ -43,6 +49,7 @@ struct MachineParams {
     f.size("memory", memory_bytes, Bound::kPositive);
     f.frequency("interrupt_rate", interrupt_rate_hz, Bound::kNonNegative);
     f.duration("interrupt_stall", interrupt_stall_s);
+    f.duration("wakeup_latency", wakeup_latency_s);
   }
 };
 

@@ -178,7 +178,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     return outcome;
   }
   const auto flush = [&batch] { batch.flush(); };
-  RwHold lock(file.inode_lock, fs_.traits().buffered_read_lock, flush, flush);
+  RwHold lock(file.inode_lock, fs_.traits().buffered_read_lock, cpu_.machine().wakeup_latency_s, flush, flush);
   outcome.lock_wait_s = lock.waited_s();
   if (offset_bytes >= file.size_bytes) return outcome;  // end of file
   length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
@@ -403,7 +403,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
     }
   }
   const auto flush = [&batch] { batch.flush(); };
-  RwHold lock(file.inode_lock, LockMode::kExclusive, flush, flush);
+  RwHold lock(file.inode_lock, LockMode::kExclusive, cpu_.machine().wakeup_latency_s, flush, flush);
   outcome.lock_wait_s = lock.waited_s();
   // xfs_file_write_checks: a write past EOF first zeroes the gap, with
   // ordinary buffered writes unless the variant carries the dontcache state.

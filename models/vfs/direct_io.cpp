@@ -63,7 +63,8 @@ void DirectIo::sync_cached_range(File& file, std::uint64_t offset_bytes, std::ui
 DirectOutcome DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                               block_device::IoWaiter& waiter, cpu::CpuBatch& batch) {
   const auto flush = [&batch] { batch.flush(); };
-  RwHold lock(file.inode_lock, fs_.direct_write_lock(file, offset_bytes, length_bytes), flush, flush);
+  RwHold lock(file.inode_lock, fs_.direct_write_lock(file, offset_bytes, length_bytes),
+              cpu_.machine().wakeup_latency_s, flush, flush);
   DirectOutcome outcome;
   outcome.lock_wait_s = lock.waited_s();
   sync_cached_range(file, offset_bytes, length_bytes, true, batch);
@@ -77,7 +78,7 @@ DirectOutcome DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
 DirectOutcome DirectIo::read(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                              block_device::IoWaiter& waiter, cpu::CpuBatch& batch) {
   const auto flush = [&batch] { batch.flush(); };
-  RwHold lock(file.inode_lock, LockMode::kShared, flush, flush);
+  RwHold lock(file.inode_lock, LockMode::kShared, cpu_.machine().wakeup_latency_s, flush, flush);
   DirectOutcome outcome;
   outcome.lock_wait_s = lock.waited_s();
   if (offset_bytes >= file.size_bytes) {

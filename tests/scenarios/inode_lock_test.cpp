@@ -16,6 +16,8 @@ namespace {
 constexpr double kRequestS = 95e-6;
 constexpr double kBandwidthBps = 3e9;
 constexpr double kLaterS = 50e-6;
+// machine.wakeup_latency's default: a waiter runs this long after the release.
+constexpr double kWakeupS = 5e-6;
 
 // The file, then `first` at 1 s and `second` 50 us later, both on it; the
 // second writes (or reads) at 1 MiB, past what the first touches.
@@ -33,6 +35,18 @@ Scenario meeting(workload::JobParams first, workload::JobParams second, filesyst
 }
 
 double us(const Json& v) { return v.get<double>() * 1e-6; }
+
+// On ext4, copying at 1 GB/s and nothing else: writer a writes `a_bytes` in
+// `a_bs_bytes` calls from 1 s; writer b, 50 us later, one 4 KiB call past it.
+Json two_writers(std::uint64_t a_bs_bytes, std::uint64_t a_bytes) {
+  auto a = buffered_job("a", a_bs_bytes, a_bytes);
+  auto b = buffered_job("b", 4 * KiB, 4 * KiB);
+  b.offset_bytes = a_bytes;
+  Scenario s = meeting(a, b, filesystem::FilesystemKind::kExt4);
+  s.cpu.copy_bandwidth_Bps = 1e9;
+  s.tail_percentile = 0;
+  return simulate_isolated(s).summary;
+}
 
 }  // namespace
 
@@ -54,7 +68,8 @@ TEST_CASE("inode lock: a buffered writer waits for an XFS buffered read of its f
     // Two write calls: the file's O_DIRECT one (no wait) and the append,
     // which waits from 50 us into the read to its end.
     CHECK(r["write_calls"] == 2);
-    CHECK(us(r["write_latency_split_mean_us"]["inode_lock"]) == doctest::Approx((read_s - kLaterS) / 2).epsilon(1e-3));
+    CHECK(us(r["write_latency_split_mean_us"]["inode_lock"]) ==
+          doctest::Approx((read_s - kLaterS + kWakeupS) / 2).epsilon(1e-3));
     CHECK(r["tail_attribution"]["inode_lock"].get<double>() > 0);
   }
   SUBCASE("ext4: buffered reads take no inode lock, so the writer does not wait") {
@@ -80,8 +95,9 @@ TEST_CASE("inode lock: an O_DIRECT reader waits for an extending ext4 O_DIRECT w
   const double read_s = kRequestS + 64 * double(KiB) / kBandwidthBps;
   SUBCASE("ext4: the read starts when the write has returned") {
     Json r = simulate_isolated(meeting(writer, reader, filesystem::FilesystemKind::kExt4)).summary;
-    CHECK(us(r["read_latency_split_mean_us"]["inode_lock"]) == doctest::Approx(write_s - kLaterS).epsilon(1e-3));
-    CHECK(us(r["read_latency_us"]["max"]) == doctest::Approx(write_s - kLaterS + read_s).epsilon(1e-3));
+    CHECK(us(r["read_latency_split_mean_us"]["inode_lock"]) ==
+          doctest::Approx(write_s - kLaterS + kWakeupS).epsilon(1e-3));
+    CHECK(us(r["read_latency_us"]["max"]) == doctest::Approx(write_s - kLaterS + kWakeupS + read_s).epsilon(1e-3));
     CHECK(r["tail_attribution_reads"]["inode_lock"].get<double>() > 0);
   }
   SUBCASE("XFS: both hold the iolock shared; the read waits for nobody's lock") {
@@ -92,18 +108,32 @@ TEST_CASE("inode lock: an O_DIRECT reader waits for an extending ext4 O_DIRECT w
 
 TEST_CASE("inode lock: a buffered writer of a file waits for another's call to return") {
   // Copying at 1 GB/s: a 1 MiB call holds the lock 1048.576 us; a 4 KiB
-  // call on the same file 50 us later waits for it, then copies 4.096 us.
-  auto a = buffered_job("a", 1 * MiB, 1 * MiB);
-  auto b = buffered_job("b", 4 * KiB, 4 * KiB);
-  b.offset_bytes = 1 * MiB;
-  Scenario s = meeting(a, b, filesystem::FilesystemKind::kExt4);
-  s.cpu.copy_bandwidth_Bps = 1e9;
-  Json r = simulate_isolated(s).summary;
+  // call on the same file 50 us later waits for it, runs 5 us after it
+  // returns (the wake-up latency), then copies 4.096 us.
+  Json r = two_writers(1 * MiB, 1 * MiB);
   const double a_s = double(MiB) / 1e9, b_s = 4 * double(KiB) / 1e9;
   CHECK(r["write_calls"] == 3);
   CHECK(us(r["write_latency_us"]["max"]) == doctest::Approx(a_s).epsilon(2e-3));
   // The three calls' mean wait: only b's.
-  CHECK(us(r["write_latency_split_mean_us"]["inode_lock"]) == doctest::Approx((a_s - kLaterS) / 3).epsilon(2e-3));
-  // b returns when it has waited and copied: the write phase ends then.
-  CHECK(r["write_phase_s"].get<double>() == doctest::Approx(1 + a_s + b_s).epsilon(1e-6));
+  CHECK(us(r["write_latency_split_mean_us"]["inode_lock"]) ==
+        doctest::Approx((a_s - kLaterS + kWakeupS) / 3).epsilon(2e-3));
+  // b returns when it has waited, woken and copied: the write phase ends then.
+  CHECK(r["write_phase_s"].get<double>() == doctest::Approx(1 + a_s + kWakeupS + b_s).epsilon(1e-7));
+}
+
+TEST_CASE("inode lock: a writer that keeps calling steals the lock until a waiter has waited 4 ms") {
+  // a makes 4 KiB calls back to back (4.096 us each, copying at 1 GB/s) for
+  // 4.2 ms; b's one call 50 us in finds the lock held. Each of a's releases
+  // wakes b, but b runs 5 us later and a has taken the lock again by then
+  // (rw_semaphore lock stealing), until b has waited RWSEM_WAIT_TIMEOUT,
+  // 4 ms: the next release hands the lock to b. FIFO hand-over would have
+  // let b in after one of a's calls.
+  Json r = two_writers(4 * KiB, 4 * MiB);
+  const double call_s = 4 * double(KiB) / 1e9;
+  CHECK(r["write_calls"] == 1 + 1024 + 1);
+  // b: 4 ms of waiting, up to one more of a's calls, then its own copy.
+  CHECK(us(r["write_latency_us"]["max"]) > 4e-3);
+  CHECK(us(r["write_latency_us"]["max"]) < 4e-3 + 2 * call_s + kWakeupS + 1e-6);
+  // a, once b holds it: b's call, then a's wake-up and its own call.
+  CHECK(us(r["write_latency_us"]["p999"]) < 4e-3);
 }
