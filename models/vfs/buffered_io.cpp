@@ -341,6 +341,29 @@ ReadOutcome BufferedIo::mmap_read(OpenFile& fd, std::uint64_t offset_bytes, std:
   return outcome;
 }
 
+double BufferedIo::read_partial_pages(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                                      cpu::CpuBatch& batch, WriteOutcome& outcome) {
+  const std::uint64_t end_bytes = offset_bytes + length_bytes;
+  std::vector<std::uint64_t> pages;
+  if (offset_bytes % kPageBytes) pages.push_back(offset_bytes / kPageBytes);
+  if (end_bytes % kPageBytes && (pages.empty() || pages.back() != (end_bytes - 1) / kPageBytes))
+    pages.push_back((end_bytes - 1) / kPageBytes);
+  const double start_s = sg4::Engine::get_clock();
+  for (const std::uint64_t page : pages) {
+    const std::uint64_t at = page * kPageBytes;
+    // Past EOF, or over a hole, delalloc or unwritten: zeroed, not read.
+    if (at >= file.size_bytes || fs_.map_for_read(file, at, kPageBytes).empty()) continue;
+    if (!reading(file, page) && cache_.missing_pages(*file.cache, at, kPageBytes) == 0) continue;  // cached
+    batch.flush();
+    ReadOutcome read;
+    const std::uint64_t requests = read_window(file, {page, 1}, page + 1, false, false, read);
+    wait_inflight(file, page, page + 1, nullptr);
+    cpu_.run(cpu::Component::kCompletion, static_cast<double>(requests) * cpu_.costs().request_complete_s);
+    outcome.reclaim_s += read.reclaim_s;
+  }
+  return sg4::Engine::get_clock() - start_s;
+}
+
 std::uint64_t BufferedIo::fadvise(OpenFile& fd, Advice advice, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                                   cpu::CpuBatch& batch) {
   File& file = *fd.file;
@@ -412,6 +435,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
             page_cache::Origin::kZeroing, batch, outcome);
     outcome.zeroed_bytes += zero.length_bytes;
   }
+  outcome.partial_read_s = read_partial_pages(file, offset_bytes, length_bytes, batch, outcome);
   // An overwrite of written blocks inside i_size reserves and extends
   // nothing (xfs_buffered_write_iomap_begin on a written extent,
   // ext4_da_write_begin's mapped blocks): it costs less than an allocating write.

@@ -39,6 +39,7 @@ struct WriteOutcome {
   double kick_s = 0;               // dontcache: submitting the kicked writeback inline
   double stable_wait_s = 0;        // waiting for writeback of a folio it rewrites
   double lock_wait_s = 0;          // waiting for the inode lock
+  double partial_read_s = 0;       // reading the pages it writes only in part
   std::uint64_t zeroed_bytes = 0;  // XFS zeroing of the gap before it
 };
 
@@ -158,6 +159,12 @@ class BufferedIo {
     simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
     simgrid::s4u::ConditionVariablePtr finished = simgrid::s4u::ConditionVariable::create();
   };
+  // __iomap_write_begin, block_write_begin: a page the write covers only in
+  // part, not cached, is read in first and waited for when it holds data on
+  // the device (past EOF, a hole or an unwritten or delalloc block is zeroed
+  // instead). Returns the seconds it took (reclaim for the folios included).
+  double read_partial_pages(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, cpu::CpuBatch& batch,
+                            WriteOutcome& outcome);
   // Whether a read under way covers `page`.
   bool reading(const File& file, std::uint64_t page) const;
   // Maps the cached pages of [first_page, end_page) that no read is bringing
