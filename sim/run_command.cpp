@@ -59,39 +59,55 @@ Json make_summary(const std::vector<ResolvedVariant>& variants, const std::vecto
   return summary;
 }
 
-std::string summary_table(const Json& summary) {
+namespace {
+
+// One table of the terminal summary: per variant, a first figure, then the
+// calls, their latency percentiles and what the devices did for them.
+struct SummaryColumns {
+  const char* first_title;  // and its summary key, scale and decimals
+  const char* first_key;
+  double first_scale;
+  int first_decimals;
+  const char* calls_title;  // then the titles and keys of the rest
+  const char* calls_key;
+  const char* latency_key;
+  const char* device_bytes_title;
+  const char* device_bytes_key;
+  const char* device_requests_title;
+  const char* device_requests_key;
+};
+
+std::string summary_rows(const Json& summary, const SummaryColumns& c) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-20s %10s %10s %10s %10s %10s %10s %12s %9s\n", "variant", "sim_s", "writes",
-                "p50_us", "p99_us", "p99.9_us", "max_us", "device_MiB", "dev_reqs");
+  std::snprintf(line, sizeof line, "%-20s %10s %10s %10s %10s %10s %10s %12s %9s\n", "variant", c.first_title,
+                c.calls_title, "p50_us", "p99_us", "p99.9_us", "max_us", c.device_bytes_title, c.device_requests_title);
   out += line;
   for (const auto& v : summary["variants"]) {
-    const auto& lat = v["write_latency_us"];
-    std::snprintf(line, sizeof line, "%-20s %10.4f %10llu %10.1f %10.1f %10.1f %10.1f %12.2f %9llu\n",
-                  v["variant"].get<std::string>().c_str(), v["sim_time_s"].get<double>(),
-                  static_cast<unsigned long long>(v["write_calls"].get<std::uint64_t>()), lat["p50"].get<double>(),
+    const auto& lat = v[c.latency_key];
+    std::snprintf(line, sizeof line, "%-20s %10.*f %10llu %10.1f %10.1f %10.1f %10.1f %12.2f %9llu\n",
+                  v["variant"].get<std::string>().c_str(), c.first_decimals,
+                  v[c.first_key].get<double>() * c.first_scale,
+                  static_cast<unsigned long long>(v[c.calls_key].get<std::uint64_t>()), lat["p50"].get<double>(),
                   lat["p99"].get<double>(), lat["p999"].get<double>(), lat["max"].get<double>(),
-                  static_cast<double>(v["device_write_bytes"].get<std::uint64_t>()) / (1 << 20),
-                  static_cast<unsigned long long>(v["device_write_requests"].get<std::uint64_t>()));
+                  static_cast<double>(v[c.device_bytes_key].get<std::uint64_t>()) / (1 << 20),
+                  static_cast<unsigned long long>(v[c.device_requests_key].get<std::uint64_t>()));
     out += line;
   }
-  bool reads = false;
-  for (const auto& v : summary["variants"]) reads = reads || v.value("read_calls", std::uint64_t{0}) > 0;
-  if (!reads) return out;
+  return out;
+}
+
+}  // namespace
+
+std::string summary_table(const Json& summary) {
+  std::string out = summary_rows(summary, {"sim_s", "sim_time_s", 1, 4, "writes", "write_calls", "write_latency_us",
+                                           "device_MiB", "device_write_bytes", "dev_reqs", "device_write_requests"});
   // The same for reads, when any variant read.
-  std::snprintf(line, sizeof line, "%-20s %10s %10s %10s %10s %10s %10s %12s %9s\n", "variant", "read_MBps", "reads",
-                "p50_us", "p99_us", "p99.9_us", "max_us", "dev_rd_MiB", "rd_reqs");
-  out += line;
-  for (const auto& v : summary["variants"]) {
-    const auto& lat = v["read_latency_us"];
-    std::snprintf(line, sizeof line, "%-20s %10.1f %10llu %10.1f %10.1f %10.1f %10.1f %12.2f %9llu\n",
-                  v["variant"].get<std::string>().c_str(), v["read_throughput_Bps"].get<double>() / 1e6,
-                  static_cast<unsigned long long>(v["read_calls"].get<std::uint64_t>()), lat["p50"].get<double>(),
-                  lat["p99"].get<double>(), lat["p999"].get<double>(), lat["max"].get<double>(),
-                  static_cast<double>(v["device_read_bytes"].get<std::uint64_t>()) / (1 << 20),
-                  static_cast<unsigned long long>(v["device_read_requests"].get<std::uint64_t>()));
-    out += line;
-  }
+  for (const auto& v : summary["variants"])
+    if (v.value("read_calls", std::uint64_t{0}) > 0)
+      return out + summary_rows(summary, {"read_MBps", "read_throughput_Bps", 1e-6, 1, "reads", "read_calls",
+                                          "read_latency_us", "dev_rd_MiB", "device_read_bytes", "rd_reqs",
+                                          "device_read_requests"});
   return out;
 }
 

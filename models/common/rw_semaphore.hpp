@@ -45,7 +45,6 @@ class RwSemaphore {
     }
     auto waiter = std::make_shared<Waiter>(Waiter{mode, false});
     waiters_.push_back(waiter);
-    ++contended_;
     // Releases are counted from here: one during a yield below is not missed.
     std::uint64_t seen = releases_;
     before_wait();
@@ -112,9 +111,6 @@ class RwSemaphore {
     released_->notify_all();
   }
 
-  // Acquisitions that had to wait, since creation.
-  std::uint64_t contended() const { return contended_; }
-
  private:
   static constexpr double kClockSlackS = 1e-12;
   struct Waiter {
@@ -142,7 +138,6 @@ class RwSemaphore {
   std::deque<std::shared_ptr<Waiter>> waiters_;  // in arrival order
   std::shared_ptr<Waiter> handoff_;              // the waiter the lock is reserved for
   std::uint64_t releases_ = 0;                   // releases that woke waiters
-  std::uint64_t contended_ = 0;
   // Created at the first wait: most locks are never contended.
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr released_;

@@ -52,8 +52,6 @@ struct File {
   page_cache::FileCache* cache = nullptr;
   // errseq_t of the mapping: bumped by each writeback error.
   std::uint64_t error_seq = 0;
-  // A job keeps it mmapped: its folios cannot be invalidated.
-  bool mapped = false;
   // i_rwsem (XFS's iolock): who takes it, and how, is the filesystem's
   // (FilesystemTraits::buffered_read_lock, Filesystem::direct_write_lock).
   RwSemaphore inode_lock;

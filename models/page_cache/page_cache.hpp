@@ -63,8 +63,9 @@ class FileCache {
   double dirtied_when_s() const { return dirtied_when_s_; }
   // Where the next WB_SYNC_NONE pass starts (mapping->writeback_index).
   std::uint64_t writeback_index = 0;
-  // A task maps the file: reclaim keeps its folios (their page-table
-  // references make folio_check_references keep or activate them).
+  // A task maps the file: its folios are not invalidated or dropped behind,
+  // and reclaim keeps them (their page-table references make
+  // folio_check_references keep or activate them).
   bool mapped = false;
   // The runs, for tests and inspection.
   const std::map<std::uint64_t, Run>& runs() const { return runs_; }

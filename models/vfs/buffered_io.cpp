@@ -34,7 +34,7 @@ void BufferedIo::attach(File& file) {
 
 std::uint64_t BufferedIo::drop_clean(File& file) {
   // invalidate_mapping_pages: mapped folios are skipped.
-  if (!file.cache || file.mapped) return 0;
+  if (!file.cache || file.cache->mapped) return 0;
   return cache_.invalidate_clean(*file.cache, 0, UINT64_MAX / kPageBytes);
 }
 
@@ -184,11 +184,11 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
   length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
   const std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
   outcome.asked_pages = end - first;
-  outcome.missed_pages = cache_.missing_pages(*file.cache, offset_bytes, length_bytes);
   const auto& device = device_.params();
   const std::uint64_t ra_pages = fd.ra.ra_pages.value_or(device.read_ahead_bytes / kPageBytes);
   const std::uint64_t io_pages = std::max<std::uint64_t>(1, device.max_request_bytes / kPageBytes);
   const double device_start_s = sg4::Engine::get_clock();
+  bool first_pass = true;
   // filemap_get_pages, until every page of the request is cached and read:
   // wait for reads under way; at the first missing page, a synchronous
   // readahead window (or the request alone) and wait for it. Each pass reads
@@ -197,6 +197,10 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
   for (;;) {
     wait_inflight(file, first, end, &batch);
     const auto holes = cache_.missing_ranges(*file.cache, offset_bytes, length_bytes);
+    // The first lookup's misses are the call's (a page being read counts as found).
+    if (first_pass)
+      for (const auto& hole : holes) outcome.missed_pages += hole.pages;
+    first_pass = false;
     if (holes.empty()) break;
     const std::uint64_t index = holes.front().first_page;
     const std::uint64_t req_pages = end - index;
@@ -233,7 +237,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
               cpu::Work::kCode},
              {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
   // filemap_end_dropbehind_read: what a dontcache read brought in goes once copied.
-  if (dontcache && !file.mapped) outcome.dropped_pages = cache_.drop_read_dropbehind(*file.cache, first, end);
+  if (dontcache && !file.cache->mapped) outcome.dropped_pages = cache_.drop_read_dropbehind(*file.cache, first, end);
   fd.ra.prev_pos_bytes = offset_bytes + length_bytes;
   outcome.bytes = length_bytes;
   return outcome;
@@ -241,7 +245,6 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
 
 void BufferedIo::map(OpenFile& fd) {
   attach(*fd.file);
-  fd.file->mapped = true;
   fd.file->cache->mapped = true;
 }
 
@@ -344,16 +347,20 @@ ReadOutcome BufferedIo::mmap_read(OpenFile& fd, std::uint64_t offset_bytes, std:
 double BufferedIo::read_partial_pages(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
                                       cpu::CpuBatch& batch, WriteOutcome& outcome) {
   const std::uint64_t end_bytes = offset_bytes + length_bytes;
-  std::vector<std::uint64_t> pages;
-  if (offset_bytes % kPageBytes) pages.push_back(offset_bytes / kPageBytes);
-  if (end_bytes % kPageBytes && (pages.empty() || pages.back() != (end_bytes - 1) / kPageBytes))
-    pages.push_back((end_bytes - 1) / kPageBytes);
+  const bool head = offset_bytes % kPageBytes != 0, tail = end_bytes % kPageBytes != 0;
+  if (!head && !tail) return 0;  // whole pages: nothing to read (nearly every call)
+  const std::uint64_t first = offset_bytes / kPageBytes, last = (end_bytes - 1) / kPageBytes;
+  std::uint64_t pages[2];
+  int count = 0;
+  if (head) pages[count++] = first;
+  if (tail && (count == 0 || last != first)) pages[count++] = last;
   const double start_s = sg4::Engine::get_clock();
-  for (const std::uint64_t page : pages) {
+  for (int i = 0; i < count; ++i) {
+    const std::uint64_t page = pages[i];
     const std::uint64_t at = page * kPageBytes;
-    // Past EOF, or over a hole, delalloc or unwritten: zeroed, not read.
-    if (at >= file.size_bytes || fs_.map_for_read(file, at, kPageBytes).empty()) continue;
+    if (at >= file.size_bytes) continue;  // past EOF: zeroed
     if (!reading(file, page) && cache_.missing_pages(*file.cache, at, kPageBytes) == 0) continue;  // cached
+    if (fs_.map_for_read(file, at, kPageBytes).empty()) continue;  // a hole, delalloc or unwritten: zeroed
     batch.flush();
     ReadOutcome read;
     const std::uint64_t requests = read_window(file, {page, 1}, page + 1, false, false, read);
@@ -397,7 +404,7 @@ std::uint64_t BufferedIo::fadvise(OpenFile& fd, Advice advice, std::uint64_t off
         writeback_.write_pages(file, first, end - first, cpu::Component::kWriters, block_device::WbtClass::kNormal, end,
                                nullptr, &batch);
       }
-      if (!file.mapped) cache_.invalidate_clean(*file.cache, first, end);
+      if (!file.cache->mapped) cache_.invalidate_clean(*file.cache, first, end);
       return 0;
   }
   foliosim::invalid_enum_value("advice");

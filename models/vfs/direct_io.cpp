@@ -57,7 +57,7 @@ void DirectIo::sync_cached_range(File& file, std::uint64_t offset_bytes, std::ui
     batch.flush();
     writeback_.write_and_wait(file, first, end);
   }
-  if (invalidate && !file.mapped) cache_.invalidate_clean(*file.cache, first, end);
+  if (invalidate && !file.cache->mapped) cache_.invalidate_clean(*file.cache, first, end);
 }
 
 DirectOutcome DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,

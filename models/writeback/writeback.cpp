@@ -196,8 +196,8 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
               ++owner->error_seq;
               stats_.failed_pages += group.pages;
             }
-            auto ended =
-                cache_.end_writeback(*owner->cache, group, pending->ok, task_context && !owner->mapped, drop_failed_);
+            auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
+                                              task_context && !owner->cache->mapped, drop_failed_);
             in_flight_pages_ -= group.pages;
             bandwidth_.add_written(ended.pages, sg4::Engine::get_clock());
             stats_.dropbehind_dropped_pages += ended.dropped_pages;
