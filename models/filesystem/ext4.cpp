@@ -42,6 +42,11 @@ const FilesystemTraits kExt4Traits = {
     /*ioend_max_blocks=*/2048,
     // Delalloc reserves the blocks written only (ext4_da_reserve_space).
     /*speculative_prealloc=*/false,
+    // mballoc's goal (ext4_ext_find_goal) over one space: flex_bg keeps a
+    // group's data contiguous with the next's.
+    /*allocation_groups=*/nullptr,
+    // ext4_map_blocks allocates what mpage_map_and_submit_extent maps.
+    /*converts_whole_delalloc=*/false,
     // A gap before a write past EOF stays a hole: nothing is zeroed.
     /*zeroes_before_extending_write=*/false,
     // ext4_put_io_end_defer: an io_end goes to a workqueue only with unwritten

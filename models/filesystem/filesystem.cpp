@@ -6,10 +6,11 @@
 namespace foliosim::filesystem {
 
 namespace {
-// xfs_iomap_prealloc_size: no speculative preallocation for small files, and
-// at most 8 GiB (with 4 KiB blocks) at once.
+// xfs_iomap_prealloc_size: no speculative preallocation for files under the
+// allocsize (64 KiB, m_allocsize_blocks), which is also the least; at most an
+// extent's length (XFS_MAX_BMBT_EXTLEN blocks).
 constexpr std::uint64_t kPreallocMinFileBytes = 64 * 1024;
-constexpr std::uint64_t kPreallocMaxBytes = 8ULL << 30;
+constexpr std::uint64_t kMaxExtentBlocks = (1ULL << 21) - 1;
 
 // Since 6.10 (commit 5ce5674187c3) only the EOF block is zeroed; before, the
 // whole delalloc gap.
@@ -34,7 +35,8 @@ Filesystem::Filesystem(const FilesystemParams& params, std::uint64_t device_capa
     : params_(params),
       traits_(traits_of(params.type)),
       capacity_blocks_(device_capacity_bytes / params.block_bytes),
-      allocator_(capacity_blocks_) {}
+      allocator_(capacity_blocks_,
+                 traits_.allocation_groups ? traits_.allocation_groups(params, capacity_blocks_) : AllocatorLayout{}) {}
 
 File& Filesystem::open(const std::string& name) {
   auto& slot = files_[name];
@@ -57,7 +59,7 @@ void Filesystem::split_at(File& file, std::uint64_t block) {
   file.extents.emplace_hint(std::next(it), block, upper);
 }
 
-std::uint64_t Filesystem::allocate(File& file, std::uint64_t first_block, std::uint64_t blocks) {
+BlockRun Filesystem::allocate(File& file, std::uint64_t first_block, std::uint64_t blocks) {
   // The goal: at the same distance from a mapped neighbour as in the file,
   // after the extent before (xfs_bmap_adjacent, ext4_ext_find_goal), else
   // before the extent after.
@@ -69,18 +71,33 @@ std::uint64_t Filesystem::allocate(File& file, std::uint64_t first_block, std::u
     goal = before->second.device_block + before->second.blocks + (first_block - before->first - before->second.blocks);
     break;
   }
+  // xfs_bmap_isaeof: no mapped extent after the range, so the file grows.
+  bool at_eof = true;
+  for (auto after = next; after != file.extents.end(); ++after)
+    if (after->second.state != ExtentState::kDelalloc) {
+      at_eof = false;
+      break;
+    }
+  const bool follows_extent = goal.has_value();
   for (; !goal && next != file.extents.end(); ++next) {
     if (next->second.state == ExtentState::kDelalloc) continue;
     if (next->second.device_block + first_block >= next->first)
       goal = next->second.device_block + first_block - next->first;
     break;
   }
-  const auto at = allocator_.allocate(blocks, goal);
-  if (!at) throw SimulatedFailure("device of filesystem is full (ENOSPC) writing " + file.name);
+  std::optional<BlockRun> run;
+  if (traits_.allocation_groups) {
+    // A file's first blocks go near its inode, in AG 0 (the root
+    // directory's AG: xfs_ialloc_ag_select keeps a file with its parent).
+    run = allocator_.allocate_in_group(blocks, goal.value_or(0), follows_extent && at_eof);
+  } else if (const auto at = allocator_.allocate(blocks, goal)) {
+    run = BlockRun{*at, blocks};
+  }
+  if (!run) throw SimulatedFailure("device of filesystem is full (ENOSPC) writing " + file.name);
   transaction_dirty_ = true;
-  transaction_low_block_ = std::min(transaction_low_block_, *at);
-  transaction_high_block_ = std::max(transaction_high_block_, *at + blocks);
-  return *at;
+  transaction_low_block_ = std::min(transaction_low_block_, run->first);
+  transaction_high_block_ = std::max(transaction_high_block_, run->first + run->blocks);
+  return *run;
 }
 
 std::vector<Segment> Filesystem::commit() {
@@ -116,6 +133,8 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
     else
       segments->push_back({device_block * bs, blocks * bs});
   };
+  if (state != ExtentState::kDelalloc && traits_.converts_whole_delalloc)
+    convert_delalloc(file, first_block, end_block);
   split_at(file, first_block);
   split_at(file, end_block);
   std::uint64_t pos = first_block;
@@ -125,7 +144,9 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
       Extent& e = it->second;
       if (state != ExtentState::kDelalloc) {
         if (e.state == ExtentState::kDelalloc) {
-          e.device_block = allocate(file, it->first, e.blocks);
+          const BlockRun run = allocate(file, it->first, e.blocks);
+          split_at(file, it->first + run.blocks);  // the rest: the next extent, allocated in turn
+          e.device_block = run.first;
           e.state = state;
         } else if (state == ExtentState::kWritten) {
           // An unwritten extent converted (xfs_iomap_write_unwritten,
@@ -141,14 +162,42 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
     }
     const std::uint64_t hole_end = it == file.extents.end() ? end_block : std::min(end_block, it->first);
     if (fill_holes) {
-      const std::uint64_t blocks = hole_end - pos;
-      const std::uint64_t device_block = state == ExtentState::kDelalloc ? 0 : allocate(file, pos, blocks);
-      file.extents.emplace_hint(it, pos, Extent{blocks, state, device_block});
-      if (state != ExtentState::kDelalloc) add(device_block, blocks);
+      // One extent per allocation: the hole's rest comes round again.
+      const BlockRun run =
+          state == ExtentState::kDelalloc ? BlockRun{0, hole_end - pos} : allocate(file, pos, hole_end - pos);
+      file.extents.emplace_hint(it, pos, Extent{run.blocks, state, run.first});
+      if (state != ExtentState::kDelalloc) add(run.first, run.blocks);
+      pos += run.blocks;
+      continue;
     }
     pos = hole_end;
   }
   coalesce(file, first_block, end_block);
+}
+
+void Filesystem::convert_delalloc(File& file, std::uint64_t first_block, std::uint64_t end_block) {
+  // xfs_bmapi_convert_delalloc: each delalloc extent the range touches is
+  // allocated from its own start, one extent per allocation, until the
+  // range is covered; what lies outside the range becomes unwritten, the
+  // rest of a longer reservation stays delalloc.
+  for (std::uint64_t pos = first_block; pos < end_block;) {
+    auto it = file.extents.upper_bound(pos);
+    if (it != file.extents.begin() && std::prev(it)->first + std::prev(it)->second.blocks > pos) --it;
+    if (it == file.extents.end() || it->first >= end_block) return;
+    if (it->second.state != ExtentState::kDelalloc) {
+      pos = it->first + it->second.blocks;
+      continue;
+    }
+    for (std::uint64_t at = it->first; at < end_block && it != file.extents.end() &&
+                                       it->first == at && it->second.state == ExtentState::kDelalloc;) {
+      const BlockRun run = allocate(file, at, it->second.blocks);
+      split_at(file, at + run.blocks);
+      it->second = Extent{run.blocks, ExtentState::kUnwritten, run.first};
+      at += run.blocks;
+      pos = at;
+      it = std::next(it);
+    }
+  }
 }
 
 void Filesystem::coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block) {
@@ -175,22 +224,57 @@ void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uin
   const std::uint64_t bs = params_.block_bytes;
   const std::uint64_t first = offset_bytes / bs;
   const std::uint64_t end = (offset_bytes + length_bytes + bs - 1) / bs;
+  // Where the write's last hole starts: it needs a new reservation there.
+  std::uint64_t hole_start = first;
   bool last_block_is_hole = true;
   if (auto it = file.extents.upper_bound(end - 1); it != file.extents.begin()) {
     --it;
     last_block_is_hole = end - 1 >= it->first + it->second.blocks;
+    hole_start = std::max(first, it->first + it->second.blocks);
   }
   const bool extends = offset_bytes + length_bytes > file.size_bytes;
+  const std::uint64_t prealloc = extends && last_block_is_hole ? prealloc_blocks(file, hole_start) : 0;
   set_state(file, first, end, ExtentState::kDelalloc, nullptr);
-  // xfs_buffered_write_iomap_begin: a write past EOF that needs a new delalloc
-  // extent reserves about the file's size again beyond it.
-  if (traits_.speculative_prealloc && params_.speculative_prealloc && extends && last_block_is_hole &&
-      file.size_bytes >= kPreallocMinFileBytes) {
-    const std::uint64_t blocks =
-        std::min(kPreallocMaxBytes / bs, rounddown_pow_of_two((file.size_bytes + bs - 1) / bs));
-    set_state(file, end, end + blocks, ExtentState::kDelalloc, nullptr);
+  if (prealloc > 0) {
+    // xfs_buffered_write_iomap_begin: the reservation runs from the write's
+    // last allocsize-aligned granule on.
+    const std::uint64_t granule = (offset_bytes + length_bytes - 1) / kPreallocMinFileBytes * kPreallocMinFileBytes;
+    const std::uint64_t p_end = granule / bs + prealloc;
+    if (p_end > end) set_state(file, end, p_end, ExtentState::kDelalloc, nullptr);
   }
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
+}
+
+std::uint64_t Filesystem::prealloc_blocks(const File& file, std::uint64_t hole_block) const {
+  // xfs_iomap_prealloc_size: none under allocsize (64 KiB) of file, the
+  // minimum after a hole, else twice the contiguous extents before the
+  // write, rounded down to a power of two, at most an extent's length
+  // (XFS_MAX_BMBT_EXTLEN) and squashed while it would not fit the free space.
+  if (!traits_.speculative_prealloc || !params_.speculative_prealloc || file.size_bytes < kPreallocMinFileBytes)
+    return 0;
+  const std::uint64_t bs = params_.block_bytes;
+  const std::uint64_t min_blocks = std::max<std::uint64_t>(1, kPreallocMinFileBytes / bs);
+  const std::uint64_t max_blocks = kMaxExtentBlocks;
+  auto prev = file.extents.lower_bound(hole_block);
+  if (prev == file.extents.begin()) return min_blocks;
+  --prev;
+  if (prev->first + prev->second.blocks < hole_block) return min_blocks;
+  std::uint64_t plen = prev->second.blocks;
+  for (auto it = prev; it != file.extents.begin() && plen <= max_blocks / 2;) {
+    auto before = std::prev(it);
+    const Extent& a = before->second;
+    if (a.state == ExtentState::kDelalloc || it->second.state == ExtentState::kDelalloc ||
+        before->first + a.blocks != it->first || a.device_block + a.blocks != it->second.device_block)
+      break;
+    plen += a.blocks;
+    it = before;
+  }
+  std::uint64_t blocks = 2 * plen > max_blocks ? hole_block : 2 * plen;
+  blocks = rounddown_pow_of_two(std::min(blocks, max_blocks + 1));
+  blocks = std::min(blocks, max_blocks);
+  const std::uint64_t free_blocks = capacity_blocks_ - allocator_.allocated_blocks();
+  while (blocks > 0 && blocks >= free_blocks) blocks >>= 4;
+  return std::max(blocks, min_blocks);
 }
 
 std::vector<ByteRange> Filesystem::zero_for_extension(File& file, std::uint64_t pos_bytes) {
@@ -214,7 +298,15 @@ std::vector<ByteRange> Filesystem::zero_for_extension(File& file, std::uint64_t 
     const Extent& e = it->second;
     const std::uint64_t a = std::max(it->first * bs, from);
     const std::uint64_t b = std::min((it->first + e.blocks) * bs, pos_bytes);
-    if (a >= b || e.state == ExtentState::kUnwritten) continue;
+    if (a >= b) continue;
+    if (e.state == ExtentState::kUnwritten) {
+      // Unwritten reads as zeroes, but the EOF block holds the data written
+      // below i_size, in the page cache until its writeback converts the
+      // block: iomap_zero_range zeroes the cached tail (a fallocated EOF
+      // block with nothing cached would be skipped; not told apart here).
+      if (a < eof_block_end && from % bs != 0) add(a, std::min(b, eof_block_end));
+      continue;
+    }
     if (e.state == ExtentState::kWritten || !since_6_10) {
       add(a, b);
     } else {
@@ -338,10 +430,19 @@ void Filesystem::lay_out(File& file, std::uint64_t size_bytes, Layout layout, st
     const auto [first, end] = pieces[i];
     std::optional<std::uint64_t> goal = next_goal;
     if (layout == Layout::kFragmented) goal = (n - 1 - i) * stride;
-    const auto at = allocator_.allocate(end - first, goal);
-    if (!at) throw SimulatedFailure("device of filesystem is full (ENOSPC) laying out " + file.name);
-    file.extents[first] = Extent{end - first, state, *at};
-    if (i + 1 < pieces.size()) next_goal = *at + (pieces[i + 1].first - first);
+    for (std::uint64_t pos = first; pos < end;) {
+      std::optional<BlockRun> run;
+      if (traits_.allocation_groups) {
+        run = allocator_.allocate_in_group(end - pos, goal.value_or(0), goal.has_value());
+      } else if (const auto at = allocator_.allocate(end - pos, goal)) {
+        run = BlockRun{*at, end - pos};
+      }
+      if (!run) throw SimulatedFailure("device of filesystem is full (ENOSPC) laying out " + file.name);
+      file.extents[pos] = Extent{run->blocks, state, run->first};
+      pos += run->blocks;
+      goal = run->first + run->blocks;
+    }
+    if (i + 1 < pieces.size()) next_goal = *goal + (pieces[i + 1].first - end);
   }
   file.size_bytes = size_bytes;
 }

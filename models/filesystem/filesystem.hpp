@@ -1,8 +1,8 @@
 // Files and their extents: holes, delayed allocations, unwritten and written
 // extents, i_size, XFS speculative preallocation and the zeroing XFS does
-// before a write past EOF. Blocks are allocated from one cursor per device, in
-// the order they are mapped, so a sequentially written file is contiguous and
-// interleaved writers fragment.
+// before a write past EOF. Blocks go next to the file's neighbouring extent
+// when they can (block_allocator.hpp): on XFS within allocation groups, so a
+// file that outgrows one continues in another; interleaved writers fragment.
 #pragma once
 
 #include <cstdint>
@@ -77,7 +77,8 @@ class Filesystem {
 
   // A buffered write of [offset, offset + length): reserves delayed
   // allocation over its holes and, on XFS, speculative preallocation past EOF
-  // when the write extends the file into a hole. Updates i_size.
+  // when the write extends the file into a hole (prealloc_blocks). Updates
+  // i_size.
   void buffered_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
 
   // What XFS zeroes through the page cache before a write at `pos` past EOF
@@ -142,9 +143,16 @@ class Filesystem {
   // `segments` is given.
   void set_state(File& file, std::uint64_t first_block, std::uint64_t end_block, ExtentState state,
                  std::vector<Segment>* segments);
-  // Blocks for file blocks [first_block, first_block + blocks), placed by
-  // the allocator near the file's neighbouring extents.
-  std::uint64_t allocate(File& file, std::uint64_t first_block, std::uint64_t blocks);
+  // Blocks for file blocks from first_block on, at most `blocks` of them
+  // (XFS may give fewer: one extent inside one AG), placed by the allocator
+  // near the file's neighbouring extents.
+  BlockRun allocate(File& file, std::uint64_t first_block, std::uint64_t blocks);
+  // Allocates the delalloc extents [first, end) lies in, whole, as unwritten
+  // (FilesystemTraits::converts_whole_delalloc).
+  void convert_delalloc(File& file, std::uint64_t first_block, std::uint64_t end_block);
+  // XFS's speculative preallocation for a write past EOF whose new
+  // reservation starts at `hole_block`, in blocks; 0 for none.
+  std::uint64_t prealloc_blocks(const File& file, std::uint64_t hole_block) const;
   void coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block);
 
   FilesystemParams params_;

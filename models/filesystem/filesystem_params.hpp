@@ -43,9 +43,11 @@ struct FilesystemParams {
   // Name of the device (in "devices") the filesystem lives on (required).
   std::string device;
   // XFS speculative preallocation (xfs_iomap_prealloc_size): delalloc past
-  // EOF on extending writes, about the file's size again (never under 64 KiB
-  // files, at most 8 GiB). Off: no delalloc past EOF, so a later write past
-  // EOF finds none in its gap to zero (see zeroing). ext4 has none.
+  // EOF on extending writes, twice the extents the write follows (never for
+  // files under 64 KiB, at most 8 GiB with 4 KiB blocks). Off: no delalloc
+  // past EOF, so a later write past EOF finds none in its gap to zero (see
+  // zeroing), and allocations are only as large as what is written back. ext4
+  // has none.
   bool speculative_prealloc = true;
   // XFS zeroing of the gap before a write past EOF (see Zeroing above):
   // before_6_10 zeroes the gap's delalloc (speculative preallocation) through

@@ -10,6 +10,7 @@
 
 #include "models/common/rw_semaphore.hpp"
 #include "models/cpu/cpu_params.hpp"
+#include "models/filesystem/block_allocator.hpp"
 #include "models/filesystem/filesystem_params.hpp"
 
 namespace foliosim::filesystem {
@@ -47,6 +48,14 @@ struct FilesystemTraits {
   // Speculative delalloc past EOF on extending writes (with
   // filesystem/speculative_prealloc on).
   bool speculative_prealloc;
+  // Free space in allocation groups, blocks placed by XFS's policy
+  // (BlockAllocator::allocate_in_group), for a device of `capacity_blocks`;
+  // nullptr: one space, the goal-or-cursor policy (BlockAllocator::allocate).
+  AllocatorLayout (*allocation_groups)(const FilesystemParams& params, std::uint64_t capacity_blocks);
+  // Writeback converts the whole delayed allocation a range lies in, from
+  // its start, into unwritten extents (xfs_bmapi_convert_delalloc), then the
+  // range's I/O makes its part written; false: only the range is allocated.
+  bool converts_whole_delalloc;
   // Zeroes [i_size, pos) through the page cache before a write past EOF, as
   // filesystem/zeroing says.
   bool zeroes_before_extending_write;

@@ -96,8 +96,8 @@ constexpr const char* kDeviceOnGuestCpu =
 constexpr const char* kLastBurst =
     "the last blk-wbt burst left in flight when fsync starts, a phase of the device's pace above";
 constexpr const char* kXfsExtraRequest =
-    "one XFS request the model does not write beyond its data and one log record (2 log records, or a"
-    " bio cut at an extent boundary); exact for 4 KiB and O_DIRECT";
+    "a bio the kernel cuts 233 MiB into C1's buffered XFS file (two 512 KiB requests among the 1280 KiB"
+    " ones, traced), where its one extent, in AG 1, and the request limits cut nothing";
 constexpr const char* kDrainWaits =
     "the waits in blk-wbt's drains, whose length is the device's pace while the writer runs";
 constexpr const char* kReclaimStalls =
@@ -119,21 +119,19 @@ const std::map<std::string, const char*> kKnownMisses = {
     {"C1 xfs-dontcache lat_p99_us", kDrainWaits},
     {"C1 xfs-dontcache peak_cache_pages", kRunAhead},
     {"C1 xfs-dontcache peak_writeback_pages", kRunAhead},
-    {"C1 xfs-dontcache dev_write_ios", kXfsExtraRequest},
     {"C2 xfs-dontcache peak_cache_pages", kRunAhead},
     {"C2 xfs-dontcache peak_writeback_pages", kRunAhead},
     {"C2 xfs-dontcache fsync_ms", kLastBurst},
     {"C6 xfs-buffered peak_cache_pages", kCgroupCycle},
     {"C6 xfs-buffered dirty_after_write_pages", kCgroupCycle},
-    {"C6 xfs-buffered dev_write_ios", kXfsExtraRequest},
     {"C6 xfs-dontcache wall_excl_sampling_ms", kDeviceOnGuestCpu},
     {"C6 xfs-dontcache fsync_ms", kLastBurst},
     {"C6 xfs-dontcache peak_cache_pages", kRunAhead},
     {"C6 xfs-dontcache peak_writeback_pages", kRunAhead},
     {"C6 xfs-dontcache cache_after_write_pages", kRunAhead},
     {"C6 xfs-dontcache writeback_after_write_pages", kRunAhead},
-    {"C6 xfs-dontcache dev_write_ios", kXfsExtraRequest},
     {"C6 xfs-dontcache wb_wave_first_pages", kRunAhead},
+    {"C6 xfs-dontcache wb_wave_mode_pages", kRunAhead},
     {"C1 ext4-buffered fsync_ms", kExt4WritepagesSplit},
     {"C1 ext4-dontcache peak_cache_pages", kRunAhead},
     {"C1 ext4-dontcache peak_writeback_pages", kRunAhead},

@@ -5,6 +5,7 @@
 #include "models/filesystem/block_allocator.hpp"
 
 using foliosim::filesystem::BlockAllocator;
+using foliosim::filesystem::BlockRun;
 
 TEST_CASE("block allocator: goal, cursor, first fit, and ENOSPC") {
   BlockAllocator a(100);
@@ -27,4 +28,33 @@ TEST_CASE("block allocator: goal, cursor, first fit, and ENOSPC") {
   CHECK(a.allocate(5, 0) == 45);
   CHECK_FALSE(a.allocate(1, std::nullopt).has_value());
   CHECK(a.allocated_blocks() == 100);
+}
+
+TEST_CASE("block allocator, XFS's policy: groups, reservations, exact, near, by size") {
+  // Four groups of 100 blocks; group 0 starts with 10 reserved blocks, the
+  // others with 5; each keeps 10 free blocks back.
+  foliosim::filesystem::AllocatorLayout layout{100, {{0, 10}, {100, 5}, {200, 5}, {300, 5}}, 10};
+  BlockAllocator a(400, layout);
+  CHECK(a.group_count() == 4);
+  CHECK(a.allocated_blocks() == 0);
+  // Group 0: 90 free in one extent, 10 of them kept back.
+  CHECK(a.longest_free(0) == 80);
+  CHECK(a.longest_free(1) == 85);
+  // 30 blocks near block 0: group 0 holds them, at its first free block.
+  CHECK(a.allocate_in_group(30, 0, false) == BlockRun{10, 30});
+  // The file grows at EOF: exactly after it.
+  CHECK(a.allocate_in_group(20, 40, true) == BlockRun{40, 20});
+  // 40 more at EOF: group 0 has 40 free, 30 usable; group 1 holds 40, so
+  // the least length is 40 and the exact try fails; group 1 by size, from its
+  // first free block.
+  CHECK(a.longest_free(0) == 30);
+  CHECK(a.allocate_in_group(40, 60, true) == BlockRun{105, 40});
+  // 90 blocks: no group holds them (85 at most); the longest, 85 in group 2
+  // (from group 1 on: 45 usable there, then 85), sets the least; group 1 is
+  // the target's but too short, so group 2 gives 85 blocks and the caller
+  // asks again for the rest.
+  CHECK(a.allocate_in_group(90, 145, true) == BlockRun{205, 85});
+  // Near, not exact: the nearest extent that holds the longest allocation.
+  CHECK(a.allocate_in_group(5, 150, false) == BlockRun{150, 5});
+  CHECK(a.allocated_blocks() == 30 + 20 + 40 + 85 + 5);
 }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <stdexcept>
 #include <vector>
 
@@ -10,9 +11,10 @@ using namespace foliosim;
 using namespace foliosim::filesystem;
 using namespace foliosim::test;
 
-TEST_CASE("blocks are allocated in write order, rewrites reuse them") {
+TEST_CASE("ext4: blocks are allocated in write order, rewrites reuse them") {
   FilesystemParams params;
   params.device = "dev0";
+  params.type = FilesystemKind::kExt4;
   Filesystem fs(params, 1 * GiB);
   File& a = fs.open("a");
   File& b = fs.open("b");
@@ -70,35 +72,43 @@ FilesystemParams xfs(Zeroing zeroing) {
 
 TEST_CASE("XFS zeroing of sparse extending writes, before and since 6.10") {
   // w0 at 0 and w1 at 64K: the gaps are holes (no preallocation under 64 KiB).
-  // w2 at 128K: i_size 68K >= 64K, the write lands in a hole: preallocate
-  // rounddown_pow_of_two(17 blocks) = 16 blocks of delalloc, blocks 33-48.
-  // w3 at 192K: the gap [132K, 192K) is 15 of those delalloc blocks.
-  // w4 at 256K: gap 49-63 is a hole; the write preallocates 32 blocks, 65-96.
-  // w5 at 320K: the gap [260K, 320K) is 15 delalloc blocks again.
+  // w2 at 128K (block 32): i_size 68K >= 64K, but the write follows a hole:
+  // the least preallocation, 16 blocks from its 64 KiB granule, to block 48
+  // (xfs_iomap_prealloc_size): delalloc 33-47.
+  // w3 at 192K (block 48): the gap [132K, 192K) is those 15 delalloc blocks;
+  // the write follows the delalloc extent 32-47: twice its 16 blocks, 32,
+  // from block 48: delalloc 49-79.
+  // w4 at 256K and w5 at 320K: the gaps [196K, 256K) and [260K, 320K) are
+  // delalloc, 15 blocks each; w4 lands inside the reservation, w5 at its end
+  // (block 80) reserves twice the 48 blocks before it, rounded down: 64.
   SUBCASE("before 6.10 the delalloc gap is zeroed through the page cache") {
     Filesystem fs(xfs(Zeroing::kBefore6_10), 1 * GiB);
     File& f = fs.open("f");
-    CHECK(sparse_stream(fs, f) == std::vector<std::uint64_t>{0, 0, 0, 60 * KiB, 0, 60 * KiB});
+    CHECK(sparse_stream(fs, f) == std::vector<std::uint64_t>{0, 0, 0, 60 * KiB, 60 * KiB, 60 * KiB});
     CHECK(fs.summary(f).unwritten_bytes == 0);
+    CHECK(fs.summary(f).delalloc_bytes == (80 + 64 - 32 + 2) * 4 * KiB);  // blocks 0, 16, 32-143
   }
   SUBCASE("since 6.10 it becomes unwritten and nothing is zeroed") {
     Filesystem fs(xfs(Zeroing::kSince6_10), 1 * GiB);
     File& f = fs.open("f");
     CHECK(sparse_stream(fs, f) == std::vector<std::uint64_t>{0, 0, 0, 0, 0, 0});
-    CHECK(fs.summary(f).unwritten_bytes == 120 * KiB);
+    // w3's zeroing converts the delalloc extent 32-47 whole (w2's block with
+    // it: xfs_bmapi_convert_delalloc starts at the extent's start), w4's
+    // 48-79: 48 blocks unwritten.
+    CHECK(fs.summary(f).unwritten_bytes == 48 * 4 * KiB);
     CHECK(f.size_bytes == 5 * 64 * KiB + 4 * KiB);
   }
   SUBCASE("a partial EOF block is zeroed in both eras") {
     // 1000-byte writes: before each extension the tail of the EOF block,
-    // 4096 - 1000 bytes, is zeroed; before 6.10 the delalloc gaps too.
+    // 4096 - 1000 bytes, is zeroed; before 6.10 the delalloc gaps too, as
+    // with whole blocks.
     Filesystem since(xfs(Zeroing::kSince6_10), 1 * GiB);
     File& a = since.open("a");
     CHECK(sparse_stream(since, a, 1000) == std::vector<std::uint64_t>{0, 3096, 3096, 3096, 3096, 3096});
     Filesystem before(xfs(Zeroing::kBefore6_10), 1 * GiB);
     File& b = before.open("b");
-    // i_size 64K+1000 at w2: rounddown_pow_of_two(17 blocks) = 16 blocks again.
     CHECK(sparse_stream(before, b, 1000) ==
-          std::vector<std::uint64_t>{0, 3096, 3096, 3096 + 60 * KiB, 3096, 3096 + 60 * KiB});
+          std::vector<std::uint64_t>{0, 3096, 3096, 3096 + 60 * KiB, 3096 + 60 * KiB, 3096 + 60 * KiB});
   }
   SUBCASE("ext4 zeroes nothing and preallocates nothing") {
     FilesystemParams p = xfs(Zeroing::kBefore6_10);
@@ -136,4 +146,62 @@ TEST_CASE("sequential buffered writes and their writeback keep a file in one ext
   for (std::uint64_t i = 0; i < 16; ++i) fs.map_for_write(f, i * 64 * KiB, 64 * KiB);
   CHECK(fs.summary(f).extents == 1);
   CHECK(fs.summary(f).written_bytes == 1 * MiB);
+}
+
+namespace {
+// The file's extents as (file block, device block, blocks).
+using Row = std::array<std::uint64_t, 3>;
+std::vector<Row> extents_of(const File& f) {
+  std::vector<Row> out;
+  for (const auto& [first, e] : f.extents) out.push_back({first, e.device_block, e.blocks});
+  return out;
+}
+
+// 256 MiB written in 1 MiB calls, each written back at once (a dontcache
+// write's kick) or none.
+void write_256_mib(Filesystem& fs, File& f, bool kick) {
+  for (std::uint64_t i = 0; i < 256; ++i) {
+    fs.buffered_write(f, i * MiB, 1 * MiB);
+    if (kick) fs.map_for_write(f, i * MiB, 1 * MiB);
+  }
+}
+}  // namespace
+
+// What the kernel (6.18) did on a fresh 2 GiB XFS (4 AGs of 131072 blocks,
+// the log in AG 2), traced with xfs_iomap_prealloc_size and
+// xfs_alloc_vextent_finish, and read back with xfs_bmap -v.
+TEST_CASE("XFS: 1 MiB writes, each written back at once, fill AG 0 in doubling allocations, then AG 1") {
+  Filesystem fs(xfs(Zeroing::kSince6_10), 2 * GiB);
+  File& f = fs.open("f");
+  write_256_mib(fs, f, true);
+  // The first write: 256 blocks at AG 0's first free block, 24. The second
+  // reserves twice that past its last 64 KiB granule (block 496 + 512 =
+  // 1008), converted whole: 752 blocks; then 1024, 2048, ... 32768, each
+  // exactly at the end of the last, to file block 65520 = device 65544. The
+  // next, 65536 blocks, does not fit in the 65528 left of AG 0 less its
+  // 918 reserved: AG 1, after its 10 header blocks.
+  // The last allocation: 16 blocks written, the rest unwritten past EOF.
+  CHECK(extents_of(f) == std::vector<Row>{{0, 24, 65520}, {65520, 131082, 16}, {65536, 131098, 65520}});
+  CHECK(fs.summary(f).written_bytes == 256 * MiB);
+  // So the last write is two requests: 240 blocks in AG 0, 16 in AG 1.
+  const auto last = fs.map_for_read(f, 255 * MiB, 1 * MiB);
+  REQUIRE(last.size() == 2);
+  CHECK(last[0].length_bytes == 240 * 4 * KiB);
+  CHECK(last[1].device_offset_bytes == (131072 + 10) * 4 * KiB);
+}
+
+TEST_CASE("XFS: 256 MiB written then written back at once: one allocation, in the AG that holds it") {
+  Filesystem fs(xfs(Zeroing::kSince6_10), 2 * GiB);
+  File& f = fs.open("f");
+  write_256_mib(fs, f, false);
+  // The reservations doubled as above, merged into one delalloc extent of
+  // 65520 + 65536 = 131056 blocks (the kernel's last prealloc was 65536).
+  CHECK(fs.summary(f).delalloc_bytes == 131056 * 4 * KiB);
+  fs.map_for_write(f, 0, 256 * MiB);  // fsync
+  // The longest usable extent is AG 1's (131062 free less 918 reserved =
+  // 130144; AG 0's 131048 gives 130130): one allocation of 130144 blocks
+  // at AG 1's block 10, as the kernel's xfs_alloc_vextent_finish showed; the
+  // 912 blocks left past it stay delalloc, never written.
+  CHECK(extents_of(f) == std::vector<Row>{{0, 131082, 65536}, {65536, 196618, 130144 - 65536}, {130144, 0, 912}});
+  CHECK(fs.summary(f).delalloc_bytes == 912 * 4 * KiB);
 }
