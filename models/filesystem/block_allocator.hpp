@@ -81,8 +81,7 @@ class BlockAllocator {
   std::size_t group_of(std::uint64_t block) const;
   // The free extent holding `block`, or free_.end().
   FreeMap::iterator extent_holding(std::uint64_t block);
-  std::optional<BlockRun> near(std::size_t g, std::uint64_t target, std::uint64_t min_blocks,
-                               std::uint64_t max_blocks);
+  std::optional<BlockRun> near(std::size_t g, std::uint64_t target, std::uint64_t min_blocks, std::uint64_t max_blocks);
   std::optional<BlockRun> by_size(std::size_t g, std::uint64_t min_blocks, std::uint64_t max_blocks);
 
   std::uint64_t capacity_blocks_;

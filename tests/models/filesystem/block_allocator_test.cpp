@@ -2,6 +2,10 @@
 // cursor, else from the start.
 #include <doctest/doctest.h>
 
+#include <random>
+#include <utility>
+#include <vector>
+
 #include "models/filesystem/block_allocator.hpp"
 
 using foliosim::filesystem::BlockAllocator;
@@ -57,4 +61,31 @@ TEST_CASE("block allocator, XFS's policy: groups, reservations, exact, near, by 
   // Near, not exact: the nearest extent that holds the longest allocation.
   CHECK(a.allocate_in_group(5, 150, false) == BlockRun{150, 5});
   CHECK(a.allocated_blocks() == 30 + 20 + 40 + 85 + 5);
+}
+
+TEST_CASE("block allocator, XFS's policy: random allocations never overlap, stay in one group, and fill it") {
+  // Seeded random targets and lengths until the device is full: every run
+  // lies in one group, clear of the reserved runs and of every other run,
+  // and in the end each group has only its reserve left free.
+  const foliosim::filesystem::AllocatorLayout layout{1000, {{0, 24}, {1000, 10}, {2000, 10}, {1010, 50}}, 37};
+  BlockAllocator a(3000, layout);
+  std::mt19937_64 rng(7);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> taken;  // [first, end)
+  for (const auto& r : layout.reserved) taken.emplace_back(r.first, r.first + r.blocks);
+  std::uint64_t allocated = 0;
+  while (true) {
+    const std::uint64_t want = 1 + rng() % 120;
+    const auto run = a.allocate_in_group(want, rng() % 3000, rng() % 2 == 0);
+    if (!run) break;
+    REQUIRE(run->blocks >= 1);
+    REQUIRE(run->blocks <= want);
+    CHECK(run->first / 1000 == (run->first + run->blocks - 1) / 1000);
+    for (const auto& [first, end] : taken) CHECK((run->first + run->blocks <= first || run->first >= end));
+    taken.emplace_back(run->first, run->first + run->blocks);
+    allocated += run->blocks;
+    REQUIRE(a.allocated_blocks() == allocated);
+  }
+  // Free: 3000 less 94 reserved, less what was allocated, is each group's 37.
+  CHECK(allocated == 3000 - 94 - 3 * 37);
+  for (std::size_t g = 0; g < 3; ++g) CHECK(a.longest_free(g) == 0);
 }
