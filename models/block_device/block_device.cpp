@@ -11,6 +11,7 @@
 #include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
 #include "models/common/random_draws.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::block_device {
 
@@ -50,6 +51,7 @@ BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
 void BlockDevice::wait_for_room() {
   ActorLock lock(*room_mutex_);
   ++room_waiters_;
+  if (congested()) rouse();  // dispatch after a completion wakes it
   while (congested()) room_->wait(lock);
   --room_waiters_;
 }
@@ -66,7 +68,7 @@ std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes, std::uint64_
 }
 
 void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-                         CompletionFn done, bool wbt_slot) {
+                         CompletionFn done, bool wbt_slot, bool wakes) {
   if (op == Op::kRead && wbt_enabled()) {
     // wbt_wait stamps reads (last_issue) for close_io.
     const double now = sg4::Engine::get_clock();
@@ -78,7 +80,8 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
   const bool fits = length_bytes <= params_.max_request_bytes && segments <= params_.max_segments;
   const std::uint64_t pieces = fits ? 1 : requests_for(length_bytes, segments);
   if (pieces == 1) {
-    enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot);
+    enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot,
+            wakes);
   } else {
     // bio_split_rw_at: requests within both limits; the caller hears once, at the end.
     struct Pending {
@@ -99,10 +102,11 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
           whole.completed_s = c.completed_s;
           pending->done(whole);
         }
-      }, slot);
+      }, slot, wakes);
     });
   }
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
+  if (wakes) rouse();
   if (plugged_ == 0) wake();
 }
 
@@ -110,8 +114,10 @@ void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_by
                              CompletionFn done) {
   Request request{Op::kWrite, offset_bytes, length_bytes, 1, {}, false, true, flush};
   request.done.push_back(std::move(done));
+  note_wakes(request, true);  // its submitter waits for it
   waiting_.emplace(next_sequence_++, std::move(request));  // not indexed: nothing merges with it
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
+  rouse();
   if (plugged_ == 0) wake();
 }
 
@@ -131,11 +137,43 @@ void BlockDevice::wake() {
   // The device actor sleeps until its earliest completion, and a request
   // dispatched now ends after every one in service (the channel is FIFO), so
   // dispatching here changes nothing it waits for and spares a context switch.
-  dispatch();
+  dispatch(sg4::Engine::get_clock());
+}
+
+void BlockDevice::note_wakes(Request& request, bool wakes) {
+  if (!wakes || request.wakes) return;
+  request.wakes = true;
+  ++waking_requests_;
+}
+
+bool BlockDevice::may_park(double now) const {
+  return lazy_ && wbt_.waiters.empty() && room_waiters_ == 0 && waking_requests_ == 0 && !lazy_->watched() &&
+         in_service_.top().done_at_s > now + kClockSlack_s;
+}
+
+void BlockDevice::rouse() {
+  if (!parked_) return;
+  parked_ = false;
+  lazy_->unpark(*this);
+  wakeup_->notify_one();
+}
+
+void BlockDevice::complete_parked(double due_s) {
+  // What the actor did on waking at due_s: complete what is due, dispatch.
+  {
+    ClockOverride clock(due_s);
+    complete_due(due_s);
+    dispatch(due_s);
+  }
+  if (in_service_.empty()) {
+    parked_ = false;  // idle: the actor's wait is an idle device's, which wake() ends
+  } else {
+    lazy_->park(*this, in_service_.top().done_at_s);
+  }
 }
 
 void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-                          CompletionFn done, bool wbt_slot) {
+                          CompletionFn done, bool wbt_slot, bool wakes) {
   const int o = static_cast<int>(op);
   const std::uint64_t end = offset_bytes + length_bytes;
   const RequestLimits limits = this->limits();
@@ -148,6 +186,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       r.length_bytes += length_bytes;
       r.segments += segments;
       r.done.push_back(std::move(done));
+      note_wakes(r, wakes);
       ++stats_.merges;
       if (wbt_slot) wbt_done(sg4::Engine::get_clock());
       // The grown request may now touch the next one (blk_attempt_req_merge).
@@ -158,6 +197,10 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           r.length_bytes += n.length_bytes;
           r.segments += n.segments;
           for (auto& fn : n.done) r.done.push_back(std::move(fn));
+          if (n.wakes) {
+            --waking_requests_;  // counted again as r's
+            note_wakes(r, true);
+          }
           Request absorbed = std::move(n);
           unindex(next_sequence, absorbed);
           waiting_.erase(next_sequence);
@@ -179,6 +222,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       r.length_bytes += length_bytes;
       r.segments += segments;
       r.done.push_back(std::move(done));
+      note_wakes(r, wakes);
       waiting_by_start_[o][offset_bytes] = sequence;
       ++stats_.merges;
       if (wbt_slot) wbt_done(sg4::Engine::get_clock());
@@ -188,6 +232,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
   std::uint64_t sequence = next_sequence_++;
   Request request{op, offset_bytes, length_bytes, segments, {}, wbt_slot};
   request.done.push_back(std::move(done));
+  note_wakes(request, wakes);
   waiting_by_start_[o].emplace(offset_bytes, sequence);
   waiting_by_end_[o].emplace(end, sequence);
   waiting_.emplace(sequence, std::move(request));
@@ -213,8 +258,7 @@ double BlockDevice::busy_s() const {
   return busy_until_idle_s_ + (in_service_.empty() ? 0 : sg4::Engine::get_clock() - busy_since_s_);
 }
 
-void BlockDevice::dispatch() {
-  const double now = sg4::Engine::get_clock();
+void BlockDevice::dispatch(double now) {
   while (in_service_.size() < params_.queue_depth && !waiting_.empty()) {
     auto first = waiting_.begin();
     std::uint64_t sequence = first->first;
@@ -251,14 +295,14 @@ void BlockDevice::dispatch() {
   if (room_waiters_ > 0 && !congested()) room_->notify_all();
 }
 
-void BlockDevice::complete_due() {
-  const double now = sg4::Engine::get_clock();
+void BlockDevice::complete_due(double now) {
   while (!in_service_.empty() && in_service_.top().done_at_s <= now + kClockSlack_s) {
     // priority_queue::top is const; the request is moved out before pop.
     const double dispatched_s = in_service_.top().dispatched_s;
     const std::uint64_t sequence = in_service_.top().sequence;
     Request request = std::move(const_cast<InService&>(in_service_.top()).request);
     in_service_.pop();
+    if (request.wakes) --waking_requests_;
     if (in_service_.empty()) busy_until_idle_s_ += now - busy_since_s_;
     Completion completion{request.op, request.offset_bytes, request.length_bytes, true, dispatched_s, now};
     if (request.op == Op::kWrite) {
@@ -423,6 +467,7 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
   if (!wbt_.waiters.empty() || wbt_.inflight >= wbt_limit(cls, now)) {
     Wbt::Waiter waiter{cls};
     wbt_.waiters.push_back(&waiter);
+    rouse();  // a completion (wbt_done) wakes it
     ++stats_.wbt_waits;
     if (plugged) unplug();  // io_schedule flushes the caller's plug before sleeping
     {
@@ -450,9 +495,14 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
 
 void BlockDevice::run() {
   ActorLock lock(*mutex_);
+  bool roused = false;
   while (true) {
-    complete_due();
-    dispatch();
+    if (!roused) {
+      const double now = sg4::Engine::get_clock();
+      complete_due(now);
+      dispatch(now);
+    }
+    roused = false;
     if (in_service_.empty()) {
       // Requests queued while this actor yielded inside complete_due or
       // dispatch (every notify is a simcall, and the woken submitter may
@@ -461,6 +511,19 @@ void BlockDevice::run() {
       // is free, rather than sleeping on a wake-up that will not come.
       if (!waiting_.empty()) continue;
       wakeup_->wait(lock);
+    } else if (may_park(sg4::Engine::get_clock())) {
+      // Nobody sleeps on a completion: LazyCompletions applies them as the
+      // clock passes them. Woken with requests in service, rouse() did it:
+      // what was due is applied already, and what waits for dispatch is
+      // dispatched at the next completion or unplug, as it would have been.
+      parked_ = true;
+      lazy_->park(*this, in_service_.top().done_at_s);
+      wakeup_->wait(lock);
+      if (parked_) {
+        parked_ = false;
+        lazy_->unpark(*this);
+      }
+      roused = !in_service_.empty();
     } else {
       // Nothing wakes it earlier: wake() notifies only an idle device, and a
       // request dispatched meanwhile ends after every one in service. A

@@ -11,7 +11,8 @@
 // as many as its class may have are in flight.
 //
 // One daemon actor per device; its SimGrid activities in flight are one wait at
-// a time, whatever the queue holds (DESIGN.md section 5).
+// a time, whatever the queue holds (DESIGN.md section 5), and none while no
+// task sleeps on a completion (lazy_completions.hpp).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,7 @@
 
 #include "models/block_device/bio_split.hpp"
 #include "models/block_device/device_params.hpp"
+#include "models/block_device/lazy_completions.hpp"
 #include "models/common/actor_lock.hpp"
 
 namespace foliosim::block_device {
@@ -98,8 +100,10 @@ class BlockDevice {
   // `wbt_slot`: the caller took a blk-wbt slot for it (wbt_wait), which the
   // request gives back when it completes, or at once if it merges into
   // another (a merged bio never holds one in the kernel).
+  // `wakes`: `done` may wake a task (an IoWaiter, a reader); false for
+  // writeback, whose waiters watch LazyCompletions instead.
   void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
-              bool wbt_slot = false);
+              bool wbt_slot = false, bool wakes = true);
 
   // A filesystem log or journal write (`flush`: REQ_PREFLUSH | REQ_FUA, a
   // commit record; else REQ_SYNC metadata): one request that nothing merges
@@ -147,7 +151,16 @@ class BlockDevice {
   // going on included.
   double busy_s() const;
 
+  // A task is about to sleep on one of this device's completions: a parked
+  // actor wakes to sleep until each completion again.
+  void rouse();
+  // LazyCompletions: applies the completions due at `due_s` and what the
+  // actor would then have dispatched, and parks again or goes idle.
+  void complete_parked(double due_s);
+
  private:
+  friend class LazyCompletions;
+
   struct Request {
     Op op;
     std::uint64_t offset_bytes;
@@ -157,6 +170,7 @@ class BlockDevice {
     bool wbt_slot = false;           // holds a blk-wbt slot until it completes
     bool log = false;                // a filesystem log write: never merged
     bool flush = false;              // REQ_PREFLUSH | REQ_FUA: the device's cache flushed before and after
+    bool wakes = false;              // a submission merged into it has a completion that may wake a task
   };
 
   // blk-wbt's state (struct rq_wb, struct rq_depth) and its stats window
@@ -196,7 +210,9 @@ class BlockDevice {
   };
 
   void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
-               bool wbt_slot);
+               bool wbt_slot, bool wakes);
+  // Counts a request whose completion may wake a task, in flight.
+  void note_wakes(Request& request, bool wakes);
   // blk-wbt: limits from the scale step, the limit a class acquires under,
   // giving a slot back (wbt_done), waking waiters in order, and the monitoring
   // windows up to `now` (wb_timer_fn, run when due).
@@ -210,9 +226,12 @@ class BlockDevice {
   void wbt_window_end();
   void unindex(std::uint64_t sequence, const Request& request);
   void run();
-  void dispatch();
-  void complete_due();
+  void dispatch(double now);
+  void complete_due(double now);
   void wake();
+  // The actor may park: nothing that sleeps on a completion, and the next
+  // completion lies ahead of `now`.
+  bool may_park(double now) const;
   std::size_t queued() const { return waiting_.size() + in_service_.size(); }
 
   DeviceParams params_;
@@ -236,6 +255,13 @@ class BlockDevice {
   double busy_since_s_ = 0;
   double busy_until_idle_s_ = 0;  // busy time up to the last moment the device went idle
   int plugged_ = 0;
+
+  // Lazy completions (lazy_completions.hpp); null: the actor sleeps until each.
+  LazyCompletions* lazy_ = nullptr;
+  std::uint64_t lazy_order_ = 0;
+  bool parked_ = false;      // the actor waits while completions are applied for it
+  double parked_due_s_ = 0;  // its earliest completion then
+  std::uint64_t waking_requests_ = 0;  // requests waiting or in service whose completion may wake a task
 
   Wbt wbt_;
   simgrid::s4u::MutexPtr wbt_mutex_;

@@ -199,12 +199,12 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
             auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
                                               task_context && !owner->cache->mapped, drop_failed_);
             in_flight_pages_ -= group.pages;
-            bandwidth_.add_written(ended.pages, sg4::Engine::get_clock());
+            bandwidth_.add_written(ended.pages, done.completed_s);
             stats_.dropbehind_dropped_pages += ended.dropped_pages;
             stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
             waiters_.wake_all();
           },
-          device_.wbt_enabled());
+          device_.wbt_enabled(), false);  // its waiters watch the device (WritebackWaitQueue)
     }
     group_start = i + 1;
   }
