@@ -112,8 +112,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
 
 void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, bool flush,
                              CompletionFn done) {
-  Request request{Op::kWrite, offset_bytes, length_bytes, 1, {}, false, true, flush};
-  request.done.push_back(std::move(done));
+  Request request{Op::kWrite, offset_bytes, length_bytes, 1, std::move(done), {}, false, true, flush};
   note_wakes(request, true);  // its submitter waits for it
   waiting_.emplace(next_sequence_++, std::move(request));  // not indexed: nothing merges with it
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
@@ -185,7 +184,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       waiting_by_end_[o].erase(it);
       r.length_bytes += length_bytes;
       r.segments += segments;
-      r.done.push_back(std::move(done));
+      r.merged.push_back(std::move(done));
       note_wakes(r, wakes);
       ++stats_.merges;
       if (wbt_slot) wbt_done(sg4::Engine::get_clock());
@@ -196,7 +195,8 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           std::uint64_t next_sequence = next->second;
           r.length_bytes += n.length_bytes;
           r.segments += n.segments;
-          for (auto& fn : n.done) r.done.push_back(std::move(fn));
+          r.merged.push_back(std::move(n.done));
+          for (auto& fn : n.merged) r.merged.push_back(std::move(fn));
           if (n.wakes) {
             --waking_requests_;  // counted again as r's
             note_wakes(r, true);
@@ -221,7 +221,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       r.offset_bytes = offset_bytes;
       r.length_bytes += length_bytes;
       r.segments += segments;
-      r.done.push_back(std::move(done));
+      r.merged.push_back(std::move(done));
       note_wakes(r, wakes);
       waiting_by_start_[o][offset_bytes] = sequence;
       ++stats_.merges;
@@ -230,8 +230,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
     }
   }
   std::uint64_t sequence = next_sequence_++;
-  Request request{op, offset_bytes, length_bytes, segments, {}, wbt_slot};
-  request.done.push_back(std::move(done));
+  Request request{op, offset_bytes, length_bytes, segments, std::move(done), {}, wbt_slot};
   note_wakes(request, wakes);
   waiting_by_start_[o].emplace(offset_bytes, sequence);
   waiting_by_end_[o].emplace(end, sequence);
@@ -240,7 +239,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
 
 void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
   const int o = static_cast<int>(request.op);
-  auto drop = [sequence](std::map<std::uint64_t, std::uint64_t>& index, std::uint64_t key) {
+  auto drop = [sequence](PooledMap<std::uint64_t, std::uint64_t>& index, std::uint64_t key) {
     if (auto it = index.find(key); it != index.end() && it->second == sequence) index.erase(it);
   };
   drop(waiting_by_start_[o], request.offset_bytes);
@@ -315,7 +314,8 @@ void BlockDevice::complete_due(double now) {
     }
     // blk_update_request ends the bios first; __blk_mq_end_request then adds
     // the request to the stats window and gives its blk-wbt slot back.
-    for (auto& done : request.done) done(completion);
+    request.done(completion);
+    for (auto& done : request.merged) done(completion);
     if (wbt_enabled()) {
       wbt_advance(now);
       if (request.op == Op::kRead) {

@@ -31,6 +31,8 @@
 #include "models/block_device/device_params.hpp"
 #include "models/block_device/lazy_completions.hpp"
 #include "models/common/actor_lock.hpp"
+#include "models/common/inplace_function.hpp"
+#include "models/common/node_pool.hpp"
 
 namespace foliosim::block_device {
 
@@ -45,9 +47,9 @@ struct Completion {
   double completed_s = 0;
 };
 
-// Called by the device actor when the request completes; must not block (it
-// runs in interrupt context, as bio_endio does).
-using CompletionFn = std::function<void(const Completion&)>;
+// Called when the request completes; must not block (it runs in interrupt
+// context, as bio_endio does). Kept in place: no allocation a request.
+using CompletionFn = InplaceFunction<void(const Completion&)>;
 
 // A writeback request's class for blk-wbt, from its flags (wbc_to_write_flags):
 // WB_SYNC_ALL writeback (fsync) is REQ_SYNC and may fill max_depth; kupdate
@@ -166,7 +168,8 @@ class BlockDevice {
     std::uint64_t offset_bytes;
     std::uint64_t length_bytes;
     std::uint64_t segments;          // nr_phys_segments
-    std::vector<CompletionFn> done;  // one per submission merged into it
+    CompletionFn done;                // the first submission's
+    std::vector<CompletionFn> merged;  // one per submission merged into it since
     bool wbt_slot = false;           // holds a blk-wbt slot until it completes
     bool log = false;                // a filesystem log write: never merged
     bool flush = false;              // REQ_PREFLUSH | REQ_FUA: the device's cache flushed before and after
@@ -245,9 +248,9 @@ class BlockDevice {
 
   // Waiting requests in arrival order, with indexes by start and end offset so
   // a merge candidate is found in O(log n), per operation.
-  std::map<std::uint64_t, Request> waiting_;
-  std::map<std::uint64_t, std::uint64_t> waiting_by_start_[2];
-  std::map<std::uint64_t, std::uint64_t> waiting_by_end_[2];
+  PooledMap<std::uint64_t, Request> waiting_;
+  PooledMap<std::uint64_t, std::uint64_t> waiting_by_start_[2];
+  PooledMap<std::uint64_t, std::uint64_t> waiting_by_end_[2];
   std::uint64_t next_sequence_ = 0;
 
   std::priority_queue<InService, std::vector<InService>, std::greater<>> in_service_;
@@ -259,8 +262,8 @@ class BlockDevice {
   // Lazy completions (lazy_completions.hpp); null: the actor sleeps until each.
   LazyCompletions* lazy_ = nullptr;
   std::uint64_t lazy_order_ = 0;
-  bool parked_ = false;      // the actor waits while completions are applied for it
-  double parked_due_s_ = 0;  // its earliest completion then
+  bool parked_ = false;                  // the actor waits while completions are applied for it
+  std::uint64_t lazy_generation_ = 0;    // moves on at each park and unpark
   std::uint64_t waking_requests_ = 0;  // requests waiting or in service whose completion may wake a task
 
   Wbt wbt_;

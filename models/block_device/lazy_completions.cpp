@@ -1,5 +1,7 @@
 #include "models/block_device/lazy_completions.hpp"
 
+#include <algorithm>
+
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/block_device.hpp"
@@ -38,11 +40,11 @@ void LazyCompletions::attach(BlockDevice& device) {
 }
 
 void LazyCompletions::park(BlockDevice& device, double due_s) {
-  device.parked_due_s_ = due_s;
-  parked_.emplace(due_s, device.lazy_order_, &device);
+  parked_.push_back({due_s, device.lazy_order_, ++device.lazy_generation_, &device});
+  std::push_heap(parked_.begin(), parked_.end());
 }
 
-void LazyCompletions::unpark(BlockDevice& device) { parked_.erase({device.parked_due_s_, device.lazy_order_, &device}); }
+void LazyCompletions::unpark(BlockDevice& device) { ++device.lazy_generation_; }
 
 void LazyCompletions::watch() {
   ++watchers_;
@@ -50,10 +52,11 @@ void LazyCompletions::watch() {
 }
 
 void LazyCompletions::advance(double now_s) {
-  while (!parked_.empty() && std::get<0>(*parked_.begin()) <= now_s + kClockSlack_s) {
-    const auto [due_s, order, device] = *parked_.begin();
-    parked_.erase(parked_.begin());
-    device->complete_parked(due_s);
+  while (!parked_.empty() && parked_.front().due_s <= now_s + kClockSlack_s) {
+    std::pop_heap(parked_.begin(), parked_.end());
+    const Entry e = parked_.back();
+    parked_.pop_back();
+    if (e.generation == e.device->lazy_generation_) e.device->complete_parked(e.due_s);
   }
 }
 

@@ -15,8 +15,6 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
-#include <tuple>
 #include <vector>
 
 namespace foliosim::block_device {
@@ -49,9 +47,17 @@ class LazyCompletions {
   // Applies every parked completion due by `now_s`, earliest first.
   void advance(double now_s);
 
-  // (due, device order, device): ordered by time, then by device.
-  using Entry = std::tuple<double, std::uint64_t, BlockDevice*>;
-  std::set<Entry> parked_;
+  // A parked device's next completion; stale once the device's generation
+  // has moved on (it woke or parked again), and then skipped.
+  struct Entry {
+    double due_s;
+    std::uint64_t order;
+    std::uint64_t generation;
+    BlockDevice* device;
+    // The heap's top is the earliest, then the first attached.
+    bool operator<(const Entry& o) const { return due_s != o.due_s ? due_s > o.due_s : order > o.order; }
+  };
+  std::vector<Entry> parked_;  // a binary heap: no allocation per park
   std::vector<BlockDevice*> devices_;
   std::uint64_t watchers_ = 0;
 };
