@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
@@ -46,6 +47,11 @@ BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
   // wb_timer_fn re-arms itself while the step is not 0, so a device left
   // scaled has its window running when the run starts.
   if (wbt_enabled() && wbt_.scale_step != 0) wbt_arm_timer(0);
+}
+
+BlockDevice::~BlockDevice() {
+  // The engine's timers outlive it (a static heap): none may call a device gone.
+  if (timer_) timer_->remove();
 }
 
 void BlockDevice::wait_for_room() {
@@ -146,29 +152,42 @@ void BlockDevice::note_wakes(Request& request, bool wakes) {
 }
 
 bool BlockDevice::may_park(double now) const {
-  return lazy_ && wbt_.waiters.empty() && room_waiters_ == 0 && waking_requests_ == 0 && !lazy_->watched() &&
+  return wbt_.waiters.empty() && room_waiters_ == 0 && waking_requests_ == 0 && !lazy_->watched() &&
          in_service_.top().done_at_s > now + kClockSlack_s;
 }
 
-void BlockDevice::rouse() {
-  if (!parked_) return;
-  parked_ = false;
-  lazy_->unpark(*this);
-  wakeup_->notify_one();
+void BlockDevice::await_completion(double now) {
+  if (may_park(now)) {
+    parked_ = true;
+    lazy_->park(*this, in_service_.top().done_at_s);
+    return;
+  }
+  // A task sleeps on a completion: an engine timer at the next one, which
+  // applies it as the actor did on waking, without an actor or a simcall.
+  const double due_s = in_service_.top().done_at_s;
+  timer_ = simgrid::kernel::timer::Timer::set(due_s, [this, due_s] {
+    timer_ = nullptr;  // the engine frees a timer once run
+    complete_at(due_s);
+  });
 }
 
-void BlockDevice::complete_parked(double due_s) {
+void BlockDevice::rouse() {
+  if (!parked_) return;  // idle, or its timer is set
+  parked_ = false;
+  lazy_->unpark(*this);
+  await_completion(sg4::Engine::get_clock());
+}
+
+void BlockDevice::complete_at(double due_s) {
   // What the actor did on waking at due_s: complete what is due, dispatch.
   {
     ClockOverride clock(due_s);
     complete_due(due_s);
     dispatch(due_s);
   }
-  if (in_service_.empty()) {
-    parked_ = false;  // idle: the actor's wait is an idle device's, which wake() ends
-  } else {
-    lazy_->park(*this, in_service_.top().done_at_s);
-  }
+  parked_ = false;
+  // Empty: idle, and the actor's wait is an idle device's, which wake() ends.
+  if (!in_service_.empty()) await_completion(due_s);
 }
 
 void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
@@ -495,14 +514,10 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
 
 void BlockDevice::run() {
   ActorLock lock(*mutex_);
-  bool roused = false;
   while (true) {
-    if (!roused) {
-      const double now = sg4::Engine::get_clock();
-      complete_due(now);
-      dispatch(now);
-    }
-    roused = false;
+    const double now = sg4::Engine::get_clock();
+    complete_due(now);
+    dispatch(now);
     if (in_service_.empty()) {
       // Requests queued while this actor yielded inside complete_due or
       // dispatch (every notify is a simcall, and the woken submitter may
@@ -511,19 +526,11 @@ void BlockDevice::run() {
       // is free, rather than sleeping on a wake-up that will not come.
       if (!waiting_.empty()) continue;
       wakeup_->wait(lock);
-    } else if (may_park(sg4::Engine::get_clock())) {
-      // Nobody sleeps on a completion: LazyCompletions applies them as the
-      // clock passes them. Woken with requests in service, rouse() did it:
-      // what was due is applied already, and what waits for dispatch is
-      // dispatched at the next completion or unplug, as it would have been.
-      parked_ = true;
-      lazy_->park(*this, in_service_.top().done_at_s);
+    } else if (lazy_) {
+      // Completions are applied without this actor (lazy_completions.hpp),
+      // which waits for the device to go idle and a submission to wake it.
+      if (!parked_ && !timer_) await_completion(now);
       wakeup_->wait(lock);
-      if (parked_) {
-        parked_ = false;
-        lazy_->unpark(*this);
-      }
-      roused = !in_service_.empty();
     } else {
       // Nothing wakes it earlier: wake() notifies only an idle device, and a
       // request dispatched meanwhile ends after every one in service. A

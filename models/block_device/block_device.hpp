@@ -23,6 +23,7 @@
 #include <random>
 #include <vector>
 
+#include <simgrid/forward.h>
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mutex.hpp>
@@ -153,12 +154,14 @@ class BlockDevice {
   // going on included.
   double busy_s() const;
 
-  // A task is about to sleep on one of this device's completions: a parked
-  // actor wakes to sleep until each completion again.
+  // A task is about to sleep on one of this device's completions: they are
+  // applied at their times again (an engine timer), not only when the clock
+  // passes them.
   void rouse();
-  // LazyCompletions: applies the completions due at `due_s` and what the
-  // actor would then have dispatched, and parks again or goes idle.
-  void complete_parked(double due_s);
+  // Applies the completions due at `due_s` and what the actor would then
+  // have dispatched, and waits for the next one or goes idle.
+  void complete_at(double due_s);
+  ~BlockDevice();
 
  private:
   friend class LazyCompletions;
@@ -232,9 +235,12 @@ class BlockDevice {
   void dispatch(double now);
   void complete_due(double now);
   void wake();
-  // The actor may park: nothing that sleeps on a completion, and the next
-  // completion lies ahead of `now`.
+  // The completions may wait for the clock to pass them: nothing sleeps on
+  // one, and the next lies ahead of `now`.
   bool may_park(double now) const;
+  // With requests in service: parks with LazyCompletions when it may, else
+  // sets a timer at the next completion.
+  void await_completion(double now);
   std::size_t queued() const { return waiting_.size() + in_service_.size(); }
 
   DeviceParams params_;
@@ -262,8 +268,9 @@ class BlockDevice {
   // Lazy completions (lazy_completions.hpp); null: the actor sleeps until each.
   LazyCompletions* lazy_ = nullptr;
   std::uint64_t lazy_order_ = 0;
-  bool parked_ = false;                  // the actor waits while completions are applied for it
-  std::uint64_t lazy_generation_ = 0;    // moves on at each park and unpark
+  bool parked_ = false;                                  // LazyCompletions applies its completions
+  std::uint64_t lazy_generation_ = 0;                    // moves on at each park and unpark
+  simgrid::kernel::timer::Timer* timer_ = nullptr;       // set at its next completion
   std::uint64_t waking_requests_ = 0;  // requests waiting or in service whose completion may wake a task
 
   Wbt wbt_;

@@ -56,7 +56,7 @@ void LazyCompletions::advance(double now_s) {
     std::pop_heap(parked_.begin(), parked_.end());
     const Entry e = parked_.back();
     parked_.pop_back();
-    if (e.generation == e.device->lazy_generation_) e.device->complete_parked(e.due_s);
+    if (e.generation == e.device->lazy_generation_) e.device->complete_at(e.due_s);
   }
 }
 

@@ -71,7 +71,7 @@ void check_scenario(const std::string& file, const std::vector<std::string>& ove
 // no wake-up, and nothing in the results moves. Axboe's scenario cut to 20 ms:
 // a dontcache call's request used to cost a device sleep and a time step each.
 TEST_CASE("lazy completions: Axboe's 32 writers give the same results with fewer time steps") {
-  for (const char* variant : {"buffered", "dontcache"}) {
+  for (const std::string variant : {"buffered", "dontcache"}) {
     CAPTURE(variant);
     auto variants = resolve_variants(
         load_scenario_file(source_path("scenarios/axboe_buffered_vs_uncached.json"), {"run_for=20ms"}), variant);
@@ -79,9 +79,10 @@ TEST_CASE("lazy completions: Axboe's 32 writers give the same results with fewer
     for (auto& job : s.jobs) job.runtime_s = 0.02;
     const Json lazy = summary_with(s, true);
     const Json actor = summary_with(s, false);
-    CHECK(lazy["device_write_requests"].get<double>() > 1000);
-    if (std::string(variant) == "dontcache")  // one time step a call instead of two
+    if (variant == "dontcache") {  // one time step a call instead of two
+      CHECK(lazy["device_write_requests"].get<double>() > 10000);
       CHECK(lazy["time_steps"].get<double>() < 0.6 * actor["time_steps"].get<double>());
+    }
     check_same(lazy, actor, "");
   }
 }
