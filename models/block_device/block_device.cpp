@@ -49,9 +49,16 @@ BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
   if (wbt_enabled() && wbt_.scale_step != 0) wbt_arm_timer(0);
 }
 
-BlockDevice::~BlockDevice() {
-  // The engine's timers outlive it (a static heap): none may call a device gone.
+BlockDevice::~BlockDevice() { stop(); }
+
+void BlockDevice::stop() {
+  // The engine's timers outlive the run (a static heap), and the tasks a
+  // completion would wake are gone: nothing more is completed.
+  stopped_ = true;
   if (timer_) timer_->remove();
+  timer_ = nullptr;
+  if (parked_) lazy_->unpark(*this);
+  parked_ = false;
 }
 
 void BlockDevice::wait_for_room() {
@@ -157,6 +164,7 @@ bool BlockDevice::may_park(double now) const {
 }
 
 void BlockDevice::await_completion(double now) {
+  if (stopped_) return;
   if (may_park(now)) {
     parked_ = true;
     lazy_->park(*this, in_service_.top().done_at_s);
@@ -513,6 +521,13 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
 }
 
 void BlockDevice::run() {
+  // Killed with the other daemons when the last job ends: from then on, the
+  // engine must not complete anything for it (its timer would keep the
+  // clock going and wake tasks that are gone).
+  struct StopOnKill {
+    BlockDevice& device;
+    ~StopOnKill() { device.stop(); }
+  } stop_on_kill{*this};
   ActorLock lock(*mutex_);
   while (true) {
     const double now = sg4::Engine::get_clock();

@@ -241,6 +241,8 @@ class BlockDevice {
   // With requests in service: parks with LazyCompletions when it may, else
   // sets a timer at the next completion.
   void await_completion(double now);
+  // The run is over: no timer, no parking.
+  void stop();
   std::size_t queued() const { return waiting_.size() + in_service_.size(); }
 
   DeviceParams params_;
@@ -271,6 +273,7 @@ class BlockDevice {
   bool parked_ = false;                                  // LazyCompletions applies its completions
   std::uint64_t lazy_generation_ = 0;                    // moves on at each park and unpark
   simgrid::kernel::timer::Timer* timer_ = nullptr;       // set at its next completion
+  bool stopped_ = false;                                 // the actor is gone: nothing is completed
   std::uint64_t waking_requests_ = 0;  // requests waiting or in service whose completion may wake a task
 
   Wbt wbt_;
