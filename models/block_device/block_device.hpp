@@ -11,8 +11,10 @@
 // as many as its class may have are in flight.
 //
 // One daemon actor per device; its SimGrid activities in flight are one wait at
-// a time, whatever the queue holds (DESIGN.md section 5), and none while no
-// task sleeps on a completion (lazy_completions.hpp).
+// a time, whatever the queue holds (DESIGN.md section 5). With lazy
+// completions (lazy_completions.hpp, the default) it has none: it dispatches
+// to an idle device, and completions are applied as the clock passes them or
+// by an engine timer.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +51,8 @@ struct Completion {
 };
 
 // Called when the request completes; must not block (it runs in interrupt
-// context, as bio_endio does). Kept in place: no allocation a request.
+// context, as bio_endio does; here in the engine, outside any actor: it may
+// notify, never wait). Kept in place: no allocation a request.
 using CompletionFn = InplaceFunction<void(const Completion&)>;
 
 // A writeback request's class for blk-wbt, from its flags (wbc_to_write_flags):

@@ -5,13 +5,15 @@
 // a task could see at once is wake it: blk-wbt's waiters (wbt_rqw_done), a
 // submitter waiting for a tag, an O_DIRECT or read submitter (IoWaiter), a
 // task waiting for writeback to end (WritebackWaitQueue). While none of these
-// sleeps on a device, its actor parks instead of sleeping until each
-// completion, and the completions are applied here, in time order across
+// sleeps on a device, its completions are applied here, in time order across
 // devices, when the engine's clock moves past them and before any actor runs
 // at the new time: every task finds the state it would have found, and the
-// device costs no SimGrid activity per request. A task that starts to sleep
-// on a completion first wakes the device's actor (BlockDevice::rouse), which
-// then sleeps until each completion as before.
+// device costs no SimGrid event per request. A task that starts to sleep on a
+// completion first has the device set an engine timer at its next one
+// (BlockDevice::rouse), which applies it at its time, as the device's actor
+// did on waking, and wakes the task. Neither way makes a simcall, so no task
+// is delayed against another by the device's bookkeeping. The device's actor
+// only dispatches to an idle device.
 #pragma once
 
 #include <cstdint>
