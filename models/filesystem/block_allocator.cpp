@@ -9,7 +9,7 @@ BlockAllocator::BlockAllocator(std::uint64_t capacity_blocks)
   if (capacity_blocks > 0) free_.emplace(0, capacity_blocks);
 }
 
-std::uint64_t BlockAllocator::take(std::map<std::uint64_t, std::uint64_t>::iterator it, std::uint64_t first,
+std::uint64_t BlockAllocator::take(PooledMap<std::uint64_t, std::uint64_t>::iterator it, std::uint64_t first,
                                    std::uint64_t blocks) {
   const std::uint64_t start = it->first, length = it->second;
   free_.erase(it);

@@ -13,6 +13,8 @@
 #include <map>
 #include <optional>
 
+#include "models/common/node_pool.hpp"
+
 namespace foliosim::filesystem {
 
 class BlockAllocator {
@@ -28,12 +30,12 @@ class BlockAllocator {
 
  private:
   // Takes [first, first + blocks) out of the free extent starting at `it`'s key.
-  std::uint64_t take(std::map<std::uint64_t, std::uint64_t>::iterator it, std::uint64_t first, std::uint64_t blocks);
+  std::uint64_t take(PooledMap<std::uint64_t, std::uint64_t>::iterator it, std::uint64_t first, std::uint64_t blocks);
   std::optional<std::uint64_t> first_fit(std::uint64_t from, std::uint64_t blocks);
 
   std::uint64_t capacity_blocks_;
   std::uint64_t free_blocks_;
-  std::map<std::uint64_t, std::uint64_t> free_;  // first block -> length
+  PooledMap<std::uint64_t, std::uint64_t> free_;  // first block -> length
   std::uint64_t cursor_ = 0;
 };
 
