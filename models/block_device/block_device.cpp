@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
@@ -11,6 +12,7 @@
 #include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
 #include "models/common/random_draws.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::block_device {
 
@@ -47,9 +49,22 @@ BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
   if (wbt_enabled() && wbt_.scale_step != 0) wbt_arm_timer(0);
 }
 
+BlockDevice::~BlockDevice() { stop(); }
+
+void BlockDevice::stop() {
+  // The engine's timers outlive the run (a static heap), and the tasks a
+  // completion would wake are gone: nothing more is completed.
+  stopped_ = true;
+  if (timer_) timer_->remove();
+  timer_ = nullptr;
+  if (parked_) lazy_->unpark(*this);
+  parked_ = false;
+}
+
 void BlockDevice::wait_for_room() {
   ActorLock lock(*room_mutex_);
   ++room_waiters_;
+  if (congested()) rouse();  // dispatch after a completion wakes it
   while (congested()) room_->wait(lock);
   --room_waiters_;
 }
@@ -66,7 +81,7 @@ std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes, std::uint64_
 }
 
 void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-                         CompletionFn done, bool wbt_slot) {
+                         CompletionFn done, bool wbt_slot, bool wakes) {
   if (op == Op::kRead && wbt_enabled()) {
     // wbt_wait stamps reads (last_issue) for close_io.
     const double now = sg4::Engine::get_clock();
@@ -78,7 +93,8 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
   const bool fits = length_bytes <= params_.max_request_bytes && segments <= params_.max_segments;
   const std::uint64_t pieces = fits ? 1 : requests_for(length_bytes, segments);
   if (pieces == 1) {
-    enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot);
+    enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot,
+            wakes);
   } else {
     // bio_split_rw_at: requests within both limits; the caller hears once, at the end.
     struct Pending {
@@ -99,19 +115,21 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
           whole.completed_s = c.completed_s;
           pending->done(whole);
         }
-      }, slot);
+      }, slot, wakes);
     });
   }
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
+  if (wakes) rouse();
   if (plugged_ == 0) wake();
 }
 
 void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_bytes, bool flush,
                              CompletionFn done) {
-  Request request{Op::kWrite, offset_bytes, length_bytes, 1, {}, false, true, flush};
-  request.done.push_back(std::move(done));
+  Request request{Op::kWrite, offset_bytes, length_bytes, 1, std::move(done), {}, false, true, flush};
+  note_wakes(request, true);  // its submitter waits for it
   waiting_.emplace(next_sequence_++, std::move(request));  // not indexed: nothing merges with it
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
+  rouse();
   if (plugged_ == 0) wake();
 }
 
@@ -131,11 +149,57 @@ void BlockDevice::wake() {
   // The device actor sleeps until its earliest completion, and a request
   // dispatched now ends after every one in service (the channel is FIFO), so
   // dispatching here changes nothing it waits for and spares a context switch.
-  dispatch();
+  dispatch(sg4::Engine::get_clock());
+}
+
+void BlockDevice::note_wakes(Request& request, bool wakes) {
+  if (!wakes || request.wakes) return;
+  request.wakes = true;
+  ++waking_requests_;
+}
+
+bool BlockDevice::may_park(double now) const {
+  return wbt_.waiters.empty() && room_waiters_ == 0 && waking_requests_ == 0 && !lazy_->watched() &&
+         in_service_.top().done_at_s > now + kClockSlack_s;
+}
+
+void BlockDevice::await_completion(double now) {
+  if (stopped_) return;
+  if (may_park(now)) {
+    parked_ = true;
+    lazy_->park(*this, in_service_.top().done_at_s);
+    return;
+  }
+  // A task sleeps on a completion: an engine timer at the next one, which
+  // applies it as the actor did on waking, without an actor or a simcall.
+  const double due_s = in_service_.top().done_at_s;
+  timer_ = simgrid::kernel::timer::Timer::set(due_s, [this, due_s] {
+    timer_ = nullptr;  // the engine frees a timer once run
+    complete_at(due_s);
+  });
+}
+
+void BlockDevice::rouse() {
+  if (!parked_) return;  // idle, or its timer is set
+  parked_ = false;
+  lazy_->unpark(*this);
+  await_completion(sg4::Engine::get_clock());
+}
+
+void BlockDevice::complete_at(double due_s) {
+  // What the actor did on waking at due_s: complete what is due, dispatch.
+  {
+    ClockOverride clock(due_s);
+    complete_due(due_s);
+    dispatch(due_s);
+  }
+  parked_ = false;
+  // Empty: idle, and the actor's wait is an idle device's, which wake() ends.
+  if (!in_service_.empty()) await_completion(due_s);
 }
 
 void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-                          CompletionFn done, bool wbt_slot) {
+                          CompletionFn done, bool wbt_slot, bool wakes) {
   const int o = static_cast<int>(op);
   const std::uint64_t end = offset_bytes + length_bytes;
   const RequestLimits limits = this->limits();
@@ -147,7 +211,8 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       waiting_by_end_[o].erase(it);
       r.length_bytes += length_bytes;
       r.segments += segments;
-      r.done.push_back(std::move(done));
+      r.merged.push_back(std::move(done));
+      note_wakes(r, wakes);
       ++stats_.merges;
       if (wbt_slot) wbt_done(sg4::Engine::get_clock());
       // The grown request may now touch the next one (blk_attempt_req_merge).
@@ -157,7 +222,12 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           std::uint64_t next_sequence = next->second;
           r.length_bytes += n.length_bytes;
           r.segments += n.segments;
-          for (auto& fn : n.done) r.done.push_back(std::move(fn));
+          r.merged.push_back(std::move(n.done));
+          for (auto& fn : n.merged) r.merged.push_back(std::move(fn));
+          if (n.wakes) {
+            --waking_requests_;  // counted again as r's
+            note_wakes(r, true);
+          }
           Request absorbed = std::move(n);
           unindex(next_sequence, absorbed);
           waiting_.erase(next_sequence);
@@ -178,7 +248,8 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       r.offset_bytes = offset_bytes;
       r.length_bytes += length_bytes;
       r.segments += segments;
-      r.done.push_back(std::move(done));
+      r.merged.push_back(std::move(done));
+      note_wakes(r, wakes);
       waiting_by_start_[o][offset_bytes] = sequence;
       ++stats_.merges;
       if (wbt_slot) wbt_done(sg4::Engine::get_clock());
@@ -186,8 +257,8 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
     }
   }
   std::uint64_t sequence = next_sequence_++;
-  Request request{op, offset_bytes, length_bytes, segments, {}, wbt_slot};
-  request.done.push_back(std::move(done));
+  Request request{op, offset_bytes, length_bytes, segments, std::move(done), {}, wbt_slot};
+  note_wakes(request, wakes);
   waiting_by_start_[o].emplace(offset_bytes, sequence);
   waiting_by_end_[o].emplace(end, sequence);
   waiting_.emplace(sequence, std::move(request));
@@ -195,7 +266,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
 
 void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
   const int o = static_cast<int>(request.op);
-  auto drop = [sequence](std::map<std::uint64_t, std::uint64_t>& index, std::uint64_t key) {
+  auto drop = [sequence](PooledMap<std::uint64_t, std::uint64_t>& index, std::uint64_t key) {
     if (auto it = index.find(key); it != index.end() && it->second == sequence) index.erase(it);
   };
   drop(waiting_by_start_[o], request.offset_bytes);
@@ -213,8 +284,7 @@ double BlockDevice::busy_s() const {
   return busy_until_idle_s_ + (in_service_.empty() ? 0 : sg4::Engine::get_clock() - busy_since_s_);
 }
 
-void BlockDevice::dispatch() {
-  const double now = sg4::Engine::get_clock();
+void BlockDevice::dispatch(double now) {
   while (in_service_.size() < params_.queue_depth && !waiting_.empty()) {
     auto first = waiting_.begin();
     std::uint64_t sequence = first->first;
@@ -251,14 +321,14 @@ void BlockDevice::dispatch() {
   if (room_waiters_ > 0 && !congested()) room_->notify_all();
 }
 
-void BlockDevice::complete_due() {
-  const double now = sg4::Engine::get_clock();
+void BlockDevice::complete_due(double now) {
   while (!in_service_.empty() && in_service_.top().done_at_s <= now + kClockSlack_s) {
     // priority_queue::top is const; the request is moved out before pop.
     const double dispatched_s = in_service_.top().dispatched_s;
     const std::uint64_t sequence = in_service_.top().sequence;
     Request request = std::move(const_cast<InService&>(in_service_.top()).request);
     in_service_.pop();
+    if (request.wakes) --waking_requests_;
     if (in_service_.empty()) busy_until_idle_s_ += now - busy_since_s_;
     Completion completion{request.op, request.offset_bytes, request.length_bytes, true, dispatched_s, now};
     if (request.op == Op::kWrite) {
@@ -271,7 +341,8 @@ void BlockDevice::complete_due() {
     }
     // blk_update_request ends the bios first; __blk_mq_end_request then adds
     // the request to the stats window and gives its blk-wbt slot back.
-    for (auto& done : request.done) done(completion);
+    request.done(completion);
+    for (auto& done : request.merged) done(completion);
     if (wbt_enabled()) {
       wbt_advance(now);
       if (request.op == Op::kRead) {
@@ -423,6 +494,7 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
   if (!wbt_.waiters.empty() || wbt_.inflight >= wbt_limit(cls, now)) {
     Wbt::Waiter waiter{cls};
     wbt_.waiters.push_back(&waiter);
+    rouse();  // a completion (wbt_done) wakes it
     ++stats_.wbt_waits;
     if (plugged) unplug();  // io_schedule flushes the caller's plug before sleeping
     {
@@ -449,10 +521,18 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
 }
 
 void BlockDevice::run() {
+  // Killed with the other daemons when the last job ends: from then on, the
+  // engine must not complete anything for it (its timer would keep the
+  // clock going and wake tasks that are gone).
+  struct StopOnKill {
+    BlockDevice& device;
+    ~StopOnKill() { device.stop(); }
+  } stop_on_kill{*this};
   ActorLock lock(*mutex_);
   while (true) {
-    complete_due();
-    dispatch();
+    const double now = sg4::Engine::get_clock();
+    complete_due(now);
+    dispatch(now);
     if (in_service_.empty()) {
       // Requests queued while this actor yielded inside complete_due or
       // dispatch (every notify is a simcall, and the woken submitter may
@@ -460,6 +540,11 @@ void BlockDevice::run() {
       // as blk-mq runs the hardware queue whenever requests wait and a tag
       // is free, rather than sleeping on a wake-up that will not come.
       if (!waiting_.empty()) continue;
+      wakeup_->wait(lock);
+    } else if (lazy_) {
+      // Completions are applied without this actor (lazy_completions.hpp),
+      // which waits for the device to go idle and a submission to wake it.
+      if (!parked_ && !timer_) await_completion(now);
       wakeup_->wait(lock);
     } else {
       // Nothing wakes it earlier: wake() notifies only an idle device, and a

@@ -11,7 +11,10 @@
 // as many as its class may have are in flight.
 //
 // One daemon actor per device; its SimGrid activities in flight are one wait at
-// a time, whatever the queue holds (DESIGN.md section 5).
+// a time, whatever the queue holds (DESIGN.md section 5). With lazy
+// completions (lazy_completions.hpp, the default) it has none: it dispatches
+// to an idle device, and completions are applied as the clock passes them or
+// by an engine timer.
 #pragma once
 
 #include <cstdint>
@@ -22,13 +25,17 @@
 #include <random>
 #include <vector>
 
+#include <simgrid/forward.h>
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mutex.hpp>
 
 #include "models/block_device/bio_split.hpp"
 #include "models/block_device/device_params.hpp"
+#include "models/block_device/lazy_completions.hpp"
 #include "models/common/actor_lock.hpp"
+#include "models/common/inplace_function.hpp"
+#include "models/common/node_pool.hpp"
 
 namespace foliosim::block_device {
 
@@ -43,9 +50,10 @@ struct Completion {
   double completed_s = 0;
 };
 
-// Called by the device actor when the request completes; must not block (it
-// runs in interrupt context, as bio_endio does).
-using CompletionFn = std::function<void(const Completion&)>;
+// Called when the request completes; must not block (it runs in interrupt
+// context, as bio_endio does; here in the engine, outside any actor: it may
+// notify, never wait). Kept in place: no allocation a request.
+using CompletionFn = InplaceFunction<void(const Completion&)>;
 
 // A writeback request's class for blk-wbt, from its flags (wbc_to_write_flags):
 // WB_SYNC_ALL writeback (fsync) is REQ_SYNC and may fill max_depth; kupdate
@@ -98,8 +106,10 @@ class BlockDevice {
   // `wbt_slot`: the caller took a blk-wbt slot for it (wbt_wait), which the
   // request gives back when it completes, or at once if it merges into
   // another (a merged bio never holds one in the kernel).
+  // `wakes`: `done` may wake a task (an IoWaiter, a reader); false for
+  // writeback, whose waiters watch LazyCompletions instead.
   void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
-              bool wbt_slot = false);
+              bool wbt_slot = false, bool wakes = true);
 
   // A filesystem log or journal write (`flush`: REQ_PREFLUSH | REQ_FUA, a
   // commit record; else REQ_SYNC metadata): one request that nothing merges
@@ -147,16 +157,29 @@ class BlockDevice {
   // going on included.
   double busy_s() const;
 
+  // A task is about to sleep on one of this device's completions: they are
+  // applied at their times again (an engine timer), not only when the clock
+  // passes them.
+  void rouse();
+  // Applies the completions due at `due_s` and what the actor would then
+  // have dispatched, and waits for the next one or goes idle.
+  void complete_at(double due_s);
+  ~BlockDevice();
+
  private:
+  friend class LazyCompletions;
+
   struct Request {
     Op op;
     std::uint64_t offset_bytes;
     std::uint64_t length_bytes;
     std::uint64_t segments;          // nr_phys_segments
-    std::vector<CompletionFn> done;  // one per submission merged into it
+    CompletionFn done;                // the first submission's
+    std::vector<CompletionFn> merged;  // one per submission merged into it since
     bool wbt_slot = false;           // holds a blk-wbt slot until it completes
     bool log = false;                // a filesystem log write: never merged
     bool flush = false;              // REQ_PREFLUSH | REQ_FUA: the device's cache flushed before and after
+    bool wakes = false;              // a submission merged into it has a completion that may wake a task
   };
 
   // blk-wbt's state (struct rq_wb, struct rq_depth) and its stats window
@@ -196,7 +219,9 @@ class BlockDevice {
   };
 
   void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
-               bool wbt_slot);
+               bool wbt_slot, bool wakes);
+  // Counts a request whose completion may wake a task, in flight.
+  void note_wakes(Request& request, bool wakes);
   // blk-wbt: limits from the scale step, the limit a class acquires under,
   // giving a slot back (wbt_done), waking waiters in order, and the monitoring
   // windows up to `now` (wb_timer_fn, run when due).
@@ -210,9 +235,17 @@ class BlockDevice {
   void wbt_window_end();
   void unindex(std::uint64_t sequence, const Request& request);
   void run();
-  void dispatch();
-  void complete_due();
+  void dispatch(double now);
+  void complete_due(double now);
   void wake();
+  // The completions may wait for the clock to pass them: nothing sleeps on
+  // one, and the next lies ahead of `now`.
+  bool may_park(double now) const;
+  // With requests in service: parks with LazyCompletions when it may, else
+  // sets a timer at the next completion.
+  void await_completion(double now);
+  // The run is over: no timer, no parking.
+  void stop();
   std::size_t queued() const { return waiting_.size() + in_service_.size(); }
 
   DeviceParams params_;
@@ -226,9 +259,9 @@ class BlockDevice {
 
   // Waiting requests in arrival order, with indexes by start and end offset so
   // a merge candidate is found in O(log n), per operation.
-  std::map<std::uint64_t, Request> waiting_;
-  std::map<std::uint64_t, std::uint64_t> waiting_by_start_[2];
-  std::map<std::uint64_t, std::uint64_t> waiting_by_end_[2];
+  PooledMap<std::uint64_t, Request> waiting_;
+  PooledMap<std::uint64_t, std::uint64_t> waiting_by_start_[2];
+  PooledMap<std::uint64_t, std::uint64_t> waiting_by_end_[2];
   std::uint64_t next_sequence_ = 0;
 
   std::priority_queue<InService, std::vector<InService>, std::greater<>> in_service_;
@@ -236,6 +269,15 @@ class BlockDevice {
   double busy_since_s_ = 0;
   double busy_until_idle_s_ = 0;  // busy time up to the last moment the device went idle
   int plugged_ = 0;
+
+  // Lazy completions (lazy_completions.hpp); null: the actor sleeps until each.
+  LazyCompletions* lazy_ = nullptr;
+  std::uint64_t lazy_order_ = 0;
+  bool parked_ = false;                                  // LazyCompletions applies its completions
+  std::uint64_t lazy_generation_ = 0;                    // moves on at each park and unpark
+  simgrid::kernel::timer::Timer* timer_ = nullptr;       // set at its next completion
+  bool stopped_ = false;                                 // the actor is gone: nothing is completed
+  std::uint64_t waking_requests_ = 0;  // requests waiting or in service whose completion may wake a task
 
   Wbt wbt_;
   simgrid::s4u::MutexPtr wbt_mutex_;

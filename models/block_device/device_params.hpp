@@ -150,6 +150,11 @@ struct DeviceParams {
   bool stable_writes = false;
   // Injected write errors (see WriteErrorWindow); none by default.
   std::vector<WriteErrorWindow> write_errors;
+  // Simulator speed, not kernel behaviour (issue #18): while no task sleeps
+  // on one of the device's completions, they are applied as the clock
+  // passes them instead of waking the device's actor for each
+  // (lazy_completions.hpp). The results are the same either way.
+  bool lazy_completions = true;
 
   template <class F>
   void fields(F& f) {
@@ -175,6 +180,7 @@ struct DeviceParams {
     f.flag("write_cache", write_cache);
     f.flag("stable_writes", stable_writes);
     f.list("write_errors", write_errors);
+    f.flag("lazy_completions", lazy_completions);
   }
 };
 

@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "models/common/node_pool.hpp"
+
 namespace foliosim::filesystem {
 
 // A run of device blocks [first, first + blocks).
@@ -73,7 +75,7 @@ class BlockAllocator {
   std::uint64_t longest_free(std::size_t g) const;
 
  private:
-  using FreeMap = std::map<std::uint64_t, std::uint64_t>;  // first block -> length
+  using FreeMap = PooledMap<std::uint64_t, std::uint64_t>;  // first block -> length
   // Takes [first, first + blocks) out of the free extent starting at `it`'s key.
   std::uint64_t take(FreeMap::iterator it, std::uint64_t first, std::uint64_t blocks);
   void add_free(std::uint64_t first, std::uint64_t blocks);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/node_pool.hpp"
 #include "models/common/rw_semaphore.hpp"
 #include "models/filesystem/block_allocator.hpp"
 #include "models/filesystem/filesystem_params.hpp"
@@ -47,7 +48,7 @@ struct Extent {
 struct File {
   std::string name;
   std::uint64_t size_bytes = 0;             // i_size
-  std::map<std::uint64_t, Extent> extents;  // by first file block; holes are absent
+  PooledMap<std::uint64_t, Extent> extents;  // by first file block; holes are absent
   // The file's pages in the page cache (its address_space).
   page_cache::FileCache* cache = nullptr;
   // errseq_t of the mapping: bumped by each writeback error.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/node_pool.hpp"
 #include "models/common/pages.hpp"
 #include "models/page_cache/lru_list.hpp"
 #include "models/page_cache/page_cache_params.hpp"
@@ -68,12 +69,12 @@ class FileCache {
   // folio_check_references keep or activate them).
   bool mapped = false;
   // The runs, for tests and inspection.
-  const std::map<std::uint64_t, Run>& runs() const { return runs_; }
+  const PooledMap<std::uint64_t, Run>& runs() const { return runs_; }
 
  private:
   friend class PageCache;
   std::string name_;
-  std::map<std::uint64_t, Run> runs_;  // by first page; nodes are stable
+  PooledMap<std::uint64_t, Run> runs_;  // by first page; nodes are stable
   std::uint64_t cached_pages_ = 0;
   std::uint64_t dirty_pages_ = 0;
   std::uint64_t writeback_pages_ = 0;
@@ -256,7 +257,7 @@ class PageCache {
   std::vector<const Run*> lru(bool active) const;
 
  private:
-  using RunIt = std::map<std::uint64_t, Run>::iterator;
+  using RunIt = PooledMap<std::uint64_t, Run>::iterator;
   LruList<Run>& list_of(const Run& r) { return r.has(kActive) ? active_ : inactive_; }
 
   // Splits so that a run starts at `page` (which must fall on a folio

@@ -170,7 +170,9 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
       std::size_t bios;
       bool ok;
     };
-    auto pending = std::make_shared<Pending>(Pending{i + 1 - group_start, true});
+    // Shared by the group's bios; none for a group of one (a dontcache call's kick).
+    std::shared_ptr<Pending> pending;
+    if (i > group_start) pending = std::make_shared<Pending>(Pending{i + 1 - group_start, true});
     const page_cache::PageRange group{bios[group_start].first_page, end - bios[group_start].first_page, 0};
     for (std::size_t b = group_start; b <= i; ++b) {
       // Before each request the submitter may sleep for a device tag
@@ -188,23 +190,27 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
           block_device::Op::kWrite, bio.device_offset_bytes, bio.pages * kPageBytes, bio.segments,
           [this, owner, group, pending, task_context](const block_device::Completion& done) {
             cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
-            pending->ok = pending->ok && done.ok;
-            if (--pending->bios > 0) return;
+            bool ok = done.ok;
+            if (pending) {
+              pending->ok = pending->ok && done.ok;
+              if (--pending->bios > 0) return;
+              ok = pending->ok;
+            }
             // end_page_writeback. An error is recorded on the
             // mapping (mapping_set_error: the errseq moves on).
-            if (!pending->ok) {
+            if (!ok) {
               ++owner->error_seq;
               stats_.failed_pages += group.pages;
             }
-            auto ended = cache_.end_writeback(*owner->cache, group, pending->ok,
+            auto ended = cache_.end_writeback(*owner->cache, group, ok,
                                               task_context && !owner->cache->mapped, drop_failed_);
             in_flight_pages_ -= group.pages;
-            bandwidth_.add_written(ended.pages, sg4::Engine::get_clock());
+            bandwidth_.add_written(ended.pages, done.completed_s);
             stats_.dropbehind_dropped_pages += ended.dropped_pages;
             stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
             waiters_.wake_all();
           },
-          device_.wbt_enabled());
+          device_.wbt_enabled(), false);  // its waiters watch the device (WritebackWaitQueue)
     }
     group_start = i + 1;
   }

@@ -7,6 +7,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Mutex.hpp>
 
+#include "models/block_device/lazy_completions.hpp"
 #include "models/common/actor_lock.hpp"
 
 namespace foliosim::writeback {
@@ -15,6 +16,10 @@ class WritebackWaitQueue {
  public:
   WritebackWaitQueue()
       : mutex_(simgrid::s4u::Mutex::create()), completed_(simgrid::s4u::ConditionVariable::create()) {}
+
+  // Completions may be applied without their device's actor
+  // (lazy_completions.hpp): a waiter then has it wake for them.
+  void set_lazy_completions(block_device::LazyCompletions* lazy) { lazy_ = lazy; }
 
   // Called at each writeback completion (interrupt context: never blocks).
   // Skipped when nobody sleeps: a notify is a context switch through the
@@ -32,6 +37,7 @@ class WritebackWaitQueue {
   void wait(double timeout_s = 0) {
     const std::uint64_t seen = completions_;
     ++waiters_;
+    if (lazy_) lazy_->watch();
     {
       ActorLock lock(*mutex_);
       if (completions_ == seen) {
@@ -43,11 +49,13 @@ class WritebackWaitQueue {
       }
     }
     --waiters_;
+    if (lazy_) lazy_->unwatch();
   }
 
  private:
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr completed_;
+  block_device::LazyCompletions* lazy_ = nullptr;
   std::uint64_t waiters_ = 0;      // tasks in wait(), woken or not yet
   std::uint64_t completions_ = 0;  // wake_all() calls so far
 };

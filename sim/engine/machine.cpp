@@ -18,11 +18,15 @@ namespace sg4 = simgrid::s4u;
 
 Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scenario) {
   cpu_ = std::make_unique<cpu::Cpu>(zone, scenario.machine, scenario.cpu);
-  for (const auto& params : scenario.devices)
+  lazy_completions_ = std::make_unique<block_device::LazyCompletions>();
+  for (const auto& params : scenario.devices) {
     devices_.push_back(
         std::make_unique<block_device::BlockDevice>(params, random_stream(scenario.seed, "device/" + params.name)));
+    if (params.lazy_completions) lazy_completions_->attach(*devices_.back());
+  }
   cache_ = std::make_unique<page_cache::PageCache>(scenario.page_cache);
   writeback_done_ = std::make_unique<writeback::WritebackWaitQueue>();
+  writeback_done_->set_lazy_completions(lazy_completions_.get());
   auto wake_flushers = [this] {
     for (auto& [index, mount] : mounts_) mount.writeback->wake_for_reclaim();
   };

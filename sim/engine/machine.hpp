@@ -68,6 +68,8 @@ class Machine {
 
   Scenario scenario_;
   std::unique_ptr<cpu::Cpu> cpu_;
+  // Before the devices: they are gone before it is (no completion is applied then).
+  std::unique_ptr<block_device::LazyCompletions> lazy_completions_;
   std::vector<std::unique_ptr<block_device::BlockDevice>> devices_;
   std::unique_ptr<page_cache::PageCache> cache_;
   std::unique_ptr<writeback::WritebackWaitQueue> writeback_done_;

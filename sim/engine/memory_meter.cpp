@@ -5,6 +5,8 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/common/sim_clock.hpp"
+
 namespace foliosim {
 
 namespace sg4 = simgrid::s4u;
@@ -16,7 +18,7 @@ MemoryMeter::MemoryMeter(const page_cache::PageCache& cache, const reclaim::Recl
 
 MemorySample MemoryMeter::sample() const {
   MemorySample s;
-  s.time_s = sg4::Engine::get_clock();
+  s.time_s = sim_clock_s();  // a peak may be met in a completion applied late (lazy_completions.hpp)
   s.cached_pages = cache_.cached_pages();
   s.dirty_pages = cache_.dirty_pages();
   s.writeback_pages = cache_.writeback_pages();

@@ -1,0 +1,63 @@
+#include "models/block_device/lazy_completions.hpp"
+
+#include <algorithm>
+
+#include <simgrid/s4u/Engine.hpp>
+
+#include "models/block_device/block_device.hpp"
+
+namespace foliosim::block_device {
+
+namespace {
+// The engine's signal is global: it is connected once and forwards to the
+// current registry, if any.
+LazyCompletions* current = nullptr;
+bool connected = false;
+// As BlockDevice's: a completion within this much of the clock is due.
+constexpr double kClockSlack_s = 1e-12;
+}  // namespace
+
+LazyCompletions::LazyCompletions() {
+  if (!connected) {
+    // on_time_advance runs in the engine once the clock has moved to the
+    // next event, before the actors woken for it run.
+    simgrid::s4u::Engine::on_time_advance_cb([](double) {
+      if (current) current->advance(simgrid::s4u::Engine::get_clock());
+    });
+    connected = true;
+  }
+  current = this;
+}
+
+LazyCompletions::~LazyCompletions() {
+  if (current == this) current = nullptr;
+}
+
+void LazyCompletions::attach(BlockDevice& device) {
+  device.lazy_order_ = devices_.size();
+  device.lazy_ = this;
+  devices_.push_back(&device);
+}
+
+void LazyCompletions::park(BlockDevice& device, double due_s) {
+  parked_.push_back({due_s, device.lazy_order_, ++device.lazy_generation_, &device});
+  std::push_heap(parked_.begin(), parked_.end());
+}
+
+void LazyCompletions::unpark(BlockDevice& device) { ++device.lazy_generation_; }
+
+void LazyCompletions::watch() {
+  ++watchers_;
+  for (BlockDevice* device : devices_) device->rouse();
+}
+
+void LazyCompletions::advance(double now_s) {
+  while (!parked_.empty() && parked_.front().due_s <= now_s + kClockSlack_s) {
+    std::pop_heap(parked_.begin(), parked_.end());
+    const Entry e = parked_.back();
+    parked_.pop_back();
+    if (e.generation == e.device->lazy_generation_) e.device->complete_at(e.due_s);
+  }
+}
+
+}  // namespace foliosim::block_device

@@ -1,0 +1,67 @@
+// Device completions applied without waking the device's actor (issue #18).
+//
+// A device's channel is a FIFO whose completion times are known when a
+// request is dispatched (BlockDevice::dispatch). What a completion does that
+// a task could see at once is wake it: blk-wbt's waiters (wbt_rqw_done), a
+// submitter waiting for a tag, an O_DIRECT or read submitter (IoWaiter), a
+// task waiting for writeback to end (WritebackWaitQueue). While none of these
+// sleeps on a device, its completions are applied here, in time order across
+// devices, when the engine's clock moves past them and before any actor runs
+// at the new time: every task finds the state it would have found, and the
+// device costs no SimGrid event per request. A task that starts to sleep on a
+// completion first has the device set an engine timer at its next one
+// (BlockDevice::rouse), which applies it at its time, as the device's actor
+// did on waking, and wakes the task. Neither way makes a simcall, so no task
+// is delayed against another by the device's bookkeeping. The device's actor
+// only dispatches to an idle device.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace foliosim::block_device {
+
+class BlockDevice;
+
+class LazyCompletions {
+ public:
+  // Applies completions as the current engine's clock moves (one at a time).
+  LazyCompletions();
+  ~LazyCompletions();
+  LazyCompletions(const LazyCompletions&) = delete;
+  LazyCompletions& operator=(const LazyCompletions&) = delete;
+
+  // A device whose actor may park; devices are ordered by attachment, which
+  // breaks ties between completions due at the same time.
+  void attach(BlockDevice& device);
+  // The device's actor parked with its earliest completion due at `due_s`;
+  // unpark: it woke or has nothing left in service.
+  void park(BlockDevice& device, double due_s);
+  void unpark(BlockDevice& device);
+
+  // A task sleeps until some writeback completes (on any device): every
+  // device's actor wakes for its completions until unwatch().
+  void watch();
+  void unwatch() { --watchers_; }
+  bool watched() const { return watchers_ > 0; }
+
+ private:
+  // Applies every parked completion due by `now_s`, earliest first.
+  void advance(double now_s);
+
+  // A parked device's next completion; stale once the device's generation
+  // has moved on (it woke or parked again), and then skipped.
+  struct Entry {
+    double due_s;
+    std::uint64_t order;
+    std::uint64_t generation;
+    BlockDevice* device;
+    // The heap's top is the earliest, then the first attached.
+    bool operator<(const Entry& o) const { return due_s != o.due_s ? due_s > o.due_s : order > o.order; }
+  };
+  std::vector<Entry> parked_;  // a binary heap: no allocation per park
+  std::vector<BlockDevice*> devices_;
+  std::uint64_t watchers_ = 0;
+};
+
+}  // namespace foliosim::block_device
