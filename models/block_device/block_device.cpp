@@ -198,6 +198,17 @@ void BlockDevice::complete_at(double due_s) {
   if (!in_service_.empty()) await_completion(due_s);
 }
 
+void BlockDevice::merge_bio(Request& r, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
+                            bool wbt_slot, bool wakes) {
+  r.length_bytes += length_bytes;
+  r.segments += segments;
+  r.merged.push_back(std::move(done));
+  note_wakes(r, wakes);
+  ++stats_.merges;
+  // A merged bio holds no blk-wbt slot: the one it took goes back at once.
+  if (wbt_slot) wbt_done(sg4::Engine::get_clock());
+}
+
 void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
                           CompletionFn done, bool wbt_slot, bool wakes) {
   const int o = static_cast<int>(op);
@@ -209,12 +220,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
     Request& r = waiting_.at(sequence);
     if (limits.merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
       waiting_by_end_[o].erase(it);
-      r.length_bytes += length_bytes;
-      r.segments += segments;
-      r.merged.push_back(std::move(done));
-      note_wakes(r, wakes);
-      ++stats_.merges;
-      if (wbt_slot) wbt_done(sg4::Engine::get_clock());
+      merge_bio(r, length_bytes, segments, std::move(done), wbt_slot, wakes);
       // The grown request may now touch the next one (blk_attempt_req_merge).
       if (auto next = waiting_by_start_[o].find(end); next != waiting_by_start_[o].end()) {
         Request& n = waiting_.at(next->second);
@@ -246,13 +252,8 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
     if (limits.merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
       waiting_by_start_[o].erase(it);
       r.offset_bytes = offset_bytes;
-      r.length_bytes += length_bytes;
-      r.segments += segments;
-      r.merged.push_back(std::move(done));
-      note_wakes(r, wakes);
       waiting_by_start_[o][offset_bytes] = sequence;
-      ++stats_.merges;
-      if (wbt_slot) wbt_done(sg4::Engine::get_clock());
+      merge_bio(r, length_bytes, segments, std::move(done), wbt_slot, wakes);
       return;
     }
   }

@@ -218,6 +218,10 @@ class BlockDevice {
     }
   };
 
+  // A submitted bio joins the waiting request `r` (a back or front merge):
+  // its completion runs with r's.
+  void merge_bio(Request& r, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done, bool wbt_slot,
+                 bool wakes);
   void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
                bool wbt_slot, bool wakes);
   // Counts a request whose completion may wake a task, in flight.

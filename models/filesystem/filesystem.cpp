@@ -59,6 +59,16 @@ void Filesystem::split_at(File& file, std::uint64_t block) {
   file.extents.emplace_hint(std::next(it), block, upper);
 }
 
+std::optional<BlockRun> Filesystem::place(std::uint64_t blocks, std::optional<std::uint64_t> goal, bool exact) {
+  if (traits_.allocation_groups) {
+    // Without a goal (a file's first blocks), near its inode, in AG 0: the
+    // root directory's AG, where xfs_dialloc keeps a file with its parent.
+    return allocator_.allocate_in_group(blocks, goal.value_or(0), exact);
+  }
+  if (const auto at = allocator_.allocate(blocks, goal)) return BlockRun{*at, blocks};
+  return std::nullopt;
+}
+
 BlockRun Filesystem::allocate(File& file, std::uint64_t first_block, std::uint64_t blocks) {
   // The goal: at the same distance from a mapped neighbour as in the file,
   // after the extent before (xfs_bmap_adjacent, ext4_ext_find_goal), else
@@ -71,28 +81,15 @@ BlockRun Filesystem::allocate(File& file, std::uint64_t first_block, std::uint64
     goal = before->second.device_block + before->second.blocks + (first_block - before->first - before->second.blocks);
     break;
   }
-  // xfs_bmap_isaeof: no mapped extent after the range, so the file grows.
-  bool at_eof = true;
-  for (auto after = next; after != file.extents.end(); ++after)
-    if (after->second.state != ExtentState::kDelalloc) {
-      at_eof = false;
-      break;
-    }
+  // The first mapped extent after: none means the file grows at EOF
+  // (xfs_bmap_isaeof).
+  auto after = next;
+  while (after != file.extents.end() && after->second.state == ExtentState::kDelalloc) ++after;
+  const bool at_eof = after == file.extents.end();
   const bool follows_extent = goal.has_value();
-  for (; !goal && next != file.extents.end(); ++next) {
-    if (next->second.state == ExtentState::kDelalloc) continue;
-    if (next->second.device_block + first_block >= next->first)
-      goal = next->second.device_block + first_block - next->first;
-    break;
-  }
-  std::optional<BlockRun> run;
-  if (traits_.allocation_groups) {
-    // A file's first blocks go near its inode, in AG 0 (the root
-    // directory's AG: xfs_ialloc_ag_select keeps a file with its parent).
-    run = allocator_.allocate_in_group(blocks, goal.value_or(0), follows_extent && at_eof);
-  } else if (const auto at = allocator_.allocate(blocks, goal)) {
-    run = BlockRun{*at, blocks};
-  }
+  if (!goal && !at_eof && after->second.device_block + first_block >= after->first)
+    goal = after->second.device_block + first_block - after->first;
+  const auto run = place(blocks, goal, follows_extent && at_eof);
   if (!run) throw SimulatedFailure("device of filesystem is full (ENOSPC) writing " + file.name);
   transaction_dirty_ = true;
   transaction_low_block_ = std::min(transaction_low_block_, run->first);
@@ -431,12 +428,7 @@ void Filesystem::lay_out(File& file, std::uint64_t size_bytes, Layout layout, st
     std::optional<std::uint64_t> goal = next_goal;
     if (layout == Layout::kFragmented) goal = (n - 1 - i) * stride;
     for (std::uint64_t pos = first; pos < end;) {
-      std::optional<BlockRun> run;
-      if (traits_.allocation_groups) {
-        run = allocator_.allocate_in_group(end - pos, goal.value_or(0), goal.has_value());
-      } else if (const auto at = allocator_.allocate(end - pos, goal)) {
-        run = BlockRun{*at, end - pos};
-      }
+      const auto run = place(end - pos, goal, goal.has_value());
       if (!run) throw SimulatedFailure("device of filesystem is full (ENOSPC) laying out " + file.name);
       file.extents[pos] = Extent{run->blocks, state, run->first};
       pos += run->blocks;

@@ -148,6 +148,9 @@ class Filesystem {
   // (XFS may give fewer: one extent inside one AG), placed by the allocator
   // near the file's neighbouring extents.
   BlockRun allocate(File& file, std::uint64_t first_block, std::uint64_t blocks);
+  // Up to `blocks` blocks by the filesystem's policy (all of them without
+  // allocation groups); `exact`: the file grows at EOF from `goal`.
+  std::optional<BlockRun> place(std::uint64_t blocks, std::optional<std::uint64_t> goal, bool exact);
   // Allocates the delalloc extents [first, end) lies in, whole, as unwritten
   // (FilesystemTraits::converts_whole_delalloc).
   void convert_delalloc(File& file, std::uint64_t first_block, std::uint64_t end_block);

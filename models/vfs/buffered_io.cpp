@@ -45,9 +45,7 @@ void BufferedIo::place_in_cache(File& file, std::uint64_t offset_bytes, std::uin
   const double now_s = sg4::Engine::get_clock();
   if (dirty) {
     if (charge) reclaim_.charge(cache_.missing_pages(*file.cache, offset_bytes, length_bytes));
-    const std::uint64_t size_bytes = file.size_bytes;
     fs_.buffered_write(file, offset_bytes, length_bytes);
-    file.size_bytes = std::max(size_bytes, offset_bytes + length_bytes);
     cache_.write(*file.cache, offset_bytes, length_bytes, now_s);
     return;
   }

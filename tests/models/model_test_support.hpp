@@ -97,6 +97,13 @@ inline workload::JobParams buffered_job(const std::string& name, std::uint64_t b
   return job;
 }
 
+// `job` made a reader of `filename` (empty: of the job's own file).
+inline workload::JobParams reading(workload::JobParams job, const std::string& filename = "") {
+  job.rw = workload::Rw::kRead;
+  if (!filename.empty()) job.filename = filename;
+  return job;
+}
+
 // A quiet SimGrid engine with an empty zone, for models that make their own
 // host (cpu::Cpu). Seal the zone once they are built. Run it in a child
 // process (run_in_child): one engine a process.

@@ -242,9 +242,7 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     Scenario s = bare_scenario();
     auto writer = direct_job("writer", 1 * MiB, 16 * MiB);
     writer.filename = "f";
-    auto reader = buffered_job("reader", 1 * MiB, 32 * MiB);  // asks for more than the file holds
-    reader.rw = workload::Rw::kRead;
-    reader.filename = "f";
+    auto reader = reading(buffered_job("reader", 1 * MiB, 32 * MiB), "f");  // asks for more than the file holds
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};
     Json r = simulate_isolated(s).summary;
@@ -261,9 +259,7 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     auto writer = dontcache_job("writer", 1 * MiB, 64 * MiB);
     writer.filename = "f";
     writer.end_fsync = false;
-    auto reader = buffered_job("reader", 1 * MiB, 16 * MiB);
-    reader.rw = workload::Rw::kRead;
-    reader.filename = "f";
+    auto reader = reading(buffered_job("reader", 1 * MiB, 16 * MiB), "f");
     reader.startdelay_s = 1;
     s.jobs = {writer, reader};
     s.run_for_s = 40;  // the periodic flusher writes the expired file back at 35 s

@@ -54,8 +54,7 @@ TEST_CASE("inode lock: a buffered writer waits for an XFS buffered read of its f
   // The reader reads the whole uncached MiB in one call: one request,
   // 95 us + 1 MiB / 3 GB/s, under XFS's iolock held shared. The writer
   // appends 4 KiB at 1 MiB 50 us later and needs the lock exclusive.
-  auto reader = buffered_job("reader", 1 * MiB, 1 * MiB);
-  reader.rw = workload::Rw::kRead;
+  auto reader = reading(buffered_job("reader", 1 * MiB, 1 * MiB));
   auto writer = buffered_job("writer", 4 * KiB, 4 * KiB);
   writer.offset_bytes = 1 * MiB;
   const double read_s = kRequestS + double(MiB) / kBandwidthBps;
@@ -89,8 +88,7 @@ TEST_CASE("inode lock: an O_DIRECT reader waits for an extending ext4 O_DIRECT w
   // shared.
   auto writer = direct_job("writer", 4 * KiB, 4 * KiB);
   writer.offset_bytes = 1 * MiB;
-  auto reader = direct_job("reader", 64 * KiB, 64 * KiB);
-  reader.rw = workload::Rw::kRead;
+  auto reader = reading(direct_job("reader", 64 * KiB, 64 * KiB));
   const double write_s = kRequestS + 4 * double(KiB) / kBandwidthBps;
   const double read_s = kRequestS + 64 * double(KiB) / kBandwidthBps;
   SUBCASE("ext4: the read starts when the write has returned") {

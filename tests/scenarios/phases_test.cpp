@@ -107,9 +107,7 @@ Scenario write_then_read(std::vector<workload::JobStep> before) {
   auto writer = buffered_job("writer", 1 * MiB, 1 * MiB);
   writer.filename = "f";
   writer.end_fsync = true;
-  auto reader = buffered_job("reader", 1 * MiB, 1 * MiB);
-  reader.rw = workload::Rw::kRead;
-  reader.filename = "f";
+  auto reader = reading(buffered_job("reader", 1 * MiB, 1 * MiB), "f");
   reader.stonewall = true;
   reader.before = std::move(before);
   s.jobs = {writer, reader};

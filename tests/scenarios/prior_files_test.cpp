@@ -153,9 +153,7 @@ TEST_CASE("prior files: layouts give the extents they say, and a dirty cached fi
   dirty.cached_length_bytes = 512 * KiB;
   s.files = {fragmented, sparse, dirty};
   // A reader of the fragmented file, after fsync of the dirty one.
-  auto reader = direct_job("r", 1 * MiB, 1 * MiB);
-  reader.rw = workload::Rw::kRead;
-  reader.filename = "frag";
+  auto reader = reading(direct_job("r", 1 * MiB, 1 * MiB), "frag");
   reader.before = {{workload::StepKind::kFsync, "dirty", 0}};
   s.jobs = {reader};
   Json r = simulate_isolated(s).summary;

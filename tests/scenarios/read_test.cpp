@@ -259,9 +259,7 @@ TEST_CASE("reads: reclaim keeps a mapped file's folios, and takes a read file's"
     s.machine.memory_bytes = 2 * GiB;
     auto file = direct_job("file", 1 * MiB, 64 * MiB);
     file.filename = "f";
-    auto first = buffered_job("first", 1 * MiB, 64 * MiB);
-    first.rw = workload::Rw::kRead;
-    first.filename = "f";
+    auto first = reading(buffered_job("first", 1 * MiB, 64 * MiB), "f");
     first.startdelay_s = 1;
     first.mmap = mmap;
     auto writer = buffered_job("writer", 1 * MiB, 4 * GiB);
