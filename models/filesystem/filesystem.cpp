@@ -35,6 +35,7 @@ Filesystem::Filesystem(const FilesystemParams& params, std::uint64_t device_capa
     : params_(params),
       traits_(traits_of(params.type)),
       capacity_blocks_(device_capacity_bytes / params.block_bytes),
+      metadata_blocks_(traits_.metadata_blocks ? traits_.metadata_blocks(params, capacity_blocks_) : 0),
       allocator_(capacity_blocks_,
                  traits_.allocation_groups ? traits_.allocation_groups(params, capacity_blocks_) : AllocatorLayout{}) {}
 
@@ -143,6 +144,7 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
         if (e.state == ExtentState::kDelalloc) {
           const BlockRun run = allocate(file, it->first, e.blocks);
           split_at(file, it->first + run.blocks);  // the rest: the next extent, allocated in turn
+          delalloc_blocks_ -= run.blocks;
           e.device_block = run.first;
           e.state = state;
         } else if (state == ExtentState::kWritten) {
@@ -163,6 +165,7 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
       const BlockRun run =
           state == ExtentState::kDelalloc ? BlockRun{0, hole_end - pos} : allocate(file, pos, hole_end - pos);
       file.extents.emplace_hint(it, pos, Extent{run.blocks, state, run.first});
+      if (state == ExtentState::kDelalloc) delalloc_blocks_ += run.blocks;
       if (state != ExtentState::kDelalloc) add(run.first, run.blocks);
       pos += run.blocks;
       continue;
@@ -189,6 +192,7 @@ void Filesystem::convert_delalloc(File& file, std::uint64_t first_block, std::ui
                                        it->first == at && it->second.state == ExtentState::kDelalloc;) {
       const BlockRun run = allocate(file, at, it->second.blocks);
       split_at(file, at + run.blocks);
+      delalloc_blocks_ -= run.blocks;
       it->second = Extent{run.blocks, ExtentState::kUnwritten, run.first};
       at += run.blocks;
       pos = at;
@@ -217,7 +221,20 @@ void Filesystem::coalesce(File& file, std::uint64_t first_block, std::uint64_t e
   }
 }
 
-void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) {
+DelallocSpace Filesystem::delalloc_space(std::uint64_t cpus) const {
+  DelallocSpace space;
+  if (!traits_.pushes_delalloc_when_space_low || delalloc_blocks_ == 0) return space;
+  // EXT4_FREECLUSTERS_WATERMARK: 4 x percpu_counter_batch (max(32, 2 x
+  // CPUs)) x CPUs, the error the per-CPU counters may carry.
+  const std::uint64_t watermark = 4 * std::max<std::uint64_t>(32, 2 * cpus) * cpus;
+  const std::uint64_t free = free_blocks(), dirty = delalloc_blocks_;
+  space.push_writeback = free < 2 * dirty;
+  space.allocate_now = 2 * free < 3 * dirty || free < dirty + watermark;
+  return space;
+}
+
+void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                                bool allocate_now) {
   const std::uint64_t bs = params_.block_bytes;
   const std::uint64_t first = offset_bytes / bs;
   const std::uint64_t end = (offset_bytes + length_bytes + bs - 1) / bs;
@@ -232,6 +249,7 @@ void Filesystem::buffered_write(File& file, std::uint64_t offset_bytes, std::uin
   const bool extends = offset_bytes + length_bytes > file.size_bytes;
   const std::uint64_t prealloc = extends && last_block_is_hole ? prealloc_blocks(file, hole_start) : 0;
   set_state(file, first, end, ExtentState::kDelalloc, nullptr);
+  if (allocate_now) set_state(file, first, end, ExtentState::kUnwritten, nullptr);
   if (prealloc > 0) {
     // xfs_buffered_write_iomap_begin: the reservation runs from the write's
     // last allocsize-aligned granule on.
@@ -269,8 +287,7 @@ std::uint64_t Filesystem::prealloc_blocks(const File& file, std::uint64_t hole_b
   std::uint64_t blocks = 2 * plen > max_blocks ? hole_block : 2 * plen;
   blocks = rounddown_pow_of_two(std::min(blocks, max_blocks + 1));
   blocks = std::min(blocks, max_blocks);
-  const std::uint64_t free_blocks = capacity_blocks_ - allocator_.allocated_blocks();
-  while (blocks > 0 && blocks >= free_blocks) blocks >>= 4;
+  while (blocks > 0 && blocks >= free_blocks()) blocks >>= 4;
   return std::max(blocks, min_blocks);
 }
 

@@ -66,6 +66,16 @@ struct ExtentSummary {
   std::uint64_t extents = 0;
 };
 
+// What delayed allocation does as free space runs low (ext4_nonda_switch).
+struct DelallocSpace {
+  // Delalloc holds half the free blocks: the write first has every dirty
+  // page written back (try_to_writeback_inodes_sb, WB_REASON_FS_FREE_SPACE).
+  bool push_writeback = false;
+  // Two thirds, or within the free-cluster watermark: the write allocates
+  // its blocks at once, unwritten, instead of reserving them.
+  bool allocate_now = false;
+};
+
 class Filesystem {
  public:
   Filesystem(const FilesystemParams& params, std::uint64_t device_capacity_bytes);
@@ -80,7 +90,23 @@ class Filesystem {
   // allocation over its holes and, on XFS, speculative preallocation past EOF
   // when the write extends the file into a hole (prealloc_blocks). Updates
   // i_size.
-  void buffered_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
+  // `allocate_now` (DelallocSpace): its holes get unwritten blocks instead
+  // (ext4_write_begin -> ext4_get_block_unwritten).
+  void buffered_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool allocate_now = false);
+
+  // Blocks neither allocated nor mkfs's metadata (s_freeclusters_counter;
+  // delalloc reservations do not lower it).
+  // The allocator places blocks over metadata too (contents are not
+  // modelled), so this stops at 0.
+  std::uint64_t free_blocks() const {
+    const std::uint64_t used = metadata_blocks_ + allocator_.allocated_blocks();
+    return used < capacity_blocks_ ? capacity_blocks_ - used : 0;
+  }
+  // Blocks reserved by delayed allocation, all files (s_dirtyclusters_counter).
+  std::uint64_t delalloc_blocks() const { return delalloc_blocks_; }
+  // ext4_nonda_switch on a machine of `cpus` CPUs (the free-cluster
+  // watermark is per CPU); nothing on filesystems without it.
+  DelallocSpace delalloc_space(std::uint64_t cpus) const;
 
   // What XFS zeroes through the page cache before a write at `pos` past EOF
   // (iomap_zero_range over [i_size, pos)): written and delalloc blocks, holes
@@ -162,7 +188,9 @@ class Filesystem {
   FilesystemParams params_;
   const FilesystemTraits& traits_;
   std::uint64_t capacity_blocks_;
+  std::uint64_t metadata_blocks_;
   BlockAllocator allocator_;
+  std::uint64_t delalloc_blocks_ = 0;
   // The running transaction: whether it changed extents, and the lowest and
   // highest device blocks it allocated (the block groups it touched).
   bool transaction_dirty_ = false;

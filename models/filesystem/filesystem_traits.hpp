@@ -56,6 +56,14 @@ struct FilesystemTraits {
   // its start, into unwritten extents (xfs_bmapi_convert_delalloc), then the
   // range's I/O makes its part written; false: only the range is allocated.
   bool converts_whole_delalloc;
+  // Blocks mkfs takes for metadata outside the allocator's layout, for a
+  // device of `capacity_blocks`: they are not free; nullptr: none.
+  std::uint64_t (*metadata_blocks)(const FilesystemParams& params, std::uint64_t capacity_blocks);
+  // When delayed allocation holds half the free blocks, a buffered write
+  // first has the flusher write back every dirty page and waits for it to be
+  // submitted; past two thirds it allocates its blocks at once
+  // (ext4_nonda_switch; Filesystem::delalloc_space).
+  bool pushes_delalloc_when_space_low;
   // Zeroes [i_size, pos) through the page cache before a write past EOF, as
   // filesystem/zeroing says.
   bool zeroes_before_extending_write;

@@ -85,6 +85,11 @@ const FilesystemTraits kXfsTraits = {
     // xfs_map_blocks -> xfs_bmapi_convert_delalloc, from the delalloc
     // extent's start, as unwritten (XFS_BMAPI_PREALLOC).
     /*converts_whole_delalloc=*/true,
+    // Its headers and log are the allocation groups' reserved runs.
+    /*metadata_blocks=*/nullptr,
+    // xfs_buffered_write_iomap_begin reserves until ENOSPC, then flushes
+    // (xfs_file_buffered_write's retry): not modelled.
+    /*pushes_delalloc_when_space_low=*/false,
     // xfs_file_write_checks: iomap_zero_range over [i_size, pos).
     /*zeroes_before_extending_write=*/true,
     // XFS punts dontcache ioends to a workqueue (IOMAP_IOEND_DONTCACHE).

@@ -446,7 +446,15 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
   // ext4_da_write_begin's mapped blocks): it costs less than an allocating write.
   const filesystem::Costs& costs =
       fs_.overwrites_written(file, offset_bytes, length_bytes) ? overwrite_costs_ : write_costs_;
-  fs_.buffered_write(file, offset_bytes, length_bytes);
+  // ext4_da_write_begin -> ext4_nonda_switch, the inode lock held: short of
+  // free blocks, the writer waits for dirty pages to go out, and allocates
+  // its blocks at once when delalloc still holds too many.
+  const std::uint64_t cpus = cpu_.machine().cpus;
+  if (fs_.delalloc_space(cpus).push_writeback) {
+    batch.flush();
+    outcome.free_space_s = writeback_.push_for_free_space();
+  }
+  fs_.buffered_write(file, offset_bytes, length_bytes, fs_.delalloc_space(cpus).allocate_now);
   const auto result =
       copy_in(file, offset_bytes, length_bytes, dontcache, page_cache::Origin::kApplication, batch, outcome);
   const std::uint64_t blocks = (offset_bytes % fs_.params().block_bytes + length_bytes + fs_.params().block_bytes - 1) /

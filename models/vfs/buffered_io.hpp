@@ -40,6 +40,7 @@ struct WriteOutcome {
   double stable_wait_s = 0;        // waiting for writeback of a folio it rewrites
   double lock_wait_s = 0;          // waiting for the inode lock
   double partial_read_s = 0;       // reading the pages it writes only in part
+  double free_space_s = 0;         // ext4: waiting for the writeback it asked for as free space ran low
   std::uint64_t zeroed_bytes = 0;  // XFS zeroing of the gap before it
 };
 

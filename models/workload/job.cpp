@@ -34,10 +34,12 @@ void chain(TailWrite& w, double t, std::initializer_list<std::pair<const char*, 
 // The events a buffered write waited on, in the order the write path meets them.
 TailWrite buffered_tail(double start_s, double end_s, const vfs::WriteOutcome& o) {
   TailWrite w{start_s, end_s - start_s, {}};
-  const double waits = o.lock_wait_s + o.partial_read_s + o.stable_wait_s + o.reclaim_s + o.throttle_s + o.kick_s;
+  const double waits =
+      o.lock_wait_s + o.partial_read_s + o.free_space_s + o.stable_wait_s + o.reclaim_s + o.throttle_s + o.kick_s;
   chain(w, start_s,
         {{"inode_lock", o.lock_wait_s},
          {"partial_page_read", o.partial_read_s},
+         {"free_space_writeback", o.free_space_s},
          {"stable_page_wait", o.stable_wait_s},
          {"direct_reclaim", o.reclaim_s},
          {"cpu", std::max(0.0, w.latency_s - waits)},
@@ -188,6 +190,7 @@ bool buffered_write_once(JobContext& c, const WriteCall& call, double start_s, b
   c.stats.stable_wait_time_s += outcome.stable_wait_s;
   c.stats.lock_wait_time_s += outcome.lock_wait_s;
   c.stats.partial_read_time_s += outcome.partial_read_s;
+  c.stats.free_space_time_s += outcome.free_space_s;
   c.stats.zeroed_bytes += outcome.zeroed_bytes;
   if (outcome.error != vfs::WriteError::kNone) {
     ++(outcome.error == vfs::WriteError::kEopnotsupp ? c.stats.eopnotsupp_errors : c.stats.eio_write_errors);

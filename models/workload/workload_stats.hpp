@@ -46,6 +46,7 @@ struct WorkloadStats {
   double stable_wait_time_s = 0;  // waiting for writeback of a rewritten folio
   double lock_wait_time_s = 0;    // waiting for the inode lock
   double partial_read_time_s = 0;  // reading pages written only in part
+  double free_space_time_s = 0;    // ext4: waiting for writeback pushed as free space ran low
   double total_write_time_s = 0;
   std::uint64_t eopnotsupp_errors = 0;  // dontcache on a filesystem without it
   std::uint64_t eio_write_errors = 0;   // write calls that returned EIO
@@ -105,14 +106,16 @@ struct WorkloadStats {
     f.count("fsync_errors", fsync_errors, "fsync calls that returned EIO");
     // The rest of a call's latency is CPU work and waiting for a CPU.
     const double calls = static_cast<double>(write_latency.count() ? write_latency.count() : 1);
-    const double waits =
-        reclaim_time_s + throttle_time_s + kick_time_s + stable_wait_time_s + lock_wait_time_s + partial_read_time_s;
+    const double waits = reclaim_time_s + throttle_time_s + kick_time_s + stable_wait_time_s + lock_wait_time_s +
+                         partial_read_time_s + free_space_time_s;
     f.group("write_latency_split_mean_us", "mean time per write call in each part of the write path", [&](auto& g) {
       g.micros("cpu", (total_write_time_s - waits) / calls, "copying, folio work, and waiting for a CPU");
       g.micros("inode_lock", lock_wait_time_s / calls,
                "waiting for the inode lock (another call on the file holds it)");
       g.micros("partial_page_read", partial_read_time_s / calls,
                "reading in the uncached pages a write covers only in part (read-modify-write)");
+      g.micros("free_space_writeback", free_space_time_s / calls,
+               "ext4, free space low: waiting for the writeback of every dirty page to be submitted");
       g.micros("kick_submission", kick_time_s / calls, "submitting a dontcache write's writeback inline");
       g.micros("throttle", throttle_time_s / calls, "paused in balance_dirty_pages");
       g.micros("reclaim", reclaim_time_s / calls, "in direct reclaim");

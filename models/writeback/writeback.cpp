@@ -38,7 +38,9 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       bandwidth_(device.params().initial_write_bandwidth_Bps / static_cast<double>(kPageBytes),
                  device.params().initial_dirty_ratelimit_Bps / static_cast<double>(kPageBytes)),
       mutex_(sg4::Mutex::create()),
-      wakeup_(sg4::ConditionVariable::create()) {
+      wakeup_(sg4::ConditionVariable::create()),
+      work_mutex_(sg4::Mutex::create()),
+      work_done_(sg4::ConditionVariable::create()) {
   switch (cache_params.dropbehind_on_error) {
     case page_cache::DropbehindOnError::kDrop:
       drop_failed_ = true;
@@ -288,6 +290,26 @@ void Writeback::kick_dontcache(std::uint64_t pages) {
   if (flusher_idle_) wakeup_->notify_one();
 }
 
+double Writeback::push_for_free_space() {
+  // bdi_split_work_to_wbs(skip_if_busy): a running flusher (writeback_in_progress) is left alone.
+  if (!flusher_idle_ || free_space_work_) return 0;
+  const double start_s = sg4::Engine::get_clock();
+  free_space_work_ = true;
+  free_space_pages_ = cache_.dirty_pages();
+  wakeup_->notify_one();
+  ActorLock lock(*work_mutex_);
+  while (free_space_work_) work_done_->wait(lock);
+  return sg4::Engine::get_clock() - start_s;
+}
+
+void Writeback::end_free_space_work() {
+  if (!free_space_work_) return;
+  free_space_work_ = false;
+  free_space_pages_ = 0;
+  ActorLock lock(*work_mutex_);
+  work_done_->notify_all();
+}
+
 std::uint64_t Writeback::chunk_pages(std::uint64_t work_pages) const {
   // writeback_chunk_size: half a second at the estimated bandwidth, at most
   // an eighth of the dirty limit and the work's pages, plus 4 MiB rounded
@@ -322,13 +344,18 @@ bool Writeback::flusher_chunk(bool kupdate) {
     vmscan_pages_ = 0;
     background_requested_ = false;
     dontcache_pages_ = 0;
+    end_free_space_work();
     return false;
   }
-  // Work for a number of pages (wb_check_start_dontcache for dontcache kicks,
-  // wb_check_start_all for reclaim): the oldest files first, chunks bounded
-  // by what is left of it, neither background nor kupdate writeback
-  // (wb_normal).
-  std::uint64_t* counted = dontcache_pages_ > 0 ? &dontcache_pages_ : vmscan_pages_ > 0 ? &vmscan_pages_ : nullptr;
+  // Work for a number of pages (a queued work item first, as wb_do_writeback
+  // takes its work list before the start-all bits: ext4's free-space push;
+  // then wb_check_start_dontcache for dontcache kicks and wb_check_start_all
+  // for reclaim): the oldest files first, chunks bounded by what is left of
+  // it, neither background nor kupdate writeback (wb_normal).
+  std::uint64_t* counted = free_space_work_      ? &free_space_pages_
+                           : dontcache_pages_ > 0 ? &dontcache_pages_
+                           : vmscan_pages_ > 0    ? &vmscan_pages_
+                                                  : nullptr;
   std::uint64_t max_pages = chunk_pages();
   block_device::WbtClass cls = block_device::WbtClass::kBackground;
   if (counted) {
@@ -351,6 +378,8 @@ bool Writeback::flusher_chunk(bool kupdate) {
   const std::uint64_t pages = write_file_chunk(*target, max_pages, cpu::Component::kFlusher, cls);
   stats_.flusher_pages += pages;
   if (counted) *counted -= std::min(*counted, pages);
+  // wb_writeback ends a work when its pages are written or nothing was.
+  if (counted == &free_space_pages_ && (free_space_pages_ == 0 || pages == 0)) end_free_space_work();
   if (pages == 0) {
     // Everything dirty is under writeback already: wait for completions.
     waiters_.wait();

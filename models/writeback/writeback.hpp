@@ -79,6 +79,14 @@ class Writeback {
   // it gets to them coalesce into one wake-up.
   void kick_dontcache(std::uint64_t pages);
 
+  // try_to_writeback_inodes_sb(WB_REASON_FS_FREE_SPACE) on the calling
+  // actor, for a filesystem short of free blocks (ext4_nonda_switch): unless
+  // the flusher is running already (skip_if_busy), it gets work for every
+  // dirty page (get_nr_dirty_pages), WB_SYNC_NONE, and the caller waits until
+  // the work is done, that is submitted (wb_wait_for_completion). Returns
+  // the seconds waited.
+  double push_for_free_space();
+
   // fsync on the calling actor: writes out every dirty page of the file and
   // waits until none is dirty or under writeback (WB_SYNC_ALL). Returns true
   // when it reports a writeback error (EIO) the caller's descriptor had not
@@ -124,6 +132,8 @@ class Writeback {
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);
+  // The free-space work is done: its waiter goes on.
+  void end_free_space_work();
   // writeback_chunk_size of WB_SYNC_NONE work for `work_pages` pages.
   std::uint64_t chunk_pages(std::uint64_t work_pages = UINT64_MAX) const;
   std::uint64_t write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component,
@@ -153,6 +163,11 @@ class Writeback {
   bool background_requested_ = false;
   bool flusher_idle_ = false;
   std::uint64_t dontcache_pages_ = 0;  // kicked, left to write (WB_DONTCACHE_DIRTY)
+  // push_for_free_space's work: queued, and the pages left to write.
+  bool free_space_work_ = false;
+  std::uint64_t free_space_pages_ = 0;
+  simgrid::s4u::MutexPtr work_mutex_;
+  simgrid::s4u::ConditionVariablePtr work_done_;
 };
 
 }  // namespace foliosim::writeback

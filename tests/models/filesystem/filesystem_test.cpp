@@ -205,3 +205,67 @@ TEST_CASE("XFS: 256 MiB written then written back at once: one allocation, in th
   CHECK(extents_of(f) == std::vector<Row>{{0, 131082, 65536}, {65536, 196618, 130144 - 65536}, {130144, 0, 912}});
   CHECK(fs.summary(f).delalloc_bytes == 912 * 4 * KiB);
 }
+
+namespace {
+Filesystem ext4_of(std::uint64_t capacity_bytes) {
+  FilesystemParams params;
+  params.device = "dev0";
+  params.type = FilesystemKind::kExt4;
+  return Filesystem(params, capacity_bytes);
+}
+}  // namespace
+
+TEST_CASE("ext4: a fresh filesystem's free blocks are what dumpe2fs reports after mkfs.ext4") {
+  // Block count less Free blocks of mkfs.ext4 1.47 (defaults) on each size:
+  // bitmaps and inode tables per group, the journal, the backup groups'
+  // descriptors, the root directory, lost+found and the resize inode.
+  CHECK(ext4_of(256 * MiB).free_blocks() == 57268);  // mkfs.ext4 -b 4096: 4 KiB blocks, an inode per 4 KiB
+  CHECK(ext4_of(600 * MiB).free_blocks() == 146860);  // a last group of 22528 blocks
+  CHECK(ext4_of(2 * GiB).free_blocks() == 498132);
+  CHECK(ext4_of(16 * GiB).free_blocks() == 4084441);
+  CHECK(ext4_of(100 * GiB).free_blocks() == 25656552);
+  // XFS's headers and log are its allocation groups' reserved runs instead.
+  FilesystemParams xfs;
+  xfs.device = "dev0";
+  CHECK(Filesystem(xfs, 2 * GiB).free_blocks() == 2 * GiB / (4 * KiB));
+}
+
+TEST_CASE("ext4_nonda_switch: delalloc over half the free blocks pushes writeback, over two thirds allocates at once") {
+  // 2 GiB: 498132 free blocks, a watermark of 4 x 32 x 2 = 256 blocks on 2 CPUs.
+  Filesystem fs = ext4_of(2 * GiB);
+  File& f = fs.open("f");
+  CHECK_FALSE(fs.delalloc_space(2).push_writeback);  // nothing reserved
+  fs.buffered_write(f, 0, 249066 * 4 * KiB);         // 2 x 249066 = 498132: not yet more than free
+  CHECK(fs.delalloc_blocks() == 249066);
+  CHECK(fs.free_blocks() == 498132);  // reservations do not lower the free count
+  CHECK_FALSE(fs.delalloc_space(2).push_writeback);
+  fs.buffered_write(f, 249066 * 4 * KiB, 4 * KiB);
+  CHECK(fs.delalloc_space(2).push_writeback);
+  CHECK_FALSE(fs.delalloc_space(2).allocate_now);
+  // 3 x 332088 = 2 x 498132: one block more and writes allocate at once.
+  fs.buffered_write(f, 249067 * 4 * KiB, (332088 - 249067) * 4 * KiB);
+  CHECK_FALSE(fs.delalloc_space(2).allocate_now);
+  fs.buffered_write(f, 332088 * 4 * KiB, 4 * KiB);
+  CHECK(fs.delalloc_space(2).allocate_now);
+  // Such a write gets unwritten blocks: no reservation, fewer free blocks.
+  fs.buffered_write(f, 332089 * 4 * KiB, 8 * KiB, /*allocate_now=*/true);
+  CHECK(fs.delalloc_blocks() == 332089);
+  CHECK(fs.free_blocks() == 498132 - 2);
+  CHECK(fs.summary(f).unwritten_bytes == 8 * KiB);
+  // Writeback allocates the reservation: both counts fall, and the push stops.
+  fs.map_for_write(f, 0, 332089 * 4 * KiB);
+  CHECK(fs.delalloc_blocks() == 0);
+  CHECK(fs.free_blocks() == 498132 - 332091);
+  CHECK_FALSE(fs.delalloc_space(2).push_writeback);
+}
+
+TEST_CASE("ext4_nonda_switch: the free-cluster watermark grows with the CPUs") {
+  // 256 MiB: 57268 free blocks. 30000 reserved is under two thirds of them,
+  // but within 4 x 128 x 64 = 32768 blocks (64 CPUs) of them, not 256 (2 CPUs).
+  Filesystem fs = ext4_of(256 * MiB);
+  File& f = fs.open("f");
+  fs.buffered_write(f, 0, 30000 * 4 * KiB);
+  CHECK(fs.delalloc_space(2).push_writeback);
+  CHECK_FALSE(fs.delalloc_space(2).allocate_now);
+  CHECK(fs.delalloc_space(64).allocate_now);
+}
