@@ -49,9 +49,11 @@ struct DeviceParams {
   // Lower: longer writeback, fsync and O_DIRECT, earlier dirty throttling.
   // Fitted: see models/README.md, "Device".
   double write_bandwidth_Bps = 5.6e9;
-  // Transfer rate of reads. Not measured (no reads in the reference): taken
-  // equal to writes.
-  double read_bandwidth_Bps = 5.6e9;
+  // Transfer rate of reads, the per-byte part of each read request's
+  // service. Lower: a sequential reader waits longer on readahead, O_DIRECT
+  // reads take longer. Fitted: see models/README.md, "Reads" (the reference
+  // loop device reads at a fifth of its write rate).
+  double read_bandwidth_Bps = 1.35e9;
   // Fixed cost of each request (command, flash program, completion); requests
   // in flight overlap it, only the data transfer is serialised, so it counts
   // once each time the device starts from idle. Larger: slower queue-depth-1

@@ -72,6 +72,11 @@ struct CpuCostParams {
   // wake-up around it. Sets the small-block O_DIRECT latency floor.
   // Fitted: see models/README.md, "CPU costs".
   double dio_setup_s = 100e-6;
+  // Per O_DIRECT read call, in place of dio_setup: mapping the extents (a
+  // read allocates and converts nothing), the sleep and the wake-up around
+  // the I/O. Sets the small-block O_DIRECT read latency floor beside the
+  // device's. Fitted: see models/README.md, "Reads".
+  double dio_read_setup_s = 5e-6;
   // Per 4 KiB page of an O_DIRECT call: pinning the user page
   // (iov_iter_extract_pages), and what a 4 KiB segment costs the device
   // beyond its bandwidth. Sets how O_DIRECT latency grows with the block size.
@@ -193,6 +198,7 @@ struct CpuCostParams {
     f.frequency("reference_speed", reference_speed_hz);
     f.duration("syscall_entry", syscall_entry_s);
     f.duration("dio_setup", dio_setup_s);
+    f.duration("dio_read_setup", dio_read_setup_s);
     f.duration("dio_per_page", dio_per_page_s);
     f.duration("request_submit", request_submit_s);
     f.duration("request_complete", request_complete_s);

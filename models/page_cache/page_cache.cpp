@@ -201,13 +201,14 @@ WriteResult PageCache::fill(FileCache& file, std::uint64_t offset_bytes, std::ui
   return result;
 }
 
-std::uint64_t PageCache::drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page) {
+std::uint64_t PageCache::drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page,
+                                              std::uint64_t* folios) {
   const std::uint64_t first = folio_aligned(file, first_page, end_page).first;
   // A folio the read ends inside is left to the read that finishes it: the
   // kernel reads a file once with dontcache reads smaller than its folios.
   const FolioRun last = folio_run_at(file, end_page - 1);
   const std::uint64_t end = last.first_page + (end_page - last.first_page) / last.folio_pages * last.folio_pages;
-  return erase_clean(file, first, end, true);
+  return erase_clean(file, first, end, true, folios);
 }
 
 std::uint64_t PageCache::invalidate_clean(FileCache& file, std::uint64_t first_page, std::uint64_t end_page) {
@@ -215,7 +216,8 @@ std::uint64_t PageCache::invalidate_clean(FileCache& file, std::uint64_t first_p
   return erase_clean(file, first, end, false);
 }
 
-std::uint64_t PageCache::erase_clean(FileCache& file, std::uint64_t first, std::uint64_t end, bool dropbehind_only) {
+std::uint64_t PageCache::erase_clean(FileCache& file, std::uint64_t first, std::uint64_t end, bool dropbehind_only,
+                                     std::uint64_t* folios) {
   if (end <= first) return 0;
   split_at(file, first);
   split_at(file, end);
@@ -226,6 +228,7 @@ std::uint64_t PageCache::erase_clean(FileCache& file, std::uint64_t first, std::
     const Run& run = it->second;
     if ((run.has(kDropbehind) || !dropbehind_only) && !run.has(kDirty) && !run.has(kWriteback)) {
       erased += run.pages;
+      if (folios) *folios += run.pages / run.folio_pages;
       erase_run(file, it);
     }
     it = next;

@@ -185,7 +185,9 @@ class PageCache {
   // for the read that finishes it (recorded: 128 KiB dontcache reads of
   // 2.5 MiB readahead windows read the file exactly once). Returns the pages
   // freed.
-  std::uint64_t drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page);
+  // `folios`, when given, receives how many folios went.
+  std::uint64_t drop_read_dropbehind(FileCache& file, std::uint64_t first_page, std::uint64_t end_page,
+                                     std::uint64_t* folios = nullptr);
 
   // An O_DIRECT write's invalidation of the cached folios of [first_page,
   // end_page) (kiocb_invalidate_pages): frees those that are clean and not
@@ -273,7 +275,8 @@ class PageCache {
   void erase_run(FileCache& file, RunIt it);
   // Frees the clean, idle folios of the folio-aligned [first, end) (only
   // drop-behind ones with `dropbehind_only`); returns the pages freed.
-  std::uint64_t erase_clean(FileCache& file, std::uint64_t first, std::uint64_t end, bool dropbehind_only);
+  std::uint64_t erase_clean(FileCache& file, std::uint64_t first, std::uint64_t end, bool dropbehind_only,
+                            std::uint64_t* folios = nullptr);
   void set_flags(FileCache& file, Run& run, std::uint8_t flags, double now_s);
   void account(FileCache& file, const Run& run, int sign);
   // Merges `it` with its file neighbours when state and LRU position allow.

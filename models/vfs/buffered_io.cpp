@@ -234,8 +234,13 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
                   c.folio_lookup_s * static_cast<double>(result.existing_folios),
               cpu::Work::kCode},
              {static_cast<double>(length_bytes) / c.copy_bandwidth_Bps, cpu::Work::kCopy}});
-  // filemap_end_dropbehind_read: what a dontcache read brought in goes once copied.
-  if (dontcache && !file.cache->mapped) outcome.dropped_pages = cache_.drop_read_dropbehind(*file.cache, first, end);
+  // filemap_end_dropbehind_read: what a dontcache read brought in goes once
+  // copied, each folio as reclaim would free it (folio_unmap_invalidate).
+  if (dontcache && !file.cache->mapped) {
+    std::uint64_t folios = 0;
+    outcome.dropped_pages = cache_.drop_read_dropbehind(*file.cache, first, end, &folios);
+    batch.add(c.reclaim_free_per_folio_s * static_cast<double>(folios));
+  }
   fd.ra.prev_pos_bytes = offset_bytes + length_bytes;
   outcome.bytes = length_bytes;
   return outcome;

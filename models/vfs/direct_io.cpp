@@ -29,8 +29,9 @@ std::uint64_t DirectIo::transfer(block_device::Op op, const std::vector<filesyst
   const auto& costs = cpu_.costs();
   const std::uint64_t requests = dio_requests(device_, segments);
   // Setup, page pinning and bio submission run in the caller before it sleeps.
+  const double setup_s = op == block_device::Op::kRead ? costs.dio_read_setup_s : costs.dio_setup_s;
   batch.add({{costs.syscall_entry_s, cpu::Work::kCode},
-             {costs.dio_setup_s, cpu::Work::kDioSetup},
+             {setup_s, cpu::Work::kDioSetup},
              {static_cast<double>(pages_up(length_bytes)) * costs.dio_per_page_s, cpu::Work::kCode},
              {static_cast<double>(requests) * costs.request_submit_s, cpu::Work::kCode}});
   batch.flush();

@@ -104,7 +104,7 @@ void Machine::start() {
     workload_.jobs[i].name = job.name;
     workload_.jobs[i].phase = phase;
     gates_[i].clones_left = job.numjobs;
-    jobs_writing_ += static_cast<int>(job.numjobs);
+    if (ends_write_phase(job)) jobs_writing_ += static_cast<int>(job.numjobs);
   }
   for (std::size_t i = 0; i < scenario_.jobs.size(); ++i) {
     const auto& job = scenario_.jobs[i];
@@ -193,6 +193,12 @@ void Machine::start_phase_job(std::size_t index) {
   start_clones(index);
 }
 
+bool Machine::ends_write_phase(const workload::JobParams& job) const {
+  const bool any_writer = std::any_of(scenario_.jobs.begin(), scenario_.jobs.end(),
+                                      [](const workload::JobParams& j) { return !j.reads(); });
+  return !job.reads() || !any_writer;
+}
+
 void Machine::start_clones(std::size_t index) {
   const auto& job = scenario_.jobs[index];
   Mount& mount = mount_of(job);
@@ -202,8 +208,8 @@ void Machine::start_clones(std::size_t index) {
                                  *mount.direct_io,
                                  *mount.buffered_io,
                                  *throttle_,
-                                 [this] {
-                                   if (--jobs_writing_ == 0) meter_->mark_after_writes();
+                                 [this, counts = ends_write_phase(job)] {
+                                   if (counts && --jobs_writing_ == 0) meter_->mark_after_writes();
                                  },
                                  clones_running_,
                                  [this, index] {

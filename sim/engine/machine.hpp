@@ -65,6 +65,9 @@ class Machine {
   void prepare_files(const workload::JobParams& job);
   void run_step(const workload::JobStep& step);
   void start_clones(std::size_t index);
+  // Whether the job's clones end the write phase (after_write_phase): the
+  // writers, as the recorder counts them; every job when none writes.
+  bool ends_write_phase(const workload::JobParams& job) const;
 
   Scenario scenario_;
   std::unique_ptr<cpu::Cpu> cpu_;
@@ -78,7 +81,7 @@ class Machine {
   std::map<std::size_t, Mount> mounts_;  // by device index
   workload::WorkloadStats workload_;
   std::unique_ptr<MemoryMeter> meter_;
-  int jobs_writing_ = 0;
+  int jobs_writing_ = 0;  // clones whose end of writes is still to come
   std::uint64_t clones_running_ = 0;
   std::vector<JobGate> gates_;  // by job index
 };

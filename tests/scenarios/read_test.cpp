@@ -125,6 +125,26 @@ TEST_CASE("reads: O_DIRECT reads go to the device call by call and cache nothing
         doctest::Approx((kRequestS + 64.0 * KiB / kBandwidthBps) * 1e6).epsilon(0.001));
 }
 
+TEST_CASE("reads: an O_DIRECT read pays dio_read_setup, not a write's dio_setup; the write phase ends with the writer") {
+  Scenario s = read_back(64 * KiB, workload::IoMode::kDirect);
+  s.cpu.dio_setup_s = 100e-6;      // the writer's: allocation, conversion, i_size
+  s.cpu.dio_read_setup_s = 7e-6;   // the reader's
+  Json r = simulate_isolated(s).summary;
+  CHECK(r["read_latency_us"]["p50"].get<double>() ==
+        doctest::Approx((7e-6 + kRequestS + 64.0 * KiB / kBandwidthBps) * 1e6).epsilon(0.001));
+  CHECK(r["write_latency_us"]["p50"].get<double>() ==
+        doctest::Approx((100e-6 + kRequestS + 1.0 * MiB / kBandwidthBps) * 1e6).epsilon(0.001));
+  // The state after the writes is the writer's, as the recorder takes it:
+  // its one call's end, nothing cached (the reader starts at 1 s).
+  CHECK(r["after_write_phase"]["time_s"].get<double>() ==
+        doctest::Approx(100e-6 + kRequestS + 1.0 * MiB / kBandwidthBps).epsilon(0.001));
+  CHECK(r["after_write_phase"]["cached_bytes"] == 0);
+  // A buffered reader leaves the file cached at the end, not after the writes.
+  Json buffered = simulate_isolated(read_back(64 * KiB, workload::IoMode::kBuffered)).summary;
+  CHECK(buffered["after_write_phase"]["cached_bytes"] == 0);
+  CHECK(buffered["page_cache_end_bytes"] == 1 * MiB);
+}
+
 TEST_CASE("reads: random 4 KiB reads with readahead read the file once at most and never past its end") {
   Json r = simulate_isolated(read_back(4 * KiB, workload::IoMode::kBuffered, workload::Rw::kRandRead)).summary;
   CHECK(r["read_calls"] == 256);
