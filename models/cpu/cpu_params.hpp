@@ -131,6 +131,12 @@ struct CpuCostParams {
   // Derived: see models/README.md, "Overwrites".
   double xfs_overwrite_per_call_s = 0.685e-6;
   double ext4_overwrite_per_call_s = 2.65e-6;
+  // Per XFS buffered write that starts past EOF (xfs_file_write_zero_eof):
+  // iomap_zero_range over [i_size, pos), a mapping per extent of the gap,
+  // the speculative preallocation there converted to unwritten extents. An
+  // append (pos at i_size) pays nothing; a sparse extending stream pays it
+  // every call. Derived: see models/README.md, "Writes past EOF".
+  double xfs_zero_eof_s = 3.72e-6;
 
   // Writeback (writepages), on the CPU of whoever submits it (flusher, fsync,
   // a dontcache writer's kick): per folio cleared for I/O, added to a bio
@@ -214,6 +220,7 @@ struct CpuCostParams {
     f.duration("ext4_write_per_block", ext4_write_per_block_s);
     f.duration("xfs_overwrite_per_call", xfs_overwrite_per_call_s);
     f.duration("ext4_overwrite_per_call", ext4_overwrite_per_call_s);
+    f.duration("xfs_zero_eof", xfs_zero_eof_s);
     f.duration("writeback_per_folio", writeback_per_folio_s);
     f.duration("xfs_writepages_per_call", xfs_writepages_per_call_s);
     f.duration("ext4_writepages_per_call", ext4_writepages_per_call_s);

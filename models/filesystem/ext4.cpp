@@ -109,6 +109,7 @@ const FilesystemTraits kExt4Traits = {
     /*pushes_delalloc_when_space_low=*/true,
     // A gap before a write past EOF stays a hole: nothing is zeroed.
     /*zeroes_before_extending_write=*/false,
+    /*zero_eof_s=*/nullptr,
     // ext4_put_io_end_defer: an io_end goes to a workqueue only with unwritten
     // extents to convert; over written blocks it completes in interrupt context.
     /*always_completes_in_workqueue=*/false,

@@ -67,6 +67,9 @@ struct FilesystemTraits {
   // Zeroes [i_size, pos) through the page cache before a write past EOF, as
   // filesystem/zeroing says.
   bool zeroes_before_extending_write;
+  // What that zeroing pass costs a write past EOF besides the zeroes it
+  // copies; nullptr: no such pass.
+  double cpu::CpuCostParams::*zero_eof_s;
   // completion_context "auto": every writeback completion runs in a
   // workqueue; false: only those with extents to convert.
   bool always_completes_in_workqueue;

@@ -92,6 +92,7 @@ const FilesystemTraits kXfsTraits = {
     /*pushes_delalloc_when_space_low=*/false,
     // xfs_file_write_checks: iomap_zero_range over [i_size, pos).
     /*zeroes_before_extending_write=*/true,
+    /*zero_eof_s=*/&CpuCostParams::xfs_zero_eof_s,
     // XFS punts dontcache ioends to a workqueue (IOMAP_IOEND_DONTCACHE).
     /*always_completes_in_workqueue=*/true,
     // Its per-folio iomap state is not charged to the memory cgroup.

@@ -440,6 +440,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
   outcome.lock_wait_s = lock.waited_s();
   // xfs_file_write_checks: a write past EOF first zeroes the gap, with
   // ordinary buffered writes unless the variant carries the dontcache state.
+  if (fs_.traits().zero_eof_s && offset_bytes > file.size_bytes) batch.add(c.*fs_.traits().zero_eof_s);
   for (const auto& zero : fs_.zero_for_extension(file, offset_bytes)) {
     copy_in(file, zero.offset_bytes, zero.length_bytes, dontcache && fs_.params().zero_range_dropbehind,
             page_cache::Origin::kZeroing, batch, outcome);

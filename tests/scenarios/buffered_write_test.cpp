@@ -302,3 +302,25 @@ TEST_CASE("batching the writer's CPU work keeps results within the histogram's e
     CHECK(batched["write_latency_us"][p].get<double>() ==
           doctest::Approx(unbatched["write_latency_us"][p].get<double>()).epsilon(bound));
 }
+
+TEST_CASE("an XFS write past EOF pays the zeroing pass (xfs_zero_eof); appends and ext4 do not") {
+  // Eight 4 KiB writes, no CPU cost but the pass's 10 us.
+  auto run = [](filesystem::FilesystemKind type, std::uint64_t stride_bytes) {
+    Scenario s = bare_scenario();
+    s.filesystem.type = type;
+    s.cpu.xfs_zero_eof_s = 10e-6;
+    auto job = buffered_job("w", 4 * KiB, 0);
+    job.number_ios = 8;
+    job.stride_bytes = stride_bytes;
+    s.jobs = {job};
+    return simulate_isolated(s).summary;
+  };
+  // 64 KiB apart: the first write starts at EOF (0), the seven others past it.
+  const Json sparse = run(filesystem::FilesystemKind::kXfs, 64 * KiB);
+  CHECK(sparse["write_latency_us"]["max"].get<double>() == doctest::Approx(10.0).epsilon(1e-6));
+  CHECK(sparse["write_latency_us"]["mean"].get<double>() == doctest::Approx(7 * 10.0 / 8).epsilon(1e-6));
+  const Json appends = run(filesystem::FilesystemKind::kXfs, 4 * KiB);
+  CHECK(appends["write_latency_us"]["max"].get<double>() == 0);
+  const Json ext4 = run(filesystem::FilesystemKind::kExt4, 64 * KiB);
+  CHECK(ext4["write_latency_us"]["max"].get<double>() == 0);
+}

@@ -125,10 +125,10 @@ TEST_CASE("reads: O_DIRECT reads go to the device call by call and cache nothing
         doctest::Approx((kRequestS + 64.0 * KiB / kBandwidthBps) * 1e6).epsilon(0.001));
 }
 
-TEST_CASE("reads: an O_DIRECT read pays dio_read_setup, not a write's dio_setup; the write phase ends with the writer") {
+TEST_CASE("reads: an O_DIRECT read pays dio_read_setup, not dio_setup; the write phase ends with the writer") {
   Scenario s = read_back(64 * KiB, workload::IoMode::kDirect);
-  s.cpu.dio_setup_s = 100e-6;      // the writer's: allocation, conversion, i_size
-  s.cpu.dio_read_setup_s = 7e-6;   // the reader's
+  s.cpu.dio_setup_s = 100e-6;     // the writer's: allocation, conversion, i_size
+  s.cpu.dio_read_setup_s = 7e-6;  // the reader's
   Json r = simulate_isolated(s).summary;
   CHECK(r["read_latency_us"]["p50"].get<double>() ==
         doctest::Approx((7e-6 + kRequestS + 64.0 * KiB / kBandwidthBps) * 1e6).epsilon(0.001));
