@@ -59,6 +59,25 @@ TEST_CASE("reads: readahead off, each 4 KiB read is one request") {
   CHECK(r["sim_time_s"].get<double>() == doctest::Approx(1 + 256 * kRequestS + double(MiB) / kBandwidthBps));
 }
 
+TEST_CASE("reads: a dontcache read pays reclaim_free_per_folio for each folio it drops") {
+  // Readahead off and 4 KiB folios: each 64 KiB call reads its 16 pages and
+  // waits, copies, then drops its 16 folios (filemap_end_dropbehind_read).
+  auto run = [](workload::IoMode mode) {
+    Scenario s = read_back(64 * KiB, mode);
+    s.devices[0].read_ahead_bytes = 0;
+    s.page_cache.large_folios = false;
+    s.cpu.reclaim_free_per_folio_s = 1e-6;
+    return simulate_isolated(s).summary;
+  };
+  const Json buffered = run(workload::IoMode::kBuffered), dontcache = run(workload::IoMode::kDontcache);
+  CHECK(dontcache["read_dropped_bytes"] == 1 * MiB);
+  // 16 calls of 16 folios: 256 us more than the buffered reader, 16 a call.
+  CHECK(dontcache["sim_time_s"].get<double>() - buffered["sim_time_s"].get<double>() ==
+        doctest::Approx(256e-6).epsilon(1e-6));
+  CHECK(dontcache["read_latency_us"]["p50"].get<double>() - buffered["read_latency_us"]["p50"].get<double>() ==
+        doctest::Approx(16.0).epsilon(0.01));
+}
+
 TEST_CASE("reads: a 1 MiB read reads its own megabyte and the next one ahead, cut at the end of file") {
   // 256 pages > the 32-page readahead: the window grows to the request (at
   // most a 320-page request); its marker, half-way, starts the next window
