@@ -26,6 +26,7 @@ inline Scenario bare_scenario() {
   s.devices[0].request_latency_s = 95e-6;
   s.devices[0].request_overhead_s = 0;
   s.devices[0].segment_overhead_s = 0;
+  s.devices[0].discontiguous_latency_s = 0;
   s.devices[0].service_sigma = 0;
   s.devices[0].queue_depth = 128;
   s.devices[0].max_request_bytes = 1280 * KiB;

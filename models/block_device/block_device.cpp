@@ -295,7 +295,11 @@ void BlockDevice::dispatch(double now) {
 
     const bool write = request.op == Op::kWrite;
     const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
-    const double transfer_start = std::max(now + params_.request_latency_s, channel_free_at_s_);
+    // A request that does not follow the last one waits longer to start
+    // (discontiguous_latency), overlapped like request_latency.
+    const double seek_s = request.offset_bytes == channel_end_bytes_ ? 0 : params_.discontiguous_latency_s;
+    channel_end_bytes_ = request.offset_bytes + request.length_bytes;
+    const double transfer_start = std::max(now + params_.request_latency_s + seek_s, channel_free_at_s_);
     // A flush before and after (the FUA) with a volatile cache: blk-flush's
     // sequence, serialised with the data as a loop device's worker does.
     const double flushes_s = request.flush && params_.write_cache ? 2 * params_.flush_latency_s : 0;

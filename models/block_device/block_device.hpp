@@ -270,6 +270,7 @@ class BlockDevice {
 
   std::priority_queue<InService, std::vector<InService>, std::greater<>> in_service_;
   double channel_free_at_s_ = 0;  // when the data transfer channel is next free
+  std::uint64_t channel_end_bytes_ = 0;  // where the last request dispatched to it ended
   double busy_since_s_ = 0;
   double busy_until_idle_s_ = 0;  // busy time up to the last moment the device went idle
   int plugged_ = 0;

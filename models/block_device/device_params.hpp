@@ -70,6 +70,13 @@ struct DeviceParams {
   // ones of a few large folios with the same bytes. Fitted: see
   // models/README.md, "Device".
   double segment_overhead_s = 0.35e-6;
+  // Extra latency of a request that does not start where the one before it
+  // ended (a disk's seek and rotation, a loop device's backing-file I/O at
+  // a new place; next to nothing on flash). Overlapped like `latency` by
+  // requests in flight: it slows random I/O at low queue depth, while a deep
+  // queue of scattered writeback hides it. Fitted: see models/README.md,
+  // "O_DIRECT overwrites".
+  double discontiguous_latency_s = 8e-6;
   // What a cache flush costs (REQ_PREFLUSH, and REQ_FUA done as a flush after
   // the write) on a device with a volatile write cache (write_cache): a loop
   // device fsyncs its backing file. Journal and log commits pay it twice;
@@ -167,6 +174,7 @@ struct DeviceParams {
     f.duration("latency", request_latency_s);
     f.duration("request_overhead", request_overhead_s);
     f.duration("segment_overhead", segment_overhead_s);
+    f.duration("discontiguous_latency", discontiguous_latency_s);
     f.duration("flush_latency", flush_latency_s);
     f.number("service_sigma", service_sigma, 0, kMaxSigma);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));

@@ -24,12 +24,11 @@ std::uint64_t dio_requests(const block_device::BlockDevice& device, const std::v
 }  // namespace
 
 std::uint64_t DirectIo::transfer(block_device::Op op, const std::vector<filesystem::Segment>& segments,
-                                 std::uint64_t length_bytes, block_device::IoWaiter& waiter, cpu::CpuBatch& batch,
-                                 double& submitted_s) {
+                                 std::uint64_t length_bytes, double setup_s, block_device::IoWaiter& waiter,
+                                 cpu::CpuBatch& batch, double& submitted_s) {
   const auto& costs = cpu_.costs();
   const std::uint64_t requests = dio_requests(device_, segments);
   // Setup, page pinning and bio submission run in the caller before it sleeps.
-  const double setup_s = op == block_device::Op::kRead ? costs.dio_read_setup_s : costs.dio_setup_s;
   batch.add({{costs.syscall_entry_s, cpu::Work::kCode},
              {setup_s, cpu::Work::kDioSetup},
              {static_cast<double>(pages_up(length_bytes)) * costs.dio_per_page_s, cpu::Work::kCode},
@@ -69,9 +68,14 @@ DirectOutcome DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
   DirectOutcome outcome;
   outcome.lock_wait_s = lock.waited_s();
   sync_cached_range(file, offset_bytes, length_bytes, true, batch);
+  // An overwrite of written blocks inside i_size allocates, converts and
+  // extends nothing (no IOMAP_DIO_UNWRITTEN, no i_size update at completion).
+  const auto& costs = cpu_.costs();
+  const double setup_s =
+      fs_.overwrites_written(file, offset_bytes, length_bytes) ? costs.dio_overwrite_setup_s : costs.dio_setup_s;
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
-  transfer(block_device::Op::kWrite, segments, length_bytes, waiter, batch, outcome.submitted_s);
+  transfer(block_device::Op::kWrite, segments, length_bytes, setup_s, waiter, batch, outcome.submitted_s);
   outcome.bytes = length_bytes;
   return outcome;
 }
@@ -88,8 +92,8 @@ DirectOutcome DirectIo::read(File& file, std::uint64_t offset_bytes, std::uint64
   }
   length_bytes = std::min(length_bytes, file.size_bytes - offset_bytes);
   sync_cached_range(file, offset_bytes, length_bytes, false, batch);
-  transfer(block_device::Op::kRead, fs_.map_for_read(file, offset_bytes, length_bytes), length_bytes, waiter, batch,
-           outcome.submitted_s);
+  transfer(block_device::Op::kRead, fs_.map_for_read(file, offset_bytes, length_bytes), length_bytes,
+           cpu_.costs().dio_read_setup_s, waiter, batch, outcome.submitted_s);
   outcome.bytes = length_bytes;
   return outcome;
 }

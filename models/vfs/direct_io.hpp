@@ -53,10 +53,11 @@ class DirectIo {
   // cached folios (a mapped file keeps them), which would be stale after it.
   void sync_cached_range(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes, bool invalidate,
                          cpu::CpuBatch& batch);
-  // The CPU work, the requests of `segments` and the wait shared by both directions.
+  // The CPU work (`setup_s` of it the call's setup), the requests of
+  // `segments` and the wait shared by both directions.
   std::uint64_t transfer(block_device::Op op, const std::vector<filesystem::Segment>& segments,
-                         std::uint64_t length_bytes, block_device::IoWaiter& waiter, cpu::CpuBatch& batch,
-                         double& submitted_s);
+                         std::uint64_t length_bytes, double setup_s, block_device::IoWaiter& waiter,
+                         cpu::CpuBatch& batch, double& submitted_s);
 
   cpu::Cpu& cpu_;
   Filesystem& fs_;

@@ -77,6 +77,7 @@ inline block_device::DeviceParams gigabyte_device() {
   params.request_latency_s = 100e-6;
   params.request_overhead_s = 0;
   params.segment_overhead_s = 0;
+  params.discontiguous_latency_s = 0;
   params.max_request_bytes = 1 * MiB;
   params.service_sigma = 0;  // every request takes exactly its service time
   return params;

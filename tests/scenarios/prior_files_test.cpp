@@ -168,3 +168,30 @@ TEST_CASE("prior files: layouts give the extents they say, and a dirty cached fi
   CHECK(r["dirty_end_bytes"] == 0);
   CHECK(r["page_cache_end_bytes"] == 512 * KiB);
 }
+
+TEST_CASE("prior files: an O_DIRECT overwrite of written blocks pays dio_overwrite_setup; one that skips pays "
+          "discontiguous_latency") {
+  // 64 KiB calls over a 2 MiB file on disk at queue depth 1: each call is
+  // its setup, the request's 95 us and 64 KiB at 3 GB/s.
+  auto run = [](std::uint64_t stride_bytes) {
+    Scenario s = overwrite(workload::IoMode::kDirect, workload::CachedPart::kNone);
+    s.files[0].size_bytes = 2 * MiB;
+    s.jobs[0].size_bytes = 2 * MiB * 64 * KiB / stride_bytes;  // bytes written: the file, or every other 64 KiB
+    s.jobs[0].stride_bytes = stride_bytes;
+    s.jobs[0].end_fsync = false;
+    s.cpu.dio_setup_s = 100e-6;           // an allocating write's
+    s.cpu.dio_overwrite_setup_s = 30e-6;  // this one's
+    s.devices[0].discontiguous_latency_s = 10e-6;
+    return simulate_isolated(s).summary;
+  };
+  const double call_us = (30e-6 + kRequestS + 64.0 * KiB / kBandwidthBps) * 1e6;
+  // One after the other: only the first request starts away from the last.
+  const Json sequential = run(64 * KiB);
+  CHECK(sequential["write_calls"] == 32);
+  CHECK(sequential["write_latency_us"]["p50"].get<double>() == doctest::Approx(call_us).epsilon(0.001));
+  CHECK(sequential["write_latency_us"]["max"].get<double>() == doctest::Approx(call_us + 10).epsilon(0.001));
+  // 64 KiB written, 64 KiB skipped: every request waits 10 us more.
+  const Json skipping = run(128 * KiB);
+  CHECK(skipping["write_calls"] == 16);
+  CHECK(skipping["write_latency_us"]["p50"].get<double>() == doctest::Approx(call_us + 10).epsilon(0.001));
+}
