@@ -84,7 +84,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
                          CompletionFn done, bool wbt_slot, bool wakes) {
   if (op == Op::kRead && wbt_enabled()) {
     // wbt_wait stamps reads (last_issue) for close_io.
-    const double now = sg4::Engine::get_clock();
+    const double now = this->now();
     wbt_advance(now);
     wbt_.last_read_s = now;
   }
@@ -149,7 +149,30 @@ void BlockDevice::wake() {
   // The device actor sleeps until its earliest completion, and a request
   // dispatched now ends after every one in service (the channel is FIFO), so
   // dispatching here changes nothing it waits for and spares a context switch.
-  dispatch(sg4::Engine::get_clock());
+  dispatch(now());
+}
+
+double BlockDevice::now() const { return submit_at_s_ >= 0 ? submit_at_s_ : sg4::Engine::get_clock(); }
+
+bool BlockDevice::may_submit_at(double at_s, WbtClass cls) {
+  // Parked: busy, and no task sleeps on a completion (may_park).
+  if (!params_.submit_ahead || !one_task_ || !parked_ || stopped_ || plugged_ > 0 || !waiting_.empty() ||
+      room_waiters_ > 0 || waking_requests_ > 0 || lazy_->watched() || !wbt_.waiters.empty())
+    return false;
+  // A window's end counts the completions before it: none may end early.
+  if (wbt_enabled() && (!wbt_.timer_armed || wbt_.window_end_s <= at_s + kClockSlack_s)) return false;
+  // The completions due by then, as the clock would have applied them
+  // (complete_at parks the device again at its next one).
+  if (in_service_.top().done_at_s <= at_s + kClockSlack_s) {
+    parked_ = false;
+    lazy_->unpark(*this);
+    while (!in_service_.empty() && in_service_.top().done_at_s <= at_s + kClockSlack_s)
+      complete_at(in_service_.top().done_at_s);
+  }
+  // Busy through at_s: wake() dispatches in place (an idle device's actor
+  // would dispatch after the submitter yields).
+  if (in_service_.empty() || in_service_.size() + 1 >= params_.queue_depth) return false;
+  return !wbt_enabled() || wbt_.inflight < wbt_limit(cls, at_s);
 }
 
 void BlockDevice::note_wakes(Request& request, bool wakes) {
@@ -206,7 +229,7 @@ void BlockDevice::merge_bio(Request& r, std::uint64_t length_bytes, std::uint64_
   note_wakes(r, wakes);
   ++stats_.merges;
   // A merged bio holds no blk-wbt slot: the one it took goes back at once.
-  if (wbt_slot) wbt_done(sg4::Engine::get_clock());
+  if (wbt_slot) wbt_done(now());
 }
 
 void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
@@ -238,7 +261,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           unindex(next_sequence, absorbed);
           waiting_.erase(next_sequence);
           // The absorbed request is freed: its slot goes back (wbt_done).
-          if (absorbed.wbt_slot) wbt_done(sg4::Engine::get_clock());
+          if (absorbed.wbt_slot) wbt_done(now());
         }
       }
       waiting_by_end_[o][r.offset_bytes + r.length_bytes] = sequence;
@@ -488,7 +511,7 @@ void BlockDevice::wbt_window_end() {
 
 double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
   if (!wbt_enabled()) return 0;
-  double now = sg4::Engine::get_clock();
+  double now = this->now();
   wbt_advance(now);
   double slept = 0;
   // rq_qos_wait: no barging past waiters.

@@ -487,8 +487,10 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
         // WB_SYNC_NONE, not background: blk-wbt's wb_normal.
         writeback_.write_pages(file, first_page, end_page - first_page, cpu::Component::kWriters,
                                block_device::WbtClass::kNormal, end_page, nullptr, &batch);
-        batch.flush();  // nothing was dirty in the range: the copy's work alone
-        outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() - start_s);
+        // Without submit_ahead, each call's work runs by its end (write_pages
+        // ran it unless nothing was dirty in the range).
+        if (!device_.params().submit_ahead) batch.flush();
+        outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() + batch.pending_s() - start_s);
         break;
       }
       case page_cache::DontcacheKick::kFlusher:
