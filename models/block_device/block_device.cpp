@@ -92,6 +92,19 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
   // walking the split.
   const bool fits = length_bytes <= params_.max_request_bytes && segments <= params_.max_segments;
   const std::uint64_t pieces = fits ? 1 : requests_for(length_bytes, segments);
+  if (pieces == 1 && plugged_ == 0 && waiting_.empty() && !in_service_.empty() &&
+      in_service_.size() < params_.queue_depth) {
+    // Nothing to merge with, and wake() would dispatch it in place: it goes
+    // straight into service, never indexed as waiting.
+    Request request{op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), {},
+                    wbt_slot};
+    note_wakes(request, wakes);
+    stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued() + 1);
+    if (wakes) rouse();
+    start_service(next_sequence_++, std::move(request), now());
+    if (room_waiters_ > 0 && !congested()) room_->notify_all();
+    return;
+  }
   if (pieces == 1) {
     enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot,
             wakes);
@@ -315,7 +328,13 @@ void BlockDevice::dispatch(double now) {
     Request request = std::move(first->second);
     unindex(sequence, request);
     waiting_.erase(first);
+    start_service(sequence, std::move(request), now);
+  }
+  if (room_waiters_ > 0 && !congested()) room_->notify_all();
+}
 
+void BlockDevice::start_service(std::uint64_t sequence, Request request, double now) {
+  {
     const bool write = request.op == Op::kWrite;
     const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
     const double transfer_start = std::max(now + params_.request_latency_s, channel_free_at_s_);
@@ -342,7 +361,6 @@ void BlockDevice::dispatch(double now) {
     if (in_service_.empty()) busy_since_s_ = now;
     in_service_.push(InService{channel_free_at_s_, now, sequence, std::move(request)});
   }
-  if (room_waiters_ > 0 && !congested()) room_->notify_all();
 }
 
 void BlockDevice::complete_due(double now) {

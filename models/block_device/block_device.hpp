@@ -255,6 +255,8 @@ class BlockDevice {
   void unindex(std::uint64_t sequence, const Request& request);
   void run();
   void dispatch(double now);
+  // Puts `request` in service at `now`, behind what the channel holds.
+  void start_service(std::uint64_t sequence, Request request, double now);
   void complete_due(double now);
   void wake();
   // The completions may wait for the clock to pass them: nothing sleeps on
