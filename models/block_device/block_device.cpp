@@ -169,7 +169,7 @@ double BlockDevice::now() const { return submit_at_s_ >= 0 ? submit_at_s_ : sg4:
 
 bool BlockDevice::may_submit_at(double at_s, WbtClass cls) {
   // Parked: busy, and no task sleeps on a completion (may_park).
-  if (!params_.submit_ahead || !one_task_ || !parked_ || stopped_ || plugged_ > 0 || !waiting_.empty() ||
+  if (!submits_ahead() || !parked_ || stopped_ || plugged_ > 0 || !waiting_.empty() ||
       room_waiters_ > 0 || waking_requests_ > 0 || lazy_->watched() || !wbt_.waiters.empty())
     return false;
   // A window's end counts the completions before it: none may end early.

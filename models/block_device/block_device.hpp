@@ -170,6 +170,8 @@ class BlockDevice {
   // flusher aside): only then may it submit ahead, since another's
   // submission before its time would have gone first.
   void set_one_task(bool one) { one_task_ = one; }
+  // Whether submissions ahead are on for this device at all.
+  bool submits_ahead() const { return params_.submit_ahead && one_task_ && lazy_; }
 
   // A task is about to sleep on one of this device's completions: they are
   // applied at their times again (an engine timer), not only when the clock

@@ -1,6 +1,7 @@
 #include "models/vfs/buffered_io.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <simgrid/s4u/Engine.hpp>
 
@@ -430,6 +431,12 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
         return outcome;
     }
   }
+  // With submit_ahead, an inline kick's call runs its CPU batch at the kick
+  // or its end, not between: its dirty range is never left for the flusher
+  // to take while the writer sleeps ahead of the clock.
+  std::optional<cpu::CpuBatch::Hold> hold;
+  if (dontcache && params_.dontcache_kick == page_cache::DontcacheKick::kInline && device_.submits_ahead())
+    hold.emplace(batch);
   const auto flush = [&batch] { batch.flush(); };
   RwHold lock(file.inode_lock, LockMode::kExclusive, cpu_.machine().wakeup_latency_s, flush, flush);
   outcome.lock_wait_s = lock.waited_s();
@@ -489,8 +496,9 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
                                block_device::WbtClass::kNormal, end_page, nullptr, &batch);
         // Without submit_ahead, each call's work runs by its end (write_pages
         // ran it unless nothing was dirty in the range).
-        if (!device_.params().submit_ahead) batch.flush();
+        if (!device_.submits_ahead()) batch.flush();
         outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() + batch.pending_s() - start_s);
+        hold.reset();
         break;
       }
       case page_cache::DontcacheKick::kFlusher:

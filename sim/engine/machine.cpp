@@ -47,8 +47,13 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     used.push_back(scenario.device_of(job));
     tasks[scenario.device_of(job)] += job.numjobs;
   }
+  for (const auto& file : scenario.files) {
+    used.push_back(scenario.device_index(file.device));
+    // The flusher writes a file dirty from the start whenever it likes.
+    if (file.cached != workload::CachedPart::kNone && file.cache_state == workload::CacheState::kDirty)
+      ++tasks[scenario.device_index(file.device)];
+  }
   for (std::size_t d = 0; d < devices_.size(); ++d) devices_[d]->set_one_task(tasks[d] == 1);
-  for (const auto& file : scenario.files) used.push_back(scenario.device_index(file.device));
   for (const std::size_t dev : used) {
     Mount& mount = mounts_[dev];
     if (mount.fs) continue;
