@@ -84,7 +84,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
                          CompletionFn done, bool wbt_slot, bool wakes) {
   if (op == Op::kRead && wbt_enabled()) {
     // wbt_wait stamps reads (last_issue) for close_io.
-    const double now = sg4::Engine::get_clock();
+    const double now = this->now();
     wbt_advance(now);
     wbt_.last_read_s = now;
   }
@@ -92,6 +92,19 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
   // walking the split.
   const bool fits = length_bytes <= params_.max_request_bytes && segments <= params_.max_segments;
   const std::uint64_t pieces = fits ? 1 : requests_for(length_bytes, segments);
+  if (pieces == 1 && plugged_ == 0 && waiting_.empty() && !in_service_.empty() &&
+      in_service_.size() < params_.queue_depth) {
+    // Nothing to merge with, and wake() would dispatch it in place: it goes
+    // straight into service, never indexed as waiting.
+    Request request{op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), {},
+                    wbt_slot};
+    note_wakes(request, wakes);
+    stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued() + 1);
+    if (wakes) rouse();
+    start_service(next_sequence_++, std::move(request), now());
+    if (room_waiters_ > 0 && !congested()) room_->notify_all();
+    return;
+  }
   if (pieces == 1) {
     enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot,
             wakes);
@@ -149,7 +162,30 @@ void BlockDevice::wake() {
   // The device actor sleeps until its earliest completion, and a request
   // dispatched now ends after every one in service (the channel is FIFO), so
   // dispatching here changes nothing it waits for and spares a context switch.
-  dispatch(sg4::Engine::get_clock());
+  dispatch(now());
+}
+
+double BlockDevice::now() const { return submit_at_s_ >= 0 ? submit_at_s_ : sg4::Engine::get_clock(); }
+
+bool BlockDevice::may_submit_at(double at_s, WbtClass cls) {
+  // Parked: busy, and no task sleeps on a completion (may_park).
+  if (!submits_ahead() || !parked_ || stopped_ || plugged_ > 0 || !waiting_.empty() ||
+      room_waiters_ > 0 || waking_requests_ > 0 || lazy_->watched() || !wbt_.waiters.empty())
+    return false;
+  // A window's end counts the completions before it: none may end early.
+  if (wbt_enabled() && (!wbt_.timer_armed || wbt_.window_end_s <= at_s + kClockSlack_s)) return false;
+  // The completions due by then, as the clock would have applied them
+  // (complete_at parks the device again at its next one).
+  if (in_service_.top().done_at_s <= at_s + kClockSlack_s) {
+    parked_ = false;
+    lazy_->unpark(*this);
+    while (!in_service_.empty() && in_service_.top().done_at_s <= at_s + kClockSlack_s)
+      complete_at(in_service_.top().done_at_s);
+  }
+  // Busy through at_s: wake() dispatches in place (an idle device's actor
+  // would dispatch after the submitter yields).
+  if (in_service_.empty() || in_service_.size() + 1 >= params_.queue_depth) return false;
+  return !wbt_enabled() || wbt_.inflight < wbt_limit(cls, at_s);
 }
 
 void BlockDevice::note_wakes(Request& request, bool wakes) {
@@ -206,7 +242,7 @@ void BlockDevice::merge_bio(Request& r, std::uint64_t length_bytes, std::uint64_
   note_wakes(r, wakes);
   ++stats_.merges;
   // A merged bio holds no blk-wbt slot: the one it took goes back at once.
-  if (wbt_slot) wbt_done(sg4::Engine::get_clock());
+  if (wbt_slot) wbt_done(now());
 }
 
 void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
@@ -238,7 +274,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           unindex(next_sequence, absorbed);
           waiting_.erase(next_sequence);
           // The absorbed request is freed: its slot goes back (wbt_done).
-          if (absorbed.wbt_slot) wbt_done(sg4::Engine::get_clock());
+          if (absorbed.wbt_slot) wbt_done(now());
         }
       }
       waiting_by_end_[o][r.offset_bytes + r.length_bytes] = sequence;
@@ -292,7 +328,13 @@ void BlockDevice::dispatch(double now) {
     Request request = std::move(first->second);
     unindex(sequence, request);
     waiting_.erase(first);
+    start_service(sequence, std::move(request), now);
+  }
+  if (room_waiters_ > 0 && !congested()) room_->notify_all();
+}
 
+void BlockDevice::start_service(std::uint64_t sequence, Request request, double now) {
+  {
     const bool write = request.op == Op::kWrite;
     const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
     // A request that does not follow the last one waits longer to start
@@ -323,7 +365,6 @@ void BlockDevice::dispatch(double now) {
     if (in_service_.empty()) busy_since_s_ = now;
     in_service_.push(InService{channel_free_at_s_, now, sequence, std::move(request)});
   }
-  if (room_waiters_ > 0 && !congested()) room_->notify_all();
 }
 
 void BlockDevice::complete_due(double now) {
@@ -492,7 +533,7 @@ void BlockDevice::wbt_window_end() {
 
 double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
   if (!wbt_enabled()) return 0;
-  double now = sg4::Engine::get_clock();
+  double now = this->now();
   wbt_advance(now);
   double slept = 0;
   // rq_qos_wait: no barging past waiters.

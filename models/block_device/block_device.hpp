@@ -157,6 +157,22 @@ class BlockDevice {
   // going on included.
   double busy_s() const;
 
+  // Whether a task whose own time is `at_s`, ahead of the clock by CPU work
+  // it has not run yet, may submit one writeback request of class `cls` at
+  // that time without running the work first (DeviceParams::submit_ahead):
+  // nothing sleeps on the device or holds it plugged, nothing waits in its
+  // queue, it stays busy through `at_s` (so the request is dispatched in
+  // place, as at `at_s`), has room and a blk-wbt slot then, and no blk-wbt
+  // window ends before. Applies the completions due by `at_s` first, so the
+  // request finds the device as it would at `at_s`.
+  bool may_submit_at(double at_s, WbtClass cls);
+  // Whether one task alone does I/O on the device (one job clone; the
+  // flusher aside): only then may it submit ahead, since another's
+  // submission before its time would have gone first.
+  void set_one_task(bool one) { one_task_ = one; }
+  // Whether submissions ahead are on for this device at all.
+  bool submits_ahead() const { return params_.submit_ahead && one_task_ && lazy_; }
+
   // A task is about to sleep on one of this device's completions: they are
   // applied at their times again (an engine timer), not only when the clock
   // passes them.
@@ -168,6 +184,7 @@ class BlockDevice {
 
  private:
   friend class LazyCompletions;
+  friend class SubmitAt;
 
   struct Request {
     Op op;
@@ -240,6 +257,8 @@ class BlockDevice {
   void unindex(std::uint64_t sequence, const Request& request);
   void run();
   void dispatch(double now);
+  // Puts `request` in service at `now`, behind what the channel holds.
+  void start_service(std::uint64_t sequence, Request request, double now);
   void complete_due(double now);
   void wake();
   // The completions may wait for the clock to pass them: nothing sleeps on
@@ -251,6 +270,8 @@ class BlockDevice {
   // The run is over: no timer, no parking.
   void stop();
   std::size_t queued() const { return waiting_.size() + in_service_.size(); }
+  // The time submissions happen at: the clock, or a task's own (SubmitAt).
+  double now() const;
 
   DeviceParams params_;
   std::mt19937_64 rng_;
@@ -284,9 +305,24 @@ class BlockDevice {
   bool stopped_ = false;                                 // the actor is gone: nothing is completed
   std::uint64_t waking_requests_ = 0;  // requests waiting or in service whose completion may wake a task
 
+  bool one_task_ = false;
+  double submit_at_s_ = -1;  // a task's time, while it submits ahead (SubmitAt); < 0: none
   Wbt wbt_;
   simgrid::s4u::MutexPtr wbt_mutex_;
   simgrid::s4u::ConditionVariablePtr wbt_wakeup_;
+};
+
+// For one scope, the device's submissions happen at `at_s`, a task's own
+// time, once may_submit_at(at_s) said they may.
+class SubmitAt {
+ public:
+  SubmitAt(BlockDevice& device, double at_s) : device_(device) { device_.submit_at_s_ = at_s; }
+  ~SubmitAt() { device_.submit_at_s_ = -1; }
+  SubmitAt(const SubmitAt&) = delete;
+  SubmitAt& operator=(const SubmitAt&) = delete;
+
+ private:
+  BlockDevice& device_;
 };
 
 // blk_start_plug / blk_finish_plug for one scope. Unplugging may wake the

@@ -164,6 +164,20 @@ struct DeviceParams {
   // passes them instead of waking the device's actor for each
   // (lazy_completions.hpp). The results are the same either way.
   bool lazy_completions = true;
+  // Simulator speed (issue #18): a task whose writepages makes one request
+  // that needs no sleep to submit (room on the device, no blk-wbt wait, no
+  // task sleeping on the device, no other job clone doing I/O on it)
+  // submits it at its own time, the clock plus the CPU work it has not run
+  // yet, instead of running that work first: a dontcache call's kick then
+  // costs no SimGrid sleep of its own, and calls share one per
+  // cpu/batch_window (Axboe's dontcache variant: 0.5 sleeps a call, was 1).
+  // Off: every kick runs its task's CPU first. The trade-off is
+  // cpu/batch_window's: the page cache sees a writer's calls up to a window
+  // early, so its peaks (page_cache_peak_bytes, dirty_peak_bytes) move by up
+  // to one call per writer; latencies, times and counts stay within the
+  // latency histogram's resolution (tests/scenarios/submit_ahead_test.cpp).
+  // Needs lazy_completions.
+  bool submit_ahead = true;
 
   template <class F>
   void fields(F& f) {
@@ -191,6 +205,7 @@ struct DeviceParams {
     f.flag("stable_writes", stable_writes);
     f.list("write_errors", write_errors);
     f.flag("lazy_completions", lazy_completions);
+    f.flag("submit_ahead", submit_ahead);
   }
 };
 

@@ -13,11 +13,14 @@ inline double uniform_open01(std::mt19937_64& rng) {
   return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
 }
 
+// Box-Muller's standard normal from two uniforms in (0, 1).
+inline double box_muller(double u1, double u2) { return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2); }
+
 // Standard normal, by Box-Muller (one of the pair: no state to carry).
 inline double standard_normal(std::mt19937_64& rng) {
   const double u1 = uniform_open01(rng);
   const double u2 = uniform_open01(rng);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  return box_muller(u1, u2);
 }
 
 // Exponential of mean `mean`, by inversion.

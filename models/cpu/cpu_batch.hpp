@@ -8,6 +8,7 @@
 
 #include <initializer_list>
 
+#include "models/common/actor_lock.hpp"
 #include "models/cpu/call_spread.hpp"
 #include "models/cpu/cpu.hpp"
 
@@ -45,8 +46,27 @@ class CpuBatch {
     for (const auto& p : parts) reference_s += spread_ ? p.reference_s * spread_->factor(p.work) : p.reference_s;
     if (spread_) reference_s += cpu_.reference_s(spread_->interruptions(cpu_.scaled_s(reference_s)));
     pending_reference_s_ += reference_s;
-    if (cpu_.scaled_s(pending_reference_s_) >= cpu_.costs().batch_window_s) flush();
+    if (holds_ == 0 && over_window()) flush();
   }
+
+  // For one scope, work added does not run when the batch spans the window
+  // (an explicit flush() still does); at its end it runs if it does. For a
+  // stretch of a call that other tasks must not see half done while this
+  // one sleeps.
+  class Hold {
+   public:
+    explicit Hold(CpuBatch& batch) : batch_(batch) { ++batch_.holds_; }
+    ~Hold() {
+      // Running the work sleeps: not while an exception unwinds the actor.
+      if (--batch_.holds_ == 0 && !unwind_.unwinding() && batch_.over_window()) batch_.flush();
+    }
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+
+   private:
+    CpuBatch& batch_;
+    UnwindCheck unwind_;
+  };
 
   void flush() {
     if (pending_reference_s_ <= 0) return;
@@ -62,7 +82,10 @@ class CpuBatch {
   Cpu& cpu_;
   Component component_;
   CallSpread* spread_;
+  bool over_window() const { return cpu_.scaled_s(pending_reference_s_) >= cpu_.costs().batch_window_s; }
+
   double pending_reference_s_ = 0;
+  int holds_ = 0;
 };
 
 }  // namespace foliosim::cpu

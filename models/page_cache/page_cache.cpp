@@ -124,18 +124,22 @@ std::pair<std::uint64_t, std::uint64_t> PageCache::folio_aligned(const FileCache
 
 void PageCache::try_merge(FileCache& file, RunIt it) {
   const std::uint64_t window = params_.lru_merge_window_runs;
-  // Whether `to` is younger than `from` by at most `window` + 1 steps.
-  auto near = [window](const Run* from, const Run* to) {
-    for (std::uint64_t step = 0; from && step <= window; ++step) {
-      from = from->lru_next;
-      if (from == to) return true;
+  // Whether `b` is younger than `a` by at most `window` + 1 steps, or (with
+  // `either`) older by as many: both ways at once, so a near run is found in
+  // as many steps as it is away.
+  auto near = [window](const Run* a, const Run* b, bool either) {
+    const Run* younger = a;
+    const Run* older = either ? a : nullptr;
+    for (std::uint64_t step = 0; (younger || older) && step <= window; ++step) {
+      if (younger && (younger = younger->lru_next) == b) return true;
+      if (older && (older = older->lru_prev) == b) return true;
     }
     return false;
   };
   // Exact order (window 0): only when the file-lower run is just older.
   auto mergeable = [&near, window](const Run& a, const Run& b) {
     return a.end_page() == b.first_page && a.flags == b.flags && a.origin == b.origin &&
-           a.folio_pages == b.folio_pages && (near(&a, &b) || (window > 0 && near(&b, &a)));
+           a.folio_pages == b.folio_pages && near(&a, &b, window > 0);
   };
   auto absorb = [&](RunIt into, RunIt from) {
     const std::uint64_t pages = from->second.pages;

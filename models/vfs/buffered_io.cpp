@@ -1,6 +1,7 @@
 #include "models/vfs/buffered_io.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <simgrid/s4u/Engine.hpp>
 
@@ -435,6 +436,12 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
         return outcome;
     }
   }
+  // With submit_ahead, an inline kick's call runs its CPU batch at the kick
+  // or its end, not between: its dirty range is never left for the flusher
+  // to take while the writer sleeps ahead of the clock.
+  std::optional<cpu::CpuBatch::Hold> hold;
+  if (dontcache && params_.dontcache_kick == page_cache::DontcacheKick::kInline && device_.submits_ahead())
+    hold.emplace(batch);
   const auto flush = [&batch] { batch.flush(); };
   RwHold lock(file.inode_lock, LockMode::kExclusive, cpu_.machine().wakeup_latency_s, flush, flush);
   outcome.lock_wait_s = lock.waited_s();
@@ -493,8 +500,11 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
         // WB_SYNC_NONE, not background: blk-wbt's wb_normal.
         writeback_.write_pages(file, first_page, end_page - first_page, cpu::Component::kWriters,
                                block_device::WbtClass::kNormal, end_page, nullptr, &batch);
-        batch.flush();  // nothing was dirty in the range: the copy's work alone
-        outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() - start_s);
+        // Without submit_ahead, each call's work runs by its end (write_pages
+        // ran it unless nothing was dirty in the range).
+        if (!device_.submits_ahead()) batch.flush();
+        outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() + batch.pending_s() - start_s);
+        hold.reset();
         break;
       }
       case page_cache::DontcacheKick::kFlusher:

@@ -73,9 +73,12 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
   std::uint64_t pos = from_page;
   // The device-wide plug stands for the submitter's own: with pending task
   // work (`batch`) it starts once that work has run, so other tasks'
-  // requests are not held while this one computes.
+  // requests are not held while this one computes. A submission at the
+  // task's own time (submit_ahead) lasts until the plug is released.
+  std::optional<block_device::SubmitAt> ahead;
   std::optional<block_device::Plug> plug;
   if (!batch) plug.emplace(device_);
+  double ahead_s = 0;
   while (total < max_pages) {
     const auto ranges = cache_.start_writeback(*file.cache, pos, std::min(ioend_max_pages_, max_pages - total),
                                                end_page, kBioMaxFolios);
@@ -96,8 +99,17 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     work_s += writepages_costs_.per_block_s * static_cast<double>(pages * kPageBytes / fs_.params().block_bytes);
     if (batch) {
       batch->add(work_s);
-      batch->flush();
-      if (!plug) plug.emplace(device_);
+      // One request and writepages ends with it: it may go at the task's
+      // time, its CPU still pending (BlockDevice::may_submit_at).
+      const bool last = total + pages >= max_pages || ranges.back().first_page + ranges.back().pages >= end_page;
+      ahead_s = sg4::Engine::get_clock() + batch->pending_s();
+      // Alone and with no sleep before it, the request needs no plug to merge in.
+      if (!plug && last && plans.size() == 1 && plans[0].bios.size() == 1 && device_.may_submit_at(ahead_s, cls)) {
+        ahead.emplace(device_, ahead_s);
+      } else {
+        batch->flush();
+        if (!plug) plug.emplace(device_);
+      }
     } else {
       cpu_.run(component, work_s);
     }
@@ -107,7 +119,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     pos = ranges.back().first_page + ranges.back().pages;
   }
   // do_writepages: the bandwidth estimate moves on once an interval has passed.
-  bandwidth_.update_if_due(sg4::Engine::get_clock());
+  bandwidth_.update_if_due(ahead ? ahead_s : sg4::Engine::get_clock());
   stats_.submitted_pages += total;
   if (next_page) *next_page = pos;
   return total;

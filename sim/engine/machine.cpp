@@ -42,8 +42,18 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
         for (auto& [index, mount] : mounts_) mount.writeback->wake_background();
       });
   std::vector<std::size_t> used;  // devices holding job files or files that exist before the run
-  for (const auto& job : scenario.jobs) used.push_back(scenario.device_of(job));
-  for (const auto& file : scenario.files) used.push_back(scenario.device_index(file.device));
+  std::vector<std::uint64_t> tasks(devices_.size(), 0);
+  for (const auto& job : scenario.jobs) {
+    used.push_back(scenario.device_of(job));
+    tasks[scenario.device_of(job)] += job.numjobs;
+  }
+  for (const auto& file : scenario.files) {
+    used.push_back(scenario.device_index(file.device));
+    // The flusher writes a file dirty from the start whenever it likes.
+    if (file.cached != workload::CachedPart::kNone && file.cache_state == workload::CacheState::kDirty)
+      ++tasks[scenario.device_index(file.device)];
+  }
+  for (std::size_t d = 0; d < devices_.size(); ++d) devices_[d]->set_one_task(tasks[d] == 1);
   for (const std::size_t dev : used) {
     Mount& mount = mounts_[dev];
     if (mount.fs) continue;

@@ -1,15 +1,10 @@
 #include <doctest/doctest.h>
 
-#include <cmath>
-#include <cstdint>
 #include <string>
+#include <vector>
 
-#include <simgrid/s4u/Engine.hpp>
-
-#include "sim/engine/isolated_run.hpp"
-#include "sim/engine/simulation.hpp"
 #include "sim/input/scenario.hpp"
-#include "sim/output/variant_output.hpp"
+#include "tests/scenarios/same_summary.hpp"
 #include "tests/test_support.hpp"
 
 using namespace foliosim;
@@ -18,41 +13,21 @@ using namespace foliosim::test;
 namespace {
 
 // A variant's summary and SimGrid's time steps, with every device's
-// completions applied lazily or by its actor.
+// completions applied lazily or by its actor (and no submission ahead,
+// which needs lazy completions: submit_ahead_test.cpp).
 Json summary_with(Scenario s, bool lazy) {
-  for (auto& device : s.devices) device.lazy_completions = lazy;
-  return run_isolated([&s] {
-    static std::uint64_t time_steps = 0;
-    simgrid::s4u::Engine::on_time_advance_cb([](double) { ++time_steps; });
-    Json r = variant_output(simulate(s)).summary;
-    r["time_steps"] = time_steps;
-    return r;
-  });
+  for (auto& device : s.devices) {
+    device.lazy_completions = lazy;
+    device.submit_ahead = false;
+  }
+  return summary_and_time_steps(s);
 }
 
 // Every figure of `lazy` is `actor`'s within the latency histogram's
 // resolution (1/2048). Not bit for bit: SimGrid ends events less than
 // surf/precision (1 ns) apart together, so a task whose sleep ended within
 // 1 ns after a completion the device's actor woke for ran up to 1 ns early.
-void check_same(const Json& lazy, const Json& actor, const std::string& path) {
-  CAPTURE(path);
-  REQUIRE(lazy.type() == actor.type());
-  if (lazy.is_object()) {
-    for (const auto& [key, value] : actor.items()) {
-      if (key == "time_steps") continue;
-      REQUIRE(lazy.contains(key));
-      check_same(lazy[key], value, path + "/" + key);
-    }
-  } else if (lazy.is_array()) {
-    REQUIRE(lazy.size() == actor.size());
-    for (std::size_t i = 0; i < lazy.size(); ++i) check_same(lazy[i], actor[i], path + "/" + std::to_string(i));
-  } else if (lazy.is_number()) {
-    const double a = lazy.get<double>(), b = actor.get<double>();
-    CHECK(std::abs(a - b) <= std::max(std::abs(b) / 2048, 1e-9));
-  } else {
-    CHECK(lazy == actor);
-  }
-}
+void check_same(const Json& lazy, const Json& actor, const std::string& path) { check_same_summary(lazy, actor, path); }
 
 void check_scenario(const std::string& file, const std::vector<std::string>& overrides = {}) {
   for (const auto& variant : resolve_variants(load_scenario_file(source_path(file), overrides))) {
