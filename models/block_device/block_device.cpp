@@ -334,37 +334,35 @@ void BlockDevice::dispatch(double now) {
 }
 
 void BlockDevice::start_service(std::uint64_t sequence, Request request, double now) {
-  {
-    const bool write = request.op == Op::kWrite;
-    const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
-    // A request that does not follow the last one waits longer to start
-    // (discontiguous_latency), overlapped like request_latency.
-    const double seek_s = request.offset_bytes == channel_end_bytes_ ? 0 : params_.discontiguous_latency_s;
-    channel_end_bytes_ = request.offset_bytes + request.length_bytes;
-    const double transfer_start = std::max(now + params_.request_latency_s + seek_s, channel_free_at_s_);
-    // A flush before and after (the FUA) with a volatile cache: blk-flush's
-    // sequence, serialised with the data as a loop device's worker does.
-    const double flushes_s = request.flush && params_.write_cache ? 2 * params_.flush_latency_s : 0;
-    const double spread = median_one_lognormal(rng_, params_.service_sigma);
-    channel_free_at_s_ = transfer_start + flushes_s +
-                         spread * (params_.request_overhead_s +
-                                   static_cast<double>(request.segments) * params_.segment_overhead_s +
-                                   static_cast<double>(request.length_bytes) / bandwidth);
-    (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
-    ++(write ? stats_.write_requests : stats_.read_requests);
-    if (request.log) {
-      stats_.log_write_bytes += request.length_bytes;
-      ++stats_.log_write_requests;
-    }
-    if (!write && wbt_enabled() && !wbt_.sync_issued) {
-      // wbt_issue: the first read issued while none is tracked.
-      wbt_.sync_issued = true;
-      wbt_.sync_sequence = sequence;
-      wbt_.sync_issue_s = now;
-    }
-    if (in_service_.empty()) busy_since_s_ = now;
-    in_service_.push(InService{channel_free_at_s_, now, sequence, std::move(request)});
+  const bool write = request.op == Op::kWrite;
+  const double bandwidth = write ? params_.write_bandwidth_Bps : params_.read_bandwidth_Bps;
+  // A request that does not follow the last one waits longer to start
+  // (discontiguous_latency), overlapped like request_latency.
+  const double seek_s = request.offset_bytes == channel_end_bytes_ ? 0 : params_.discontiguous_latency_s;
+  channel_end_bytes_ = request.offset_bytes + request.length_bytes;
+  const double transfer_start = std::max(now + params_.request_latency_s + seek_s, channel_free_at_s_);
+  // A flush before and after (the FUA) with a volatile cache: blk-flush's
+  // sequence, serialised with the data as a loop device's worker does.
+  const double flushes_s = request.flush && params_.write_cache ? 2 * params_.flush_latency_s : 0;
+  const double spread = median_one_lognormal(rng_, params_.service_sigma);
+  channel_free_at_s_ = transfer_start + flushes_s +
+                       spread * (params_.request_overhead_s +
+                                 static_cast<double>(request.segments) * params_.segment_overhead_s +
+                                 static_cast<double>(request.length_bytes) / bandwidth);
+  (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
+  ++(write ? stats_.write_requests : stats_.read_requests);
+  if (request.log) {
+    stats_.log_write_bytes += request.length_bytes;
+    ++stats_.log_write_requests;
   }
+  if (!write && wbt_enabled() && !wbt_.sync_issued) {
+    // wbt_issue: the first read issued while none is tracked.
+    wbt_.sync_issued = true;
+    wbt_.sync_sequence = sequence;
+    wbt_.sync_issue_s = now;
+  }
+  if (in_service_.empty()) busy_since_s_ = now;
+  in_service_.push(InService{channel_free_at_s_, now, sequence, std::move(request)});
 }
 
 void BlockDevice::complete_due(double now) {

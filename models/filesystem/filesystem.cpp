@@ -165,8 +165,10 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
       const BlockRun run =
           state == ExtentState::kDelalloc ? BlockRun{0, hole_end - pos} : allocate(file, pos, hole_end - pos);
       file.extents.emplace_hint(it, pos, Extent{run.blocks, state, run.first});
-      if (state == ExtentState::kDelalloc) delalloc_blocks_ += run.blocks;
-      if (state != ExtentState::kDelalloc) add(run.first, run.blocks);
+      if (state == ExtentState::kDelalloc)
+        delalloc_blocks_ += run.blocks;
+      else
+        add(run.first, run.blocks);
       pos += run.blocks;
       continue;
     }

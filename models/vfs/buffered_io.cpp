@@ -463,11 +463,13 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
   // free blocks, the writer waits for dirty pages to go out, and allocates
   // its blocks at once when delalloc still holds too many.
   const std::uint64_t cpus = cpu_.machine().cpus;
-  if (fs_.delalloc_space(cpus).push_writeback) {
+  filesystem::DelallocSpace space = fs_.delalloc_space(cpus);
+  if (space.push_writeback) {
     batch.flush();
     outcome.free_space_s = writeback_.push_for_free_space();
+    space = fs_.delalloc_space(cpus);  // what the writeback left
   }
-  fs_.buffered_write(file, offset_bytes, length_bytes, fs_.delalloc_space(cpus).allocate_now);
+  fs_.buffered_write(file, offset_bytes, length_bytes, space.allocate_now);
   const auto result =
       copy_in(file, offset_bytes, length_bytes, dontcache, page_cache::Origin::kApplication, batch, outcome);
   const std::uint64_t blocks = (offset_bytes % fs_.params().block_bytes + length_bytes + fs_.params().block_bytes - 1) /

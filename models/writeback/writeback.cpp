@@ -304,19 +304,17 @@ void Writeback::kick_dontcache(std::uint64_t pages) {
 
 double Writeback::push_for_free_space() {
   // bdi_split_work_to_wbs(skip_if_busy): a running flusher (writeback_in_progress) is left alone.
-  if (!flusher_idle_ || free_space_work_) return 0;
+  if (!flusher_idle_ || free_space_pages_ > 0) return 0;
   const double start_s = sg4::Engine::get_clock();
-  free_space_work_ = true;
   free_space_pages_ = cache_.dirty_pages();
+  if (free_space_pages_ == 0) return 0;
   wakeup_->notify_one();
   ActorLock lock(*work_mutex_);
-  while (free_space_work_) work_done_->wait(lock);
+  while (free_space_pages_ > 0) work_done_->wait(lock);
   return sg4::Engine::get_clock() - start_s;
 }
 
 void Writeback::end_free_space_work() {
-  if (!free_space_work_) return;
-  free_space_work_ = false;
   free_space_pages_ = 0;
   ActorLock lock(*work_mutex_);
   work_done_->notify_all();
@@ -356,7 +354,7 @@ bool Writeback::flusher_chunk(bool kupdate) {
     vmscan_pages_ = 0;
     background_requested_ = false;
     dontcache_pages_ = 0;
-    end_free_space_work();
+    if (free_space_pages_ > 0) end_free_space_work();
     return false;
   }
   // Work for a number of pages (a queued work item first, as wb_do_writeback
@@ -364,7 +362,7 @@ bool Writeback::flusher_chunk(bool kupdate) {
   // then wb_check_start_dontcache for dontcache kicks and wb_check_start_all
   // for reclaim): the oldest files first, chunks bounded by what is left of
   // it, neither background nor kupdate writeback (wb_normal).
-  std::uint64_t* counted = free_space_work_      ? &free_space_pages_
+  std::uint64_t* counted = free_space_pages_ > 0 ? &free_space_pages_
                            : dontcache_pages_ > 0 ? &dontcache_pages_
                            : vmscan_pages_ > 0    ? &vmscan_pages_
                                                   : nullptr;

@@ -163,8 +163,7 @@ class Writeback {
   bool background_requested_ = false;
   bool flusher_idle_ = false;
   std::uint64_t dontcache_pages_ = 0;  // kicked, left to write (WB_DONTCACHE_DIRTY)
-  // push_for_free_space's work: queued, and the pages left to write.
-  bool free_space_work_ = false;
+  // push_for_free_space's work: the pages left to write (0: none queued).
   std::uint64_t free_space_pages_ = 0;
   simgrid::s4u::MutexPtr work_mutex_;
   simgrid::s4u::ConditionVariablePtr work_done_;
