@@ -37,6 +37,7 @@ inline Scenario bare_scenario() {
   // No log writes at fsync: the tests count file data on the device by hand;
   // the log's own tests turn them on.
   s.filesystem.log_writes = false;
+  s.filesystem.fresh_mount = false;  // no metadata reads either
   return s;
 }
 

@@ -166,18 +166,21 @@ std::optional<BlockRun> BlockAllocator::by_size(std::size_t g, std::uint64_t min
   return run;
 }
 
-std::optional<BlockRun> BlockAllocator::allocate_in_group(std::uint64_t max_blocks, std::uint64_t target, bool exact) {
+std::optional<BlockRun> BlockAllocator::allocate_in_group(std::uint64_t max_blocks, std::uint64_t target, bool exact,
+                                                          const std::vector<bool>& locked) {
   if (max_blocks == 0 || free_blocks_ == 0) return std::nullopt;
   target = std::min(target, capacity_blocks_ - 1);
   const std::size_t groups = by_size_.size();
   const std::size_t home = group_of(target);
   max_blocks = std::min(max_blocks, group_blocks_);
-  // xfs_bmap_btalloc_select_lengths / xfs_bmap_select_minlen.
+  const auto lockable = [&locked](std::size_t g) { return g >= locked.size() || !locked[g]; };
+  // xfs_bmap_btalloc_select_lengths / xfs_bmap_select_minlen (a group whose
+  // header another task holds answers -EAGAIN and is left out).
   std::uint64_t longest = 0;
   for (std::size_t i = 0; i < groups && longest < max_blocks; ++i)
-    longest = std::max(longest, longest_free((home + i) % groups));
+    if (lockable((home + i) % groups)) longest = std::max(longest, longest_free((home + i) % groups));
   const std::uint64_t min_blocks = std::max<std::uint64_t>(1, std::min(longest, max_blocks));
-  if (exact) {
+  if (exact && lockable(home)) {
     // xfs_bmap_btalloc_at_eof: exactly at target, at least min_blocks.
     auto it = extent_holding(target);
     const std::uint64_t cap = std::min(max_blocks, longest_free(home));
@@ -188,10 +191,19 @@ std::optional<BlockRun> BlockAllocator::allocate_in_group(std::uint64_t max_bloc
     }
   }
   // xfs_alloc_vextent_start_ag: near target in its group, then by size in
-  // the groups after it.
-  if (auto run = near(home, target, min_blocks, max_blocks)) return run;
-  for (std::size_t i = 1; i < groups; ++i)
-    if (auto run = by_size((home + i) % groups, min_blocks, max_blocks)) return run;
+  // the groups after it; the trylock pass, then one that takes held groups.
+  bool passed_over = false;
+  for (const bool trylock : {true, false}) {
+    if (!trylock && !passed_over) break;
+    for (std::size_t i = 0; i < groups; ++i) {
+      const std::size_t g = (home + i) % groups;
+      if (trylock && !lockable(g)) {
+        passed_over = true;
+        continue;
+      }
+      if (auto run = i == 0 ? near(g, target, min_blocks, max_blocks) : by_size(g, min_blocks, max_blocks)) return run;
+    }
+  }
   return std::nullopt;
 }
 

@@ -63,7 +63,13 @@ class BlockAllocator {
   // target (xfs_alloc_ag_vextent_near), then each other group in turn, the
   // smallest free extent that holds max_blocks or else its largest
   // (xfs_alloc_ag_vextent_size). nullopt: no free block at all (ENOSPC).
-  std::optional<BlockRun> allocate_in_group(std::uint64_t max_blocks, std::uint64_t target, bool exact);
+  // Groups marked in `locked` (their free-space header held by another
+  // task) are passed over, as xfs_alloc_vextent_iterate_ags's first pass
+  // (XFS_ALLOC_FLAG_TRYLOCK) does; only when no other group serves does a
+  // second pass take them (the kernel's would wait for the lock; the model
+  // allocates at once).
+  std::optional<BlockRun> allocate_in_group(std::uint64_t max_blocks, std::uint64_t target, bool exact,
+                                            const std::vector<bool>& locked = {});
 
   // Blocks allocated so far (the reserved runs left out).
   std::uint64_t allocated_blocks() const { return capacity_blocks_ - reserved_blocks_ - free_blocks_; }
@@ -73,6 +79,8 @@ class BlockAllocator {
   // (xfs_alloc_longest_free_extent), at most its free blocks less the
   // reservation (xfs_alloc_space_available); 0 when none.
   std::uint64_t longest_free(std::size_t g) const;
+  std::size_t group_of(std::uint64_t block) const;
+  std::uint64_t group_blocks() const { return group_blocks_; }
 
  private:
   using FreeMap = PooledMap<std::uint64_t, std::uint64_t>;  // first block -> length
@@ -80,7 +88,6 @@ class BlockAllocator {
   std::uint64_t take(FreeMap::iterator it, std::uint64_t first, std::uint64_t blocks);
   void add_free(std::uint64_t first, std::uint64_t blocks);
   std::optional<std::uint64_t> first_fit(std::uint64_t from, std::uint64_t blocks);
-  std::size_t group_of(std::uint64_t block) const;
   // The free extent holding `block`, or free_.end().
   FreeMap::iterator extent_holding(std::uint64_t block);
   std::optional<BlockRun> near(std::size_t g, std::uint64_t target, std::uint64_t min_blocks, std::uint64_t max_blocks);

@@ -1,6 +1,7 @@
 #include "models/filesystem/filesystem.hpp"
 
 #include <algorithm>
+#include <utility>
 #include "models/common/errors.hpp"
 
 namespace foliosim::filesystem {
@@ -48,6 +49,39 @@ File& Filesystem::open(const std::string& name) {
   return *slot;
 }
 
+std::vector<Segment> Filesystem::create_reads() {
+  std::vector<Segment> reads;
+  if (created_ || !params_.fresh_mount) return reads;
+  created_ = true;
+  for (const auto& block : traits_.first_create_reads) reads.push_back({block.offset_bytes, block.length_bytes});
+  return reads;
+}
+
+void Filesystem::note_allocation_in(std::size_t g) {
+  if (traits_.group_first_allocation_reads.empty() || !params_.fresh_mount) return;
+  if (group_headers_read_.size() <= g) {
+    group_headers_read_.resize(allocator_.group_count());
+    group_locked_.resize(allocator_.group_count());
+  }
+  if (group_headers_read_[g]) return;
+  group_headers_read_[g] = true;
+  pending_reads_.groups.push_back(g);
+  const std::uint64_t group_start = g * allocator_.group_blocks() * params_.block_bytes;
+  for (const auto& block : traits_.group_first_allocation_reads)
+    pending_reads_.reads.push_back({group_start + block.offset_bytes, block.length_bytes});
+}
+
+MetadataReads Filesystem::take_metadata_reads() {
+  // Held from now, while the taker reads (its own allocations until then
+  // went on in the group: the transaction has the header).
+  for (const std::size_t g : pending_reads_.groups) group_locked_[g] = true;
+  return std::exchange(pending_reads_, {});
+}
+
+void Filesystem::release_groups(const std::vector<std::size_t>& groups) {
+  for (const std::size_t g : groups) group_locked_[g] = false;
+}
+
 void Filesystem::split_at(File& file, std::uint64_t block) {
   auto it = file.extents.upper_bound(block);
   if (it == file.extents.begin()) return;
@@ -64,7 +98,9 @@ std::optional<BlockRun> Filesystem::place(std::uint64_t blocks, std::optional<st
   if (traits_.allocation_groups) {
     // Without a goal (a file's first blocks), near its inode, in AG 0: the
     // root directory's AG, where xfs_dialloc keeps a file with its parent.
-    return allocator_.allocate_in_group(blocks, goal.value_or(0), exact);
+    const auto run = allocator_.allocate_in_group(blocks, goal.value_or(0), exact, group_locked_);
+    if (run) note_allocation_in(allocator_.group_of(run->first));
+    return run;
   }
   if (const auto at = allocator_.allocate(blocks, goal)) return BlockRun{*at, blocks};
   return std::nullopt;
@@ -456,6 +492,9 @@ void Filesystem::lay_out(File& file, std::uint64_t size_bytes, Layout layout, st
     if (i + 1 < pieces.size()) next_goal = *goal + (pieces[i + 1].first - end);
   }
   file.size_bytes = size_bytes;
+  // Written before the mount: the run reads its groups' headers when it first allocates there.
+  for (const std::size_t g : pending_reads_.groups) group_headers_read_[g] = false;
+  pending_reads_ = {};
 }
 
 ExtentSummary Filesystem::summary(const File& file) const {

@@ -76,6 +76,14 @@ struct DelallocSpace {
   bool allocate_now = false;
 };
 
+// Metadata reads a task makes before it goes on (Filesystem::take_metadata_reads).
+struct MetadataReads {
+  std::vector<Segment> reads;
+  // Allocation groups whose free-space header the reads hold: released
+  // with Filesystem::release_groups once they are done.
+  std::vector<std::size_t> groups;
+};
+
 class Filesystem {
  public:
   Filesystem(const FilesystemParams& params, std::uint64_t device_capacity_bytes);
@@ -84,6 +92,11 @@ class Filesystem {
   // What this filesystem's type does differently (filesystem_traits.hpp).
   const FilesystemTraits& traits() const { return traits_; }
   File& open(const std::string& name);
+  // What creating a file reads first: the first create after mount reads
+  // the inode btrees (FilesystemTraits::first_create_reads); later ones
+  // nothing. Creators hold `create_lock` around it.
+  std::vector<Segment> create_reads();
+  RwSemaphore create_lock;  // the AGI buffer's lock (xfs_dialloc)
   const std::map<std::string, std::unique_ptr<File>>& files() const { return files_; }
 
   // A buffered write of [offset, offset + length): reserves delayed
@@ -119,6 +132,12 @@ class Filesystem {
   // Adjacent segments are coalesced; i_size is the caller's. Throws std::runtime_error when the device
   // is full (ENOSPC).
   std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
+  // The metadata the allocations since the last call need read before their
+  // data is written (FilesystemTraits::group_first_allocation_reads); the
+  // groups they hold stay passed over by other allocations until released.
+  MetadataReads take_metadata_reads();
+  bool has_metadata_reads() const { return !pending_reads_.reads.empty(); }
+  void release_groups(const std::vector<std::size_t>& groups);
 
   // Device segments holding the data of [offset, offset + length): written
   // extents only (holes, unwritten and delalloc read as zeroes or are cached).
@@ -184,6 +203,8 @@ class Filesystem {
   // reservation starts at `hole_block`, in blocks; 0 for none.
   std::uint64_t prealloc_blocks(const File& file, std::uint64_t hole_block) const;
   void coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block);
+  // The first allocation in group `g` queues its header reads and holds it.
+  void note_allocation_in(std::size_t g);
 
   FilesystemParams params_;
   const FilesystemTraits& traits_;
@@ -198,6 +219,11 @@ class Filesystem {
   std::uint64_t log_head_bytes_ = 0;  // where the next log write goes
   bool committed_ = false;            // a commit since the (fresh) mount
   std::map<std::string, std::unique_ptr<File>> files_;
+  // Per allocation group: its free-space headers read since mount, held by
+  // a task reading them.
+  std::vector<bool> group_headers_read_, group_locked_;
+  MetadataReads pending_reads_;
+  bool created_ = false;  // a file created since mount
 };
 
 }  // namespace foliosim::filesystem

@@ -34,6 +34,12 @@ struct CostFields {
   }
 };
 
+// A block of metadata at `offset_bytes` from its allocation group's start.
+struct MetadataBlock {
+  std::uint64_t offset_bytes;
+  std::uint64_t length_bytes;
+};
+
 struct FilesystemTraits {
   // The buffered write call's work around the copy (its write_iter).
   CostFields write;
@@ -97,6 +103,14 @@ struct FilesystemTraits {
   // whenever it starts within i_size (XFS: xfs_file_write_checks takes it
   // exclusive only to zero a gap past EOF). Otherwise exclusive.
   bool direct_write_shared_needs_overwrite;
+  // Metadata read from the device, each read waited for before the next,
+  // the first time a freshly mounted filesystem needs it (its buffer cache
+  // holds only what mount read): on the first allocation in an allocation
+  // group, whose free-space header the allocating task holds meanwhile, so
+  // that other tasks' allocations pass the group over; and on the first file
+  // created, during which other creators wait. Empty: none modelled.
+  std::vector<MetadataBlock> group_first_allocation_reads;
+  std::vector<MetadataBlock> first_create_reads;
 
   // The pages one ioend may carry; UINT64_MAX: no limit but the bio's.
   std::uint64_t ioend_max_pages(std::uint64_t block_bytes) const;

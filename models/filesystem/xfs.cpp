@@ -107,6 +107,16 @@ const FilesystemTraits kXfsTraits = {
     // xfs_file_dio_write_aligned: XFS_IOLOCK_SHARED, exclusive only in
     // xfs_file_write_checks to zero past EOF (demoted before the I/O).
     /*direct_write_shared_needs_overwrite=*/false,
+    // Traced with tracefs (xfs_buf_read, block_rq_issue) on a fresh mount:
+    // mount reads every AG's AGF and AGI (xfs_fs_reserve_ag_blocks); the
+    // first allocation in an AG then reads, under the AGF's lock, its free
+    // list (AGFL, sector 3) in xfs_alloc_fix_freelist and the by-block and
+    // by-size btree roots (AG blocks 2 and 1) in xfs_alloc_ag_vextent_*.
+    /*group_first_allocation_reads=*/{{3 * 512, 512}, {2 * 4096, 4096}, {1 * 4096, 4096}},
+    // The first create (xfs_dialloc, under AG 0's AGI lock) reads the inode
+    // and free-inode btree roots (AG blocks 4 and 3) and the inode cluster
+    // (16 KiB: 32 inodes of 512 bytes) at AG block 16.
+    /*first_create_reads=*/{{4 * 4096, 4096}, {3 * 4096, 4096}, {16 * 4096, 16384}},
 };
 
 }  // namespace foliosim::filesystem

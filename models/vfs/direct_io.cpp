@@ -74,6 +74,7 @@ DirectOutcome DirectIo::write(File& file, std::uint64_t offset_bytes, std::uint6
   const double setup_s =
       fs_.overwrites_written(file, offset_bytes, length_bytes) ? costs.dio_overwrite_setup_s : costs.dio_setup_s;
   const auto segments = fs_.map_for_write(file, offset_bytes, length_bytes);
+  writeback_.read_allocation_metadata(&batch);
   file.size_bytes = std::max(file.size_bytes, offset_bytes + length_bytes);
   transfer(block_device::Op::kWrite, segments, length_bytes, setup_s, waiter, batch, outcome.submitted_s);
   outcome.bytes = length_bytes;

@@ -253,7 +253,15 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   ++kernel.clones_running;
   own.started(sg4::Engine::get_clock());
-  filesystem::File& file = kernel.fs.open(job.file_for_clone(clone));
+  const std::string name = job.file_for_clone(clone);
+  const bool creates = !kernel.fs.files().count(name);
+  filesystem::File& file = kernel.fs.open(name);
+  if (creates) {
+    // xfs_dialloc: the first create reads the inode btrees under the AGI's
+    // lock, which the other creators wait for.
+    RwHold agi(kernel.fs.create_lock, LockMode::kExclusive, kernel.cpu.machine().wakeup_latency_s, [] {}, [] {});
+    kernel.writeback.read_metadata(kernel.fs.create_reads());
+  }
   kernel.buffered_io.attach(file);
   JobContext c{job,
                kernel,

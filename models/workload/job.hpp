@@ -23,6 +23,7 @@ struct KernelPaths {
   filesystem::Filesystem& fs;
   vfs::DirectIo& direct_io;
   vfs::BufferedIo& buffered_io;
+  writeback::Writeback& writeback;
   writeback::DirtyThrottle& throttle;
   // Called when this job's last write call has returned.
   std::function<void()> writes_done;

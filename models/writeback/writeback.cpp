@@ -94,6 +94,13 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
                 static_cast<double>(plans.back().bios.size()) * c.request_submit_s;
     }
     unsubmitted_pages_ += pages;
+    if (fs_.has_metadata_reads()) {
+      // The allocation read its group's headers before the bios were built
+      // (io_schedule flushes the submitter's plug while it waits).
+      if (plug) device_.unplug();
+      read_allocation_metadata(batch);
+      if (plug) device_.plug();
+    }
     // One stretch of CPU for mapping, building and submitting the bios (one
     // SimGrid activity): nothing else sees the submitter until it submits.
     work_s += writepages_costs_.per_block_s * static_cast<double>(pages * kPageBytes / fs_.params().block_bytes);
@@ -271,6 +278,24 @@ void Writeback::write_and_wait(filesystem::File& file, std::uint64_t first_page,
     // while under writeback): wait for completions.
     if (submitted == 0) waiters_.wait();
   }
+}
+
+void Writeback::read_metadata(const std::vector<filesystem::Segment>& reads) {
+  for (const auto& read : reads) {
+    block_device::IoWaiter waiter;
+    cpu_.run(cpu::Component::kWriters, cpu_.costs().request_submit_s);
+    device_.submit(block_device::Op::kRead, read.device_offset_bytes, read.length_bytes, 1, waiter.expect());
+    waiter.wait();
+    cpu_.run(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
+  }
+}
+
+void Writeback::read_allocation_metadata(cpu::CpuBatch* batch) {
+  const auto metadata = fs_.take_metadata_reads();  // holds the groups before the task may sleep
+  if (metadata.reads.empty()) return;
+  if (batch) batch->flush();
+  read_metadata(metadata.reads);
+  fs_.release_groups(metadata.groups);
 }
 
 void Writeback::commit_log() {

@@ -99,6 +99,14 @@ class Writeback {
   // to the cached range before it goes to the device.
   void write_and_wait(filesystem::File& file, std::uint64_t first_page, std::uint64_t end_page);
 
+  // The filesystem's metadata reads on the calling actor (xfs_trans_read_buf
+  // of a buffer not cached): each read submitted and waited for in turn.
+  void read_metadata(const std::vector<filesystem::Segment>& reads);
+  // read_metadata of what the filesystem's allocations since the last call
+  // need (Filesystem::take_metadata_reads), after the task's pending CPU
+  // work (`batch`), then releases the groups they hold.
+  void read_allocation_metadata(cpu::CpuBatch* batch = nullptr);
+
   // wakeup_flusher_threads(WB_REASON_VMSCAN): reclaim met dirty pages.
   void wake_for_reclaim();
   // wb_start_background_writeback: dirty pages passed the background threshold.

@@ -217,6 +217,7 @@ void Machine::start_clones(std::size_t index) {
                                  *mount.fs,
                                  *mount.direct_io,
                                  *mount.buffered_io,
+                                 *mount.writeback,
                                  *throttle_,
                                  [this, counts = ends_write_phase(job)] {
                                    if (counts && --jobs_writing_ == 0) meter_->mark_after_writes();

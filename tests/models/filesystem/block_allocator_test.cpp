@@ -89,3 +89,24 @@ TEST_CASE("block allocator, XFS's policy: random allocations never overlap, stay
   CHECK(allocated == 3000 - 94 - 3 * 37);
   for (std::size_t g = 0; g < 3; ++g) CHECK(a.longest_free(g) == 0);
 }
+
+TEST_CASE("block allocator, XFS's policy: a group whose header another task holds is passed over") {
+  // Four groups of 100 blocks, 10 reserved at the start of each, 10 kept back.
+  const foliosim::filesystem::AllocatorLayout layout{100, {{0, 10}, {100, 10}, {200, 10}, {300, 10}}, 10};
+  BlockAllocator a(400, layout);
+  const std::vector<bool> group_0_held{true, false, false, false};
+  // Near block 0, but group 0 is held: the trylock pass takes group 1, by size.
+  CHECK(a.allocate_in_group(20, 0, false, group_0_held) == BlockRun{110, 20});
+  // An exact try in a held group is not made either (xfs_bmap_btalloc_at_eof).
+  CHECK(a.allocate_in_group(5, 10, true, group_0_held) == BlockRun{130, 5});
+  // Released: near block 0 again.
+  CHECK(a.allocate_in_group(20, 0, false) == BlockRun{10, 20});
+  // Every group held: the second pass takes the target's group as if free.
+  const std::vector<bool> all_held(4, true);
+  CHECK(a.allocate_in_group(10, 30, true, all_held) == BlockRun{30, 10});
+  // A held group the allocation does not need changes nothing: 55 at EOF
+  // in group 1, which leaves it only its reserve.
+  CHECK(a.allocate_in_group(55, 135, true, group_0_held) == BlockRun{135, 55});
+  // Near block 150: group 1 has nothing usable and group 2 is held, so group 3.
+  CHECK(a.allocate_in_group(30, 150, false, {false, false, true, false}) == BlockRun{310, 30});
+}

@@ -269,3 +269,76 @@ TEST_CASE("ext4_nonda_switch: the free-cluster watermark grows with the CPUs") {
   CHECK_FALSE(fs.delalloc_space(2).allocate_now);
   CHECK(fs.delalloc_space(64).allocate_now);
 }
+
+TEST_CASE("XFS on a fresh mount: the first create and each group's first allocation read their metadata") {
+  Filesystem fs(xfs(Zeroing::kSince6_10), 2 * GiB);  // AGs of 131072 blocks
+  // The first create: inode and free-inode btree roots (AG blocks 4 and 3),
+  // the 16 KiB inode cluster at block 16; the next creates nothing.
+  const auto create = fs.create_reads();
+  REQUIRE(create.size() == 3);
+  CHECK(create[0].device_offset_bytes == 4 * 4 * KiB);
+  CHECK(create[1].device_offset_bytes == 3 * 4 * KiB);
+  CHECK(create[2].device_offset_bytes == 16 * 4 * KiB);
+  CHECK(create[2].length_bytes == 16 * KiB);
+  CHECK(fs.create_reads().empty());
+
+  File& a = fs.open("a");
+  File& b = fs.open("b");
+  fs.buffered_write(a, 0, 1 * MiB);
+  fs.buffered_write(b, 0, 1 * MiB);
+  CHECK_FALSE(fs.has_metadata_reads());
+  // a's first allocation, in AG 0: its AGFL sector and its two free-space
+  // btree roots, 512 + 4096 + 4096 bytes; AG 0 is held from the take on.
+  fs.map_for_write(a, 0, 1 * MiB);
+  const auto first = fs.take_metadata_reads();
+  REQUIRE(first.reads.size() == 3);
+  CHECK(first.reads[0].device_offset_bytes == 3 * 512);
+  CHECK(first.reads[0].length_bytes == 512);
+  CHECK(first.reads[1].device_offset_bytes == 2 * 4 * KiB);
+  CHECK(first.reads[2].device_offset_bytes == 1 * 4 * KiB);
+  CHECK(first.groups == std::vector<std::size_t>{0});
+  // Meanwhile b allocates: AG 0 is passed over (the trylock pass), so b
+  // starts AG 1 after its 10 header blocks and reads AG 1's headers.
+  const auto b_first = fs.map_for_write(b, 0, 1 * MiB);
+  CHECK(b_first[0].device_offset_bytes == (131072 + 10) * 4 * KiB);
+  const auto second = fs.take_metadata_reads();
+  REQUIRE(second.reads.size() == 3);
+  CHECK(second.reads[0].device_offset_bytes == 131072 * 4 * KiB + 3 * 512);
+  CHECK(second.groups == std::vector<std::size_t>{1});
+  fs.release_groups(first.groups);
+  fs.release_groups(second.groups);
+  // A third file, once AG 0 is free again: near the inode, in AG 0, nothing read.
+  File& c = fs.open("c");
+  fs.buffered_write(c, 0, 1 * MiB);
+  CHECK(fs.map_for_write(c, 0, 1 * MiB)[0].device_offset_bytes < 131072 * 4 * KiB);
+  CHECK_FALSE(fs.has_metadata_reads());
+}
+
+TEST_CASE("metadata reads: none long after mount, none on ext4 (not modelled), none for files laid out before mount") {
+  FilesystemParams cached = xfs(Zeroing::kSince6_10);
+  cached.fresh_mount = false;
+  Filesystem long_mounted(cached, 2 * GiB);
+  CHECK(long_mounted.create_reads().empty());
+  File& f = long_mounted.open("f");
+  long_mounted.buffered_write(f, 0, 1 * MiB);
+  long_mounted.map_for_write(f, 0, 1 * MiB);
+  CHECK_FALSE(long_mounted.has_metadata_reads());
+
+  Filesystem ext4 = ext4_of(2 * GiB);
+  CHECK(ext4.create_reads().empty());
+  File& e = ext4.open("e");
+  ext4.buffered_write(e, 0, 1 * MiB);
+  ext4.map_for_write(e, 0, 1 * MiB);
+  CHECK_FALSE(ext4.has_metadata_reads());
+
+  // A file there before the run: its AG's headers are still read by the
+  // run's first allocation there.
+  Filesystem fresh(xfs(Zeroing::kSince6_10), 2 * GiB);
+  File& old = fresh.open("old");
+  fresh.lay_out(old, 1 * MiB, Layout::kContiguous, 1, {});
+  CHECK_FALSE(fresh.has_metadata_reads());
+  File& n = fresh.open("new");
+  fresh.buffered_write(n, 0, 1 * MiB);
+  fresh.map_for_write(n, 0, 1 * MiB);
+  CHECK(fresh.take_metadata_reads().groups == std::vector<std::size_t>{0});
+}
