@@ -365,17 +365,34 @@ void Writeback::wake_background() {
   if (flusher_idle_) wakeup_->notify_one();
 }
 
+filesystem::File* Writeback::next_inode(double dirtied_before_s) {
+  // writeback_sb_inodes takes b_io's inodes in turn; queue_io refills an
+  // empty b_io with b_more_io's (inodes whose chunk ran out with pages still
+  // dirty: requeue_io), then the dirty inodes dirtied before the work's
+  // cutoff, oldest first (move_expired_inodes).
+  const auto clean = [](const filesystem::File* f) { return f->cache->dirty_pages() == 0; };
+  while (!b_io_.empty() && clean(b_io_.front())) b_io_.pop_front();
+  if (b_io_.empty()) {
+    b_io_.swap(b_more_io_);
+    b_io_.erase(std::remove_if(b_io_.begin(), b_io_.end(), clean), b_io_.end());
+    std::vector<filesystem::File*> expired;
+    for (const auto& [name, file] : fs_.files())
+      if (file->cache && !clean(file.get()) && file->cache->dirtied_when_s() <= dirtied_before_s &&
+          std::find(b_io_.begin(), b_io_.end(), file.get()) == b_io_.end())
+        expired.push_back(file.get());
+    std::stable_sort(expired.begin(), expired.end(), [](const filesystem::File* a, const filesystem::File* b) {
+      return a->cache->dirtied_when_s() < b->cache->dirtied_when_s();
+    });
+    b_io_.insert(b_io_.end(), expired.begin(), expired.end());
+  }
+  return b_io_.empty() ? nullptr : b_io_.front();
+}
+
 bool Writeback::flusher_chunk(bool kupdate) {
   const double now = sg4::Engine::get_clock();
-  filesystem::File* target = nullptr;
-  // Oldest dirtied first, as the b_dirty list is ordered.
-  std::vector<filesystem::File*> dirty;
-  for (const auto& [name, file] : fs_.files())
-    if (file->cache && file->cache->dirty_pages() > 0) dirty.push_back(file.get());
-  std::stable_sort(dirty.begin(), dirty.end(), [](const filesystem::File* a, const filesystem::File* b) {
-    return a->cache->dirtied_when_s() < b->cache->dirtied_when_s();
-  });
-  if (dirty.empty()) {
+  const auto& files = fs_.files();
+  if (std::none_of(files.begin(), files.end(),
+                   [](const auto& f) { return f.second->cache && f.second->cache->dirty_pages() > 0; })) {
     vmscan_pages_ = 0;
     background_requested_ = false;
     dontcache_pages_ = 0;
@@ -385,34 +402,37 @@ bool Writeback::flusher_chunk(bool kupdate) {
   // Work for a number of pages (a queued work item first, as wb_do_writeback
   // takes its work list before the start-all bits: ext4's free-space push;
   // then wb_check_start_dontcache for dontcache kicks and wb_check_start_all
-  // for reclaim): the oldest files first, chunks bounded by what is left of
-  // it, neither background nor kupdate writeback (wb_normal).
+  // for reclaim): every dirty inode, chunks bounded by what is left of it,
+  // neither background nor kupdate writeback (wb_normal).
   std::uint64_t* counted = free_space_pages_ > 0 ? &free_space_pages_
                            : dontcache_pages_ > 0 ? &dontcache_pages_
                            : vmscan_pages_ > 0    ? &vmscan_pages_
                                                   : nullptr;
   std::uint64_t max_pages = chunk_pages();
   block_device::WbtClass cls = block_device::WbtClass::kBackground;
+  filesystem::File* target = nullptr;
   if (counted) {
     cls = block_device::WbtClass::kNormal;
-    target = dirty.front();
+    target = next_inode(now);
     max_pages = chunk_pages(*counted);
   } else if (background_requested_ || cache_.dirty_pages() > limits_().bg_thresh_pages) {
     // wb_over_bg_thresh counts dirty pages, not those under writeback.
     if (cache_.dirty_pages() > limits_().bg_thresh_pages) {
-      target = dirty.front();
+      target = next_inode(now);
     } else {
       background_requested_ = false;
     }
   }
-  if (!target && kupdate) {
-    // wb_check_old_data_flush: files dirtied more than dirty_expire ago.
-    if (dirty.front()->cache->dirtied_when_s() <= now - params_.dirty_expire_s) target = dirty.front();
-  }
+  // wb_check_old_data_flush: inodes dirtied more than dirty_expire ago.
+  if (!target && kupdate) target = next_inode(now - params_.dirty_expire_s);
   if (!target) return false;
   const std::uint64_t pages = write_file_chunk(*target, max_pages, cpu::Component::kFlusher, cls);
   stats_.flusher_pages += pages;
   if (counted) *counted -= std::min(*counted, pages);
+  // requeue_inode: its chunk used up with pages still dirty, the inode waits
+  // for the next turn (b_more_io); else it leaves b_io.
+  b_io_.pop_front();
+  if (pages >= max_pages && target->cache->dirty_pages() > 0) b_more_io_.push_back(target);
   // wb_writeback ends a work when its pages are written or nothing was.
   if (counted == &free_space_pages_ && (free_space_pages_ == 0 || pages == 0)) end_free_space_work();
   if (pages == 0) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 
 #include <simgrid/s4u/ConditionVariable.hpp>
@@ -140,6 +141,9 @@ class Writeback {
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);
+  // The inode the flusher writes next (b_io's first, refilled by queue_io
+  // with inodes dirtied up to `dirtied_before_s`); nullptr: none.
+  filesystem::File* next_inode(double dirtied_before_s);
   // The free-space work is done: its waiter goes on.
   void end_free_space_work();
   // writeback_chunk_size of WB_SYNC_NONE work for `work_pages` pages.
@@ -168,6 +172,9 @@ class Writeback {
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr wakeup_;
   std::uint64_t vmscan_pages_ = 0;  // left to write for reclaim's request
+  // The flusher's inode lists: b_io, taken in turn, and b_more_io, the
+  // inodes waiting for their next chunk.
+  std::deque<filesystem::File*> b_io_, b_more_io_;
   bool background_requested_ = false;
   bool flusher_idle_ = false;
   std::uint64_t dontcache_pages_ = 0;  // kicked, left to write (WB_DONTCACHE_DIRTY)
