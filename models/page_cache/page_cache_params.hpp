@@ -59,6 +59,16 @@ struct PageCacheParams {
   // memory_limit: its processes' own pages and kernel objects. Larger: less
   // room for the cache under the limit.
   std::uint64_t cgroup_other_memory_bytes = 0;
+  // The memory cgroup of memory_limit is on cgroup v2 with the io controller
+  // (as systemd machines run it), so it has its own writeback domain
+  // (CONFIG_CGROUP_WRITEBACK): balance_dirty_pages holds its dirty and
+  // under-writeback pages to dirty_ratio of what the cgroup may dirty (its
+  // file pages and its headroom below the limit, mdtc_calc_avail), and
+  // background writeback starts at dirty_background_ratio of it, whichever
+  // domain, global or cgroup, is stricter. False: cgroup v1 (the kernel
+  // reference's C6), where only the global limits throttle and the cgroup
+  // fills with dirty pages until reclaim waits on writeback.
+  bool cgroup_writeback = false;
   // Runs of one file that touch and share a state merge when they are at
   // most this many runs apart on their LRU list; the merged run takes the
   // file-lower run's place, so up to this many runs' pages change LRU
@@ -96,6 +106,7 @@ struct PageCacheParams {
     f.size("other_memory", other_memory_bytes);
     f.size("memory_limit", memory_limit_bytes);
     f.size("cgroup_other_memory", cgroup_other_memory_bytes);
+    f.flag("cgroup_writeback", cgroup_writeback);
     f.count("lru_merge_window_runs", lru_merge_window_runs);
     f.choice("dontcache_kick", dontcache_kick, kDontcacheKickNames);
     f.choice("dontcache_kick_range", dontcache_kick_range, kDontcacheKickRangeNames);

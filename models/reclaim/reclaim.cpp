@@ -44,13 +44,22 @@ std::uint64_t Reclaim::free_pages() const {
   return used >= managed_pages_ ? 0 : managed_pages_ - used;
 }
 
-std::uint64_t Reclaim::over_limit_pages(std::uint64_t extra) const {
-  if (limit_pages_ == 0) return 0;
+std::uint64_t Reclaim::cgroup_charged_pages(std::uint64_t extra) const {
   const std::uint64_t cached = cache_.cached_pages() + extra;
   // Slab objects are charged by the byte, in whole pages (obj_cgroup).
-  const std::uint64_t charged =
-      cached + cgroup_other_pages_ + pages_up(cached * fs_data_.cgroup_bytes_per_page);
+  return cached + cgroup_other_pages_ + pages_up(cached * fs_data_.cgroup_bytes_per_page);
+}
+
+std::uint64_t Reclaim::over_limit_pages(std::uint64_t extra) const {
+  if (limit_pages_ == 0) return 0;
+  const std::uint64_t charged = cgroup_charged_pages(extra);
   return charged > limit_pages_ ? charged - limit_pages_ : 0;
+}
+
+std::uint64_t Reclaim::cgroup_headroom_pages() const {
+  if (limit_pages_ == 0) return 0;
+  const std::uint64_t charged = cgroup_charged_pages(0);
+  return charged < limit_pages_ ? limit_pages_ - charged : 0;
 }
 
 std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component component) {

@@ -67,6 +67,11 @@ class Reclaim {
     return over_limit_pages(pages) > 0 || free_pages() < watermarks_.min_pages + pages;
   }
 
+  // The memory cgroup's limit is set; its headroom: what may still be
+  // charged before the limit (0 at or over it, or without one).
+  bool cgroup_limited() const { return limit_pages_ > 0; }
+  std::uint64_t cgroup_headroom_pages() const;
+
   std::uint64_t managed_pages() const { return managed_pages_; }
   std::uint64_t free_pages() const;
   const Watermarks& watermarks() const { return watermarks_; }
@@ -81,6 +86,8 @@ class Reclaim {
   // (the cgroup holds the page cache, the task's other memory and the
   // filesystem's per-page metadata); 0 without a limit.
   std::uint64_t over_limit_pages(std::uint64_t extra) const;
+  // What the cgroup is charged with `extra` more cached pages.
+  std::uint64_t cgroup_charged_pages(std::uint64_t extra) const;
   // Reclaim made no progress: sleep until writeback completes (throws when
   // nothing can ever be freed: out of memory).
   void wait_for_writeback(const char* limit);

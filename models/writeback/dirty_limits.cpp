@@ -22,6 +22,14 @@ DirtyLimits dirty_limits(std::uint64_t dirtyable_pages, const WritebackParams& p
   return l;
 }
 
+std::uint64_t memcg_dirtyable_pages(std::uint64_t file_pages, std::uint64_t dirty_pages, std::uint64_t headroom_pages,
+                                    std::uint64_t global_dirtyable_pages, std::uint64_t global_dirty_pages) {
+  const auto less = [](std::uint64_t a, std::uint64_t b) { return a - std::min(a, b); };
+  const std::uint64_t clean = less(file_pages, dirty_pages);
+  const std::uint64_t global_clean = less(global_dirtyable_pages, global_dirty_pages);
+  return file_pages + std::min(headroom_pages, less(global_clean, clean));
+}
+
 double position_ratio(const DirtyLimits& l, std::uint64_t nr_dirty_pages) {
   if (nr_dirty_pages >= l.thresh_pages) return 0;
   const double setpoint = static_cast<double>(l.setpoint_pages);

@@ -24,6 +24,14 @@ std::uint64_t global_dirtyable_pages(std::uint64_t free_pages, std::uint64_t fil
 // dirtyable pages.
 DirtyLimits dirty_limits(std::uint64_t dirtyable_pages, const WritebackParams& params);
 
+// mdtc_calc_avail: what a memory cgroup with its own writeback domain
+// (cgroup v2) may dirty: its file pages and, of its headroom below its limit,
+// at most the clean memory outside it (the global dirtyable pages that are
+// neither dirty nor its own clean pages). The domain's thresholds are then
+// dirty_limits() of it (domain_dirty_limits).
+std::uint64_t memcg_dirtyable_pages(std::uint64_t file_pages, std::uint64_t dirty_pages, std::uint64_t headroom_pages,
+                                    std::uint64_t global_dirtyable_pages, std::uint64_t global_dirty_pages);
+
 // The position ratio of the global control line (wb_position_ratio):
 // 1 at the setpoint, 1 + ((setpoint - dirty) / (limit - setpoint))^3 around
 // it, 2 at freerun, 0 at the limit and above.

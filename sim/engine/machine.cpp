@@ -73,9 +73,22 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
 }
 
 writeback::DirtyLimits Machine::dirty_limits() const {
-  return writeback::dirty_limits(writeback::global_dirtyable_pages(reclaim_->free_pages(), cache_->cached_pages(),
-                                                                   reclaim_->watermarks().high_pages),
-                                 scenario_.writeback);
+  const std::uint64_t global_pages = writeback::global_dirtyable_pages(reclaim_->free_pages(), cache_->cached_pages(),
+                                                                      reclaim_->watermarks().high_pages);
+  writeback::DirtyLimits limits = writeback::dirty_limits(global_pages, scenario_.writeback);
+  if (scenario_.page_cache.cgroup_writeback && reclaim_->cgroup_limited()) {
+    // balance_dirty_pages with a memcg domain: the page cache is the
+    // workload's cgroup's, so both domains count the same dirty pages and
+    // the one with the lower thresholds throttles (the smaller pos_ratio)
+    // and starts background writeback first.
+    const std::uint64_t dirty = cache_->dirty_pages() + cache_->writeback_pages();
+    const writeback::DirtyLimits memcg = writeback::dirty_limits(
+        writeback::memcg_dirtyable_pages(cache_->cached_pages(), dirty, reclaim_->cgroup_headroom_pages(),
+                                         global_pages, dirty),
+        scenario_.writeback);
+    if (memcg.thresh_pages < limits.thresh_pages) limits = memcg;
+  }
+  return limits;
 }
 
 void Machine::start() {

@@ -16,6 +16,7 @@
 
 #include "sim/input/config_error.hpp"
 #include "sim/engine/host_tools.hpp"
+#include "sim/record/memory_cgroup.hpp"
 #include "sim/record/refusal.hpp"
 #include "sim/record/sysfs_stats.hpp"
 #include "sim/record/workload_runner.hpp"
@@ -115,6 +116,15 @@ void check_reproducible(const Scenario& s, const std::string& file, const std::s
   if ((vm_sysctl("dirty_bytes") > 0 || vm_sysctl("dirty_background_bytes") > 0))
     refuse(file, variant, "writeback/dirty_ratio",
            "the machine sets vm.dirty_bytes or vm.dirty_background_bytes, which the scenario cannot express");
+  if (s.page_cache.memory_limit_bytes > 0) {
+    const bool machine_has = has_cgroup_writeback(require_memory_cgroup());
+    if (machine_has != s.page_cache.cgroup_writeback)
+      refuse(file, variant, "page_cache/cgroup_writeback",
+             machine_has ? "this machine's memory cgroup is on cgroup v2 with the io controller, so it has its own "
+                           "writeback domain: set it true"
+                         : "this machine's memory controller is on cgroup v1 (or cgroup v2 without the io "
+                           "controller): no cgroup writeback, set it false");
+  }
 }
 
 void probe_kernel_features(const std::string& directory, bool dontcache) {

@@ -71,6 +71,12 @@ MemoryHierarchy require_memory_cgroup() {
       " nor a cgroup v1 memory hierarchy is mounted");
 }
 
+bool has_cgroup_writeback(const MemoryHierarchy& hierarchy) {
+  if (hierarchy.version != 2) return false;
+  const std::string controllers = read_text_file(hierarchy.root + "/cgroup.controllers");
+  return has_word(controllers.substr(0, controllers.find('\n')), "io");
+}
+
 MemoryCgroup::MemoryCgroup(std::uint64_t limit_bytes) {
   const MemoryHierarchy hierarchy = require_memory_cgroup();
   if (hierarchy.version == 2 && !has_word(read_text_file(hierarchy.root + "/cgroup.subtree_control"), "memory"))

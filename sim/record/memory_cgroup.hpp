@@ -34,6 +34,10 @@ struct MemoryHierarchy {
 // missing when neither has it.
 MemoryHierarchy require_memory_cgroup();
 
+// Whether a memory cgroup there has its own writeback domain (cgroup
+// writeback needs the memory and io controllers both on cgroup v2).
+bool has_cgroup_writeback(const MemoryHierarchy& hierarchy);
+
 // Where cgroup2 is mounted (/proc/mounts), "" if nowhere.
 std::string cgroup2_root();
 

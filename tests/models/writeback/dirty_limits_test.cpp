@@ -165,3 +165,21 @@ TEST_CASE("pause target: about 10 ms of the ratelimit's pages, the minimum pause
     CHECK(p.min_pause_s == doctest::Approx(0.1).epsilon(1e-12));
   }
 }
+
+TEST_CASE("dirty limits: a memory cgroup's own domain may dirty its file pages and its headroom, within clean memory") {
+  // 1000 file pages, 300 of them dirty or under writeback, 5000 pages below
+  // the limit, 100000 dirtyable pages machine-wide: clean 700, clean
+  // machine-wide 99700, outside the cgroup 99000; 1000 + min(5000, 99000).
+  CHECK(memcg_dirtyable_pages(1000, 300, 5000, 100000, 300) == 6000);
+  // At its limit: its file pages alone.
+  CHECK(memcg_dirtyable_pages(1000, 300, 0, 100000, 300) == 1000);
+  // Little clean memory outside it: 1000 + (1500 - 300 - 700) = 1500.
+  CHECK(memcg_dirtyable_pages(1000, 300, 5000, 1500, 300) == 1500);
+  // None at all (its own clean pages are all there is): file pages only.
+  CHECK(memcg_dirtyable_pages(1000, 300, 5000, 900, 300) == 1000);
+  // Its thresholds are the ratios of that (domain_dirty_limits): 20 % and
+  // 10 % of 6000.
+  const DirtyLimits l = dirty_limits(6000, WritebackParams{});
+  CHECK(l.thresh_pages == 1200);
+  CHECK(l.bg_thresh_pages == 600);
+}

@@ -9,6 +9,7 @@
 
 #include "sim/input/scenario.hpp"
 #include "sim/record/kernel_probe.hpp"
+#include "sim/record/memory_cgroup.hpp"
 #include "sim/record/recorded_comparison.hpp"
 #include "sim/record/refusal.hpp"
 #include "sim/record/repetition.hpp"
@@ -61,6 +62,24 @@ TEST_CASE("record: a model choice no kernel has is refused with its JSON path") 
   });
   CHECK(errors.find("devices/0/write_errors") != std::string::npos);
   CHECK(errors.find("cannot be injected") != std::string::npos);
+}
+
+TEST_CASE("record: page_cache/cgroup_writeback must be what the machine's memory cgroup does") {
+  bool machine_has = false;
+  try {
+    machine_has = has_cgroup_writeback(require_memory_cgroup());
+  } catch (const Refused&) {
+    return;  // no memory cgroup here: a memory_limit is refused for that already
+  }
+  const auto with = [](bool cgroup_writeback) {
+    foliosim::Scenario s = small_scenario("page_cache/memory_limit", "256MiB");
+    s.page_cache.cgroup_writeback = cgroup_writeback;
+    return s;
+  };
+  const std::string refused = refusal_of([&] { check_reproducible(with(!machine_has), "t.json", "v"); });
+  CHECK(refused.find("page_cache/cgroup_writeback") != std::string::npos);
+  const std::string matching = refusal_of([&] { check_reproducible(with(machine_has), "t.json", "v"); });
+  CHECK(matching.find("cgroup_writeback") == std::string::npos);
 }
 
 TEST_CASE("record: --target and --format are checked before anything is made") {
