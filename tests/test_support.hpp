@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sim/input/scenario.hpp"
+#include "sim/run_variant.hpp"
 #include "tests/models/model_test_support.hpp"
 
 namespace foliosim::test {
@@ -39,6 +40,15 @@ inline Scenario bare_scenario() {
   s.filesystem.log_writes = false;
   s.filesystem.fresh_mount = false;  // no metadata reads either
   return s;
+}
+
+// The summary of `s` with one buffered job "w" writing `size_bytes` in
+// `bs_bytes` calls, then fsync.
+inline Json fsynced_writer(Scenario s, std::uint64_t bs_bytes, std::uint64_t size_bytes) {
+  auto job = buffered_job("w", bs_bytes, size_bytes);
+  job.end_fsync = true;
+  s.jobs = {job};
+  return simulate_isolated(s).summary;
 }
 
 inline std::string source_path(const std::string& relative) {

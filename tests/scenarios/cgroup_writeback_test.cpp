@@ -17,10 +17,7 @@ Json under_limit(bool cgroup_writeback) {
   Scenario s = bare_scenario();
   s.page_cache.memory_limit_bytes = 256 * MiB;
   s.page_cache.cgroup_writeback = cgroup_writeback;
-  auto job = buffered_job("w", 1 * MiB, 1 * GiB);
-  job.end_fsync = true;
-  s.jobs = {job};
-  return simulate_isolated(s).summary;
+  return fsynced_writer(s, 1 * MiB, 1 * GiB);
 }
 
 }  // namespace

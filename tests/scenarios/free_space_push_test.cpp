@@ -20,10 +20,7 @@ Json gigabyte_on_two(filesystem::FilesystemKind type) {
   Scenario s = bare_scenario();
   s.devices[0].capacity_bytes = 2 * GiB;
   s.filesystem.type = type;
-  auto job = buffered_job("w", 4 * MiB, 1 * GiB);
-  job.end_fsync = true;
-  s.jobs = {job};
-  return simulate_isolated(s).summary;
+  return fsynced_writer(s, 4 * MiB, 1 * GiB);
 }
 
 }  // namespace

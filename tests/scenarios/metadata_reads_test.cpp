@@ -18,10 +18,7 @@ Json one_file(bool fresh_mount) {
   Scenario s = bare_scenario();
   s.devices[0].capacity_bytes = 2 * GiB;
   s.filesystem.fresh_mount = fresh_mount;
-  auto job = buffered_job("w", 1 * MiB, 4 * MiB);
-  job.end_fsync = true;
-  s.jobs = {job};
-  return simulate_isolated(s).summary;
+  return fsynced_writer(s, 1 * MiB, 4 * MiB);
 }
 
 // Two dontcache writers of 4 MiB in 1 MiB calls; the second starts
