@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# Does a fresh XFS's first allocation hold dontcache writeback back? (root;
+# about 15 s; needs xfsprogs and a kernel with RWF_DONTCACHE and cachestat.)
+#
+# The model's filesystem/fresh_mount: the first allocation in an allocation
+# group reads its free-space headers, and blk-wbt's close_io then holds
+# writeback to wb_background for 100 ms. This runs C1's XFS dontcache
+# workload (256 calls of 1 MiB, RWF_DONTCACHE, cachestat after each call) on
+# a new loop device and filesystem, "fresh" as mounted, and "warm" after a
+# first file written and fsynced 0.5 s before (its metadata read by then),
+# three times each, and prints per run: the peak of the file's pages under
+# writeback, the write phase in ms, the device reads during the workload and
+# wbt_lat_usec. models/README.md ("fresh_mount") has what it printed.
+#
+# usage: sudo python3 scripts/experiments/dontcache_after_metadata_reads.py [IMAGE]
+#   IMAGE: a 2 GiB image file to use (made, fully written, if missing;
+#   default /tmp/foliosim-closeio.img, removed at the end if made here).
+import ctypes
+import os
+import subprocess
+import sys
+import time
+
+RWF_DONTCACHE = 0x80
+SYS_CACHESTAT = 451  # x86-64
+MiB = 1 << 20
+IMG = sys.argv[1] if len(sys.argv) > 1 else "/tmp/foliosim-closeio.img"
+MNT = "/tmp/foliosim-closeio-mnt"
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+class CachestatRange(ctypes.Structure):
+    _fields_ = [("off", ctypes.c_uint64), ("len", ctypes.c_uint64)]
+
+
+class Cachestat(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_uint64) for n in ("cache", "dirty", "writeback", "evicted", "recently_evicted")]
+
+
+def writeback_pages(fd):
+    whole, stat = CachestatRange(0, 0), Cachestat()
+    if libc.syscall(SYS_CACHESTAT, fd, ctypes.byref(whole), ctypes.byref(stat), 0) != 0:
+        raise OSError(ctypes.get_errno(), "cachestat")
+    return stat.writeback
+
+
+def sh(*args):
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def device_reads(dev):
+    return int(open(f"/sys/block/{dev}/stat").read().split()[0])
+
+
+def run(warm):
+    loop = sh("losetup", "--direct-io=on", "-f", "--show", IMG)
+    dev = os.path.basename(loop)
+    try:
+        sh("mkfs.xfs", "-f", "-K", "-q", loop)
+        os.makedirs(MNT, exist_ok=True)
+        sh("mount", loop, MNT)
+        try:
+            sh("sync")
+            time.sleep(1)
+            if warm:  # a first file's allocation reads AG 0's headers, 0.5 s before the workload
+                fd = os.open(MNT + "/warm", os.O_CREAT | os.O_WRONLY, 0o644)
+                os.pwrite(fd, b"\0" * MiB, 0)
+                os.fsync(fd)
+                os.close(fd)
+                time.sleep(0.5)
+            reads_before = device_reads(dev)
+            fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
+            buf, peak, start = b"\1" * MiB, 0, time.monotonic()
+            for i in range(256):
+                os.pwritev(fd, [buf], i * MiB, RWF_DONTCACHE)
+                peak = max(peak, writeback_pages(fd))
+            wall_ms = round((time.monotonic() - start) * 1000, 1)
+            os.fsync(fd)
+            os.close(fd)
+            wbt = open(f"/sys/block/{dev}/queue/wbt_lat_usec").read().strip()
+            return peak, wall_ms, device_reads(dev) - reads_before, wbt
+        finally:
+            sh("umount", MNT)
+    finally:
+        sh("losetup", "-d", loop)
+
+
+made = not os.path.exists(IMG)
+if made:  # fully written, as the kernel reference's image: no holes in the host file
+    sh("dd", "if=/dev/zero", "of=" + IMG, "bs=1M", "count=2048", "oflag=direct", "status=none")
+try:
+    print("run    (peak writeback pages, write phase ms, device reads, wbt_lat_usec)")
+    for _ in range(3):
+        for warm in (False, True):
+            print("warm " if warm else "fresh", run(warm), flush=True)
+finally:
+    if made:
+        os.remove(IMG)
