@@ -126,10 +126,15 @@ const FilesystemTraits kExt4Traits = {
     // ext4_dio_write_checks: shared only for an aligned overwrite of written
     // blocks that does not extend the file.
     /*direct_write_shared_needs_overwrite=*/true,
-    // The block and inode bitmaps ext4 reads on first use (3 to 6 reads of 4
-    // KiB in the recordings) are not modelled.
-    /*group_first_allocation_reads=*/{},
-    /*first_create_reads=*/{},
+    // Traced with tracefs (ext4_read_block_bitmap_load, block_rq_issue) on a
+    // fresh 2 GiB ext4: the first allocation's mballoc prefetches the block
+    // bitmaps of the groups that have one (ext4_mb_prefetch: group 0, the
+    // journal's group 8, the last group 15; flex_bg keeps them at blocks
+    // 257 + group), and waits for them.
+    /*group_first_allocation_reads=*/{{257 * 4096, 4096}, {265 * 4096, 4096}, {272 * 4096, 4096}},
+    // The first create reads the root directory's block (after the inode
+    // tables, block 8481) and group 0's inode bitmap (block 273).
+    /*first_create_reads=*/{{8481 * 4096, 4096}, {273 * 4096, 4096}},
 };
 
 }  // namespace foliosim::filesystem

@@ -102,8 +102,10 @@ std::optional<BlockRun> Filesystem::place(std::uint64_t blocks, std::optional<st
     if (run) note_allocation_in(allocator_.group_of(run->first));
     return run;
   }
-  if (const auto at = allocator_.allocate(blocks, goal)) return BlockRun{*at, blocks};
-  return std::nullopt;
+  const auto at = allocator_.allocate(blocks, goal);
+  if (!at) return std::nullopt;
+  note_allocation_in(0);  // one space: its headers are read once
+  return BlockRun{*at, blocks};
 }
 
 BlockRun Filesystem::allocate(File& file, std::uint64_t first_block, std::uint64_t blocks) {

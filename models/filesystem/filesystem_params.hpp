@@ -78,10 +78,10 @@ struct FilesystemParams {
   // The filesystem is freshly mounted: it reads the metadata its first
   // create and its first allocation in each allocation group need
   // (FilesystemTraits::first_create_reads, group_first_allocation_reads; on
-  // XFS, 3 reads of 24 KiB and 3 of 8.5 KiB), and a group stays passed over
-  // by other allocations while one task reads its headers. Off: that
-  // metadata is cached, as long after mount; engine tests counting data
-  // reads by hand turn it off.
+  // XFS 3 reads of 24 KiB and 3 of 8.5 KiB a group, on ext4 2 and 3 of 4
+  // KiB), and a group stays passed over by other allocations while one task
+  // reads its headers. Off: that metadata is cached, as long after mount;
+  // engine tests counting data reads by hand turn it off.
   bool fresh_mount = true;
   // XFS: bytes of the log record an fsync's log force writes
   // (xfs_log_force_seq -> xlog_sync) for a transaction that allocated or

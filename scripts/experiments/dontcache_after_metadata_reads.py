@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Does a fresh XFS's first allocation hold dontcache writeback back? (root;
+# Does a fresh filesystem's first allocation hold dontcache writeback back? (root;
 # about 15 s; needs xfsprogs and a kernel with RWF_DONTCACHE and cachestat.)
 #
 # The model's filesystem/fresh_mount: the first allocation in an allocation
@@ -12,9 +12,10 @@
 # writeback, the write phase in ms, the device reads during the workload and
 # wbt_lat_usec. models/README.md ("fresh_mount") has what it printed.
 #
-# usage: sudo python3 scripts/experiments/dontcache_after_metadata_reads.py [IMAGE]
-#   IMAGE: a 2 GiB image file to use (made, fully written, if missing;
-#   default /tmp/foliosim-closeio.img, removed at the end if made here).
+# usage: sudo python3 scripts/experiments/dontcache_after_metadata_reads.py [xfs|ext4] [IMAGE]
+#   xfs (default) or ext4 (mkfs.ext4 -E nodiscard,lazy_itable_init=0, as the
+#   reference); IMAGE: a 2 GiB image file to use (made, fully written, if
+#   missing; default /tmp/foliosim-closeio.img, removed at the end if made here).
 import ctypes
 import os
 import subprocess
@@ -24,7 +25,9 @@ import time
 RWF_DONTCACHE = 0x80
 SYS_CACHESTAT = 451  # x86-64
 MiB = 1 << 20
-IMG = sys.argv[1] if len(sys.argv) > 1 else "/tmp/foliosim-closeio.img"
+FS = sys.argv[1] if len(sys.argv) > 1 else "xfs"
+IMG = sys.argv[2] if len(sys.argv) > 2 else "/tmp/foliosim-closeio.img"
+MKFS = {"xfs": ["mkfs.xfs", "-f", "-K", "-q"], "ext4": ["mkfs.ext4", "-F", "-q", "-E", "nodiscard,lazy_itable_init=0"]}
 MNT = "/tmp/foliosim-closeio-mnt"
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -56,7 +59,7 @@ def run(warm):
     loop = sh("losetup", "--direct-io=on", "-f", "--show", IMG)
     dev = os.path.basename(loop)
     try:
-        sh("mkfs.xfs", "-f", "-K", "-q", loop)
+        sh(*MKFS[FS], loop)
         os.makedirs(MNT, exist_ok=True)
         sh("mount", loop, MNT)
         try:
