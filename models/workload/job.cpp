@@ -256,11 +256,12 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
   const std::string name = job.file_for_clone(clone);
   const bool creates = !kernel.fs.files().count(name);
   filesystem::File& file = kernel.fs.open(name);
-  if (creates) {
-    // xfs_dialloc: the first create reads the inode btrees under the AGI's
-    // lock, which the other creators wait for.
-    RwHold agi(kernel.fs.create_lock, LockMode::kExclusive, kernel.cpu.machine().wakeup_latency_s, [] {}, [] {});
-    kernel.writeback.read_metadata(kernel.fs.create_reads());
+  {
+    // The first create reads the inode btrees (xfs_dialloc, under the AGI's
+    // lock) or the directory block and inode bitmap (ext4); other opens wait
+    // for it, a file being created included (the directory's lock).
+    RwHold lock(kernel.fs.create_lock, LockMode::kExclusive, kernel.cpu.machine().wakeup_latency_s, [] {}, [] {});
+    if (creates) kernel.writeback.read_metadata(kernel.fs.create_reads());
   }
   kernel.buffered_io.attach(file);
   JobContext c{job,
