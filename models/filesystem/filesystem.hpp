@@ -93,10 +93,12 @@ class Filesystem {
   const FilesystemTraits& traits() const { return traits_; }
   File& open(const std::string& name);
   // What creating a file reads first: the first create after mount reads
-  // the inode btrees (FilesystemTraits::first_create_reads); later ones
-  // nothing. Creators hold `create_lock` around it.
+  // FilesystemTraits::first_create_reads (XFS's inode btrees, ext4's
+  // directory block and inode bitmap); later ones nothing.
   std::vector<Segment> create_reads();
-  RwSemaphore create_lock;  // the AGI buffer's lock (xfs_dialloc)
+  // Held by a create around its reads, and taken by every open, which waits
+  // for them (XFS's AGI buffer lock, the directory's i_rwsem).
+  RwSemaphore create_lock;
   const std::map<std::string, std::unique_ptr<File>>& files() const { return files_; }
 
   // A buffered write of [offset, offset + length): reserves delayed
