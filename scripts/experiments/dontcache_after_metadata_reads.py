@@ -12,10 +12,15 @@
 # writeback, the write phase in ms, the device reads during the workload and
 # wbt_lat_usec. models/README.md ("fresh_mount") has what it printed.
 #
-# usage: sudo python3 scripts/experiments/dontcache_after_metadata_reads.py [xfs|ext4] [IMAGE]
+# usage: sudo python3 scripts/experiments/dontcache_after_metadata_reads.py [xfs|ext4] [warm|timeline] [IMAGE]
 #   xfs (default) or ext4 (mkfs.ext4 -E nodiscard,lazy_itable_init=0, as the
-#   reference); IMAGE: a 2 GiB image file to use (made, fully written, if
-#   missing; default /tmp/foliosim-closeio.img, removed at the end if made here).
+#   reference); warm (default): the fresh against warm runs above; timeline:
+#   1 GiB in 4 MiB dontcache calls on a fresh filesystem, twice, printing per
+#   64 MiB the peak under writeback, the device reads so far (XFS reads a new
+#   allocation group's headers at 256 and 512 MiB), the calls' p50 and the
+#   time; IMAGE: a 2 GiB image file to use (made, fully written, if missing;
+#   default /tmp/foliosim-closeio.img, removed at the end if made here).
+
 import ctypes
 import os
 import subprocess
@@ -26,7 +31,8 @@ RWF_DONTCACHE = 0x80
 SYS_CACHESTAT = 451  # x86-64
 MiB = 1 << 20
 FS = sys.argv[1] if len(sys.argv) > 1 else "xfs"
-IMG = sys.argv[2] if len(sys.argv) > 2 else "/tmp/foliosim-closeio.img"
+MODE = sys.argv[2] if len(sys.argv) > 2 else "warm"
+IMG = sys.argv[3] if len(sys.argv) > 3 else "/tmp/foliosim-closeio.img"
 MKFS = {"xfs": ["mkfs.xfs", "-f", "-K", "-q"], "ext4": ["mkfs.ext4", "-F", "-q", "-E", "nodiscard,lazy_itable_init=0"]}
 MNT = "/tmp/foliosim-closeio-mnt"
 libc = ctypes.CDLL(None, use_errno=True)
@@ -55,9 +61,9 @@ def device_reads(dev):
     return int(open(f"/sys/block/{dev}/stat").read().split()[0])
 
 
-def run(warm):
+def mounted(body):
+    """mkfs and mount a new loop device over IMG, run body(dev), clean up."""
     loop = sh("losetup", "--direct-io=on", "-f", "--show", IMG)
-    dev = os.path.basename(loop)
     try:
         sh(*MKFS[FS], loop)
         os.makedirs(MNT, exist_ok=True)
@@ -65,37 +71,70 @@ def run(warm):
         try:
             sh("sync")
             time.sleep(1)
-            if warm:  # a first file's allocation reads AG 0's headers, 0.5 s before the workload
-                fd = os.open(MNT + "/warm", os.O_CREAT | os.O_WRONLY, 0o644)
-                os.pwrite(fd, b"\0" * MiB, 0)
-                os.fsync(fd)
-                os.close(fd)
-                time.sleep(0.5)
-            reads_before = device_reads(dev)
-            fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
-            buf, peak, start = b"\1" * MiB, 0, time.monotonic()
-            for i in range(256):
-                os.pwritev(fd, [buf], i * MiB, RWF_DONTCACHE)
-                peak = max(peak, writeback_pages(fd))
-            wall_ms = round((time.monotonic() - start) * 1000, 1)
-            os.fsync(fd)
-            os.close(fd)
-            wbt = open(f"/sys/block/{dev}/queue/wbt_lat_usec").read().strip()
-            return peak, wall_ms, device_reads(dev) - reads_before, wbt
+            return body(os.path.basename(loop))
         finally:
             sh("umount", MNT)
     finally:
         sh("losetup", "-d", loop)
 
 
+def fresh_or_warm(warm):
+    def body(dev):
+        if warm:  # a first file's allocation reads the headers, 0.5 s before the workload
+            fd = os.open(MNT + "/warm", os.O_CREAT | os.O_WRONLY, 0o644)
+            os.pwrite(fd, b"\0" * MiB, 0)
+            os.fsync(fd)
+            os.close(fd)
+            time.sleep(0.5)
+        reads_before = device_reads(dev)
+        fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
+        buf, peak, start = b"\1" * MiB, 0, time.monotonic()
+        for i in range(256):
+            os.pwritev(fd, [buf], i * MiB, RWF_DONTCACHE)
+            peak = max(peak, writeback_pages(fd))
+        wall_ms = round((time.monotonic() - start) * 1000, 1)
+        os.fsync(fd)
+        os.close(fd)
+        wbt = open(f"/sys/block/{dev}/queue/wbt_lat_usec").read().strip()
+        return peak, wall_ms, device_reads(dev) - reads_before, wbt
+
+    return mounted(body)
+
+
+def timeline(dev):
+    rows, peak, latencies = [], 0, []
+    reads_before, start = device_reads(dev), time.monotonic()
+    fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
+    buf = b"\1" * (4 * MiB)
+    for i in range(256):
+        t = time.monotonic()
+        os.pwritev(fd, [buf], i * 4 * MiB, RWF_DONTCACHE)
+        latencies.append(time.monotonic() - t)
+        peak = max(peak, writeback_pages(fd))
+        if (i + 1) % 16 == 0:
+            p50_us = round(sorted(latencies)[len(latencies) // 2] * 1e6)
+            ms = round((time.monotonic() - start) * 1000, 1)
+            rows.append(((i + 1) * 4, peak, device_reads(dev) - reads_before, p50_us, ms))
+            peak, latencies = 0, []
+    os.fsync(fd)
+    os.close(fd)
+    return rows
+
+
 made = not os.path.exists(IMG)
 if made:  # fully written, as the kernel reference's image: no holes in the host file
     sh("dd", "if=/dev/zero", "of=" + IMG, "bs=1M", "count=2048", "oflag=direct", "status=none")
 try:
-    print("run    (peak writeback pages, write phase ms, device reads, wbt_lat_usec)")
-    for _ in range(3):
-        for warm in (False, True):
-            print("warm " if warm else "fresh", run(warm), flush=True)
+    if MODE == "timeline":
+        for _ in range(2):
+            print("MiB written, peak under writeback (pages), device reads, p50 (us), ms")
+            for row in mounted(timeline):
+                print(*row, flush=True)
+    else:
+        print("run    (peak writeback pages, write phase ms, device reads, wbt_lat_usec)")
+        for _ in range(3):
+            for warm in (False, True):
+                print("warm " if warm else "fresh", fresh_or_warm(warm), flush=True)
 finally:
     if made:
         os.remove(IMG)
