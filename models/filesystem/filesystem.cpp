@@ -38,7 +38,9 @@ Filesystem::Filesystem(const FilesystemParams& params, std::uint64_t device_capa
       capacity_blocks_(device_capacity_bytes / params.block_bytes),
       metadata_blocks_(traits_.metadata_blocks ? traits_.metadata_blocks(params, capacity_blocks_) : 0),
       allocator_(capacity_blocks_,
-                 traits_.allocation_groups ? traits_.allocation_groups(params, capacity_blocks_) : AllocatorLayout{}) {}
+                 traits_.allocation_groups ? traits_.allocation_groups(params, capacity_blocks_) : AllocatorLayout{}),
+      group_headers_read_(allocator_.group_count()),
+      group_locked_(allocator_.group_count()) {}
 
 File& Filesystem::open(const std::string& name) {
   auto& slot = files_[name];
@@ -58,12 +60,7 @@ std::vector<Segment> Filesystem::create_reads() {
 }
 
 void Filesystem::note_allocation_in(std::size_t g) {
-  if (traits_.group_first_allocation_reads.empty() || !params_.fresh_mount) return;
-  if (group_headers_read_.size() <= g) {
-    group_headers_read_.resize(allocator_.group_count());
-    group_locked_.resize(allocator_.group_count());
-  }
-  if (group_headers_read_[g]) return;
+  if (traits_.group_first_allocation_reads.empty() || !params_.fresh_mount || group_headers_read_[g]) return;
   group_headers_read_[g] = true;
   pending_reads_.groups.push_back(g);
   const std::uint64_t group_start = g * allocator_.group_blocks() * params_.block_bytes;

@@ -280,19 +280,25 @@ void Writeback::write_and_wait(filesystem::File& file, std::uint64_t first_page,
   }
 }
 
+template <class Submit>
+void Writeback::submit_and_wait(Submit submit) {
+  block_device::IoWaiter waiter;
+  cpu_.run(cpu::Component::kWriters, cpu_.costs().request_submit_s);
+  submit(waiter.expect());
+  waiter.wait();
+  cpu_.run(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
+}
+
 void Writeback::read_metadata(const std::vector<filesystem::Segment>& reads) {
-  for (const auto& read : reads) {
-    block_device::IoWaiter waiter;
-    cpu_.run(cpu::Component::kWriters, cpu_.costs().request_submit_s);
-    device_.submit(block_device::Op::kRead, read.device_offset_bytes, read.length_bytes, 1, waiter.expect());
-    waiter.wait();
-    cpu_.run(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
-  }
+  for (const auto& read : reads)
+    submit_and_wait([&](block_device::CompletionFn done) {
+      device_.submit(block_device::Op::kRead, read.device_offset_bytes, read.length_bytes, 1, std::move(done));
+    });
 }
 
 void Writeback::read_allocation_metadata(cpu::CpuBatch* batch) {
+  if (!fs_.has_metadata_reads()) return;
   const auto metadata = fs_.take_metadata_reads();  // holds the groups before the task may sleep
-  if (metadata.reads.empty()) return;
   if (batch) batch->flush();
   read_metadata(metadata.reads);
   fs_.release_groups(metadata.groups);
@@ -305,14 +311,11 @@ void Writeback::commit_log() {
   // (the commit record) with a cache flush before and after.
   const auto writes = fs_.commit();
   if (!writes.empty()) cpu_.run(cpu::Component::kWriters, cpu_.costs().*fs_.traits().commit_s);
-  for (std::size_t i = 0; i < writes.size(); ++i) {
-    const auto& write = writes[i];
-    block_device::IoWaiter waiter;
-    cpu_.run(cpu::Component::kWriters, cpu_.costs().request_submit_s);
-    device_.submit_log(write.device_offset_bytes, write.length_bytes, i + 1 == writes.size(), waiter.expect());
-    waiter.wait();
-    cpu_.run(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
-  }
+  for (std::size_t i = 0; i < writes.size(); ++i)
+    submit_and_wait([&](block_device::CompletionFn done) {
+      device_.submit_log(writes[i].device_offset_bytes, writes[i].length_bytes, i + 1 == writes.size(),
+                         std::move(done));
+    });
 }
 
 std::uint64_t Writeback::dirty_and_writeback_pages() const {

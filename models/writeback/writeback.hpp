@@ -138,6 +138,10 @@ class Writeback {
   void submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls);
   // fsync's commit of the filesystem's transaction: its log writes.
   void commit_log();
+  // One request the calling task submits (`submit` given the completion to
+  // signal) and waits for, with its submission and completion CPU.
+  template <class Submit>
+  void submit_and_wait(Submit submit);
   void flusher();
   // One chunk of flusher work; false when there is nothing to do.
   bool flusher_chunk(bool kupdate);
