@@ -176,11 +176,11 @@ bool BlockDevice::may_submit_at(double at_s, WbtClass cls) {
   if (wbt_enabled() && (!wbt_.timer_armed || wbt_.window_end_s <= at_s + kClockSlack_s)) return false;
   // The completions due by then, as the clock would have applied them
   // (complete_at parks the device again at its next one).
-  if (in_service_.top().done_at_s <= at_s + kClockSlack_s) {
+  if (in_service_.front().done_at_s <= at_s + kClockSlack_s) {
     parked_ = false;
     lazy_->unpark(*this);
-    while (!in_service_.empty() && in_service_.top().done_at_s <= at_s + kClockSlack_s)
-      complete_at(in_service_.top().done_at_s);
+    while (!in_service_.empty() && in_service_.front().done_at_s <= at_s + kClockSlack_s)
+      complete_at(in_service_.front().done_at_s);
   }
   // Busy through at_s: wake() dispatches in place (an idle device's actor
   // would dispatch after the submitter yields).
@@ -196,19 +196,19 @@ void BlockDevice::note_wakes(Request& request, bool wakes) {
 
 bool BlockDevice::may_park(double now) const {
   return wbt_.waiters.empty() && room_waiters_ == 0 && waking_requests_ == 0 && !lazy_->watched() &&
-         in_service_.top().done_at_s > now + kClockSlack_s;
+         in_service_.front().done_at_s > now + kClockSlack_s;
 }
 
 void BlockDevice::await_completion(double now) {
   if (stopped_) return;
   if (may_park(now)) {
     parked_ = true;
-    lazy_->park(*this, in_service_.top().done_at_s);
+    lazy_->park(*this, in_service_.front().done_at_s);
     return;
   }
   // A task sleeps on a completion: an engine timer at the next one, which
   // applies it as the actor did on waking, without an actor or a simcall.
-  const double due_s = in_service_.top().done_at_s;
+  const double due_s = in_service_.front().done_at_s;
   timer_ = simgrid::kernel::timer::Timer::set(due_s, [this, due_s] {
     timer_ = nullptr;  // the engine frees a timer once run
     complete_at(due_s);
@@ -362,16 +362,16 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
     wbt_.sync_issue_s = now;
   }
   if (in_service_.empty()) busy_since_s_ = now;
-  in_service_.push(InService{channel_free_at_s_, now, sequence, std::move(request)});
+  in_service_.push_back(InService{channel_free_at_s_, now, sequence, std::move(request)});
 }
 
 void BlockDevice::complete_due(double now) {
-  while (!in_service_.empty() && in_service_.top().done_at_s <= now + kClockSlack_s) {
-    // priority_queue::top is const; the request is moved out before pop.
-    const double dispatched_s = in_service_.top().dispatched_s;
-    const std::uint64_t sequence = in_service_.top().sequence;
-    Request request = std::move(const_cast<InService&>(in_service_.top()).request);
-    in_service_.pop();
+  while (!in_service_.empty() && in_service_.front().done_at_s <= now + kClockSlack_s) {
+    // Moved out first: its completion may put requests in service.
+    InService done = in_service_.pop_front();
+    const double dispatched_s = done.dispatched_s;
+    const std::uint64_t sequence = done.sequence;
+    Request& request = done.request;
     if (request.wakes) --waking_requests_;
     if (in_service_.empty()) busy_until_idle_s_ += now - busy_since_s_;
     Completion completion{request.op, request.offset_bytes, request.length_bytes, true, dispatched_s, now};
@@ -594,7 +594,7 @@ void BlockDevice::run() {
       // Nothing wakes it earlier: wake() notifies only an idle device, and a
       // request dispatched meanwhile ends after every one in service. A
       // plain sleep costs SimGrid less than a timed wait.
-      sg4::this_actor::sleep_until(in_service_.top().done_at_s);
+      sg4::this_actor::sleep_until(in_service_.front().done_at_s);
     }
   }
 }

@@ -21,7 +21,6 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <queue>
 #include <random>
 #include <vector>
 
@@ -36,6 +35,7 @@
 #include "models/common/actor_lock.hpp"
 #include "models/common/inplace_function.hpp"
 #include "models/common/node_pool.hpp"
+#include "models/common/ring_fifo.hpp"
 
 namespace foliosim::block_device {
 
@@ -228,11 +228,8 @@ class BlockDevice {
   struct InService {
     double done_at_s;
     double dispatched_s;
-    std::uint64_t sequence;  // ties complete in dispatch order
+    std::uint64_t sequence;
     Request request;
-    bool operator>(const InService& other) const {
-      return done_at_s != other.done_at_s ? done_at_s > other.done_at_s : sequence > other.sequence;
-    }
   };
 
   // A submitted bio joins the waiting request `r` (a back or front merge):
@@ -289,7 +286,10 @@ class BlockDevice {
   PooledMap<std::uint64_t, std::uint64_t> waiting_by_end_[2];
   std::uint64_t next_sequence_ = 0;
 
-  std::priority_queue<InService, std::vector<InService>, std::greater<>> in_service_;
+  // In dispatch order, which is completion order: the channel is FIFO
+  // (start_service), so each request completes no earlier than the one
+  // dispatched before it, and ties complete in dispatch order.
+  RingFifo<InService> in_service_;
   double channel_free_at_s_ = 0;  // when the data transfer channel is next free
   std::uint64_t channel_end_bytes_ = 0;  // where the last request dispatched to it ended
   double busy_since_s_ = 0;

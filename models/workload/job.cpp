@@ -236,7 +236,6 @@ void write_loop(JobContext& c, WritePattern& pattern) {
     c.batch.begin_call();
     if (!write_once(c, call, start_s)) continue;
     const double end_s = c.now_s();
-    c.stats.write_latency.record(end_s - start_s);
     c.stats.total_write_time_s += end_s - start_s;
     c.stats.app_write_bytes += call.length_bytes;
     c.own.write_latency.record(end_s - start_s);

@@ -36,7 +36,7 @@ struct WorkloadStats {
   std::uint64_t read_eopnotsupp_errors = 0;  // dontcache reads on a filesystem without it
   std::uint64_t read_page_faults = 0;        // mmap reads: faults on the mapping
   std::uint64_t read_major_faults = 0;       // of those, faults that read their page from the device
-  LatencyHistogram write_latency;
+  LatencyHistogram write_latency;  // the jobs' merged at the end (a call updates its job's only)
   LatencyHistogram fsync_latency;
   // Where the write calls' time went, summed over calls: the rest of each
   // call's latency is CPU (copy, folio work) and waiting for the CPU.

@@ -270,6 +270,9 @@ VariantRun Machine::measured() const {
   const MemorySample end = meter_->sample();
   run.sim_time_s = end.time_s;
   run.workload = workload_;
+  // A call is recorded in its job's histogram only (one update a call); the
+  // total is their merge, exact to the bucket.
+  for (const auto& job : run.workload.jobs) run.workload.write_latency.merge(job.write_latency);
   for (std::size_t i = 0; i < devices_.size(); ++i) {
     DeviceRun device{devices_[i]->params().name, devices_[i]->stats(), devices_[i]->busy_s(),
                      devices_[i]->write_queued_bytes(), std::nullopt};
