@@ -255,7 +255,7 @@ RunOutcome run_scenario_file(const std::string& scenario_path, const RunOptions&
       }
       job_series.push_back(PlotSeries{variants.size() > 1 ? series_key(variants[i].name) + "." + job_key : job_key,
                                       figures, CsvTable::parse("time_s\n", file),
-                                      CsvTable::parse(outputs[i].job_latency_cdf_csvs[j], file)});
+                                      CsvTable::parse(outputs[i].job_latency_cdf_csvs[j], file), CsvTable{}});
     }
   }
   write_job_plot_sources(dir, variants.front().scenario.name, job_series);

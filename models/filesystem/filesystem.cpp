@@ -156,7 +156,7 @@ std::vector<Segment> Filesystem::commit() {
 }
 
 void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t end_block, ExtentState state,
-                           std::vector<Segment>* segments) {
+                           Segments* segments) {
   const bool fill_holes = state != ExtentState::kUnwritten;  // unwritten only converts delalloc
   const std::uint64_t bs = params_.block_bytes;
   auto add = [&](std::uint64_t device_block, std::uint64_t blocks) {
@@ -371,19 +371,18 @@ std::vector<ByteRange> Filesystem::zero_for_extension(File& file, std::uint64_t 
   return zero;
 }
 
-std::vector<Segment> Filesystem::map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) {
+Segments Filesystem::map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) {
   const std::uint64_t bs = params_.block_bytes;
-  std::vector<Segment> segments;
+  Segments segments;
   set_state(file, offset_bytes / bs, (offset_bytes + length_bytes + bs - 1) / bs, ExtentState::kWritten, &segments);
   return segments;
 }
 
-std::vector<Segment> Filesystem::map_for_read(const File& file, std::uint64_t offset_bytes,
-                                              std::uint64_t length_bytes) const {
+Segments Filesystem::map_for_read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {
   const std::uint64_t bs = params_.block_bytes;
   const std::uint64_t first = offset_bytes / bs;
   const std::uint64_t end = (offset_bytes + length_bytes + bs - 1) / bs;
-  std::vector<Segment> segments;
+  Segments segments;
   auto it = file.extents.upper_bound(first);
   if (it != file.extents.begin()) --it;
   for (; it != file.extents.end() && it->first < end; ++it) {

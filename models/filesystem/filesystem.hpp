@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "models/common/node_pool.hpp"
 #include "models/common/rw_semaphore.hpp"
 #include "models/filesystem/block_allocator.hpp"
@@ -28,6 +30,9 @@ struct Segment {
   std::uint64_t device_offset_bytes;
   std::uint64_t length_bytes;
 };
+// A range's pieces on the device: nearly always one or two, kept inline (no
+// allocation a call).
+using Segments = boost::container::small_vector<Segment, 2>;
 
 struct ByteRange {
   std::uint64_t offset_bytes;
@@ -133,7 +138,7 @@ class Filesystem {
   // holes and delalloc are allocated, unwritten extents become written.
   // Adjacent segments are coalesced; i_size is the caller's. Throws std::runtime_error when the device
   // is full (ENOSPC).
-  std::vector<Segment> map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
+  Segments map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes);
   // The metadata the allocations since the last call need read before their
   // data is written (FilesystemTraits::group_first_allocation_reads); the
   // groups they hold stay passed over by other allocations until released.
@@ -143,7 +148,7 @@ class Filesystem {
 
   // Device segments holding the data of [offset, offset + length): written
   // extents only (holes, unwritten and delalloc read as zeroes or are cached).
-  std::vector<Segment> map_for_read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
+  Segments map_for_read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
 
   // How an O_DIRECT write of [offset, offset + length) holds the inode lock:
   // shared where the filesystem lets such writes run side by side, else
@@ -190,7 +195,7 @@ class Filesystem {
   // need them where the blocks had none; returns the device segments when
   // `segments` is given.
   void set_state(File& file, std::uint64_t first_block, std::uint64_t end_block, ExtentState state,
-                 std::vector<Segment>* segments);
+                 Segments* segments);
   // Blocks for file blocks from first_block on, at most `blocks` of them
   // (XFS may give fewer: one extent inside one AG), placed by the allocator
   // near the file's neighbouring extents.

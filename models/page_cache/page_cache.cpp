@@ -240,9 +240,9 @@ std::uint64_t PageCache::erase_clean(FileCache& file, std::uint64_t first, std::
   return erased;
 }
 
-std::vector<PageRange> PageCache::missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
-                                                 std::uint64_t length_bytes) const {
-  std::vector<PageRange> holes;
+PageRanges PageCache::missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
+                                     std::uint64_t length_bytes) const {
+  PageRanges holes;
   if (length_bytes == 0) return holes;
   std::uint64_t pos = pages_down(offset_bytes);
   const std::uint64_t end = pages_up(offset_bytes + length_bytes);
@@ -339,9 +339,9 @@ bool PageCache::any_with(const FileCache& file, std::uint64_t first_page, std::u
   return false;
 }
 
-std::vector<PageRange> PageCache::start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                                  std::uint64_t end_page, std::uint64_t max_folios) {
-  std::vector<PageRange> ranges;
+PageRanges PageCache::start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
+                                      std::uint64_t end_page, std::uint64_t max_folios) {
+  PageRanges ranges;
   std::uint64_t taken = 0, taken_folios = 0;
   split_at(file, folio_aligned(file, from_page, from_page + 1).first);  // folios wholly before from_page are not taken
   auto it = file.runs_.upper_bound(from_page);

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "models/common/node_pool.hpp"
 #include "models/common/pages.hpp"
 #include "models/page_cache/lru_list.hpp"
@@ -87,6 +89,9 @@ struct PageRange {
   std::uint64_t pages;
   std::uint64_t folios = 0;  // whole folios in it, where known
 };
+// Ranges a lookup returns: nearly always one or two, kept inline (no
+// allocation a call).
+using PageRanges = boost::container::small_vector<PageRange, 2>;
 
 struct WriteResult {
   std::uint64_t new_folios = 0;
@@ -196,16 +201,15 @@ class PageCache {
   std::uint64_t invalidate_clean(FileCache& file, std::uint64_t first_page, std::uint64_t end_page);
 
   // The page ranges of [offset, offset + length) not in the cache.
-  std::vector<PageRange> missing_ranges(const FileCache& file, std::uint64_t offset_bytes,
-                                        std::uint64_t length_bytes) const;
+  PageRanges missing_ranges(const FileCache& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const;
 
   // Dirty folios from `from_page` on (not wrapping), in file order, up to about
   // `max_pages` (whole folios) and at most `max_folios` folios, marked under
   // writeback and clean: what a writepages pass takes. Folios already under
   // writeback are skipped (WB_SYNC_NONE) and end a range. Returns contiguous
   // ranges. Pages at and past `end_page` are not taken (a ranged writeback).
-  std::vector<PageRange> start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
-                                         std::uint64_t end_page = UINT64_MAX, std::uint64_t max_folios = UINT64_MAX);
+  PageRanges start_writeback(FileCache& file, std::uint64_t from_page, std::uint64_t max_pages,
+                             std::uint64_t end_page = UINT64_MAX, std::uint64_t max_folios = UINT64_MAX);
 
   // Whether any folio of [first_page, end_page) is under writeback.
   bool under_writeback(const FileCache& file, std::uint64_t first_page, std::uint64_t end_page) const;

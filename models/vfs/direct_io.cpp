@@ -14,7 +14,7 @@ namespace {
 // discontiguous 4 KiB page per bio segment (iov_iter_extract_pages pins pages
 // that bio_add_page cannot merge), so max_segments rather than
 // max_request_size bounds them.
-std::uint64_t dio_requests(const block_device::BlockDevice& device, const std::vector<filesystem::Segment>& segments) {
+std::uint64_t dio_requests(const block_device::BlockDevice& device, const filesystem::Segments& segments) {
   std::uint64_t requests = 0;
   for (const auto& segment : segments)
     requests += device.requests_for(segment.length_bytes, pages_up(segment.length_bytes));
@@ -23,7 +23,7 @@ std::uint64_t dio_requests(const block_device::BlockDevice& device, const std::v
 
 }  // namespace
 
-std::uint64_t DirectIo::transfer(block_device::Op op, const std::vector<filesystem::Segment>& segments,
+std::uint64_t DirectIo::transfer(block_device::Op op, const filesystem::Segments& segments,
                                  std::uint64_t length_bytes, double setup_s, block_device::IoWaiter& waiter,
                                  cpu::CpuBatch& batch, double& submitted_s) {
   const auto& costs = cpu_.costs();

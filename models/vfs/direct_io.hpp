@@ -55,7 +55,7 @@ class DirectIo {
                          cpu::CpuBatch& batch);
   // The CPU work (`setup_s` of it the call's setup), the requests of
   // `segments` and the wait shared by both directions.
-  std::uint64_t transfer(block_device::Op op, const std::vector<filesystem::Segment>& segments,
+  std::uint64_t transfer(block_device::Op op, const filesystem::Segments& segments,
                          std::uint64_t length_bytes, double setup_s, block_device::IoWaiter& waiter,
                          cpu::CpuBatch& batch, double& submitted_s);
 

@@ -85,11 +85,10 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     if (ranges.empty()) break;
     std::uint64_t pages = 0;
     double work_s = total == 0 ? writepages_costs_.per_call_s : 0;
-    std::vector<BioPlan> plans;
-    plans.reserve(ranges.size());
+    boost::container::small_vector<BioPlan, 1> plans;
     for (const auto& range : ranges) {
       pages += range.pages;
-      plans.push_back(plan_bios(file, range));
+      plan_bios(file, range, plans.emplace_back());
       work_s += static_cast<double>(range.folios) * (c.writeback_per_folio_s + writepages_costs_.per_folio_s) +
                 static_cast<double>(plans.back().bios.size()) * c.request_submit_s;
     }
@@ -132,12 +131,11 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
   return total;
 }
 
-Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache::PageRange& range) {
+void Writeback::plan_bios(filesystem::File& file, const page_cache::PageRange& range, BioPlan& plan) {
   // Bios of one request each, as bio_split_rw_at leaves them: cut at extent
   // ends, at max_request_size and at max_segments, a folio being one segment
   // (adjacent folios are not assumed physically contiguous).
   const block_device::RequestLimits limits = device_.limits();
-  BioPlan plan;
   // Decided before mapping: writing new or unwritten blocks needs conversion.
   plan.task_context = fs_.completes_in_task(file, range.first_page * kPageBytes, range.pages * kPageBytes);
   auto& bios = plan.bios;
@@ -167,7 +165,6 @@ Writeback::BioPlan Writeback::plan_bios(filesystem::File& file, const page_cache
     }
     page = end;
   }
-  return plan;
 }
 
 void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls) {

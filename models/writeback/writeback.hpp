@@ -6,6 +6,8 @@
 #include <deque>
 #include <functional>
 
+#include <boost/container/small_vector.hpp>
+
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mutex.hpp>
@@ -130,11 +132,11 @@ class Writeback {
   };
   struct BioPlan {
     bool task_context = false;  // completion may drop folios (task context)
-    std::vector<Bio> bios;
+    boost::container::small_vector<Bio, 1> bios;  // one, nearly always
   };
   // Maps a range taken for writeback to blocks (delayed allocation happens
-  // here) and cuts it into bios; then submits them.
-  BioPlan plan_bios(filesystem::File& file, const page_cache::PageRange& range);
+  // here) and cuts it into bios (`plan`, empty); then submits them.
+  void plan_bios(filesystem::File& file, const page_cache::PageRange& range, BioPlan& plan);
   void submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls);
   // fsync's commit of the filesystem's transaction: its log writes.
   void commit_log();
