@@ -57,7 +57,6 @@ void BlockDevice::stop() {
   stopped_ = true;
   if (timer_) timer_->remove();
   timer_ = nullptr;
-  if (parked_) lazy_->unpark(*this);
   parked_ = false;
 }
 
@@ -178,7 +177,6 @@ bool BlockDevice::may_submit_at(double at_s, WbtClass cls) {
   // (complete_at parks the device again at its next one).
   if (in_service_.front().done_at_s <= at_s + kClockSlack_s) {
     parked_ = false;
-    lazy_->unpark(*this);
     while (!in_service_.empty() && in_service_.front().done_at_s <= at_s + kClockSlack_s)
       complete_at(in_service_.front().done_at_s);
   }
@@ -218,7 +216,6 @@ void BlockDevice::await_completion(double now) {
 void BlockDevice::rouse() {
   if (!parked_) return;  // idle, or its timer is set
   parked_ = false;
-  lazy_->unpark(*this);
   await_completion(sg4::Engine::get_clock());
 }
 

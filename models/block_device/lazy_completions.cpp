@@ -1,6 +1,7 @@
 #include "models/block_device/lazy_completions.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <simgrid/s4u/Engine.hpp>
 
@@ -40,11 +41,15 @@ void LazyCompletions::attach(BlockDevice& device) {
 }
 
 void LazyCompletions::park(BlockDevice& device, double due_s) {
-  parked_.push_back({due_s, device.lazy_order_, ++device.lazy_generation_, &device});
+  device.lazy_due_s_ = due_s;
+  if (device.lazy_entry_s_ >= 0) {
+    if (due_s < device.lazy_entry_s_) throw std::logic_error("a device's next completion moved earlier");
+    return;
+  }
+  device.lazy_entry_s_ = due_s;
+  parked_.push_back({due_s, device.lazy_order_, &device});
   std::push_heap(parked_.begin(), parked_.end());
 }
-
-void LazyCompletions::unpark(BlockDevice& device) { ++device.lazy_generation_; }
 
 void LazyCompletions::watch() {
   ++watchers_;
@@ -56,7 +61,14 @@ void LazyCompletions::advance(double now_s) {
     std::pop_heap(parked_.begin(), parked_.end());
     const Entry e = parked_.back();
     parked_.pop_back();
-    if (e.generation == e.device->lazy_generation_) e.device->complete_at(e.due_s);
+    BlockDevice& device = *e.device;
+    device.lazy_entry_s_ = -1;
+    if (!device.parked_) continue;  // woke or went idle since
+    if (device.lazy_due_s_ != e.due_s) {
+      park(device, device.lazy_due_s_);  // parked again with a later completion
+      continue;
+    }
+    device.complete_at(e.due_s);
   }
 }
 

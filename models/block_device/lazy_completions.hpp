@@ -34,10 +34,10 @@ class LazyCompletions {
   // A device whose actor may park; devices are ordered by attachment, which
   // breaks ties between completions due at the same time.
   void attach(BlockDevice& device);
-  // The device's actor parked with its earliest completion due at `due_s`;
-  // unpark: it woke or has nothing left in service.
+  // The device's actor parked with its earliest completion due at `due_s`.
+  // It unparks (it woke, or has nothing left in service) by clearing its
+  // parked_ flag: its entry stays, and is dropped when reached.
   void park(BlockDevice& device, double due_s);
-  void unpark(BlockDevice& device);
 
   // A task sleeps until some writeback completes (on any device): every
   // device's actor wakes for its completions until unwatch().
@@ -49,12 +49,14 @@ class LazyCompletions {
   // Applies every parked completion due by `now_s`, earliest first.
   void advance(double now_s);
 
-  // A parked device's next completion; stale once the device's generation
-  // has moved on (it woke or parked again), and then skipped.
+  // At most one a device, due no later than its next completion: a device
+  // parks again after completing (or on waking) with a later one, since its
+  // channel completes in dispatch order, and keeps its entry, which moves to
+  // the later time when reached. Parking costs no heap operation while the
+  // device keeps an entry.
   struct Entry {
     double due_s;
     std::uint64_t order;
-    std::uint64_t generation;
     BlockDevice* device;
     // The heap's top is the earliest, then the first attached.
     bool operator<(const Entry& o) const { return due_s != o.due_s ? due_s > o.due_s : order > o.order; }
