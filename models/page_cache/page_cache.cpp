@@ -128,8 +128,10 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
   // `either`) older by as many: both ways at once, so a near run is found in
   // as many steps as it is away.
   auto near = [window](const Run* a, const Run* b, bool either) {
-    const Run* younger = a;
-    const Run* older = either ? a : nullptr;
+    // Not towards a side that cannot hold `b`: the youngest run (a new
+    // write's) cannot be older than `a`, the oldest cannot be younger.
+    const Run* younger = either && !b->lru_prev ? nullptr : a;
+    const Run* older = either && b->lru_next ? a : nullptr;
     for (std::uint64_t step = 0; (younger || older) && step <= window; ++step) {
       if (younger && (younger = younger->lru_next) == b) return true;
       if (older && (older = older->lru_prev) == b) return true;
