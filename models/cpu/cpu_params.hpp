@@ -187,7 +187,7 @@ struct CpuCostParams {
   // write up to this much earlier than its copy ends. Simulator speed, not
   // kernel behaviour: larger runs faster and blurs the order of events within
   // the window; 0 executes every call on its own (exact, slowest).
-  double batch_window_s = 100e-6;
+  double batch_window_s = 20e-6;
 
   // Spread of each call's CPU work: every system call draws a lognormal
   // factor of median 1 per kind of work (the costs above stay the medians,
