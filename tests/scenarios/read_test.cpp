@@ -317,6 +317,24 @@ TEST_CASE("reads: reclaim keeps a mapped file's folios, and takes a read file's"
   CHECK(read["reclaimed_bytes"].get<double>() > 0);
 }
 
+TEST_CASE("reads: a read's device time is its waits alone, whatever CPU of earlier calls is pending") {
+  // The 4 KiB sequential reader above, copying at 1 GB/s: 4.096 us of CPU a
+  // call, its only CPU. A batch holds earlier calls' copies until the task
+  // waits for a read; that work is theirs, not the device's: at any batch
+  // window every call's CPU share is its copy.
+  for (const double window_s : {0.0, 20e-6, 100e-6}) {
+    CAPTURE(window_s);
+    Scenario s = read_back(4 * KiB, workload::IoMode::kBuffered);
+    s.cpu.copy_bandwidth_Bps = 1e9;
+    s.cpu.batch_window_s = window_s;
+    Json r = simulate_isolated(s).summary;
+    const Json& split = r["read_latency_split_mean_us"];
+    CHECK(split["cpu"].get<double>() == doctest::Approx(4.096));
+    CHECK(split["cpu"].get<double>() + split["device"].get<double>() ==
+          doctest::Approx(r["read_latency_us"]["mean"].get<double>()));
+  }
+}
+
 TEST_CASE("reads: a buffered read of a cached file is a hit: no device read, the copy alone") {
   // The file written buffered and fsynced stays cached; 16 reads of 64 KiB
   // find every page. Copying at 1 GB/s (the only cost): 65.536 us a call.
