@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -320,7 +321,8 @@ TEST_CASE("reclaim: dirty folios wake the flushers, the task waits for writeback
   const Outcome o = with_reclaim(setup, [](Env& env) {
     auto& f = fill(env.cache, kMemoryPages - 256, 4 * KiB, true);
     env.on_wake_flushers = [&env, &f] {
-      auto ranges = env.cache.start_writeback(f, 0, kMemoryPages);
+      const auto taken = env.cache.start_writeback(f, 0, kMemoryPages);
+      std::vector<page_cache::PageRange> ranges(taken.begin(), taken.end());
       sg4::Actor::create("flusher", env.cpu.host(), [&env, &f, ranges] {
         sg4::this_actor::sleep_for(50e-3);
         for (const auto& range : ranges) env.cache.end_writeback(f, range);
