@@ -12,6 +12,7 @@ class LruList {
   Node* oldest() const { return front_; }
   Node* youngest() const { return back_; }
   std::uint64_t pages() const { return pages_; }
+  std::uint64_t nodes() const { return nodes_; }
   bool empty() const { return front_ == nullptr; }
 
   void push_young(Node* n) { insert_before(nullptr, n); }
@@ -24,6 +25,7 @@ class LruList {
     (n->lru_next ? n->lru_next->lru_prev : back_) = n->lru_prev;
     n->lru_prev = n->lru_next = nullptr;
     pages_ -= n->pages;
+    --nodes_;
   }
   // Pages of a node on this list changed by `delta` (split or merge).
   void resize(std::int64_t delta) { pages_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(pages_) + delta); }
@@ -36,11 +38,13 @@ class LruList {
     (n->lru_prev ? n->lru_prev->lru_next : front_) = n;
     (at ? at->lru_prev : back_) = n;
     pages_ += n->pages;
+    ++nodes_;
   }
 
   Node* front_ = nullptr;
   Node* back_ = nullptr;
   std::uint64_t pages_ = 0;
+  std::uint64_t nodes_ = 0;
 };
 
 }  // namespace foliosim::page_cache

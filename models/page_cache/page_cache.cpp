@@ -139,9 +139,12 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
     return false;
   };
   // Exact order (window 0): only when the file-lower run is just older.
-  auto mergeable = [&near, window](const Run& a, const Run& b) {
+  // Runs of one list that holds at most window + 2 are all that near each
+  // other: no walk (a few writers' runs, as Axboe's dontcache writers keep).
+  auto mergeable = [this, &near, window](const Run& a, const Run& b) {
     return a.end_page() == b.first_page && a.flags == b.flags && a.origin == b.origin &&
-           a.folio_pages == b.folio_pages && near(&a, &b, window > 0);
+           a.folio_pages == b.folio_pages &&
+           ((window > 0 && list_of(a).nodes() <= window + 2) || near(&a, &b, window > 0));
   };
   auto absorb = [&](RunIt into, RunIt from) {
     const std::uint64_t pages = from->second.pages;
