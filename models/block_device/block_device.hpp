@@ -299,8 +299,7 @@ class BlockDevice {
   // Lazy completions (lazy_completions.hpp); null: the actor sleeps until each.
   LazyCompletions* lazy_ = nullptr;
   std::uint64_t lazy_order_ = 0;
-  bool parked_ = false;      // LazyCompletions applies its completions
-  double lazy_due_s_ = 0;    // parked: its next completion
+  bool parked_ = false;       // LazyCompletions applies its completions, the front's next
   double lazy_entry_s_ = -1;  // the due time of its entry in LazyCompletions; < 0: none
   simgrid::kernel::timer::Timer* timer_ = nullptr;       // set at its next completion
   bool stopped_ = false;                                 // the actor is gone: nothing is completed

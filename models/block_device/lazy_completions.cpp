@@ -41,7 +41,6 @@ void LazyCompletions::attach(BlockDevice& device) {
 }
 
 void LazyCompletions::park(BlockDevice& device, double due_s) {
-  device.lazy_due_s_ = due_s;
   if (device.lazy_entry_s_ >= 0) {
     if (due_s < device.lazy_entry_s_) throw std::logic_error("a device's next completion moved earlier");
     return;
@@ -64,8 +63,11 @@ void LazyCompletions::advance(double now_s) {
     BlockDevice& device = *e.device;
     device.lazy_entry_s_ = -1;
     if (!device.parked_) continue;  // woke or went idle since
-    if (device.lazy_due_s_ != e.due_s) {
-      park(device, device.lazy_due_s_);  // parked again with a later completion
+    // Parked, its next completion is its channel's front (completions due
+    // are applied here before anything else runs).
+    const double due_s = device.in_service_.front().done_at_s;
+    if (due_s != e.due_s) {
+      park(device, due_s);  // parked again with a later completion
       continue;
     }
     device.complete_at(e.due_s);

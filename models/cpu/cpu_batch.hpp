@@ -8,6 +8,8 @@
 
 #include <initializer_list>
 
+#include <simgrid/s4u/Engine.hpp>
+
 #include "models/common/actor_lock.hpp"
 #include "models/cpu/call_spread.hpp"
 #include "models/cpu/cpu.hpp"
@@ -77,6 +79,10 @@ class CpuBatch {
 
   // Seconds of work added but not yet executed.
   double pending_s() const { return cpu_.scaled_s(pending_reference_s_); }
+  // The task's own clock: the engine's plus its work not yet run. Times a
+  // task measures around a wait are taken on it, so the work it flushes
+  // before sleeping is not counted as the wait.
+  double now_s() const { return simgrid::s4u::Engine::get_clock() + pending_s(); }
 
  private:
   Cpu& cpu_;

@@ -186,9 +186,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
   const auto& device = device_.params();
   const std::uint64_t ra_pages = fd.ra.ra_pages.value_or(device.read_ahead_bytes / kPageBytes);
   const std::uint64_t io_pages = std::max<std::uint64_t>(1, device.max_request_bytes / kPageBytes);
-  // On the task's own clock: the CPU work still pending when it first
-  // flushes to wait is the call's (and its predecessors'), not the device's.
-  const double device_start_s = sg4::Engine::get_clock() + batch.pending_s();
+  const double device_start_s = batch.now_s();
   bool first_pass = true;
   // filemap_get_pages, until every page of the request is cached and read:
   // wait for reads under way; at the first missing page, a synchronous
@@ -230,7 +228,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     batch.flush();
     read_window(file, async_readahead(fd.ra, max_pages), end, dontcache, true, outcome);
   }
-  outcome.device_s = sg4::Engine::get_clock() + batch.pending_s() - device_start_s;
+  outcome.device_s = batch.now_s() - device_start_s;
   const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dontcache);
   outcome.ahead_used_pages = result.ahead_used_pages;
   batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
@@ -315,7 +313,7 @@ ReadOutcome BufferedIo::mmap_read(OpenFile& fd, std::uint64_t offset_bytes, std:
     std::uint64_t mapped = map_cached(fd, block, std::min(block + around, file_pages), marker, outcome);
     if (!fd.mapped_pages[page]) {
       // filemap_fault.
-      const double wait_start_s = sg4::Engine::get_clock() + batch.pending_s();  // the task's clock, as read's
+      const double wait_start_s = batch.now_s();
       if (!reading(file, page) && cache_.missing_pages(*file.cache, page * kPageBytes, kPageBytes) > 0) {
         ++outcome.major_faults;
         ReadWindow window{page, 1};
@@ -339,7 +337,7 @@ ReadOutcome BufferedIo::mmap_read(OpenFile& fd, std::uint64_t offset_bytes, std:
         }
         wait_inflight(file, page, page + 1, &batch);
       }
-      outcome.device_s += sg4::Engine::get_clock() + batch.pending_s() - wait_start_s;
+      outcome.device_s += batch.now_s() - wait_start_s;
       mapped += map_cached(fd, page, page + 1, UINT64_MAX, outcome);  // finish_fault
     }
     batch.add(c.page_fault_s + c.fault_map_per_page_s * static_cast<double>(mapped));
@@ -360,7 +358,7 @@ double BufferedIo::read_partial_pages(File& file, std::uint64_t offset_bytes, st
   int count = 0;
   if (head) pages[count++] = first;
   if (tail && (count == 0 || last != first)) pages[count++] = last;
-  const double start_s = sg4::Engine::get_clock() + batch.pending_s();  // the task's clock, as read's
+  const double start_s = batch.now_s();
   for (int i = 0; i < count; ++i) {
     const std::uint64_t page = pages[i];
     const std::uint64_t at = page * kPageBytes;
@@ -374,7 +372,7 @@ double BufferedIo::read_partial_pages(File& file, std::uint64_t offset_bytes, st
     cpu_.run(cpu::Component::kCompletion, static_cast<double>(requests) * cpu_.costs().request_complete_s);
     outcome.reclaim_s += read.reclaim_s;
   }
-  return sg4::Engine::get_clock() + batch.pending_s() - start_s;
+  return batch.now_s() - start_s;
 }
 
 std::uint64_t BufferedIo::fadvise(OpenFile& fd, Advice advice, std::uint64_t offset_bytes, std::uint64_t length_bytes,
@@ -500,14 +498,14 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
       case page_cache::DontcacheKick::kInline: {
         // The kick's CPU joins the copy's pending work as one stretch; the
         // kick's time is what follows the copy's.
-        const double start_s = sg4::Engine::get_clock() + batch.pending_s();
+        const double start_s = batch.now_s();
         // WB_SYNC_NONE, not background: blk-wbt's wb_normal.
         writeback_.write_pages(file, first_page, end_page - first_page, cpu::Component::kWriters,
                                block_device::WbtClass::kNormal, end_page, nullptr, &batch);
         // Without submit_ahead, each call's work runs by its end (write_pages
         // ran it unless nothing was dirty in the range).
         if (!device_.submits_ahead()) batch.flush();
-        outcome.kick_s = std::max(0.0, sg4::Engine::get_clock() + batch.pending_s() - start_s);
+        outcome.kick_s = std::max(0.0, batch.now_s() - start_s);
         hold.reset();
         break;
       }

@@ -111,8 +111,7 @@ struct JobContext {
   writeback::Dirtier dirtier;
   cpu::CallSpread spread;
   cpu::CpuBatch batch;
-  // The task's own clock: the engine's plus its CPU work not yet run.
-  double now_s() const { return sg4::Engine::get_clock() + batch.pending_s(); }
+  double now_s() const { return batch.now_s(); }
 };
 
 // Reads of what other jobs wrote (buffered, dontcache or O_DIRECT); the job

@@ -108,7 +108,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
       // One request and writepages ends with it: it may go at the task's
       // time, its CPU still pending (BlockDevice::may_submit_at).
       const bool last = total + pages >= max_pages || ranges.back().first_page + ranges.back().pages >= end_page;
-      ahead_s = sg4::Engine::get_clock() + batch->pending_s();
+      ahead_s = batch->now_s();
       // Alone and with no sleep before it, the request needs no plug to merge in.
       if (!plug && last && plans.size() == 1 && plans[0].bios.size() == 1 && device_.may_submit_at(ahead_s, cls)) {
         ahead.emplace(device_, ahead_s);
