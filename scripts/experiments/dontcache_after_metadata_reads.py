@@ -23,9 +23,10 @@
 
 import ctypes
 import os
-import subprocess
 import sys
 import time
+
+import fresh_filesystem
 
 RWF_DONTCACHE = 0x80
 SYS_CACHESTAT = 451  # x86-64
@@ -33,7 +34,6 @@ MiB = 1 << 20
 FS = sys.argv[1] if len(sys.argv) > 1 else "xfs"
 MODE = sys.argv[2] if len(sys.argv) > 2 else "warm"
 IMG = sys.argv[3] if len(sys.argv) > 3 else "/tmp/foliosim-closeio.img"
-MKFS = {"xfs": ["mkfs.xfs", "-f", "-K", "-q"], "ext4": ["mkfs.ext4", "-F", "-q", "-E", "nodiscard,lazy_itable_init=0"]}
 MNT = "/tmp/foliosim-closeio-mnt"
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -53,29 +53,13 @@ def writeback_pages(fd):
     return stat.writeback
 
 
-def sh(*args):
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
-
-
 def device_reads(dev):
     return int(open(f"/sys/block/{dev}/stat").read().split()[0])
 
 
 def mounted(body):
-    """mkfs and mount a new loop device over IMG, run body(dev), clean up."""
-    loop = sh("losetup", "--direct-io=on", "-f", "--show", IMG)
-    try:
-        sh(*MKFS[FS], loop)
-        os.makedirs(MNT, exist_ok=True)
-        sh("mount", loop, MNT)
-        try:
-            sh("sync")
-            time.sleep(1)
-            return body(os.path.basename(loop))
-        finally:
-            sh("umount", MNT)
-    finally:
-        sh("losetup", "-d", loop)
+    """A fresh FS on a new loop device over IMG: body(dev name)."""
+    return fresh_filesystem.mounted(FS, IMG, MNT, lambda loop: body(os.path.basename(loop)))
 
 
 def fresh_or_warm(warm):
@@ -121,10 +105,7 @@ def timeline(dev):
     return rows
 
 
-made = not os.path.exists(IMG)
-if made:  # fully written, as the kernel reference's image: no holes in the host file
-    sh("dd", "if=/dev/zero", "of=" + IMG, "bs=1M", "count=2048", "oflag=direct", "status=none")
-try:
+def main():
     if MODE == "timeline":
         for _ in range(2):
             print("MiB written, peak under writeback (pages), device reads, p50 (us), ms")
@@ -135,6 +116,6 @@ try:
         for _ in range(3):
             for warm in (False, True):
                 print("warm " if warm else "fresh", fresh_or_warm(warm), flush=True)
-finally:
-    if made:
-        os.remove(IMG)
+
+
+fresh_filesystem.with_image(IMG, main)
