@@ -26,7 +26,7 @@ import os
 import sys
 import time
 
-import fresh_filesystem
+import kernel_setup
 
 RWF_DONTCACHE = 0x80
 SYS_CACHESTAT = 451  # x86-64
@@ -59,7 +59,7 @@ def device_reads(dev):
 
 def mounted(body):
     """A fresh FS on a new loop device over IMG: body(dev name)."""
-    return fresh_filesystem.mounted(FS, IMG, MNT, lambda loop: body(os.path.basename(loop)))
+    return kernel_setup.mounted(FS, IMG, MNT, lambda loop: body(os.path.basename(loop)))
 
 
 def fresh_or_warm(warm):
@@ -118,4 +118,4 @@ def main():
                 print("warm " if warm else "fresh", fresh_or_warm(warm), flush=True)
 
 
-fresh_filesystem.with_image(IMG, main)
+kernel_setup.with_image(IMG, main)

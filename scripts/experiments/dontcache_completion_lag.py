@@ -21,17 +21,11 @@ import collections
 import os
 import re
 import statistics
-import sys
 
-import fresh_filesystem
+import kernel_setup
+from kernel_setup import MiB, RWF_DONTCACHE, TRACE, tracefs
 
-RWF_DONTCACHE = 0x80
-MiB = 1 << 20
-FS = sys.argv[1] if len(sys.argv) > 1 else "ext4"
-RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-IMG = sys.argv[3] if len(sys.argv) > 3 else "/tmp/foliosim-lag.img"
-MNT = "/tmp/foliosim-lag-mnt"
-TRACE = "/sys/kernel/tracing"
+FS, RUNS, IMG, MNT = kernel_setup.arguments("lag", 3)
 EVENTS = ["block/block_rq_issue", "block/block_rq_complete", "filemap/mm_filemap_delete_from_page_cache",
           "workqueue/workqueue_queue_work", "workqueue/workqueue_execute_start", "workqueue/workqueue_execute_end"]
 WORK_FUNCTIONS = ("ext4_end_io_rsv_work", "xfs_end_io")
@@ -39,10 +33,6 @@ WORK_FUNCTIONS = ("ext4_end_io_rsv_work", "xfs_end_io")
 LINE = re.compile(r"^\s*(?P<task>.+?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\].*?\s(?P<ts>\d+\.\d+): "
                   r"(?P<event>\w+): (?P<rest>.*)$")
 
-
-def tracefs(path, value):
-    with open(os.path.join(TRACE, path), "w") as f:
-        f.write(value)
 
 
 def traced_workload(loop):
@@ -133,11 +123,7 @@ def analyse(lines, dev_text, minor):
 
 def main():
     for _ in range(RUNS):
-        print(FS, fresh_filesystem.mounted(FS, IMG, MNT, traced_workload), flush=True)
+        print(FS, kernel_setup.mounted(FS, IMG, MNT, traced_workload), flush=True)
 
 
-buffer_kb = open(os.path.join(TRACE, "buffer_size_kb")).read().split()[0]
-try:
-    fresh_filesystem.with_image(IMG, main)
-finally:
-    tracefs("buffer_size_kb", buffer_kb)
+kernel_setup.traced(lambda: kernel_setup.with_image(IMG, main))

@@ -1,9 +1,15 @@
 # What the experiments share: a fresh filesystem on a new loop device over a
-# fully written image, set up as the kernel reference's runs are (root).
+# fully written image, set up as the kernel reference's runs are, their
+# command line and tracefs (root).
 
 import os
 import subprocess
+import sys
 import time
+
+RWF_DONTCACHE = 0x80
+MiB = 1 << 20
+TRACE = "/sys/kernel/tracing"
 
 MKFS = {"xfs": ["mkfs.xfs", "-f", "-K", "-q"], "ext4": ["mkfs.ext4", "-F", "-q", "-E", "nodiscard,lazy_itable_init=0"]}
 
@@ -41,3 +47,26 @@ def with_image(image, body):
     finally:
         if made:
             os.remove(image)
+
+
+def arguments(name, runs):
+    """[ext4|xfs] [RUNS] [IMAGE] from the command line (defaults ext4, `runs`,
+    /tmp/foliosim-`name`.img), and a mount point of the experiment's own."""
+    fs = sys.argv[1] if len(sys.argv) > 1 else "ext4"
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else runs
+    image = sys.argv[3] if len(sys.argv) > 3 else f"/tmp/foliosim-{name}.img"
+    return fs, runs, image, f"/tmp/foliosim-{name}-mnt"
+
+
+def tracefs(path, value):
+    with open(os.path.join(TRACE, path), "w") as f:
+        f.write(value)
+
+
+def traced(body):
+    """body(), then the trace buffer's size as it was."""
+    size_kb = open(os.path.join(TRACE, "buffer_size_kb")).read().split()[0]
+    try:
+        return body()
+    finally:
+        tracefs("buffer_size_kb", size_kb)
