@@ -13,6 +13,9 @@ class LruList {
   Node* youngest() const { return back_; }
   std::uint64_t pages() const { return pages_; }
   std::uint64_t nodes() const { return nodes_; }
+  // Insertions so far anywhere but at the oldest end: a bound on how many
+  // nodes have come to be younger than any node since (Run::lru_seen_steps).
+  std::uint64_t young_inserts() const { return young_inserts_; }
   bool empty() const { return front_ == nullptr; }
 
   void push_young(Node* n) { insert_before(nullptr, n); }
@@ -33,6 +36,8 @@ class LruList {
  private:
   // Inserts `n` just before `at` (nullptr: at the young end).
   void insert_before(Node* at, Node* n) {
+    if (at != front_ || !at) ++young_inserts_;
+    n->lru_seen_steps = 0;  // its distance to the young end is unknown again
     n->lru_next = at;
     n->lru_prev = at ? at->lru_prev : back_;
     (n->lru_prev ? n->lru_prev->lru_next : front_) = n;
@@ -45,6 +50,7 @@ class LruList {
   Node* back_ = nullptr;
   std::uint64_t pages_ = 0;
   std::uint64_t nodes_ = 0;
+  std::uint64_t young_inserts_ = 0;
 };
 
 }  // namespace foliosim::page_cache

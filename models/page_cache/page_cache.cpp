@@ -127,13 +127,25 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
   // Whether `b` is younger than `a` by at most `window` + 1 steps, or (with
   // `either`) older by as many: both ways at once, so a near run is found in
   // as many steps as it is away.
-  auto near = [window](const Run* a, const Run* b, bool either) {
+  auto near = [this, window](Run* a, const Run* b, bool either) {
+    // `b` the youngest (a new write's run): no walk when `a`'s distance to
+    // the youngest when last walked, plus every run inserted since, is in reach.
+    const std::uint64_t inserts = list_of(*a).young_inserts();
+    if (either && !b->lru_next && a->lru_seen_steps > 0 &&
+        a->lru_seen_steps + (inserts - a->lru_seen_inserts) <= window + 1)
+      return true;
     // Not towards a side that cannot hold `b`: the youngest run (a new
     // write's) cannot be older than `a`, the oldest cannot be younger.
     const Run* younger = either && !b->lru_prev ? nullptr : a;
     const Run* older = either && b->lru_next ? a : nullptr;
     for (std::uint64_t step = 0; (younger || older) && step <= window; ++step) {
-      if (younger && (younger = younger->lru_next) == b) return true;
+      if (younger && (younger = younger->lru_next) == b) {
+        if (!b->lru_next) {
+          a->lru_seen_steps = step + 1;
+          a->lru_seen_inserts = inserts;
+        }
+        return true;
+      }
       if (older && (older = older->lru_prev) == b) return true;
     }
     return false;
@@ -141,7 +153,7 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
   // Exact order (window 0): only when the file-lower run is just older.
   // Runs of one list that holds at most window + 2 are all that near each
   // other: no walk (a few writers' runs, as Axboe's dontcache writers keep).
-  auto mergeable = [this, &near, window](const Run& a, const Run& b) {
+  auto mergeable = [this, &near, window](Run& a, const Run& b) {
     return a.end_page() == b.first_page && a.flags == b.flags && a.origin == b.origin &&
            a.folio_pages == b.folio_pages &&
            ((window > 0 && list_of(a).nodes() <= window + 2) || near(&a, &b, window > 0));

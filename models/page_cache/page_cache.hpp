@@ -49,6 +49,11 @@ struct Run {
   FileCache* file;
   Run* lru_prev = nullptr;  // older
   Run* lru_next = nullptr;  // younger
+  // Steps from this run to its list's youngest when last walked (0: not
+  // known), and the list's young_inserts() then: the distance now is at
+  // most the one plus what the other added since (removals only shorten it).
+  std::uint64_t lru_seen_steps = 0;
+  std::uint64_t lru_seen_inserts = 0;
 
   std::uint64_t end_page() const { return first_page + pages; }
   bool has(Flag f) const { return flags & f; }

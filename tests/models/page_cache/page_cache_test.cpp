@@ -258,6 +258,37 @@ TEST_CASE("page cache: 64 MiB of sequential 1 MiB writes are one run of 256-page
   CHECK(runs_of(f) == "0+16384/256");
 }
 
+TEST_CASE("page cache: a merge window joins a file's runs while they are within reach, after runs added since") {
+  // Window 2: a new run joins its file's run when that is at most 3 steps
+  // older on the LRU. Five files, one page at a time (one-page folios); the
+  // LRU is written oldest first, and "d0 +1" is d's run at page 0 after the
+  // write that joined it.
+  PageCacheParams params;
+  params.lru_merge_window_runs = 2;
+  PageCache pc(params);
+  FileCache* f[5];
+  for (int i = 0; i < 5; ++i) f[i] = &pc.file(std::string(1, static_cast<char>('a' + i)));
+  auto write = [&](int file, std::uint64_t page) { pc.write(*f[file], page * 4 * KiB, 4 * KiB, 0); };
+  for (int i = 0; i < 5; ++i) write(i, 0);  // a0 b0 c0 d0 e0: more runs than window + 2
+  write(4, 1);                              // e1 is 1 step from e0: e0 +1
+  write(3, 1);                              // d1 is 2 steps from d0 (e0 between): d0 +1
+  write(3, 2);                              // 2 again (d0 was walked at 2, one run added since): d0 +1
+  write(2, 1);                              // c1, 3 steps from c0 (d0 e0 between): c0 +1
+  write(0, 1);                              // a1, 5 steps from a0: apart
+  write(3, 3);                              // d3, 3 steps (e0 a1 between): d0 +1
+  write(1, 1);                              // b1, 5 steps from b0: apart
+  // d4 is 4 steps from d0 (e0 a1 b1 between): apart, though d0 was 3 steps
+  // from the youngest when last walked; two runs were added since.
+  write(3, 4);
+  CHECK(runs_of(*f[0]) == "0+1/1 1+1/1");
+  CHECK(runs_of(*f[1]) == "0+1/1 1+1/1");
+  CHECK(runs_of(*f[2]) == "0+2/1");
+  CHECK(runs_of(*f[3]) == "0+4/1 4+1/1");
+  CHECK(runs_of(*f[4]) == "0+2/1");
+  CHECK(lru_of(pc, false) == "a:0+1 b:0+1 c:0+2 d:0+4 e:0+2 a:1+1 b:1+1 d:4+1");
+  CHECK(pc.run_count() == 8);
+}
+
 // ---------------------------------------------------------------------------
 // 3. Counters, start/end writeback, missing pages
 // ---------------------------------------------------------------------------
