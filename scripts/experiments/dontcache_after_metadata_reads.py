@@ -27,10 +27,9 @@ import sys
 import time
 
 import kernel_setup
+from kernel_setup import MiB, RWF_DONTCACHE
 
-RWF_DONTCACHE = 0x80
 SYS_CACHESTAT = 451  # x86-64
-MiB = 1 << 20
 FS = sys.argv[1] if len(sys.argv) > 1 else "xfs"
 MODE = sys.argv[2] if len(sys.argv) > 2 else "warm"
 IMG = sys.argv[3] if len(sys.argv) > 3 else "/tmp/foliosim-closeio.img"
