@@ -36,7 +36,7 @@ class LruList {
  private:
   // Inserts `n` just before `at` (nullptr: at the young end).
   void insert_before(Node* at, Node* n) {
-    if (at != front_ || !at) ++young_inserts_;
+    if (!at || at != front_) ++young_inserts_;  // all but push_old onto a list with nodes
     n->lru_seen_steps = 0;  // its distance to the young end is unknown again
     n->lru_next = at;
     n->lru_prev = at ? at->lru_prev : back_;

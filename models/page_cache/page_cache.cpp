@@ -125,12 +125,16 @@ std::pair<std::uint64_t, std::uint64_t> PageCache::folio_aligned(const FileCache
 void PageCache::try_merge(FileCache& file, RunIt it) {
   const std::uint64_t window = params_.lru_merge_window_runs;
   // Whether `b` is younger than `a` by at most `window` + 1 steps, or (with
-  // `either`) older by as many: both ways at once, so a near run is found in
-  // as many steps as it is away.
+  // `either`) older by as many. Known without a walk for any two runs of a
+  // list of at most window + 2 (a few writers' runs, as Axboe's dontcache
+  // writers keep), and for `b` the youngest (a new write's run) while `a`'s
+  // distance to the youngest when last walked, plus every run inserted
+  // since, is in reach. Else both ways at once, so a near run is found in as
+  // many steps as it is away.
   auto near = [this, window](Run* a, const Run* b, bool either) {
-    // `b` the youngest (a new write's run): no walk when `a`'s distance to
-    // the youngest when last walked, plus every run inserted since, is in reach.
-    const std::uint64_t inserts = list_of(*a).young_inserts();
+    const LruList<Run>& list = list_of(*a);
+    if (either && list.nodes() <= window + 2) return true;
+    const std::uint64_t inserts = list.young_inserts();
     if (either && !b->lru_next && a->lru_seen_steps > 0 &&
         a->lru_seen_steps + (inserts - a->lru_seen_inserts) <= window + 1)
       return true;
@@ -151,12 +155,9 @@ void PageCache::try_merge(FileCache& file, RunIt it) {
     return false;
   };
   // Exact order (window 0): only when the file-lower run is just older.
-  // Runs of one list that holds at most window + 2 are all that near each
-  // other: no walk (a few writers' runs, as Axboe's dontcache writers keep).
-  auto mergeable = [this, &near, window](Run& a, const Run& b) {
+  auto mergeable = [&near, window](Run& a, const Run& b) {
     return a.end_page() == b.first_page && a.flags == b.flags && a.origin == b.origin &&
-           a.folio_pages == b.folio_pages &&
-           ((window > 0 && list_of(a).nodes() <= window + 2) || near(&a, &b, window > 0));
+           a.folio_pages == b.folio_pages && near(&a, &b, window > 0);
   };
   auto absorb = [&](RunIt into, RunIt from) {
     const std::uint64_t pages = from->second.pages;
