@@ -20,7 +20,7 @@ import re
 import statistics
 
 import kernel_setup
-from kernel_setup import MiB, RWF_DONTCACHE, TRACE, tracefs
+from kernel_setup import MiB, RWF_DONTCACHE
 
 FS, RUNS, IMG, MNT = kernel_setup.arguments("calls", 2)
 PID = os.getpid()
@@ -57,26 +57,8 @@ def pretouch():
 def workload_for(mode):
     def workload(loop):
         pretouch()
-        tracefs("tracing_on", "0")
-        tracefs("trace", "")
-        tracefs("buffer_size_kb", "16384")
-        for event, where in EVENTS.items():
-            tracefs(f"events/{event}/filter", where)
-            tracefs(f"events/{event}/enable", "1")
-        tracefs("tracing_on", "1")
-        fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
-        buf = b"\1" * MiB
-        for i in range(256):
-            os.pwritev(fd, [buf], i * MiB, RWF_DONTCACHE if mode == "dontcache" else 0)
-        os.fsync(fd)
-        os.close(fd)
-        tracefs("tracing_on", "0")
-        for event in EVENTS:
-            tracefs(f"events/{event}/enable", "0")
-            tracefs(f"events/{event}/filter", "0")
-        with open(os.path.join(TRACE, "trace")) as f:
-            lines = f.read().splitlines()
-        tracefs("trace", "")
+        flags = RWF_DONTCACHE if mode == "dontcache" else 0
+        lines = kernel_setup.trace_lines(EVENTS, lambda: kernel_setup.c1_writes(MNT, flags), 16384)
         return analyse(lines)
 
     return workload

@@ -23,7 +23,7 @@ import re
 import statistics
 
 import kernel_setup
-from kernel_setup import MiB, RWF_DONTCACHE, TRACE, tracefs
+from kernel_setup import RWF_DONTCACHE
 
 FS, RUNS, IMG, MNT = kernel_setup.arguments("lag", 3)
 EVENTS = ["block/block_rq_issue", "block/block_rq_complete", "filemap/mm_filemap_delete_from_page_cache",
@@ -34,27 +34,10 @@ LINE = re.compile(r"^\s*(?P<task>.+?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\].*?\s(?P<ts
                   r"(?P<event>\w+): (?P<rest>.*)$")
 
 
-
 def traced_workload(loop):
     """C1's dontcache workload on the filesystem at MNT, traced; what analyse() finds."""
-    tracefs("tracing_on", "0")
-    tracefs("trace", "")
-    tracefs("buffer_size_kb", "65536")
-    for e in EVENTS:
-        tracefs(f"events/{e}/enable", "1")
-    tracefs("tracing_on", "1")
-    fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
-    buf = b"\1" * MiB
-    for i in range(256):
-        os.pwritev(fd, [buf], i * MiB, RWF_DONTCACHE)
-    os.fsync(fd)
-    os.close(fd)
-    tracefs("tracing_on", "0")
-    for e in EVENTS:
-        tracefs(f"events/{e}/enable", "0")
-    with open(os.path.join(TRACE, "trace")) as f:
-        lines = f.read().splitlines()
-    tracefs("trace", "")
+    lines = kernel_setup.trace_lines(dict.fromkeys(EVENTS), lambda: kernel_setup.c1_writes(MNT, RWF_DONTCACHE),
+                                     65536)
     minor = os.stat(loop).st_rdev & 0xFF
     return analyse(lines, f"7,{minor}", minor)
 

@@ -63,6 +63,40 @@ def tracefs(path, value):
         f.write(value)
 
 
+def c1_writes(mnt, flags):
+    """C1's writes: a new file at `mnt`, 256 calls of 1 MiB (pwritev2 with
+    `flags`), then fsync."""
+    fd = os.open(mnt + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
+    buf = b"\1" * MiB
+    for i in range(256):
+        os.pwritev(fd, [buf], i * MiB, flags)
+    os.fsync(fd)
+    os.close(fd)
+
+
+def trace_lines(events, run, buffer_kb):
+    """run() with the tracefs `events` on (event: filter, or None for none),
+    in a trace buffer of `buffer_kb` a CPU; the trace's lines."""
+    tracefs("tracing_on", "0")
+    tracefs("trace", "")
+    tracefs("buffer_size_kb", str(buffer_kb))
+    for event, where in events.items():
+        if where:
+            tracefs(f"events/{event}/filter", where)
+        tracefs(f"events/{event}/enable", "1")
+    tracefs("tracing_on", "1")
+    run()
+    tracefs("tracing_on", "0")
+    for event, where in events.items():
+        tracefs(f"events/{event}/enable", "0")
+        if where:
+            tracefs(f"events/{event}/filter", "0")
+    with open(os.path.join(TRACE, "trace")) as f:
+        lines = f.read().splitlines()
+    tracefs("trace", "")
+    return lines
+
+
 def traced(body):
     """body(), then the trace buffer's size as it was."""
     size_kb = open(os.path.join(TRACE, "buffer_size_kb")).read().split()[0]
