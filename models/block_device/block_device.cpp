@@ -342,10 +342,11 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
   // sequence, serialised with the data as a loop device's worker does.
   const double flushes_s = request.flush && params_.write_cache ? 2 * params_.flush_latency_s : 0;
   const double spread = median_one_lognormal(rng_, params_.service_sigma);
+  double transfer_s = static_cast<double>(request.length_bytes) / bandwidth;
+  if (copy_load_ && copy_load_->any()) transfer_s *= params_.copy_slowdown;
   channel_free_at_s_ = transfer_start + flushes_s +
                        spread * (params_.request_overhead_s +
-                                 static_cast<double>(request.segments) * params_.segment_overhead_s +
-                                 static_cast<double>(request.length_bytes) / bandwidth);
+                                 static_cast<double>(request.segments) * params_.segment_overhead_s + transfer_s);
   (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
   ++(write ? stats_.write_requests : stats_.read_requests);
   if (request.log) {

@@ -33,6 +33,7 @@
 #include "models/block_device/device_params.hpp"
 #include "models/block_device/lazy_completions.hpp"
 #include "models/common/actor_lock.hpp"
+#include "models/common/copy_load.hpp"
 #include "models/common/inplace_function.hpp"
 #include "models/common/node_pool.hpp"
 #include "models/common/ring_fifo.hpp"
@@ -98,6 +99,9 @@ class BlockDevice {
 
   // Starts the device's daemon actor on `host`.
   void start(simgrid::s4u::Host* host);
+  // The machine's copying tasks, which slow transfers by copy_slowdown;
+  // none (nullptr, the default): never slowed.
+  void set_copy_load(const CopyLoad* load) { copy_load_ = load; }
 
   // Queues an I/O whose memory is `segments` physically contiguous pieces
   // (bio_vecs) of about equal size; never blocks. I/O beyond
@@ -272,6 +276,7 @@ class BlockDevice {
 
   DeviceParams params_;
   std::mt19937_64 rng_;
+  const CopyLoad* copy_load_ = nullptr;
   DeviceStats stats_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr wakeup_;

@@ -89,6 +89,16 @@ struct DeviceParams {
   // service grows by exp(sigma^2 / 2), slightly lower throughput; 0 turns it
   // off. Fitted: see models/README.md, "Latency spread".
   double service_sigma = 0.3;
+  // Factor on each request's transfer time (its bytes / bandwidth) while a
+  // task is in a buffered write call (CopyLoad): the reference loop device's
+  // backing I/O goes through the host, whose memory and CPUs the writer's
+  // copy into the page cache shares. Larger: a writer that copies while its
+  // writeback runs (dontcache, a memory cgroup's reclaim, background
+  // writeback) outruns the device sooner, so more is in flight and its
+  // write phase is longer; fsync, O_DIRECT and a device without writers are
+  // untouched. 1: a device with its own path to memory. Fitted: see
+  // models/README.md, "Device".
+  double copy_slowdown = 1.15;
   // Requests the device services at once (queue/nr_requests, an NVMe queue's
   // depth); more wait in the block layer, where adjacent ones merge. Also
   // bounds blk-wbt's depths (rq_depth_calc_max_depth: at most 3/4 of it).
@@ -192,6 +202,7 @@ struct DeviceParams {
     f.duration("discontiguous_latency", discontiguous_latency_s);
     f.duration("flush_latency", flush_latency_s);
     f.number("service_sigma", service_sigma, 0, kMaxSigma);
+    f.number("copy_slowdown", copy_slowdown, 1, 100);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.count("max_segments", max_segments, Bound::between(1, 65535));

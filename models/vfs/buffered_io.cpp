@@ -418,6 +418,7 @@ WriteOutcome BufferedIo::write(OpenFile& fd, std::uint64_t offset_bytes, std::ui
                                writeback::Dirtier& task, cpu::CpuBatch& batch) {
   File& file = *fd.file;
   attach(file);
+  const CopyLoad::Call copying(copy_load_);
   WriteOutcome outcome;
   const auto& c = cpu_.costs();
   batch.add(c.syscall_entry_s);

@@ -15,6 +15,7 @@
 
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
+#include "models/common/copy_load.hpp"
 #include "models/cpu/cpu.hpp"
 #include "models/cpu/cpu_batch.hpp"
 #include "models/filesystem/filesystem.hpp"
@@ -77,6 +78,9 @@ class BufferedIo {
   BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cache, const page_cache::PageCacheParams& params,
              reclaim::Reclaim& reclaim, writeback::Writeback& writeback, writeback::DirtyThrottle& throttle,
              block_device::BlockDevice& device, writeback::WritebackWaitQueue& writeback_done);
+
+  // Where a write call counts itself as copying (CopyLoad); none by default.
+  void set_copy_load(CopyLoad* load) { copy_load_ = load; }
 
   // The file's page cache, created on first use.
   void attach(File& file);
@@ -191,6 +195,7 @@ class BufferedIo {
   writeback::DirtyThrottle& throttle_;
   block_device::BlockDevice& device_;
   writeback::WritebackWaitQueue& writeback_done_;
+  CopyLoad* copy_load_ = nullptr;
   // The filesystem's write_iter around the copy.
   filesystem::Costs write_costs_;
   // The same over written blocks inside i_size (no allocation, no extension).

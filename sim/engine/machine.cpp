@@ -23,6 +23,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     devices_.push_back(
         std::make_unique<block_device::BlockDevice>(params, random_stream(scenario.seed, "device/" + params.name)));
     if (params.lazy_completions) lazy_completions_->attach(*devices_.back());
+    devices_.back()->set_copy_load(&copy_load_);
   }
   cache_ = std::make_unique<page_cache::PageCache>(scenario.page_cache);
   writeback_done_ = std::make_unique<writeback::WritebackWaitQueue>();
@@ -66,6 +67,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     throttle_->add_bdi(*mount.writeback);
     mount.buffered_io = std::make_unique<vfs::BufferedIo>(*cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_,
                                                           *mount.writeback, *throttle_, device, *writeback_done_);
+    mount.buffered_io->set_copy_load(&copy_load_);
   }
   meter_ =
       std::make_unique<MemoryMeter>(*cache_, *reclaim_, *cpu_, devices_, workload_, [this] { return dirty_limits(); });

@@ -12,6 +12,7 @@
 #include <simgrid/s4u/NetZone.hpp>
 
 #include "models/block_device/block_device.hpp"
+#include "models/common/copy_load.hpp"
 #include "models/cpu/cpu.hpp"
 #include "models/filesystem/filesystem.hpp"
 #include "models/page_cache/page_cache.hpp"
@@ -73,6 +74,7 @@ class Machine {
   std::unique_ptr<cpu::Cpu> cpu_;
   // Before the devices: they are gone before it is (no completion is applied then).
   std::unique_ptr<block_device::LazyCompletions> lazy_completions_;
+  CopyLoad copy_load_;  // buffered writers copying now: slows devices by copy_slowdown
   std::vector<std::unique_ptr<block_device::BlockDevice>> devices_;
   std::unique_ptr<page_cache::PageCache> cache_;
   std::unique_ptr<writeback::WritebackWaitQueue> writeback_done_;

@@ -59,6 +59,13 @@ TEST_CASE("a 64 MiB buffered write below the thresholds reaches the device only 
   // the first request's latency.
   CHECK(r["fsync_latency_us"]["max"].get<double>() ==
         doctest::Approx((64.0 * MiB / 3e9 + 95e-6) * 1e6).epsilon(0.001));
+  {
+    // Nothing copies during fsync: a device slowed by writers' calls
+    // (copy_slowdown) moves it as fast.
+    Scenario slowed = s;
+    slowed.devices[0].copy_slowdown = 1.5;
+    CHECK(simulate_isolated(slowed).summary["fsync_latency_us"]["max"] == r["fsync_latency_us"]["max"]);
+  }
   // fsync takes the 64 folios as one ioend: all under writeback at once, a
   // moment no sample between the write calls (all before fsync) sees.
   CHECK(r["writeback_peak_bytes"] == 64 * MiB);

@@ -29,6 +29,19 @@ TEST_CASE("blk-wbt holds a dontcache writer's inline kicks: writeback in flight 
   // Between calls: after call 8k + j, requests 8k + 1 to 8k + j are in flight.
   CHECK(r["peak_between_writes"]["writeback_bytes"] == 8 * MiB);
 
+  SUBCASE("a device slowed by the writer's calls (copy_slowdown) stretches each cycle's transfers, not its latency") {
+    // The writer is inside a call, copying or waiting in blk-wbt, whenever a
+    // request starts its transfer: every one is 1.5 times as long.
+    s.devices[0].copy_slowdown = 1.5;
+    Json slowed = simulate_isolated(s).summary;
+    const double slowed_cycle = 95e-6 + 8 * 1.5 * (1.0 * MiB / 3e9);
+    CHECK(slowed["write_phase_s"].get<double>() == doctest::Approx(7 * slowed_cycle).epsilon(1e-9));
+    CHECK(slowed["writeback_peak_bytes"] == 9 * MiB);
+    // fsync waits for the last 8, dispatched within the last call: also slowed.
+    CHECK(slowed["fsync_latency_us"]["max"].get<double>() ==
+          doctest::Approx(1e6 * (95e-6 + 8 * 1.5 * (1.0 * MiB / 3e9))).epsilon(1e-6));
+  }
+
   SUBCASE("a device blk-wbt scaled up before the run (step -1: wb_normal 16) lets 16 kicks run ahead") {
     s.devices[0].initial_wbt_scale_step = -1;
     Json scaled = simulate_isolated(s).summary;
