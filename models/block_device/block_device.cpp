@@ -28,6 +28,10 @@ constexpr std::uint64_t kWbtMinWriteSamples = 3;  // RWB_MIN_WRITE_SAMPLES
 constexpr unsigned kWbtUnknownBump = 5;         // RWB_UNKNOWN_BUMP
 constexpr double kWbtRecentWait_s = 1.0;        // HZ: wb_recent_wait
 constexpr double kWbtCloseIo_s = 0.1;           // HZ / 10: close_io
+
+// blk_add_rq_to_plug's limits (include/linux/blkdev.h), one queue.
+constexpr std::uint64_t kPlugMaxRequests = 32;          // BLK_MAX_REQUEST_COUNT
+constexpr std::uint64_t kPlugFlushBytes = 128 * 1024;  // BLK_PLUG_FLUSH_SIZE
 }  // namespace
 
 BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
@@ -105,6 +109,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     return;
   }
   if (pieces == 1) {
+    add_to_plug(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments));
     enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot,
             wakes);
   } else {
@@ -119,6 +124,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     split_bio(limits(), length_bytes, segments, [&](std::uint64_t at, std::uint64_t piece, std::uint64_t piece_segs) {
       // The slot goes with the first piece (writeback never builds larger bios).
       const bool slot = wbt_slot && at == 0;
+      add_to_plug(op, offset_bytes + at, piece, piece_segs);
       enqueue(op, offset_bytes + at, piece, piece_segs, [pending, whole](const Completion& c) mutable {
         pending->ok = pending->ok && c.ok;
         if (whole.dispatched_s == 0 || c.dispatched_s < whole.dispatched_s) whole.dispatched_s = c.dispatched_s;
@@ -147,6 +153,28 @@ void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_by
 
 void BlockDevice::unplug() {
   if (--plugged_ == 0 && !waiting_.empty()) wake();
+}
+
+void BlockDevice::add_to_plug(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes,
+                              std::uint64_t segments) {
+  if (plugged_ == 0) return;
+  // blk_attempt_plug_merge: a bio that continues a waiting request joins it,
+  // adding no request.
+  const auto& by_end = waiting_by_end_[static_cast<int>(op)];
+  if (auto it = by_end.find(offset_bytes); it != by_end.end()) {
+    const Request& r = waiting_.at(it->second);
+    if (limits().merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
+      plug_last_bytes_ = r.length_bytes + length_bytes;
+      return;
+    }
+  }
+  // blk_add_rq_to_plug: blk_mq_flush_plug_list first when the plug is full.
+  if (plug_requests_ > 0 && (plug_requests_ >= kPlugMaxRequests || plug_last_bytes_ >= kPlugFlushBytes)) {
+    plug_requests_ = 0;
+    wake();
+  }
+  ++plug_requests_;
+  plug_last_bytes_ = length_bytes;
 }
 
 void BlockDevice::wake() {

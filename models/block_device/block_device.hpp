@@ -136,8 +136,13 @@ class BlockDevice {
   std::uint64_t wbt_inflight() const { return wbt_.inflight; }
 
   // While plugged (blk_start_plug), submissions only queue: the device is
-  // woken once, at unplug, so a burst merges before any of it is dispatched.
-  void plug() { ++plugged_; }
+  // woken at unplug, so a burst merges before any of it is dispatched, or
+  // before a request is added to a plug that holds 32 of them or whose last
+  // is 128 KiB or more (blk_add_rq_to_plug): large writeback requests reach
+  // the device as writepages builds them, beside its CPU work.
+  void plug() {
+    if (plugged_++ == 0) plug_requests_ = 0;
+  }
   void unplug();
 
   // More requests wait than the device has tags for (nr_requests): a
@@ -256,6 +261,8 @@ class BlockDevice {
   void wbt_advance(double now);
   void wbt_window_end();
   void unindex(std::uint64_t sequence, const Request& request);
+  // Before a request is queued under a plug: flushes the plug when full.
+  void add_to_plug(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments);
   void run();
   void dispatch(double now);
   // Puts `request` in service at `now`, behind what the channel holds.
@@ -300,6 +307,8 @@ class BlockDevice {
   double busy_since_s_ = 0;
   double busy_until_idle_s_ = 0;  // busy time up to the last moment the device went idle
   int plugged_ = 0;
+  std::uint64_t plug_requests_ = 0;    // requests added since the plug last flushed
+  std::uint64_t plug_last_bytes_ = 0;  // the size of the last of them
 
   // Lazy completions (lazy_completions.hpp); null: the actor sleeps until each.
   LazyCompletions* lazy_ = nullptr;

@@ -146,15 +146,16 @@ struct CpuCostParams {
   // Writeback (writepages), on the CPU of whoever submits it (flusher, fsync,
   // a dontcache writer's kick): per folio cleared for I/O, added to a bio
   // and ended at completion (folio_start_writeback, folio_end_writeback).
-  // Prior: see models/README.md, "CPU costs".
-  double writeback_per_folio_s = 0.3e-6;
+  // Larger: writeback of small folios is bound by its submitter's CPU (C2's
+  // fsync of 4 KiB folios is). Fitted: see models/README.md, "CPU costs".
+  double writeback_per_folio_s = 1.8e-6;
   // The filesystem's writepages per call and per block, around the folios
   // (XFS: xfs_map_blocks, the delalloc conversion; ext4: journal handle,
   // block allocation, every buffer head). They add to each dontcache call
   // (its inline kick runs writepages) and to the flusher's and fsync's CPU.
   // Fitted: see models/README.md, "CPU costs".
-  double xfs_writepages_per_call_s = 1.71e-6;
-  double ext4_writepages_per_call_s = 7.60e-6;
+  double xfs_writepages_per_call_s = 0.21e-6;
+  double ext4_writepages_per_call_s = 6.32e-6;
   double xfs_writepages_per_block_s = 0.0454e-6;
   double ext4_writepages_per_block_s = 0.305e-6;
   // Per folio, beyond writeback_per_folio: ext4 walks each folio's buffer
@@ -162,7 +163,7 @@ struct CpuCostParams {
   // a folio as a whole. Sets how much slower ext4 writes back small folios.
   // Fitted: see models/README.md, "CPU costs".
   double xfs_writepages_per_folio_s = 0.0;
-  double ext4_writepages_per_folio_s = 0.42e-6;
+  double ext4_writepages_per_folio_s = 0.2e-6;
   // Reclaim (shrink_folio_list): per folio scanned, and per folio freed, by
   // kswapd or a writer in direct reclaim. Per folio, so large folios are
   // cheap to reclaim per byte (reclaim/free_per_page adds a per-page cost).

@@ -100,6 +100,25 @@ TEST_CASE("1 GiB written under a 256 MiB memory limit: the cache stays within it
   for (const auto& row : series(out)) CHECK(row[kCached] <= 256.0 * MiB);
 }
 
+TEST_CASE("fsync's requests reach the device as writepages builds them, beside its CPU (blk_add_rq_to_plug)") {
+  // ext4 maps and submits 2048 blocks (8 MiB) at a time: 32 MiB are four
+  // chunks of 1 ms of writepages CPU each. A plugged request of 128 KiB or
+  // more is flushed to the device when the next is added, so the device
+  // starts after the first chunk's CPU and stays busy while the other three
+  // are built: 1 ms + 95 us + 32 MiB at 3 GB/s. Held to the end of the plug,
+  // it would wait for all four: 4 ms + 95 us + 11.18 ms.
+  Scenario s = bare_scenario();
+  s.filesystem.type = filesystem::FilesystemKind::kExt4;
+  s.cpu.ext4_writepages_per_block_s = 1e-3 / 2048;
+  auto job = buffered_job("w", 1 * MiB, 32 * MiB);
+  job.end_fsync = true;
+  s.jobs.push_back(job);
+  const Json r = simulate_isolated(s).summary;
+  CHECK(r["device_write_bytes"] == 32 * MiB);
+  CHECK(r["fsync_latency_us"]["max"].get<double>() ==
+        doctest::Approx((1e-3 + 95e-6 + 32.0 * MiB / 3e9) * 1e6).epsilon(1e-6));
+}
+
 TEST_CASE("the memory cgroup is also charged the task's memory and ext4's buffer heads") {
   Scenario s = bare_scenario();
   s.page_cache.memory_limit_bytes = 256 * MiB;  // 65536 pages
