@@ -135,10 +135,10 @@ class BlockDevice {
   // Requests of buffered writeback in flight, as blk-wbt counts them.
   std::uint64_t wbt_inflight() const { return wbt_.inflight; }
 
-  // While plugged (blk_start_plug), submissions only queue: the device is
-  // woken at unplug, so a burst merges before any of it is dispatched, or
-  // before a request is added to a plug that holds 32 of them or whose last
-  // is 128 KiB or more (blk_add_rq_to_plug): large writeback requests reach
+  // While plugged (blk_start_plug), submissions queue and the device is woken
+  // at unplug, so a burst merges before any of it is dispatched. A plug that
+  // holds 32 requests, or whose last is 128 KiB or more, is flushed before
+  // the next is added (blk_add_rq_to_plug): large writeback requests reach
   // the device as writepages builds them, beside its CPU work.
   void plug() {
     if (plugged_++ == 0) plug_requests_ = 0;
