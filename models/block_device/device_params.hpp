@@ -98,7 +98,7 @@ struct DeviceParams {
   // write phase is longer; fsync, O_DIRECT and a device without writers are
   // untouched. 1: a device with its own path to memory. Fitted: see
   // models/README.md, "Device".
-  double copy_slowdown = 1.4;
+  double copy_slowdown = 1.15;
   // Requests the device services at once (queue/nr_requests, an NVMe queue's
   // depth); more wait in the block layer, where adjacent ones merge. Also
   // bounds blk-wbt's depths (rq_depth_calc_max_depth: at most 3/4 of it).
