@@ -109,7 +109,6 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     return;
   }
   if (pieces == 1) {
-    add_to_plug(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments));
     enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot,
             wakes);
   } else {
@@ -124,7 +123,6 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     split_bio(limits(), length_bytes, segments, [&](std::uint64_t at, std::uint64_t piece, std::uint64_t piece_segs) {
       // The slot goes with the first piece (writeback never builds larger bios).
       const bool slot = wbt_slot && at == 0;
-      add_to_plug(op, offset_bytes + at, piece, piece_segs);
       enqueue(op, offset_bytes + at, piece, piece_segs, [pending, whole](const Completion& c) mutable {
         pending->ok = pending->ok && c.ok;
         if (whole.dispatched_s == 0 || c.dispatched_s < whole.dispatched_s) whole.dispatched_s = c.dispatched_s;
@@ -155,19 +153,7 @@ void BlockDevice::unplug() {
   if (--plugged_ == 0 && !waiting_.empty()) wake();
 }
 
-void BlockDevice::add_to_plug(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes,
-                              std::uint64_t segments) {
-  if (plugged_ == 0) return;
-  // blk_attempt_plug_merge: a bio that continues a waiting request joins it,
-  // adding no request.
-  const auto& by_end = waiting_by_end_[static_cast<int>(op)];
-  if (auto it = by_end.find(offset_bytes); it != by_end.end()) {
-    const Request& r = waiting_.at(it->second);
-    if (limits().merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
-      plug_last_bytes_ = r.length_bytes + length_bytes;
-      return;
-    }
-  }
+void BlockDevice::add_to_plug(std::uint64_t length_bytes) {
   // blk_add_rq_to_plug: blk_mq_flush_plug_list first when the plug is full.
   if (plug_requests_ > 0 && (plug_requests_ >= kPlugMaxRequests || plug_last_bytes_ >= kPlugFlushBytes)) {
     plug_requests_ = 0;
@@ -282,6 +268,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
     if (limits.merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
       waiting_by_end_[o].erase(it);
       merge_bio(r, length_bytes, segments, std::move(done), wbt_slot, wakes);
+      if (plugged_ > 0) plug_last_bytes_ = r.length_bytes;  // blk_attempt_plug_merge grew it
       // The grown request may now touch the next one (blk_attempt_req_merge).
       if (auto next = waiting_by_start_[o].find(end); next != waiting_by_start_[o].end()) {
         Request& n = waiting_.at(next->second);
@@ -318,6 +305,8 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       return;
     }
   }
+  // A new request: the plug may be flushed before it joins it.
+  if (plugged_ > 0) add_to_plug(length_bytes);
   std::uint64_t sequence = next_sequence_++;
   Request request{op, offset_bytes, length_bytes, segments, std::move(done), {}, wbt_slot};
   note_wakes(request, wakes);

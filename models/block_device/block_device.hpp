@@ -261,8 +261,9 @@ class BlockDevice {
   void wbt_advance(double now);
   void wbt_window_end();
   void unindex(std::uint64_t sequence, const Request& request);
-  // Before a request is queued under a plug: flushes the plug when full.
-  void add_to_plug(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments);
+  // A new request of `length_bytes` joins the plug, which is flushed first
+  // when full (merges into a waiting request add none, as in the kernel).
+  void add_to_plug(std::uint64_t length_bytes);
   void run();
   void dispatch(double now);
   // Puts `request` in service at `now`, behind what the channel holds.
