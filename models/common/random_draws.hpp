@@ -4,14 +4,14 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 namespace foliosim {
 
 // Uniform in (0, 1): the top 53 bits, centred in their interval (never 0 or 1).
-inline double uniform_open01(std::mt19937_64& rng) {
-  return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
-}
+inline double uniform_open01(std::uint64_t bits) { return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53; }
+inline double uniform_open01(std::mt19937_64& rng) { return uniform_open01(rng()); }
 
 // Box-Muller's standard normal from two uniforms in (0, 1).
 inline double box_muller(double u1, double u2) { return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2); }

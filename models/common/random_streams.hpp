@@ -28,8 +28,11 @@ constexpr std::uint64_t mix64(std::uint64_t x) {
 
 // mt19937_64's output sequence is fixed by the C++ standard; use its raw
 // output only (the std distributions differ between library versions).
+constexpr std::uint64_t stream_seed(std::uint64_t scenario_seed, std::string_view name) {
+  return mix64(scenario_seed ^ stable_hash(name));
+}
 inline std::mt19937_64 random_stream(std::uint64_t scenario_seed, std::string_view name) {
-  return std::mt19937_64(mix64(scenario_seed ^ stable_hash(name)));
+  return std::mt19937_64(stream_seed(scenario_seed, name));
 }
 
 }  // namespace foliosim

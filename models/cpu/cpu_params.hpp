@@ -41,6 +41,16 @@ struct MachineParams {
   // first (rw_semaphore lock stealing). Prior, not fitted: see
   // models/README.md, "Machine".
   double wakeup_latency_s = 5e-6;
+  // From a bio completion that queues its ioend for the filesystem's
+  // completion work (XFS's xfs_end_io, ext4's unwritten-extent conversion:
+  // extending and drop-behind writeback) to the kworker running it: per
+  // run, a lognormal of this median and shape. Until then the ioend's folios
+  // stay under writeback, so more of a writer's pages are under writeback
+  // than the device holds, and fsync waits for the last run. 0: ended where
+  // the bio completes. Median traced on the reference machine, shape
+  // fitted: see models/README.md, "Completion work".
+  double completion_wakeup_latency_s = 24e-6;
+  double completion_wakeup_sigma = 1.0;
 
   template <class F>
   void fields(F& f) {
@@ -50,6 +60,8 @@ struct MachineParams {
     f.frequency("interrupt_rate", interrupt_rate_hz, Bound::kNonNegative);
     f.duration("interrupt_stall", interrupt_stall_s);
     f.duration("wakeup_latency", wakeup_latency_s);
+    f.duration("completion_wakeup_latency", completion_wakeup_latency_s);
+    f.number("completion_wakeup_sigma", completion_wakeup_sigma, 0, kMaxSigma);
   }
 };
 

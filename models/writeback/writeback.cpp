@@ -25,7 +25,8 @@ constexpr std::uint64_t kBioMaxFolios = 256;
 
 Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu,
                      page_cache::PageCache& cache, filesystem::Filesystem& fs, block_device::BlockDevice& device,
-                     WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits)
+                     WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits,
+                     std::uint64_t completion_seed)
     : params_(params),
       writepages_costs_(fs.traits().writepages.of(cpu.costs())),
       ioend_max_pages_(fs.traits().ioend_max_pages(fs.params().block_bytes)),
@@ -37,6 +38,8 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       limits_(std::move(limits)),
       bandwidth_(device.params().initial_write_bandwidth_Bps / static_cast<double>(kPageBytes),
                  device.params().initial_dirty_ratelimit_Bps / static_cast<double>(kPageBytes)),
+      end_io_(cpu.machine().completion_wakeup_latency_s, cpu.machine().completion_wakeup_sigma,
+              completion_seed, [this](const Ioend& ioend, double ended_s) { end_ioend(ioend, ended_s); }),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()),
       work_mutex_(sg4::Mutex::create()),
@@ -111,6 +114,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
       ahead_s = batch->now_s();
       // Alone and with no sleep before it, the request needs no plug to merge in.
       if (!plug && last && plans.size() == 1 && plans[0].bios.size() == 1 && device_.may_submit_at(ahead_s, cls)) {
+        end_io_.run_due(ahead_s);
         ahead.emplace(device_, ahead_s);
       } else {
         batch->flush();
@@ -214,24 +218,33 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
               if (--pending->bios > 0) return;
               ok = pending->ok;
             }
-            // end_page_writeback. An error is recorded on the
-            // mapping (mapping_set_error: the errseq moves on).
-            if (!ok) {
-              ++owner->error_seq;
-              stats_.failed_pages += group.pages;
-            }
-            auto ended = cache_.end_writeback(*owner->cache, group, ok,
-                                              task_context && !owner->cache->mapped, drop_failed_);
-            in_flight_pages_ -= group.pages;
-            bandwidth_.add_written(ended.pages, done.completed_s);
-            stats_.dropbehind_dropped_pages += ended.dropped_pages;
-            stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
-            waiters_.wake_all();
+            const Ioend ioend{owner, group, ok, task_context};
+            if (task_context)
+              end_io_.queue(ioend, done.completed_s, stable_hash(owner->name) ^ group.first_page);
+            else
+              end_ioend(ioend, done.completed_s);
           },
           device_.wbt_enabled(), false);  // its waiters watch the device (WritebackWaitQueue)
     }
     group_start = i + 1;
   }
+}
+
+void Writeback::end_ioend(const Ioend& ioend, double ended_s) {
+  // end_page_writeback. An error is recorded on the mapping
+  // (mapping_set_error: the errseq moves on).
+  filesystem::File& file = *ioend.file;
+  if (!ioend.ok) {
+    ++file.error_seq;
+    stats_.failed_pages += ioend.pages.pages;
+  }
+  auto ended = cache_.end_writeback(*file.cache, ioend.pages, ioend.ok, ioend.task_context && !file.cache->mapped,
+                                    drop_failed_);
+  in_flight_pages_ -= ioend.pages.pages;
+  bandwidth_.add_written(ended.pages, ended_s);
+  stats_.dropbehind_dropped_pages += ended.dropped_pages;
+  stats_.kept_dropbehind_pages += ended.kept_dropbehind_pages;
+  waiters_.wake_all();
 }
 
 std::uint64_t Writeback::write_file_chunk(filesystem::File& file, std::uint64_t max_pages, cpu::Component component,

@@ -18,6 +18,7 @@
 #include "models/filesystem/filesystem.hpp"
 #include "models/page_cache/page_cache.hpp"
 #include "models/writeback/bandwidth_estimate.hpp"
+#include "models/writeback/completion_work.hpp"
 #include "models/writeback/dirty_limits.hpp"
 #include "models/writeback/writeback_params.hpp"
 #include "models/writeback/writeback_wait_queue.hpp"
@@ -58,7 +59,7 @@ class Writeback {
   // `limits` gives the current global dirty thresholds.
   Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu,
             page_cache::PageCache& cache, filesystem::Filesystem& fs, block_device::BlockDevice& device,
-            WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits);
+            WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits, std::uint64_t completion_seed);
 
   // Starts the flusher daemon.
   void start(simgrid::s4u::Host* host);
@@ -138,6 +139,14 @@ class Writeback {
   // here) and cuts it into bios (`plan`, empty); then submits them.
   void plan_bios(filesystem::File& file, const page_cache::PageRange& range, BioPlan& plan);
   void submit_bios(filesystem::File& file, const BioPlan& plan, block_device::WbtClass cls);
+  // What one bio group's completion ends: its folios' writeback.
+  struct Ioend {
+    filesystem::File* file;
+    page_cache::PageRange pages;
+    bool ok;
+    bool task_context;  // ended by the completion work, which may drop folios
+  };
+  void end_ioend(const Ioend& ioend, double ended_s);
   // fsync's commit of the filesystem's transaction: its log writes.
   void commit_log();
   // One request the calling task submits (`submit` given the completion to
@@ -172,6 +181,7 @@ class Writeback {
   std::function<DirtyLimits()> limits_;
   WritebackStats stats_;
   BandwidthEstimate bandwidth_;
+  CompletionWork<Ioend> end_io_;  // task-context ioends wait for its kworker
   std::uint64_t in_flight_pages_ = 0;    // taken by write_pages, writeback not yet ended
   std::uint64_t unsubmitted_pages_ = 0;  // marked under writeback, not yet submitted to the device
 

@@ -62,7 +62,8 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
     mount.fs = std::make_unique<filesystem::Filesystem>(scenario.filesystem, device.params().capacity_bytes);
     mount.writeback =
         std::make_unique<writeback::Writeback>(scenario.writeback, scenario.page_cache, *cpu_, *cache_, *mount.fs,
-                                               device, *writeback_done_, [this] { return dirty_limits(); });
+                                               device, *writeback_done_, [this] { return dirty_limits(); },
+                                               stream_seed(scenario.seed, "completion_work/" + device.params().name));
     mount.direct_io = std::make_unique<vfs::DirectIo>(*cpu_, *mount.fs, device, *cache_, *mount.writeback);
     throttle_->add_bdi(*mount.writeback);
     mount.buffered_io = std::make_unique<vfs::BufferedIo>(*cpu_, *mount.fs, *cache_, scenario.page_cache, *reclaim_,

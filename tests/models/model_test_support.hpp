@@ -59,11 +59,12 @@ inline cpu::CpuCostParams zero_cpu_costs() {
   return c;
 }
 
-// The reference machine without interruptions, so that a call's time is its
-// work alone.
+// The reference machine without interruptions or completion-work lag, so
+// that a call's time is its work alone.
 inline cpu::MachineParams quiet_machine() {
   cpu::MachineParams m;
   m.interrupt_rate_hz = 0;
+  m.completion_wakeup_latency_s = 0;  // ioends end where their bios complete
   return m;
 }
 

@@ -112,8 +112,6 @@ constexpr const char* kCgroupCycle =
 const std::map<std::string, const char*> kKnownMisses = {
     {"C1 xfs-buffered dev_write_ios", kXfsExtraRequest},
     {"C1 xfs-dontcache lat_p99_us", kDrainWaits},
-    {"C2 xfs-dontcache peak_cache_pages", kRunAhead},
-    {"C2 xfs-dontcache peak_writeback_pages", kRunAhead},
     {"C2 xfs-dontcache fsync_ms", kLastBurst},
     {"C6 xfs-buffered peak_cache_pages", kCgroupCycle},
     {"C6 xfs-buffered dirty_after_write_pages", kCgroupCycle},
@@ -127,6 +125,8 @@ const std::map<std::string, const char*> kKnownMisses = {
     {"C2 ext4-dontcache lat_p99_us", kDrainWaits},
     {"C2 ext4-dontcache peak_cache_pages", kRunAhead},
     {"C2 ext4-dontcache peak_writeback_pages", kRunAhead},
+    {"C2 ext4-dontcache cache_after_write_pages", kRunAhead},
+    {"C2 ext4-dontcache writeback_after_write_pages", kRunAhead},
     {"C6 ext4-buffered wall_excl_sampling_ms", kDeviceOnGuestCpu},
     {"C6 ext4-buffered fsync_ms", kDeviceOnGuestCpu},
     {"C6 ext4-buffered lat_p99_us", kDeviceOnGuestCpu},

@@ -269,3 +269,25 @@ TEST_CASE("buffered reads: missing pages come from the device, cached ones lose 
     CHECK(r["page_cache_end_bytes"] == 16 * MiB);
   }
 }
+
+TEST_CASE("dontcache: fsync waits for the completion work's run, one wake-up for ioends completed before it") {
+  // Two 1 MiB writes at time 0 (no CPU cost), each kicking one request.
+  // XFS ends dontcache ioends in task context: with a 1 ms wake-up of no
+  // spread, the first request's completion wakes the kworker, the second
+  // completes (349.5 us later) before it runs and joins the run, and fsync
+  // returns 1 ms after the first completion, not after the second.
+  Scenario s = bare_scenario();
+  s.jobs.push_back(dontcache_job("w", 1 * MiB, 1 * MiB));
+  const double one_request_us = simulate_isolated(s).summary["fsync_latency_us"]["max"].get<double>();
+  // 95 us of latency and 1 MiB at 3 GB/s.
+  CHECK(one_request_us == doctest::Approx(95 + 1048576 / 3e3).epsilon(1.0 / 2048));
+  s.jobs[0].size_bytes = 2 * MiB;
+  const double two_requests_us = simulate_isolated(s).summary["fsync_latency_us"]["max"].get<double>();
+  CHECK(two_requests_us == doctest::Approx(one_request_us + 1048576 / 3e3).epsilon(1.0 / 2048));
+  s.machine.completion_wakeup_latency_s = 1e-3;
+  s.machine.completion_wakeup_sigma = 0;
+  Json r = simulate_isolated(s).summary;
+  CHECK(r["fsync_latency_us"]["max"].get<double>() == doctest::Approx(one_request_us + 1000).epsilon(1.0 / 2048));
+  CHECK(r["dropbehind_dropped_bytes"] == 2 * MiB);
+  CHECK(r["page_cache_end_bytes"] == 0);
+}

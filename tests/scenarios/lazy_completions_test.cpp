@@ -24,7 +24,7 @@ Json summary_with(Scenario s, bool lazy) {
 }
 
 // Every figure of `lazy` is `actor`'s within the latency histogram's
-// resolution (1/2048). Not bit for bit: SimGrid ends events less than
+// resolution (same_summary.hpp). Not bit for bit: SimGrid ends events less than
 // surf/precision (1 ns) apart together, so a task whose sleep ended within
 // 1 ns after a completion the device's actor woke for ran up to 1 ns early.
 void check_same(const Json& lazy, const Json& actor, const std::string& path) { check_same_summary(lazy, actor, path); }

@@ -103,7 +103,7 @@ std::pair<JobRun, std::vector<std::string>> run_job(const JobParams& job, const 
     fs_params.device = device_params.name;
     fs_params.fresh_mount = false;  // no metadata reads: the times below are the data's
     filesystem::Filesystem fs(fs_params, device_params.capacity_bytes);
-    writeback::Writeback wb(wb_params, cache_params, cpu, cache, fs, device, writeback_done, limits);
+    writeback::Writeback wb(wb_params, cache_params, cpu, cache, fs, device, writeback_done, limits, 1);
     vfs::DirectIo direct_io(cpu, fs, device, cache, wb);
     throttle.add_bdi(wb);
     vfs::BufferedIo buffered_io(cpu, fs, cache, cache_params, reclaim, wb, throttle, device, writeback_done);

@@ -60,7 +60,7 @@ auto with_throttle(const writeback::WritebackParams& params, Body body, double i
     file.cache = &cache.file("f");
     writeback::WritebackWaitQueue waiters;
     const auto limits = [] { return kLimits; };
-    writeback::Writeback wb(params, cache_params, cpu, cache, fs, device, waiters, limits);
+    writeback::Writeback wb(params, cache_params, cpu, cache, fs, device, waiters, limits, 1);
     std::uint64_t background_wakeups = 0;
     writeback::DirtyThrottle throttle(params, cache, limits, [&background_wakeups] { ++background_wakeups; });
     throttle.add_bdi(wb);

@@ -1,0 +1,130 @@
+// The completion work item's runs (completion_work.hpp), worked out by hand.
+#include "models/writeback/completion_work.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include <simgrid/s4u/Actor.hpp>
+
+#include "tests/models/model_test_support.hpp"
+
+using namespace foliosim;
+using namespace foliosim::test;
+
+namespace {
+
+using Ended = std::vector<std::pair<int, double>>;  // ioend, ended at
+
+// Runs `body(work, ended)` as an actor with a 1 ms wake-up of no spread.
+template <class Body>
+Ended run_work(Body body) {
+  return run_in_child([body] {
+    simgrid::s4u::Host* host = nullptr;
+    auto engine = bare_engine(host);
+    return run_actor(*engine, host, [&] {
+      Ended ended;
+      writeback::CompletionWork<int> work(1e-3, 0, 7, [&ended](const int& id, double at_s) {
+        ended.emplace_back(id, at_s);
+      });
+      body(work, ended);
+      simgrid::s4u::this_actor::sleep_until(1);  // every timer has fired
+      return ended;
+    });
+  });
+}
+
+}  // namespace
+
+TEST_CASE("completion work: one wake-up a run, and every ioend queued before it joins the run") {
+  const Ended ended = run_work([](writeback::CompletionWork<int>& work, Ended&) {
+    simgrid::s4u::this_actor::sleep_until(0.010);
+    work.queue(1, 0.010, 1);  // wakes the kworker: runs at 11 ms
+    simgrid::s4u::this_actor::sleep_until(0.0105);
+    work.queue(2, 0.0105, 2);  // the run is due: joins it
+    simgrid::s4u::this_actor::sleep_until(0.012);
+    work.queue(3, 0.012, 3);  // after the run: a wake-up of its own, 13 ms
+  });
+  REQUIRE(ended.size() == 3);
+  CHECK(ended[0].first == 1);
+  CHECK(ended[0].second == doctest::Approx(0.011));
+  CHECK(ended[1].first == 2);
+  CHECK(ended[1].second == doctest::Approx(0.011));
+  CHECK(ended[2].first == 3);
+  CHECK(ended[2].second == doctest::Approx(0.013));
+}
+
+TEST_CASE("completion work: completions applied off the clock end where the clock-driven ones would") {
+  const Ended ended = run_work([](writeback::CompletionWork<int>& work, Ended& ended) {
+    simgrid::s4u::this_actor::sleep_until(0.020);
+    // Applied late (lazy completions): completed at 15 ms, its run due at
+    // 16 ms is past, it runs at once; one completed at 15.5 ms was on that
+    // run's list and ends with it.
+    work.queue(1, 0.015, 1);
+    work.queue(2, 0.0155, 2);
+    CHECK(ended.size() == 2);
+    // Applied ahead (a task ahead of the clock): completed at 25 ms, due at
+    // 26; one completed at 27 ms comes after that run, which goes first, and
+    // waits for its own at 28, which a task at 28 ms finds done.
+    work.queue(3, 0.025, 3);
+    work.queue(4, 0.027, 4);
+    CHECK(ended.size() == 3);
+    work.run_due(0.0279);
+    CHECK(ended.size() == 3);
+    work.run_due(0.028);
+    CHECK(ended.size() == 4);
+    CHECK(work.queued() == 0);
+  });
+  REQUIRE(ended.size() == 4);
+  CHECK(ended[0].first == 1);
+  CHECK(ended[0].second == doctest::Approx(0.016));
+  CHECK(ended[1].first == 2);
+  CHECK(ended[1].second == doctest::Approx(0.016));
+  CHECK(ended[2].first == 3);
+  CHECK(ended[2].second == doctest::Approx(0.026));
+  CHECK(ended[3].first == 4);
+  CHECK(ended[3].second == doctest::Approx(0.028));
+}
+
+TEST_CASE("completion work: wake-ups are lognormal around the median, drawn from the ioend, not the order") {
+  // One run an ioend (each queued after the last ran), sigma 1: the median
+  // lag is the median's, and about 16 % of runs wait more than e times it.
+  const auto lags = [](std::vector<std::uint64_t> keys) {
+    return run_in_child([keys] {
+      simgrid::s4u::Host* host = nullptr;
+      auto engine = bare_engine(host);
+      return run_actor(*engine, host, [&] {
+        std::vector<double> lag;
+        double now_s = 0;
+        // Queued on whole seconds: the lag is what follows.
+        writeback::CompletionWork<int> work(24e-6, 1.0, 11,
+                                            [&](const int&, double at_s) { lag.push_back(at_s - std::floor(at_s)); });
+        for (std::uint64_t key : keys) {
+          now_s += 1;  // later than any wake-up
+          simgrid::s4u::this_actor::sleep_until(now_s);
+          work.queue(0, now_s, key);
+        }
+        simgrid::s4u::this_actor::sleep_until(now_s + 1);
+        return lag;
+      });
+    });
+  };
+  std::vector<std::uint64_t> keys(2001);
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = i;
+  std::vector<double> lag = lags(keys);
+  REQUIRE(lag.size() == keys.size());
+  // The same ioends in the reverse order draw the same wake-ups.
+  std::vector<std::uint64_t> reversed(keys.rbegin(), keys.rend());
+  std::vector<double> back = lags(reversed);
+  std::reverse(back.begin(), back.end());
+  for (std::size_t i = 0; i < lag.size(); ++i) CHECK(back[i] == doctest::Approx(lag[i]).epsilon(1e-6));
+  std::sort(lag.begin(), lag.end());
+  // The sample median's error with 2001 draws: about 1.25 sigma / sqrt(n), 3 %.
+  CHECK(lag[1000] == doctest::Approx(24e-6).epsilon(0.08));
+  const auto above_e = std::count_if(lag.begin(), lag.end(), [](double l) { return l > 24e-6 * 2.718281828; });
+  CHECK(static_cast<double>(above_e) / 2001 == doctest::Approx(0.1587).epsilon(0.2));
+}
