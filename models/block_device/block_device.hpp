@@ -179,6 +179,8 @@ class BlockDevice {
   // flusher aside): only then may it submit ahead, since another's
   // submission before its time would have gone first.
   void set_one_task(bool one) { one_task_ = one; }
+  // Where its completions are applied without its actor; null: by the actor.
+  LazyCompletions* lazy_completions() const { return lazy_; }
   // Whether submissions ahead are on for this device at all.
   bool submits_ahead() const { return params_.submit_ahead && one_task_ && lazy_; }
 

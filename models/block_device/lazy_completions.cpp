@@ -53,6 +53,7 @@ void LazyCompletions::park(BlockDevice& device, double due_s) {
 void LazyCompletions::watch() {
   ++watchers_;
   for (BlockDevice* device : devices_) device->rouse();
+  for (const Follower& follower : followers_) follower.rouse();
 }
 
 void LazyCompletions::advance(double now_s) {
@@ -72,6 +73,7 @@ void LazyCompletions::advance(double now_s) {
     }
     device.complete_at(e.due_s);
   }
+  for (const Follower& follower : followers_) follower.advance(now_s + kClockSlack_s);
 }
 
 }  // namespace foliosim::block_device

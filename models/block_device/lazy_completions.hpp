@@ -17,6 +17,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <vector>
 
 namespace foliosim::block_device {
@@ -38,6 +40,17 @@ class LazyCompletions {
   // It unparks (it woke, or has nothing left in service) by clearing its
   // parked_ flag: its entry stays, and is dropped when reached.
   void park(BlockDevice& device, double due_s);
+
+  // Work that completions queue for a known later time (the filesystem's
+  // completion work: writeback/completion_work.hpp) follows the same rule:
+  // `advance(now_s)` runs what is due by then, after the devices'
+  // completions; `rouse()` has it set an engine timer for what is pending,
+  // once a task watches.
+  struct Follower {
+    std::function<void(double now_s)> advance;
+    std::function<void()> rouse;
+  };
+  void follow(Follower follower) { followers_.push_back(std::move(follower)); }
 
   // A task sleeps until some writeback completes (on any device): every
   // device's actor wakes for its completions until unwatch().
@@ -63,6 +76,7 @@ class LazyCompletions {
   };
   std::vector<Entry> parked_;  // a binary heap: no allocation per park
   std::vector<BlockDevice*> devices_;
+  std::vector<Follower> followers_;
   std::uint64_t watchers_ = 0;
 };
 

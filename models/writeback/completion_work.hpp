@@ -6,7 +6,7 @@
 // wakes a kworker, which takes every ioend queued until it runs (both
 // handlers splice the whole list): one wake-up latency a run, not an ioend.
 // The run's CPU is charged as completion work where the bio ends and does
-// not delay the ends (models/README.md, "Completion work").
+// not delay the ends (models/README.md, "Machine").
 #pragma once
 
 #include <algorithm>
@@ -18,29 +18,38 @@
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/block_device/lazy_completions.hpp"
 #include "models/common/random_draws.hpp"
 #include "models/common/random_streams.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::writeback {
 
 template <class Ioend>
 class CompletionWork {
  public:
-  // `end` ends one ioend at a time. A run's wake-up latency is a lognormal of median
-  // `latency_s` and shape `sigma`; 0 ends each ioend at once, where its bio
-  // completes.
+  // `end` ends one ioend at a time. A run's wake-up latency is a lognormal
+  // of median `latency_s` and shape `sigma`; 0 ends each ioend at once,
+  // where its bio completes.
   CompletionWork(double latency_s, double sigma, std::uint64_t seed,
                  std::function<void(const Ioend&, double ended_s)> end)
       : latency_s_(latency_s), sigma_(sigma), seed_(seed), end_(std::move(end)) {}
-  ~CompletionWork() {
-    // The engine's timers outlive the run (a static heap).
-    if (timer_) timer_->remove();
-  }
+  ~CompletionWork() { cancel_timer(); }  // the engine's timers outlive the run
   CompletionWork(const CompletionWork&) = delete;
   CompletionWork& operator=(const CompletionWork&) = delete;
 
+  // Runs without an engine timer while no task waits for writeback, as the
+  // device's completions do (lazy_completions.hpp): when the clock passes
+  // the run, before any task runs at the new time. Without it, or while a
+  // task watches, a timer wakes the engine at the run's time.
+  void follow(block_device::LazyCompletions& lazy) {
+    lazy_ = &lazy;
+    lazy.follow({[this](double now_s) { run_due(now_s); }, [this] { rouse(); }});
+  }
+
   // An ioend's bio completed at `completed_s` (device completions may be
-  // applied once the clock has passed them: lazy_completions.hpp).
+  // applied once the clock has passed them, or ahead of it for a task
+  // ahead of the clock: lazy_completions.hpp, BlockDevice::may_submit_at).
   // The wake-up is drawn from `key` (the file and the ioend's first page), not
   // from a stream: an ioend gets the same draw whichever ioends before it
   // shared a run, so simulator-speed options that move completions by a
@@ -52,42 +61,58 @@ class CompletionWork {
       end_(ioend, std::max(completed_s, last_run_s_));
       return;
     }
-    // Completed after the due run (applied ahead of the clock): that run came first.
+    // Completed after the pending run (applied late or ahead): that run came first.
     run_due(completed_s);
     queued_.push_back(ioend);
-    if (timer_) return;  // a run is due: the ioend joins it
+    if (pending_) return;  // the kworker is woken: the ioend joins its run
     const std::uint64_t h1 = mix64(seed_ ^ key), h2 = mix64(h1);
     const double normal = box_muller(uniform_open01(h1), uniform_open01(h2));
-    const double run_s = completed_s + latency_s_ * std::exp(sigma_ * normal);
-    // Due already: run before any task runs at the clock, as a lazy completion is.
-    if (run_s <= simgrid::s4u::Engine::get_clock()) {
-      run(run_s);
-    } else {
-      due_s_ = run_s;
-      timer_ = simgrid::kernel::timer::Timer::set(run_s, [this] {
-        timer_ = nullptr;  // the engine frees a timer once run
-        run(due_s_);
-      });
-    }
+    due_s_ = completed_s + latency_s_ * std::exp(sigma_ * normal);
+    pending_ = true;
+    // Due already (applied late): run before any task runs at the clock.
+    if (due_s_ <= simgrid::s4u::Engine::get_clock())
+      run();
+    else if (!lazy_ || lazy_->watched())
+      set_timer();
   }
 
-  // Runs the due run now if it is due by `now_s`: a task ahead of the clock
-  // (BlockDevice::may_submit_at) finds its folios as they are at its time.
+  // Runs the pending run if it is due by `now_s`.
   void run_due(double now_s) {
-    if (!timer_ || due_s_ > now_s) return;
-    timer_->remove();
-    timer_ = nullptr;
-    run(due_s_);
+    if (pending_ && due_s_ <= now_s) run();
+  }
+
+  // The machine stops (its daemons are killed with the last job, the
+  // devices stop completing): no run is due any more, none keeps the clock going.
+  void stop() {
+    cancel_timer();
+    pending_ = false;
   }
 
   // Ioends queued and not yet ended.
   std::size_t queued() const { return queued_.size(); }
 
  private:
-  void run(double run_s) {
-    last_run_s_ = run_s;
+  // A task waits for writeback: the pending run wakes the engine at its time.
+  void rouse() {
+    if (pending_ && !timer_) set_timer();
+  }
+  void set_timer() {
+    timer_ = simgrid::kernel::timer::Timer::set(due_s_, [this] {
+      timer_ = nullptr;  // the engine frees a timer once run
+      run();
+    });
+  }
+  void cancel_timer() {
+    if (timer_) timer_->remove();
+    timer_ = nullptr;
+  }
+  void run() {
+    cancel_timer();
+    pending_ = false;
+    last_run_s_ = due_s_;
+    ClockOverride clock(due_s_);  // what the ends record carries the run's time
     running_.swap(queued_);
-    for (const Ioend& ioend : running_) end_(ioend, run_s);
+    for (const Ioend& ioend : running_) end_(ioend, due_s_);
     running_.clear();
   }
 
@@ -95,10 +120,12 @@ class CompletionWork {
   double sigma_;
   std::uint64_t seed_;
   std::function<void(const Ioend&, double ended_s)> end_;
-  double last_run_s_ = -1;
-  double due_s_ = 0;  // the timer's
+  block_device::LazyCompletions* lazy_ = nullptr;
   std::vector<Ioend> queued_;
   std::vector<Ioend> running_;  // the run's list, kept for its capacity
+  bool pending_ = false;        // a run is due at due_s_
+  double due_s_ = 0;
+  double last_run_s_ = -1;
   simgrid::kernel::timer::Timer* timer_ = nullptr;
 };
 

@@ -44,6 +44,7 @@ Writeback::Writeback(const WritebackParams& params, const page_cache::PageCacheP
       wakeup_(sg4::ConditionVariable::create()),
       work_mutex_(sg4::Mutex::create()),
       work_done_(sg4::ConditionVariable::create()) {
+  if (block_device::LazyCompletions* lazy = device.lazy_completions()) end_io_.follow(*lazy);
   switch (cache_params.dropbehind_on_error) {
     case page_cache::DropbehindOnError::kDrop:
       drop_failed_ = true;
@@ -456,6 +457,12 @@ bool Writeback::flusher_chunk(bool kupdate) {
 }
 
 void Writeback::flusher() {
+  // Killed with the other daemons when the last job ends, and the completion
+  // work with it, as the devices stop (BlockDevice::run).
+  struct StopOnKill {
+    CompletionWork<Ioend>& work;
+    ~StopOnKill() { work.stop(); }
+  } stop_on_kill{end_io_};
   ActorLock lock(*mutex_);
   // Periodic wake-ups every dirty_writeback_interval from boot.
   double next_kupdate_s = params_.dirty_writeback_interval_s;
