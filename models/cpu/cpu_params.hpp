@@ -48,7 +48,7 @@ struct MachineParams {
   // stay under writeback, so more of a writer's pages are under writeback
   // than the device holds, and fsync waits for the last run. 0: ended where
   // the bio completes. Median traced on the reference machine, shape
-  // fitted: see models/README.md, "Completion work".
+  // fitted: see models/README.md, "Machine".
   double completion_wakeup_latency_s = 24e-6;
   double completion_wakeup_sigma = 1.0;
 
