@@ -56,7 +56,8 @@ struct WritebackStats {
 
 class Writeback {
  public:
-  // `limits` gives the current global dirty thresholds.
+  // `limits` gives the current global dirty thresholds; `completion_seed`
+  // draws the completion work's wake-ups (completion_work.hpp).
   Writeback(const WritebackParams& params, const page_cache::PageCacheParams& cache_params, cpu::Cpu& cpu,
             page_cache::PageCache& cache, filesystem::Filesystem& fs, block_device::BlockDevice& device,
             WritebackWaitQueue& waiters, std::function<DirtyLimits()> limits, std::uint64_t completion_seed);
