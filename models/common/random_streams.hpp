@@ -26,11 +26,14 @@ constexpr std::uint64_t mix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// mt19937_64's output sequence is fixed by the C++ standard; use its raw
-// output only (the std distributions differ between library versions).
+// The seed of the stream `name`: also for a model that draws from hashes
+// of its own keys instead of a stream.
 constexpr std::uint64_t stream_seed(std::uint64_t scenario_seed, std::string_view name) {
   return mix64(scenario_seed ^ stable_hash(name));
 }
+
+// mt19937_64's output sequence is fixed by the C++ standard; use its raw
+// output only (the std distributions differ between library versions).
 inline std::mt19937_64 random_stream(std::uint64_t scenario_seed, std::string_view name) {
   return std::mt19937_64(stream_seed(scenario_seed, name));
 }

@@ -20,19 +20,20 @@ namespace {
 
 using Ended = std::vector<std::pair<int, double>>;  // ioend, ended at
 
-// Runs `body(work, ended)` as an actor with a 1 ms wake-up of no spread.
+// Runs `body(work, ended)` as an actor, with a wake-up of median
+// `latency_s` and shape `sigma`; then a second more, so every run is done.
 template <class Body>
-Ended run_work(Body body) {
-  return run_in_child([body] {
+Ended run_work(double latency_s, double sigma, Body body) {
+  return run_in_child([=] {
     simgrid::s4u::Host* host = nullptr;
     auto engine = bare_engine(host);
     return run_actor(*engine, host, [&] {
       Ended ended;
-      writeback::CompletionWork<int> work(1e-3, 0, 7, [&ended](const int& id, double at_s) {
+      writeback::CompletionWork<int> work(latency_s, sigma, 7, [&ended](const int& id, double at_s) {
         ended.emplace_back(id, at_s);
       });
       body(work, ended);
-      simgrid::s4u::this_actor::sleep_until(1);  // every timer has fired
+      simgrid::s4u::this_actor::sleep_for(1);
       return ended;
     });
   });
@@ -41,7 +42,7 @@ Ended run_work(Body body) {
 }  // namespace
 
 TEST_CASE("completion work: one wake-up a run, and every ioend queued before it joins the run") {
-  const Ended ended = run_work([](writeback::CompletionWork<int>& work, Ended&) {
+  const Ended ended = run_work(1e-3, 0, [](writeback::CompletionWork<int>& work, Ended&) {
     simgrid::s4u::this_actor::sleep_until(0.010);
     work.queue(1, 0.010, 1);  // wakes the kworker: runs at 11 ms
     simgrid::s4u::this_actor::sleep_until(0.0105);
@@ -59,7 +60,7 @@ TEST_CASE("completion work: one wake-up a run, and every ioend queued before it 
 }
 
 TEST_CASE("completion work: completions applied off the clock end where the clock-driven ones would") {
-  const Ended ended = run_work([](writeback::CompletionWork<int>& work, Ended& ended) {
+  const Ended ended = run_work(1e-3, 0, [](writeback::CompletionWork<int>& work, Ended& ended) {
     simgrid::s4u::this_actor::sleep_until(0.020);
     // Applied late (lazy completions): completed at 15 ms, its run due at
     // 16 ms is past, it runs at once; one completed at 15.5 ms was on that
@@ -93,25 +94,18 @@ TEST_CASE("completion work: completions applied off the clock end where the cloc
 TEST_CASE("completion work: wake-ups are lognormal around the median, drawn from the ioend, not the order") {
   // One run an ioend (each queued after the last ran), sigma 1: the median
   // lag is the median's, and about 16 % of runs wait more than e times it.
-  const auto lags = [](std::vector<std::uint64_t> keys) {
-    return run_in_child([keys] {
-      simgrid::s4u::Host* host = nullptr;
-      auto engine = bare_engine(host);
-      return run_actor(*engine, host, [&] {
-        std::vector<double> lag;
-        double now_s = 0;
-        // Queued on whole seconds: the lag is what follows.
-        writeback::CompletionWork<int> work(24e-6, 1.0, 11,
-                                            [&](const int&, double at_s) { lag.push_back(at_s - std::floor(at_s)); });
-        for (std::uint64_t key : keys) {
-          now_s += 1;  // later than any wake-up
-          simgrid::s4u::this_actor::sleep_until(now_s);
-          work.queue(0, now_s, key);
-        }
-        simgrid::s4u::this_actor::sleep_until(now_s + 1);
-        return lag;
-      });
+  // Ioend i is queued at second i + 1 with key `keys[i]`: its lag is what
+  // follows the whole second.
+  const auto lags = [](const std::vector<std::uint64_t>& keys) {
+    const Ended ended = run_work(24e-6, 1.0, [&keys](writeback::CompletionWork<int>& work, Ended&) {
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        simgrid::s4u::this_actor::sleep_until(static_cast<double>(i + 1));  // later than any wake-up
+        work.queue(static_cast<int>(i), static_cast<double>(i + 1), keys[i]);
+      }
     });
+    std::vector<double> lag;
+    for (const auto& [id, at_s] : ended) lag.push_back(at_s - std::floor(at_s));
+    return lag;
   };
   std::vector<std::uint64_t> keys(2001);
   for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = i;
