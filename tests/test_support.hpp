@@ -30,6 +30,7 @@ inline Scenario bare_scenario() {
   s.devices[0].discontiguous_latency_s = 0;
   s.devices[0].service_sigma = 0;
   s.devices[0].copy_slowdown = 1;  // transfers as fast with writers as without
+  s.devices[0].stall_rate_hz = 0;    // no stalls under the device
   s.devices[0].queue_depth = 128;
   s.devices[0].max_request_bytes = 1280 * KiB;
   s.devices[0].read_ahead_bytes = 128 * KiB;  // the kernel's VM_READAHEAD_PAGES

@@ -34,9 +34,10 @@ constexpr std::uint64_t kPlugMaxRequests = 32;          // BLK_MAX_REQUEST_COUNT
 constexpr std::uint64_t kPlugFlushBytes = 128 * 1024;  // BLK_PLUG_FLUSH_SIZE
 }  // namespace
 
-BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng)
+BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng, std::uint64_t stall_seed)
     : params_(params),
       rng_(std::move(rng)),
+      stalls_(params.stall_rate_hz, params.stall_mean_s, stall_seed),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()),
       room_mutex_(sg4::Mutex::create()),
@@ -361,9 +362,10 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
   const double spread = median_one_lognormal(rng_, params_.service_sigma);
   double transfer_s = static_cast<double>(request.length_bytes) / bandwidth;
   if (copy_load_ && copy_load_->any()) transfer_s *= params_.copy_slowdown;
-  channel_free_at_s_ = transfer_start + flushes_s +
-                       spread * (params_.request_overhead_s +
-                                 static_cast<double>(request.segments) * params_.segment_overhead_s + transfer_s);
+  channel_free_at_s_ = stalls_.end_of(
+      transfer_start, flushes_s + spread * (params_.request_overhead_s +
+                                            static_cast<double>(request.segments) * params_.segment_overhead_s +
+                                            transfer_s));
   (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
   ++(write ? stats_.write_requests : stats_.read_requests);
   if (request.log) {

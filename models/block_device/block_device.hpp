@@ -30,6 +30,7 @@
 #include <simgrid/s4u/Mutex.hpp>
 
 #include "models/block_device/bio_split.hpp"
+#include "models/block_device/channel_stalls.hpp"
 #include "models/block_device/device_params.hpp"
 #include "models/block_device/lazy_completions.hpp"
 #include "models/common/actor_lock.hpp"
@@ -93,7 +94,10 @@ class BlockDevice {
  public:
   // `rng` draws each request's service spread (service_sigma); unused
   // when that is 0.
-  explicit BlockDevice(const DeviceParams& params, std::mt19937_64 rng = std::mt19937_64());
+  // `rng` draws each request's service spread, `stall_seed` the channel's
+  // stalls (a stream of their own: stalls on or off do not move the spread).
+  explicit BlockDevice(const DeviceParams& params, std::mt19937_64 rng = std::mt19937_64(),
+                       std::uint64_t stall_seed = 0);
   BlockDevice(const BlockDevice&) = delete;
   BlockDevice& operator=(const BlockDevice&) = delete;
 
@@ -286,6 +290,7 @@ class BlockDevice {
 
   DeviceParams params_;
   std::mt19937_64 rng_;
+  ChannelStalls stalls_;
   const CopyLoad* copy_load_ = nullptr;
   DeviceStats stats_;
   simgrid::s4u::MutexPtr mutex_;

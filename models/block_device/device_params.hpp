@@ -99,6 +99,17 @@ struct DeviceParams {
   // untouched. 1: a device with its own path to memory. Fitted: see
   // models/README.md, "Device".
   double copy_slowdown = 1.15;
+  // Stalls of the transfer channel from below the block layer (the host
+  // holding a virtual disk's I/O, a flash device's internal work): Poisson
+  // in time at stall_rate, each of exponential length of mean stall_mean;
+  // a transfer they meet waits them out (channel_stalls.hpp). They make the
+  // rare calls far above the body of O_DIRECT latencies (p99.9) and let a
+  // writer that is not held run ahead of the device for their length.
+  // Higher: a longer tail and, by rate times mean of the time, a slower
+  // device. 0 Hz: none (a device with no host between it and the guest).
+  // Fitted: see models/README.md, "Latency spread".
+  double stall_rate_hz = 15;
+  double stall_mean_s = 1.1e-3;
   // Requests the device services at once (queue/nr_requests, an NVMe queue's
   // depth); more wait in the block layer, where adjacent ones merge. Also
   // bounds blk-wbt's depths (rq_depth_calc_max_depth: at most 3/4 of it).
@@ -203,6 +214,8 @@ struct DeviceParams {
     f.duration("flush_latency", flush_latency_s);
     f.number("service_sigma", service_sigma, 0, kMaxSigma);
     f.number("copy_slowdown", copy_slowdown, 1, 100);
+    f.frequency("stall_rate", stall_rate_hz, Bound::kNonNegative);
+    f.duration("stall_mean", stall_mean_s);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));
     f.size("max_request_size", max_request_bytes, Bound::at_least(kMinBlockBytes));
     f.count("max_segments", max_segments, Bound::between(1, 65535));

@@ -81,6 +81,7 @@ inline block_device::DeviceParams gigabyte_device() {
   params.discontiguous_latency_s = 0;
   params.max_request_bytes = 1 * MiB;
   params.service_sigma = 0;  // every request takes exactly its service time
+  params.stall_rate_hz = 0;  // and never stalls
   return params;
 }
 

@@ -115,7 +115,6 @@ const std::map<std::string, const char*> kKnownMisses = {
     {"C2 xfs-dontcache fsync_ms", kLastBurst},
     {"C6 xfs-buffered peak_cache_pages", kCgroupCycle},
     {"C6 xfs-buffered dirty_after_write_pages", kCgroupCycle},
-    {"C6 xfs-dontcache fsync_ms", kLastBurst},
     {"C6 xfs-dontcache cache_after_write_pages", kRunAhead},
     {"C6 xfs-dontcache writeback_after_write_pages", kRunAhead},
     {"C6 xfs-dontcache wb_wave_first_pages", kRunAhead},

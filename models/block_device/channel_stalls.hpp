@@ -1,0 +1,55 @@
+// Stalls of the device's transfer channel that come from below the block
+// layer: the host of a virtual machine holding its virtual disk's I/O (the
+// reference loop device's backing file), a flash device's internal work.
+// They arrive as a Poisson process in simulated time, whether or not the
+// device is busy, each an exponential length: a stall that starts during a
+// transfer stretches it, one under way when a transfer would start delays
+// the start, one that starts and ends while the channel is idle goes unseen.
+// The timeline depends on the seed alone, not on the requests, so a
+// different workload meets the same stalls.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include "models/common/random_draws.hpp"
+
+namespace foliosim::block_device {
+
+class ChannelStalls {
+ public:
+  // rate_hz 0: no stalls.
+  ChannelStalls(double rate_hz, double mean_s, std::uint64_t seed) : rate_hz_(rate_hz), mean_s_(mean_s), rng_(seed) {
+    if (rate_hz_ > 0) draw_after(0);
+  }
+
+  // When channel work of `busy_s` that may start at `start_s` ends, with the
+  // stalls it meets. Calls come in order of start.
+  double end_of(double start_s, double busy_s) {
+    if (rate_hz_ <= 0) return start_s + busy_s;
+    while (stall_end_s() <= start_s) draw_after(stall_end_s());
+    if (stall_at_s_ <= start_s) {  // under way: the work starts when it ends
+      start_s = stall_end_s();
+      draw_after(start_s);
+    }
+    double end_s = start_s + busy_s;
+    while (stall_at_s_ < end_s) {
+      end_s += stall_s_;
+      draw_after(stall_end_s());
+    }
+    return end_s;
+  }
+
+ private:
+  double stall_end_s() const { return stall_at_s_ + stall_s_; }
+  void draw_after(double from_s) {
+    stall_at_s_ = from_s + exponential(rng_, 1 / rate_hz_);
+    stall_s_ = exponential(rng_, mean_s_);
+  }
+
+  double rate_hz_, mean_s_;
+  std::mt19937_64 rng_;
+  double stall_at_s_ = 0, stall_s_ = 0;  // the next stall (or the one under way)
+};
+
+}  // namespace foliosim::block_device
