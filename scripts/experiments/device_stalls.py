@@ -48,7 +48,8 @@ def report(bs, times_us, wall_s):
     for above_us in (200, 500, 1000, 2000):
         excess = [t - median for t in times_us if t - median > above_us]
         mean = statistics.mean(excess) if excess else 0
-        print(f"  over p50 + {above_us} us: {len(excess)} ({len(excess) / wall_s:.1f} a second), mean excess {mean:.0f} us")
+        rate = len(excess) / wall_s
+        print(f"  over p50 + {above_us} us: {len(excess)} ({rate:.1f} a second), mean excess {mean:.0f} us")
 
 
 def run(loop):
