@@ -39,7 +39,7 @@ TEST_CASE("latency spread off: every call costs exactly its work") {
 TEST_CASE("latency spread off in the calibrated defaults: a 1 MiB XFS write costs its sum of costs") {
   const std::string text = R"({"name": "c1", "machine": {"interrupt_rate": "0Hz"},
       "cpu": {"call_sigma": 0, "copy_sigma": 0, "dio_setup_sigma": 0},
-      "devices": [{"name": "d", "service_sigma": 0}], "filesystem": {"device": "d"},
+      "devices": [{"name": "d", "service_sigma": 0, "stall_rate": "0Hz"}], "filesystem": {"device": "d"},
       "workload": {"jobs": [{"name": "w", "bs": "1MiB", "size": "64MiB"}]}})";
   const Json r = simulate_isolated(resolve_variants(parse_scenario_text(text, "c1.json")).at(0).scenario).summary;
   // syscall_entry + xfs_write_per_call + folio_alloc + folio_dirty + the copy
@@ -88,6 +88,30 @@ TEST_CASE("latency spread: a request's service spreads by the device's sigma") {
   // 95 + 174.76 exp(0.6408) = 426.9 us.
   CHECK(latency_us(r, "p50") == doctest::Approx(269.8).epsilon(0.03));
   CHECK(latency_us(r, "p90") == doctest::Approx(426.9).epsilon(0.04));
+}
+
+TEST_CASE("latency spread: the device's stalls hold the calls they meet, the body stays") {
+  // 20480 O_DIRECT calls of 4 KiB, one at a time: 95 us of latency, then
+  // 4096 B at 3 GB/s (1.37 us), 96.4 us a call, 1.97 s in all.
+  Scenario s = bare_scenario();
+  s.jobs.push_back(direct_job("w", 4 * KiB, 80 * MiB));
+  const Json quiet = simulate_isolated(s).summary;
+  CHECK(latency_us(quiet, "max") == doctest::Approx(96.4).epsilon(0.002));
+
+  // 50 Hz of 1 ms stalls: about 98 in 1.97 s. A stall longer than the 95 us
+  // the channel idles between transfers holds the call whose transfer it
+  // meets by its length, or what is left of it (1 ms on average either way);
+  // about 95 % are that long. So about 93 calls of 20480 (0.45 %) are held:
+  // p50 and p99 stay the body; p99.9, the 20th longest, is the 20th longest
+  // of 93 exponential lengths, about 1 ms x ln(93 / 20) = 1.5 ms above it; the
+  // mean grows by 93 x 1 ms / 20480 = 4.5 us.
+  s.devices[0].stall_rate_hz = 50;
+  s.devices[0].stall_mean_s = 1e-3;
+  const Json stalled = simulate_isolated(s).summary;
+  CHECK(latency_us(stalled, "p50") == doctest::Approx(96.4).epsilon(0.002));
+  CHECK(latency_us(stalled, "p99") == doctest::Approx(96.4).epsilon(0.002));
+  CHECK(latency_us(stalled, "p999") - 96.4 == doctest::Approx(1500).epsilon(0.4));
+  CHECK(latency_us(stalled, "mean") - latency_us(quiet, "mean") == doctest::Approx(4.5).epsilon(0.4));
 }
 
 TEST_CASE("latency spread: the same seed gives identical results, another seed others") {
