@@ -362,10 +362,12 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
   const double spread = median_one_lognormal(rng_, params_.service_sigma);
   double transfer_s = static_cast<double>(request.length_bytes) / bandwidth;
   if (copy_load_ && copy_load_->any()) transfer_s *= params_.copy_slowdown;
+  // The device holds the request from its dispatch, or from the end of the
+  // transfer before it; a stall in that time holds it too.
   channel_free_at_s_ = stalls_.end_of(
-      transfer_start, flushes_s + spread * (params_.request_overhead_s +
-                                            static_cast<double>(request.segments) * params_.segment_overhead_s +
-                                            transfer_s));
+      std::max(now, channel_free_at_s_), transfer_start,
+      flushes_s + spread * (params_.request_overhead_s +
+                            static_cast<double>(request.segments) * params_.segment_overhead_s + transfer_s));
   (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
   ++(write ? stats_.write_requests : stats_.read_requests);
   if (request.log) {

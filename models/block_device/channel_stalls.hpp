@@ -2,9 +2,10 @@
 // layer: the host of a virtual machine holding its virtual disk's I/O (the
 // reference loop device's backing file), a flash device's internal work.
 // They arrive as a Poisson process in simulated time, whether or not the
-// device is busy, each an exponential length: a stall that starts during a
-// transfer stretches it, one under way when a transfer would start delays
-// the start, one that starts and ends while the channel is idle goes unseen.
+// device is busy, each an exponential length: a stall that starts while a
+// request is in the device (its latency or its transfer) holds it by its
+// length, one under way when a request arrives holds it until it ends, one
+// that starts and ends while the device holds nothing goes unseen.
 // The timeline depends on the seed alone, not on the requests, so a
 // different workload meets the same stalls.
 #pragma once
@@ -21,6 +22,16 @@ class ChannelStalls {
   // rate_hz 0: no stalls.
   ChannelStalls(double rate_hz, double mean_s, std::uint64_t seed) : rate_hz_(rate_hz), mean_s_(mean_s), rng_(seed) {
     if (rate_hz_ > 0) draw_after(0);
+  }
+
+  // When a request held by the device from `held_s` (its dispatch, or the
+  // end of the transfer before it), whose transfer of `busy_s` may start at
+  // `ready_s`, ends, with the stalls it meets on the way: a stall holds
+  // the request's latency as it holds a transfer. Calls come in order of
+  // `held_s`.
+  double end_of(double held_s, double ready_s, double busy_s) {
+    if (rate_hz_ <= 0) return ready_s + busy_s;
+    return end_of(held_s, ready_s - held_s + busy_s);
   }
 
   // When channel work of `busy_s` that may start at `start_s` ends, with the

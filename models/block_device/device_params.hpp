@@ -102,9 +102,10 @@ struct DeviceParams {
   // Stalls of the transfer channel from below the block layer (the host
   // holding a virtual disk's I/O, a flash device's internal work): Poisson
   // in time at stall_rate, each of exponential length of mean stall_mean;
-  // a transfer they meet waits them out (channel_stalls.hpp). They make the
-  // rare calls far above the body of O_DIRECT latencies (p99.9) and let a
-  // writer that is not held run ahead of the device for their length.
+  // a request they meet in the device waits them out (channel_stalls.hpp).
+  // They make the rare calls far above the body of O_DIRECT latencies
+  // (p99.9) and let a writer that is not held run ahead of the device for
+  // their length.
   // Higher: a longer tail and, by rate times mean of the time, a slower
   // device. 0 Hz: none (a device with no host between it and the guest).
   // Fitted: see models/README.md, "Latency spread".

@@ -98,20 +98,20 @@ TEST_CASE("latency spread: the device's stalls hold the calls they meet, the bod
   const Json quiet = simulate_isolated(s).summary;
   CHECK(latency_us(quiet, "max") == doctest::Approx(96.4).epsilon(0.002));
 
-  // 50 Hz of 1 ms stalls: about 98 in 1.97 s. A stall longer than the 95 us
-  // the channel idles between transfers holds the call whose transfer it
-  // meets by its length, or what is left of it (1 ms on average either way);
-  // about 95 % are that long. So about 93 calls of 20480 (0.45 %) are held:
-  // p50 and p99 stay the body; p99.9, the 20th longest, is the 20th longest
-  // of 93 exponential lengths, about 1 ms x ln(93 / 20) = 1.5 ms above it; the
-  // mean grows by 93 x 1 ms / 20480 = 4.5 us.
+  // 50 Hz of 1 ms stalls: about 98 in 1.97 s. The device holds a call's
+  // request all the time (its latency, then its transfer), so each stall
+  // holds the call it meets by its length, or what is left of it (1 ms on
+  // average either way): about 98 calls of 20480 (0.48 %). p50 and p99 stay
+  // the body; p99.9, the 20th longest, is the 20th longest of 98 exponential
+  // lengths, about 1 ms x ln(98 / 20) = 1.59 ms above it; the mean grows by
+  // 98 x 1 ms / 20480 = 4.8 us.
   s.devices[0].stall_rate_hz = 50;
   s.devices[0].stall_mean_s = 1e-3;
   const Json stalled = simulate_isolated(s).summary;
   CHECK(latency_us(stalled, "p50") == doctest::Approx(96.4).epsilon(0.002));
   CHECK(latency_us(stalled, "p99") == doctest::Approx(96.4).epsilon(0.002));
-  CHECK(latency_us(stalled, "p999") - 96.4 == doctest::Approx(1500).epsilon(0.4));
-  CHECK(latency_us(stalled, "mean") - latency_us(quiet, "mean") == doctest::Approx(4.5).epsilon(0.4));
+  CHECK(latency_us(stalled, "p999") - 96.4 == doctest::Approx(1590).epsilon(0.4));
+  CHECK(latency_us(stalled, "mean") - latency_us(quiet, "mean") == doctest::Approx(4.8).epsilon(0.4));
 }
 
 TEST_CASE("latency spread: the same seed gives identical results, another seed others") {

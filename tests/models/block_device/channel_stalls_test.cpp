@@ -47,6 +47,14 @@ TEST_CASE("channel stalls: work meets a stall only where it overlaps one") {
     const double start_s = t.first_at_s + t.first_s / 2;
     CHECK(stalls.end_of(start_s, 2e-5) == doctest::Approx(t.first_at_s + t.first_s + 2e-5).epsilon(1e-12));
   }
+  SUBCASE("a stall during a request's latency, the channel idle, holds the request by its length") {
+    const double held_s = t.first_at_s - 2e-5, ready_s = t.first_at_s + 1e-5;
+    CHECK(stalls.end_of(held_s, ready_s, 1e-6) == doctest::Approx(ready_s + 1e-6 + t.first_s).epsilon(1e-12));
+  }
+  SUBCASE("without stalls a request ends at its transfer's start plus the transfer") {
+    ChannelStalls none(0, kMean_s, kSeed);
+    CHECK(none.end_of(0.25, 0.5, 0.125) == 0.625);
+  }
   SUBCASE("a stall that starts and ends while the channel is idle is never seen") {
     const double start_s = t.first_at_s + t.first_s + 1e-9;
     const double busy_s = std::min(1e-5, (t.second_at_s - start_s) / 2);
