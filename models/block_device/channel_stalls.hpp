@@ -31,19 +31,13 @@ class ChannelStalls {
   // `held_s`.
   double end_of(double held_s, double ready_s, double busy_s) {
     if (rate_hz_ <= 0) return ready_s + busy_s;
-    return end_of(held_s, ready_s - held_s + busy_s);
-  }
-
-  // When channel work of `busy_s` that may start at `start_s` ends, with the
-  // stalls it meets. Calls come in order of start.
-  double end_of(double start_s, double busy_s) {
-    if (rate_hz_ <= 0) return start_s + busy_s;
-    while (stall_end_s() <= start_s) draw_after(stall_end_s());
-    if (stall_at_s_ <= start_s) {  // under way: the work starts when it ends
-      start_s = stall_end_s();
-      draw_after(start_s);
+    const double held_for_s = ready_s - held_s + busy_s;  // without stalls
+    while (stall_end_s() <= held_s) draw_after(stall_end_s());
+    if (stall_at_s_ <= held_s) {  // under way: it holds the request until it ends
+      held_s = stall_end_s();
+      draw_after(held_s);
     }
-    double end_s = start_s + busy_s;
+    double end_s = held_s + held_for_s;
     while (stall_at_s_ < end_s) {
       end_s += stall_s_;
       draw_after(stall_end_s());
