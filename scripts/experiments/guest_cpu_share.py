@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+# Who uses the guest's CPUs while a writer runs C2's workload: the writer, the
+# loop device's worker, the filesystem's completion work (root; about 40 s;
+# needs xfsprogs, tracefs and a kernel with RWF_DONTCACHE).
+#
+# models/README.md ("The device's pace while the writer runs",
+# kDeviceOnGuestCpu): the reference's loop device moves C2's 4 KiB dontcache
+# requests at 16.5 us each under XFS and 22 us under ext4, and the model has
+# one pace for both. Its backing file is on the guest's own ext4, so each
+# request is guest CPU (the loop worker's lo_rw_aio, the virtual disk's
+# submission and interrupt) beside the writer and the completion work. This
+# runs C2's workload (16384 calls of 4 KiB, then fsync; `c1`: C1's 256 calls
+# of 1 MiB) per mode on a new loop device and filesystem as the reference
+# does, and prints per run the write
+# phase, the guest's CPU busy time over it (both vCPUs, from /proc/stat, and
+# the host's steal), each thread's CPU time by kind (its schedstat), and the
+# workqueue functions' run time (workqueue_execute_start to _end), each per
+# call.
+#
+# usage: sudo python3 scripts/experiments/guest_cpu_share.py [ext4|xfs] [RUNS] [IMAGE] [c2|c1]
+
+import collections
+import os
+import re
+import sys
+import time
+
+import kernel_setup
+from kernel_setup import RWF_DONTCACHE
+
+FS, RUNS, IMG, MNT = kernel_setup.arguments("cpu", 2)
+CALLS, BS = (256, 1 << 20) if sys.argv[4:] == ["c1"] else (16384, 4096)
+EVENTS = dict.fromkeys(["workqueue/workqueue_execute_start", "workqueue/workqueue_execute_end"])
+LINE = re.compile(r"^\s*(?P<task>.+?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\].*?\s(?P<ts>\d+\.\d+): "
+                  r"(?P<event>workqueue_execute_\w+): work struct (?P<work>(0x)?[0-9a-f]+)(: function (?P<fn>\w+))?")
+
+
+def cpu_ticks():
+    """/proc/stat per CPU: (busy, steal) in clock ticks."""
+    out = {}
+    for line in open("/proc/stat"):
+        f = line.split()
+        if re.fullmatch(r"cpu\d+", f[0]):
+            user, nice, system, idle, iowait, irq, softirq, steal = map(int, f[1:9])
+            out[f[0]] = (user + nice + system + irq + softirq, steal)
+    return out
+
+
+def thread_runtimes():
+    """Every thread's CPU time so far (ns, schedstat) and name, by tid."""
+    out = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                base = f"/proc/{pid}/task/{tid}"
+                ns = int(open(base + "/schedstat").read().split()[0])
+                out[int(tid)] = (open(base + "/comm").read().strip(), ns)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return out
+
+
+def kind(comm, tid):
+    if tid == os.getpid():
+        return "writer"
+    for prefix in ("kworker/u", "kworker/", "ksoftirqd", "jbd2", "xfsaild", "loop", "kswapd", "rcu"):
+        if comm.startswith(prefix):
+            return prefix
+    return "other"
+
+
+def writes(flags):
+    fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
+    buf = b"\1" * BS
+    for i in range(CALLS):
+        os.pwritev(fd, [buf], i * BS, flags)
+    return fd
+
+
+def workload_for(mode):
+    def workload(loop):
+        flags = RWF_DONTCACHE if mode == "dontcache" else 0
+        state = {}
+
+        def run():
+            ticks0, threads0 = cpu_ticks(), thread_runtimes()
+            t0 = time.perf_counter()
+            fd = writes(flags)
+            state["write_s"] = time.perf_counter() - t0
+            state["ticks"] = (ticks0, cpu_ticks())
+            state["threads"] = (threads0, thread_runtimes())
+            os.fsync(fd)
+            os.close(fd)
+
+        lines = kernel_setup.trace_lines(EVENTS, run, 65536)
+        return analyse(state, lines)
+
+    return workload
+
+
+def analyse(state, lines):
+    write_s = state["write_s"]
+    hz = os.sysconf("SC_CLK_TCK")
+    before, after = state["ticks"]
+    busy_s = sum(after[c][0] - before[c][0] for c in after) / hz
+    steal_s = sum(after[c][1] - before[c][1] for c in after) / hz
+    by_kind = collections.Counter()
+    threads0, threads1 = state["threads"]
+    for tid, (comm, ns) in threads1.items():
+        by_kind[kind(comm, tid)] += ns - threads0.get(tid, (comm, 0))[1]
+    # Workqueue functions' run times (the fsync's included: the trace spans it).
+    started, fn_us, fn_runs = {}, collections.Counter(), collections.Counter()
+    for line in lines:
+        m = LINE.search(line)
+        if not m:
+            continue
+        key = (m["cpu"], m["work"])
+        if m["event"] == "workqueue_execute_start":
+            started[key] = (float(m["ts"]), m["fn"])
+        elif key in started:
+            t, fn = started.pop(key)
+            fn_us[fn] += (float(m["ts"]) - t) * 1e6
+            fn_runs[fn] += 1
+    us = lambda ns: ns / 1e3 / CALLS
+    print(f"  write phase {write_s * 1e3:.1f} ms ({write_s * 1e6 / CALLS:.1f} us a call); guest busy "
+          f"{busy_s / write_s:.2f} of {len(after)} vCPUs, steal {steal_s / write_s:.2f}")
+    print("  thread CPU a call (us): " + ", ".join(f"{k} {us(v):.2f}" for k, v in by_kind.most_common() if v > 0))
+    print("  workqueue functions, whole run (us a call, runs): " +
+          ", ".join(f"{fn} {v / CALLS:.2f} ({fn_runs[fn]})" for fn, v in fn_us.most_common(6)))
+
+
+def main():
+    def runs():
+        for mode in ("dontcache", "buffered"):
+            for r in range(RUNS):
+                print(f"{FS} {mode} run {r + 1}:")
+                kernel_setup.mounted(FS, IMG, MNT, workload_for(mode))
+
+    kernel_setup.with_image(IMG, lambda: kernel_setup.traced(runs))
+
+
+if __name__ == "__main__":
+    main()
