@@ -73,6 +73,8 @@ void LazyCompletions::advance(double now_s) {
     }
     device.complete_at(e.due_s);
   }
+  if (followers_due_s_ > now_s + kClockSlack_s) return;
+  followers_due_s_ = 1e300;  // each still pending tells its time again
   for (const Follower& follower : followers_) follower.advance(now_s + kClockSlack_s);
 }
 

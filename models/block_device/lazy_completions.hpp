@@ -16,6 +16,7 @@
 // only dispatches to an idle device.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -45,12 +46,16 @@ class LazyCompletions {
   // completion work: writeback/completion_work.hpp) follows the same rule:
   // `advance(now_s)` runs what is due by then, after the devices'
   // completions; `rouse()` has it set an engine timer for what is pending,
-  // once a task watches.
+  // once a task watches. A follower tells when its next work is due
+  // (`due`), and again after each advance it is called for while still
+  // pending: followers are called only once the clock reaches the earliest
+  // such time (Axboe has 32 filesystems, and the clock moves millions of times).
   struct Follower {
     std::function<void(double now_s)> advance;
     std::function<void()> rouse;
   };
   void follow(Follower follower) { followers_.push_back(std::move(follower)); }
+  void due(double due_s) { followers_due_s_ = std::min(followers_due_s_, due_s); }
 
   // A task sleeps until some writeback completes (on any device): every
   // device's actor wakes for its completions until unwatch().
@@ -77,6 +82,7 @@ class LazyCompletions {
   std::vector<Entry> parked_;  // a binary heap: no allocation per park
   std::vector<BlockDevice*> devices_;
   std::vector<Follower> followers_;
+  double followers_due_s_ = 1e300;  // the earliest work a follower told of; none: never
   std::uint64_t watchers_ = 0;
 };
 

@@ -45,7 +45,11 @@ class CompletionWork {
   // task watches, a timer wakes the engine at the run's time.
   void follow(block_device::LazyCompletions& lazy) {
     lazy_ = &lazy;
-    lazy.follow({[this](double now_s) { run_due(now_s); }, [this] { rouse(); }});
+    lazy.follow({[this](double now_s) {
+                   run_due(now_s);
+                   if (pending_) lazy_->due(due_s_);
+                 },
+                 [this] { rouse(); }});
   }
 
   // An ioend's bio completed at `completed_s` (device completions may be
@@ -70,6 +74,7 @@ class CompletionWork {
     const double normal = box_muller(uniform_open01(h1), uniform_open01(h2));
     due_s_ = completed_s + latency_s_ * std::exp(sigma_ * normal);
     pending_ = true;
+    if (lazy_) lazy_->due(due_s_);
     // Due already (applied late): run before any task runs at the clock.
     if (due_s_ <= simgrid::s4u::Engine::get_clock())
       run();
