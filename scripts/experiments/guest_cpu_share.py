@@ -17,7 +17,11 @@
 # workqueue functions' run time (workqueue_execute_start to _end), each per
 # call.
 #
-# usage: sudo python3 scripts/experiments/guest_cpu_share.py [ext4|xfs] [RUNS] [IMAGE] [c2|c1]
+# With FOLIOSIM_HOG=1 in the environment, a busy loop of the experiment's own
+# runs beside the writer (a third runnable task on the two vCPUs): if the loop
+# device's pace is the guest's CPU, C2's write phase slows on both filesystems.
+#
+# usage: sudo [FOLIOSIM_HOG=1] python3 scripts/experiments/guest_cpu_share.py [ext4|xfs] [RUNS] [IMAGE] [c2|c1]
 
 import collections
 import os
@@ -62,6 +66,17 @@ def thread_runtimes():
     return out
 
 
+def hog():
+    """A child that spins until killed (FOLIOSIM_HOG=1), else None."""
+    if os.environ.get("FOLIOSIM_HOG") != "1":
+        return None
+    pid = os.fork()
+    if pid == 0:
+        while True:
+            pass
+    return pid
+
+
 def kind(comm, tid):
     if tid == os.getpid():
         return "writer"
@@ -85,6 +100,15 @@ def workload_for(mode):
         state = {}
 
         def run():
+            spinner = hog()
+            try:
+                timed_run()
+            finally:
+                if spinner:
+                    os.kill(spinner, 9)
+                    os.waitpid(spinner, 0)
+
+        def timed_run():
             ticks0, threads0 = cpu_ticks(), thread_runtimes()
             t0 = time.perf_counter()
             fd = writes(flags)
