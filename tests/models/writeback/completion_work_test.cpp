@@ -122,3 +122,38 @@ TEST_CASE("completion work: wake-ups are lognormal around the median, drawn from
   const auto above_e = std::count_if(lag.begin(), lag.end(), [](double l) { return l > 24e-6 * 2.718281828; });
   CHECK(static_cast<double>(above_e) / 2001 == doctest::Approx(0.1587).epsilon(0.2));
 }
+
+TEST_CASE("completion work: followed by lazy completions, each run ends at its time with no timer, two works apart") {
+  // Two works (two filesystems) follow one LazyCompletions that no task
+  // watches: no engine timer, so the clock jumps past their runs (due at 11
+  // and 15 ms) to the actor's next wake-up, where each due run ends at its
+  // own time. At 12 ms only the first is due; the second, still pending,
+  // must still run when the clock passes 15 ms.
+  const Ended ended = run_in_child([] {
+    simgrid::s4u::Host* host = nullptr;
+    auto engine = bare_engine(host);
+    return run_actor(*engine, host, [&] {
+      Ended ended;
+      block_device::LazyCompletions lazy;
+      auto end = [&ended](const int& id, double at_s) { ended.emplace_back(id, at_s); };
+      writeback::CompletionWork<int> a(1e-3, 0, 7, end), b(1e-3, 0, 8, end);
+      a.follow(lazy);
+      b.follow(lazy);
+      simgrid::s4u::this_actor::sleep_until(0.010);
+      a.queue(1, 0.010, 1);  // due at 11 ms
+      b.queue(2, 0.014, 2);  // completed ahead of the clock: due at 15 ms
+      CHECK(ended.empty());
+      simgrid::s4u::this_actor::sleep_until(0.012);
+      CHECK(ended.size() == 1);  // the first ran when the clock passed it
+      simgrid::s4u::this_actor::sleep_until(0.0145);
+      CHECK(ended.size() == 1);  // the second is not due yet
+      simgrid::s4u::this_actor::sleep_until(0.020);
+      return ended;
+    });
+  });
+  REQUIRE(ended.size() == 2);
+  CHECK(ended[0].first == 1);
+  CHECK(ended[0].second == doctest::Approx(0.011));
+  CHECK(ended[1].first == 2);
+  CHECK(ended[1].second == doctest::Approx(0.015));
+}
