@@ -40,23 +40,9 @@ EVENTS = {
 LINE = re.compile(r"\s(?P<ts>\d+\.\d+): (?P<event>\w+)(?P<call>\(| -> |: )(?P<rest>.*)$")
 
 
-
-def pretouch():
-    """As the reference: write and delete a throwaway file of 1.5 times the
-    workload on another filesystem, so the run's page cache finds memory the
-    virtual machine's host has backed (a first touch costs about 12 us a page)."""
-    path = "/var/tmp/foliosim-pretouch"
-    with open(path, "wb") as f:
-        for _ in range(384):
-            f.write(b"\0" * MiB)
-        f.flush()
-        os.fsync(f.fileno())
-    os.remove(path)
-
-
 def workload_for(mode):
     def workload(loop):
-        pretouch()
+        kernel_setup.pretouch()
         flags = RWF_DONTCACHE if mode == "dontcache" else 0
         lines = kernel_setup.trace_lines(EVENTS, lambda: kernel_setup.c1_writes(MNT, flags), 16384)
         return analyse(lines)

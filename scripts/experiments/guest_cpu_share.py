@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Who uses the guest's CPUs while a writer runs C2's workload: the writer, the
-# loop device's worker, the filesystem's completion work (root; about 40 s;
+# loop device's worker, the filesystem's completion work (root; about a minute;
 # needs xfsprogs, tracefs and a kernel with RWF_DONTCACHE).
 #
 # models/README.md ("The device's pace while the writer runs",
@@ -11,15 +11,16 @@
 # submission and interrupt) beside the writer and the completion work. This
 # runs C2's workload (16384 calls of 4 KiB, then fsync; `c1`: C1's 256 calls
 # of 1 MiB) per mode on a new loop device and filesystem as the reference
-# does, and prints per run the write
-# phase, the guest's CPU busy time over it (both vCPUs, from /proc/stat, and
-# the host's steal), each thread's CPU time by kind (its schedstat), and the
-# workqueue functions' run time (workqueue_execute_start to _end), each per
-# call.
+# does (page cache memory pretouched), and prints per run, over the write
+# phase: its time, each thread's CPU time by kind (its schedstat, scaled to
+# the write phase; the writer's own CPU time over the writes) and their sum
+# (the vCPUs busy), and the workqueue functions' run time
+# (workqueue_execute_start to _end), each per call.
 #
 # With FOLIOSIM_HOG=1 in the environment, a busy loop of the experiment's own
-# runs beside the writer (a third runnable task on the two vCPUs): if the loop
-# device's pace is the guest's CPU, C2's write phase slows on both filesystems.
+# runs beside the writer (a third runnable task on the two vCPUs): where the
+# loop device is paced by the CPU the writer leaves free, C2's write phase
+# slows.
 #
 # usage: sudo [FOLIOSIM_HOG=1] python3 scripts/experiments/guest_cpu_share.py [ext4|xfs] [RUNS] [IMAGE] [c2|c1]
 
@@ -34,20 +35,10 @@ from kernel_setup import RWF_DONTCACHE
 
 FS, RUNS, IMG, MNT = kernel_setup.arguments("cpu", 2)
 CALLS, BS = (256, 1 << 20) if sys.argv[4:] == ["c1"] else (16384, 4096)
+WRITES_DONE = "foliosim: writes done"
 EVENTS = dict.fromkeys(["workqueue/workqueue_execute_start", "workqueue/workqueue_execute_end"])
 LINE = re.compile(r"^\s*(?P<task>.+?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\].*?\s(?P<ts>\d+\.\d+): "
                   r"(?P<event>workqueue_execute_\w+): work struct (?P<work>(0x)?[0-9a-f]+)(: function (?P<fn>\w+))?")
-
-
-def cpu_ticks():
-    """/proc/stat per CPU: (busy, steal) in clock ticks."""
-    out = {}
-    for line in open("/proc/stat"):
-        f = line.split()
-        if re.fullmatch(r"cpu\d+", f[0]):
-            user, nice, system, idle, iowait, irq, softirq, steal = map(int, f[1:9])
-            out[f[0]] = (user + nice + system + irq + softirq, steal)
-    return out
 
 
 def thread_runtimes():
@@ -77,9 +68,7 @@ def hog():
     return pid
 
 
-def kind(comm, tid):
-    if tid == os.getpid():
-        return "writer"
+def kind(comm):
     for prefix in ("kworker/u", "kworker/", "ksoftirqd", "jbd2", "xfsaild", "loop", "kswapd", "rcu"):
         if comm.startswith(prefix):
             return prefix
@@ -109,15 +98,23 @@ def workload_for(mode):
                     os.waitpid(spinner, 0)
 
         def timed_run():
-            ticks0, threads0 = cpu_ticks(), thread_runtimes()
-            t0 = time.perf_counter()
+            # Other threads' CPU is read between the middles of the two
+            # walks of /proc; the writer's own is its CPU over the writes
+            # alone (the walks are its CPU too).
+            a = time.perf_counter()
+            threads0 = thread_runtimes()
+            t0, cpu0 = time.perf_counter(), time.thread_time_ns()
             fd = writes(flags)
-            state["write_s"] = time.perf_counter() - t0
-            state["ticks"] = (ticks0, cpu_ticks())
-            state["threads"] = (threads0, thread_runtimes())
+            state["write_s"], state["writer_ns"] = time.perf_counter() - t0, time.thread_time_ns() - cpu0
+            c = time.perf_counter()
+            threads1 = thread_runtimes()
+            kernel_setup.tracefs("trace_marker", WRITES_DONE)
+            state["window_s"] = (c + time.perf_counter()) / 2 - (a + t0) / 2
+            state["threads"] = (threads0, threads1)
             os.fsync(fd)
             os.close(fd)
 
+        kernel_setup.pretouch()
         lines = kernel_setup.trace_lines(EVENTS, run, 65536)
         return analyse(state, lines)
 
@@ -126,17 +123,17 @@ def workload_for(mode):
 
 def analyse(state, lines):
     write_s = state["write_s"]
-    hz = os.sysconf("SC_CLK_TCK")
-    before, after = state["ticks"]
-    busy_s = sum(after[c][0] - before[c][0] for c in after) / hz
-    steal_s = sum(after[c][1] - before[c][1] for c in after) / hz
     by_kind = collections.Counter()
     threads0, threads1 = state["threads"]
     for tid, (comm, ns) in threads1.items():
-        by_kind[kind(comm, tid)] += ns - threads0.get(tid, (comm, 0))[1]
-    # Workqueue functions' run times (the fsync's included: the trace spans it).
+        if tid != os.getpid():
+            by_kind[kind(comm)] += (ns - threads0.get(tid, (comm, 0))[1]) * write_s / state["window_s"]
+    by_kind["writer"] = state["writer_ns"]
+    # Workqueue functions' run times up to the end of the writes.
     started, fn_us, fn_runs = {}, collections.Counter(), collections.Counter()
     for line in lines:
+        if WRITES_DONE in line:
+            break
         m = LINE.search(line)
         if not m:
             continue
@@ -148,10 +145,10 @@ def analyse(state, lines):
             fn_us[fn] += (float(m["ts"]) - t) * 1e6
             fn_runs[fn] += 1
     us = lambda ns: ns / 1e3 / CALLS
-    print(f"  write phase {write_s * 1e3:.1f} ms ({write_s * 1e6 / CALLS:.1f} us a call); guest busy "
-          f"{busy_s / write_s:.2f} of {len(after)} vCPUs, steal {steal_s / write_s:.2f}")
+    busy = sum(by_kind.values()) / 1e9 / write_s
+    print(f"  write phase {write_s * 1e3:.1f} ms ({write_s * 1e6 / CALLS:.1f} us a call); vCPUs busy {busy:.2f}")
     print("  thread CPU a call (us): " + ", ".join(f"{k} {us(v):.2f}" for k, v in by_kind.most_common() if v > 0))
-    print("  workqueue functions, whole run (us a call, runs): " +
+    print("  workqueue functions (us a call, runs): " +
           ", ".join(f"{fn} {v / CALLS:.2f} ({fn_runs[fn]})" for fn, v in fn_us.most_common(6)))
 
 
