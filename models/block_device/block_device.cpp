@@ -34,10 +34,10 @@ constexpr std::uint64_t kPlugMaxRequests = 32;          // BLK_MAX_REQUEST_COUNT
 constexpr std::uint64_t kPlugFlushBytes = 128 * 1024;  // BLK_PLUG_FLUSH_SIZE
 }  // namespace
 
-BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng, std::uint64_t stall_seed)
+BlockDevice::BlockDevice(const DeviceParams& params, std::mt19937_64 rng, std::mt19937_64 stall_rng)
     : params_(params),
       rng_(std::move(rng)),
-      stalls_(params.stall_rate_hz, params.stall_mean_s, stall_seed),
+      stalls_(params.stall_rate_hz, params.stall_mean_s, std::move(stall_rng)),
       mutex_(sg4::Mutex::create()),
       wakeup_(sg4::ConditionVariable::create()),
       room_mutex_(sg4::Mutex::create()),

@@ -93,10 +93,10 @@ struct DeviceStats {
 class BlockDevice {
  public:
   // `rng` draws each request's service spread (service_sigma; unused when
-  // that is 0), `stall_seed` the channel's stalls (stall_rate: a stream of
+  // that is 0), `stall_rng` the channel's stalls (stall_rate: a stream of
   // their own, so stalls on or off do not move the spread).
   explicit BlockDevice(const DeviceParams& params, std::mt19937_64 rng = std::mt19937_64(),
-                       std::uint64_t stall_seed = 0);
+                       std::mt19937_64 stall_rng = std::mt19937_64(0));
   BlockDevice(const BlockDevice&) = delete;
   BlockDevice& operator=(const BlockDevice&) = delete;
 

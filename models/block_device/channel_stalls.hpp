@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <random>
+#include <utility>
 
 #include "models/common/random_draws.hpp"
 
@@ -19,8 +20,9 @@ namespace foliosim::block_device {
 
 class ChannelStalls {
  public:
-  // rate_hz 0: no stalls.
-  ChannelStalls(double rate_hz, double mean_s, std::uint64_t seed) : rate_hz_(rate_hz), mean_s_(mean_s), rng_(seed) {
+  // rate_hz 0: no stalls. `rng`: the stream the timeline is drawn from.
+  ChannelStalls(double rate_hz, double mean_s, std::mt19937_64 rng)
+      : rate_hz_(rate_hz), mean_s_(mean_s), rng_(std::move(rng)) {
     if (rate_hz_ > 0) draw_after(0);
   }
 

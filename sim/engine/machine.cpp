@@ -22,7 +22,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
   for (const auto& params : scenario.devices) {
     devices_.push_back(
         std::make_unique<block_device::BlockDevice>(params, random_stream(scenario.seed, "device/" + params.name),
-                                                    stream_seed(scenario.seed, "device_stalls/" + params.name)));
+                                                    random_stream(scenario.seed, "device_stalls/" + params.name)));
     if (params.lazy_completions) lazy_completions_->attach(*devices_.back());
     devices_.back()->set_copy_load(&copy_load_);
   }

@@ -34,7 +34,7 @@ Timeline timeline() {
 TEST_CASE("channel stalls: work meets a stall only where it overlaps one") {
   const Timeline t = timeline();
   REQUIRE(t.first_at_s > 1e-4);  // room for work before the first stall
-  ChannelStalls stalls(kRate_hz, kMean_s, kSeed);
+  ChannelStalls stalls(kRate_hz, kMean_s, std::mt19937_64(kSeed));
 
   SUBCASE("work that ends before the first stall takes its own time") {
     CHECK(stalls.end_of(0, 0, 5e-5) == doctest::Approx(5e-5).epsilon(1e-12));
@@ -63,7 +63,7 @@ TEST_CASE("channel stalls: work meets a stall only where it overlaps one") {
 }
 
 TEST_CASE("channel stalls: none at 0 Hz; a long busy stretch is longer by rate x mean, however it is cut") {
-  ChannelStalls none(0, kMean_s, kSeed);
+  ChannelStalls none(0, kMean_s, std::mt19937_64(kSeed));
   CHECK(none.end_of(3, 3, 2) == 5);
   CHECK(none.end_of(0.25, 0.5, 0.125) == 0.625);  // held from 0.25, its transfer from 0.5
 
@@ -72,7 +72,8 @@ TEST_CASE("channel stalls: none at 0 Hz; a long busy stretch is longer by rate x
   // end 1 + rate x mean = 1.015 times their busy time in (the stalls' sum
   // spreads by about 1 % of itself, 0.015 % of the whole). The timeline is
   // the seed's alone: one long transfer meets the same stalls.
-  ChannelStalls chunks(kRate_hz, kMean_s, kSeed), whole(kRate_hz, kMean_s, kSeed);
+  ChannelStalls chunks(kRate_hz, kMean_s, std::mt19937_64(kSeed));
+  ChannelStalls whole(kRate_hz, kMean_s, std::mt19937_64(kSeed));
   double at_s = 0;
   for (int i = 0; i < 1000000; ++i) at_s = chunks.end_of(at_s, at_s, 1e-3);
   const double busy_s = 1000;
