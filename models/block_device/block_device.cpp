@@ -85,7 +85,7 @@ std::uint64_t BlockDevice::requests_for(std::uint64_t length_bytes, std::uint64_
 }
 
 void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-                         CompletionFn done, bool wbt_slot, bool wakes) {
+                         CompletionFn done, bool wbt_slot, bool wakes, double completion_cpu_s) {
   if (op == Op::kRead && wbt_enabled()) {
     // wbt_wait stamps reads (last_issue) for close_io.
     const double now = this->now();
@@ -102,6 +102,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     // straight into service, never indexed as waiting.
     Request request{op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), {},
                     wbt_slot};
+    request.completion_cpu_s = completion_cpu_s;
     note_wakes(request, wakes);
     stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued() + 1);
     if (wakes) rouse();
@@ -111,7 +112,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
   }
   if (pieces == 1) {
     enqueue(op, offset_bytes, length_bytes, std::min(segments, params_.max_segments), std::move(done), wbt_slot,
-            wakes);
+            wakes, completion_cpu_s);
   } else {
     // bio_split_rw_at: requests within both limits; the caller hears once, at the end.
     struct Pending {
@@ -122,8 +123,10 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     auto pending = std::make_shared<Pending>(Pending{pieces, true, std::move(done)});
     Completion whole{op, offset_bytes, length_bytes, true};
     split_bio(limits(), length_bytes, segments, [&](std::uint64_t at, std::uint64_t piece, std::uint64_t piece_segs) {
-      // The slot goes with the first piece (writeback never builds larger bios).
+      // The slot goes with the first piece (writeback never builds larger
+      // bios), the completion work with the last.
       const bool slot = wbt_slot && at == 0;
+      const double cpu_s = at + piece == length_bytes ? completion_cpu_s : 0;
       enqueue(op, offset_bytes + at, piece, piece_segs, [pending, whole](const Completion& c) mutable {
         pending->ok = pending->ok && c.ok;
         if (whole.dispatched_s == 0 || c.dispatched_s < whole.dispatched_s) whole.dispatched_s = c.dispatched_s;
@@ -132,7 +135,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
           whole.completed_s = c.completed_s;
           pending->done(whole);
         }
-      }, slot, wakes);
+      }, slot, wakes, cpu_s);
     });
   }
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
@@ -247,9 +250,10 @@ void BlockDevice::complete_at(double due_s) {
 }
 
 void BlockDevice::merge_bio(Request& r, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
-                            bool wbt_slot, bool wakes) {
+                            bool wbt_slot, bool wakes, double completion_cpu_s) {
   r.length_bytes += length_bytes;
   r.segments += segments;
+  r.completion_cpu_s += completion_cpu_s;
   r.merged.push_back(std::move(done));
   note_wakes(r, wakes);
   ++stats_.merges;
@@ -258,7 +262,7 @@ void BlockDevice::merge_bio(Request& r, std::uint64_t length_bytes, std::uint64_
 }
 
 void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments,
-                          CompletionFn done, bool wbt_slot, bool wakes) {
+                          CompletionFn done, bool wbt_slot, bool wakes, double completion_cpu_s) {
   const int o = static_cast<int>(op);
   const std::uint64_t end = offset_bytes + length_bytes;
   const RequestLimits limits = this->limits();
@@ -268,7 +272,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
     Request& r = waiting_.at(sequence);
     if (limits.merge_fits(r.length_bytes, r.segments, length_bytes, segments)) {
       waiting_by_end_[o].erase(it);
-      merge_bio(r, length_bytes, segments, std::move(done), wbt_slot, wakes);
+      merge_bio(r, length_bytes, segments, std::move(done), wbt_slot, wakes, completion_cpu_s);
       if (plugged_ > 0) plug_last_bytes_ = r.length_bytes;  // blk_attempt_plug_merge grew it
       // The grown request may now touch the next one (blk_attempt_req_merge).
       if (auto next = waiting_by_start_[o].find(end); next != waiting_by_start_[o].end()) {
@@ -277,6 +281,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           std::uint64_t next_sequence = next->second;
           r.length_bytes += n.length_bytes;
           r.segments += n.segments;
+          r.completion_cpu_s += n.completion_cpu_s;
           r.merged.push_back(std::move(n.done));
           for (auto& fn : n.merged) r.merged.push_back(std::move(fn));
           if (n.wakes) {
@@ -302,7 +307,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
       waiting_by_start_[o].erase(it);
       r.offset_bytes = offset_bytes;
       waiting_by_start_[o][offset_bytes] = sequence;
-      merge_bio(r, length_bytes, segments, std::move(done), wbt_slot, wakes);
+      merge_bio(r, length_bytes, segments, std::move(done), wbt_slot, wakes, completion_cpu_s);
       return;
     }
   }
@@ -310,6 +315,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
   if (plugged_ > 0) add_to_plug(length_bytes);
   std::uint64_t sequence = next_sequence_++;
   Request request{op, offset_bytes, length_bytes, segments, std::move(done), {}, wbt_slot};
+  request.completion_cpu_s = completion_cpu_s;
   note_wakes(request, wakes);
   waiting_by_start_[o].emplace(offset_bytes, sequence);
   waiting_by_end_[o].emplace(end, sequence);
@@ -381,7 +387,12 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
     wbt_.sync_issue_s = now;
   }
   if (in_service_.empty()) busy_since_s_ = now;
-  in_service_.push_back(InService{channel_free_at_s_, now, sequence, std::move(request)});
+  const double done_s = channel_free_at_s_;
+  // The completion work it raises runs where the worker would serve the
+  // next request when copying tasks leave the worker a single CPU.
+  if (params_.served_on_cpus && request.completion_cpu_s > 0 && copy_load_ && copy_load_->tasks() + 1 >= cpus_)
+    channel_free_at_s_ += request.completion_cpu_s;
+  in_service_.push_back(InService{done_s, now, sequence, std::move(request)});
 }
 
 void BlockDevice::complete_due(double now) {

@@ -102,9 +102,13 @@ class BlockDevice {
 
   // Starts the device's daemon actor on `host`.
   void start(simgrid::s4u::Host* host);
-  // The machine's copying tasks, which slow transfers by copy_slowdown;
+  // The machine's copying tasks, which slow transfers by copy_slowdown, and
+  // its CPUs, which they may leave to the worker alone (served_on_cpus);
   // none (nullptr, the default): never slowed.
-  void set_copy_load(const CopyLoad* load) { copy_load_ = load; }
+  void set_copy_load(const CopyLoad* load, std::uint64_t cpus) {
+    copy_load_ = load;
+    cpus_ = cpus;
+  }
 
   // Queues an I/O whose memory is `segments` physically contiguous pieces
   // (bio_vecs) of about equal size; never blocks. I/O beyond
@@ -115,8 +119,10 @@ class BlockDevice {
   // another (a merged bio never holds one in the kernel).
   // `wakes`: `done` may wake a task (an IoWaiter, a reader); false for
   // writeback, whose waiters watch LazyCompletions instead.
+  // `completion_cpu_s`: the completion work its completion raises
+  // (served_on_cpus).
   void submit(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
-              bool wbt_slot = false, bool wakes = true);
+              bool wbt_slot = false, bool wakes = true, double completion_cpu_s = 0);
 
   // A filesystem log or journal write (`flush`: REQ_PREFLUSH | REQ_FUA, a
   // commit record; else REQ_SYNC metadata): one request that nothing merges
@@ -211,6 +217,7 @@ class BlockDevice {
     bool log = false;                // a filesystem log write: never merged
     bool flush = false;              // REQ_PREFLUSH | REQ_FUA: the device's cache flushed before and after
     bool wakes = false;              // a submission merged into it has a completion that may wake a task
+    double completion_cpu_s = 0;     // completion work its submissions raise (served_on_cpus)
   };
 
   // blk-wbt's state (struct rq_wb, struct rq_depth) and its stats window
@@ -249,9 +256,9 @@ class BlockDevice {
   // A submitted bio joins the waiting request `r` (a back or front merge):
   // its completion runs with r's.
   void merge_bio(Request& r, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done, bool wbt_slot,
-                 bool wakes);
+                 bool wakes, double completion_cpu_s);
   void enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t length_bytes, std::uint64_t segments, CompletionFn done,
-               bool wbt_slot, bool wakes);
+               bool wbt_slot, bool wakes, double completion_cpu_s);
   // Counts a request whose completion may wake a task, in flight.
   void note_wakes(Request& request, bool wakes);
   // blk-wbt: limits from the scale step, the limit a class acquires under,
@@ -291,6 +298,7 @@ class BlockDevice {
   std::mt19937_64 rng_;
   ChannelStalls stalls_;
   const CopyLoad* copy_load_ = nullptr;
+  std::uint64_t cpus_ = 0;
   DeviceStats stats_;
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr wakeup_;

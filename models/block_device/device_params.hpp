@@ -99,6 +99,16 @@ struct DeviceParams {
   // untouched. 1: a device with its own path to memory. Fitted: see
   // models/README.md, "Device".
   double copy_slowdown = 1.15;
+  // The device's requests are served by a thread on the machine's own CPUs
+  // (a loop device's worker, whose backing I/O it submits and whose
+  // completions come back as softirqs on them). While copying tasks leave
+  // it a single CPU, the filesystem's completion work runs there too, so
+  // each ioend's completion work (cpu/*_end_io_per_call, *_end_io_per_block)
+  // holds up the request after it: a filesystem whose completion work costs
+  // more gets a slower device beside a writer. false: the device serves
+  // from hardware of its own (an NVMe drive). Measured: see
+  // models/README.md, "Device".
+  bool served_on_cpus = true;
   // Stalls of the transfer channel from below the block layer (the host
   // holding a virtual disk's I/O, a flash device's internal work): Poisson
   // in time at stall_rate, each of exponential length of mean stall_mean;
@@ -215,6 +225,7 @@ struct DeviceParams {
     f.duration("flush_latency", flush_latency_s);
     f.number("service_sigma", service_sigma, 0, kMaxSigma);
     f.number("copy_slowdown", copy_slowdown, 1, 100);
+    f.flag("served_on_cpus", served_on_cpus);
     f.frequency("stall_rate", stall_rate_hz, Bound::kNonNegative);
     f.duration("stall_mean", stall_mean_s);
     f.count("queue_depth", queue_depth, Bound::between(1, 65536));

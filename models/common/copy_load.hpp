@@ -28,6 +28,7 @@ class CopyLoad {
   };
 
   bool any() const { return tasks_ > 0; }
+  std::uint32_t tasks() const { return tasks_; }
 
  private:
   std::uint32_t tasks_ = 0;

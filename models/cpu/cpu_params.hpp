@@ -176,6 +176,17 @@ struct CpuCostParams {
   // Fitted: see models/README.md, "CPU costs".
   double xfs_writepages_per_folio_s = 0.0;
   double ext4_writepages_per_folio_s = 0.2e-6;
+  // The filesystem's completion work per ioend it ends in task context
+  // (CompletionWork: XFS's xfs_end_io, ext4's unwritten-extent conversion
+  // in ext4_end_io_rsv_work), per ioend and per block: a journal handle or
+  // transaction, the extent update, the folios ended (and dropped). Charged
+  // as completion work; on a device served from the machine's CPUs with
+  // none free for it (DeviceParams::served_on_cpus) it holds up the next
+  // request. Measured: see models/README.md, "CPU costs".
+  double xfs_end_io_per_call_s = 1.3e-6;
+  double ext4_end_io_per_call_s = 4.8e-6;
+  double xfs_end_io_per_block_s = 0.036e-6;
+  double ext4_end_io_per_block_s = 0.14e-6;
   // Reclaim (shrink_folio_list): per folio scanned, and per folio freed, by
   // kswapd or a writer in direct reclaim. Per folio, so large folios are
   // cheap to reclaim per byte (reclaim/free_per_page adds a per-page cost).
@@ -247,6 +258,10 @@ struct CpuCostParams {
     f.duration("ext4_writepages_per_block", ext4_writepages_per_block_s);
     f.duration("xfs_writepages_per_folio", xfs_writepages_per_folio_s);
     f.duration("ext4_writepages_per_folio", ext4_writepages_per_folio_s);
+    f.duration("xfs_end_io_per_call", xfs_end_io_per_call_s);
+    f.duration("ext4_end_io_per_call", ext4_end_io_per_call_s);
+    f.duration("xfs_end_io_per_block", xfs_end_io_per_block_s);
+    f.duration("ext4_end_io_per_block", ext4_end_io_per_block_s);
     f.duration("reclaim_scan_per_folio", reclaim_scan_per_folio_s);
     f.duration("reclaim_free_per_folio", reclaim_free_per_folio_s);
     f.duration("xfs_release_per_block", xfs_release_per_block_s);

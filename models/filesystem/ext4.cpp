@@ -92,6 +92,9 @@ const FilesystemTraits kExt4Traits = {
     /*writepages=*/
     {&CpuCostParams::ext4_writepages_per_call_s, &CpuCostParams::ext4_writepages_per_block_s,
      &CpuCostParams::ext4_writepages_per_folio_s},
+    // ext4_end_io_rsv_work -> ext4_end_io_end: ext4_convert_unwritten_io_end_vec
+    // in a journal handle, then ext4_finish_bio over every buffer head.
+    /*end_io=*/{&CpuCostParams::ext4_end_io_per_call_s, &CpuCostParams::ext4_end_io_per_block_s},
     // MAX_WRITEPAGES_EXTENT_LEN: ext4_do_writepages maps and submits at most
     // 2048 blocks at a time.
     /*ioend_max_blocks=*/2048,

@@ -48,6 +48,8 @@ struct FilesystemTraits {
   CostFields overwrite;
   // writepages' work around the folios: mapping blocks, building bios.
   CostFields writepages;
+  // The completion work's, per ioend it ends in task context.
+  CostFields end_io;
   // Blocks writepages maps and submits at a time, so at most an ioend's
   // (besides its bio's BIO_MAX_VECS folios); 0: no such limit.
   std::uint64_t ioend_max_blocks;

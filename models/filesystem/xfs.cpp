@@ -74,6 +74,9 @@ const FilesystemTraits kXfsTraits = {
     /*writepages=*/
     {&CpuCostParams::xfs_writepages_per_call_s, &CpuCostParams::xfs_writepages_per_block_s,
      &CpuCostParams::xfs_writepages_per_folio_s},
+    // xfs_end_io -> xfs_end_ioend: the unwritten conversion or
+    // xfs_setfilesize in a transaction, then iomap_finish_ioends.
+    /*end_io=*/{&CpuCostParams::xfs_end_io_per_call_s, &CpuCostParams::xfs_end_io_per_block_s},
     // iomap_writepages: an ioend grows until its bio is full (BIO_MAX_VECS
     // folios) or the extent ends.
     /*ioend_max_blocks=*/0,

@@ -5,8 +5,9 @@
 // only when a kworker runs it. The first ioend queued to an idle work item
 // wakes a kworker, which takes every ioend queued until it runs (both
 // handlers splice the whole list): one wake-up latency a run, not an ioend.
-// The run's CPU is charged as completion work where the bio ends and does
-// not delay the ends (models/README.md, "Machine").
+// The run takes each ioend's CPU (`cpu_s` to queue) before it ends them
+// all: one run ends its ioends together, at its end (models/README.md,
+// "Machine").
 #pragma once
 
 #include <algorithm>
@@ -58,8 +59,10 @@ class CompletionWork {
   // The wake-up is drawn from `key` (the file and the ioend's first page), not
   // from a stream: an ioend gets the same draw whichever ioends before it
   // shared a run, so simulator-speed options that move completions by a
-  // nanosecond do not shift every later draw.
-  void queue(const Ioend& ioend, double completed_s, std::uint64_t key) {
+  // nanosecond do not shift every later draw. An ioend that completes while
+  // the run is under way joins it: the work, queued again while it runs,
+  // runs again at once (both handlers loop over their list).
+  void queue(const Ioend& ioend, double completed_s, std::uint64_t key, double cpu_s = 0) {
     // No lag, or completed before a run that has ended (applied late): it
     // was on that run's list.
     if (latency_s_ <= 0 || completed_s < last_run_s_) {
@@ -69,10 +72,15 @@ class CompletionWork {
     // Completed after the pending run (applied late or ahead): that run came first.
     run_due(completed_s);
     queued_.push_back(ioend);
-    if (pending_) return;  // the kworker is woken: the ioend joins its run
+    if (pending_) {  // the kworker is woken: the ioend joins its run
+      due_s_ += cpu_s;
+      if (lazy_) lazy_->due(due_s_);
+      if (timer_) set_timer();
+      return;
+    }
     const std::uint64_t h1 = mix64(seed_ ^ key), h2 = mix64(h1);
     const double normal = box_muller(uniform_open01(h1), uniform_open01(h2));
-    due_s_ = completed_s + latency_s_ * std::exp(sigma_ * normal);
+    due_s_ = completed_s + latency_s_ * std::exp(sigma_ * normal) + cpu_s;
     pending_ = true;
     if (lazy_) lazy_->due(due_s_);
     // Due already (applied late): run before any task runs at the clock.
@@ -103,6 +111,7 @@ class CompletionWork {
     if (pending_ && !timer_) set_timer();
   }
   void set_timer() {
+    cancel_timer();
     timer_ = simgrid::kernel::timer::Timer::set(due_s_, [this] {
       timer_ = nullptr;  // the engine frees a timer once run
       run();
@@ -129,7 +138,7 @@ class CompletionWork {
   block_device::LazyCompletions* lazy_ = nullptr;
   std::vector<Ioend> queued_;
   std::vector<Ioend> running_;  // the run's list, kept for its capacity
-  bool pending_ = false;        // a run is due at due_s_
+  bool pending_ = false;        // a run is due to end at due_s_
   double due_s_ = 0;
   double last_run_s_ = -1;
   simgrid::kernel::timer::Timer* timer_ = nullptr;

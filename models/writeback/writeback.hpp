@@ -172,6 +172,7 @@ class Writeback {
   bool drop_failed_ = true;
   // The filesystem's writepages CPU around the folios, per call and per block.
   filesystem::Costs writepages_costs_;
+  filesystem::Costs end_io_costs_;
   // The pages one ioend may carry, besides BIO_MAX_VECS folios.
   std::uint64_t ioend_max_pages_;
   cpu::Cpu& cpu_;

@@ -68,21 +68,6 @@ def hog():
     return pid
 
 
-def kind(comm):
-    for prefix in ("kworker/u", "kworker/", "ksoftirqd", "jbd2", "xfsaild", "loop", "kswapd", "rcu"):
-        if comm.startswith(prefix):
-            return prefix
-    return "other"
-
-
-def writes(flags):
-    fd = os.open(MNT + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
-    buf = b"\1" * BS
-    for i in range(CALLS):
-        os.pwritev(fd, [buf], i * BS, flags)
-    return fd
-
-
 def workload_for(mode):
     def workload(loop):
         flags = RWF_DONTCACHE if mode == "dontcache" else 0
@@ -104,7 +89,7 @@ def workload_for(mode):
             a = time.perf_counter()
             threads0 = thread_runtimes()
             t0, cpu0 = time.perf_counter(), time.thread_time_ns()
-            fd = writes(flags)
+            fd = kernel_setup.sequential_writes(MNT, CALLS, BS, flags)
             state["write_s"], state["writer_ns"] = time.perf_counter() - t0, time.thread_time_ns() - cpu0
             c = time.perf_counter()
             threads1 = thread_runtimes()
@@ -127,7 +112,7 @@ def analyse(state, lines):
     threads0, threads1 = state["threads"]
     for tid, (comm, ns) in threads1.items():
         if tid != os.getpid():
-            by_kind[kind(comm)] += (ns - threads0.get(tid, (comm, 0))[1]) * write_s / state["window_s"]
+            by_kind[kernel_setup.thread_kind(comm)] += (ns - threads0.get(tid, (comm, 0))[1]) * write_s / state["window_s"]
     by_kind["writer"] = state["writer_ns"]
     # Workqueue functions' run times up to the end of the writes.
     started, fn_us, fn_runs = {}, collections.Counter(), collections.Counter()

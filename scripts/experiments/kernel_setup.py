@@ -18,11 +18,20 @@ def sh(*args):
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
 
 
+# blk-wbt's latency target on the reference's loop devices (its README: queue
+# wbt_lat_usec 2000, blk-wbt on). Some kernels' loop devices come with blk-wbt
+# off (0): the experiments set the reference's.
+WBT_LAT_USEC = "2000"
+
+
 def mounted(fs, image, mnt, body):
-    """mkfs `fs` on a new loop device (direct I/O) over `image`, mount it at
-    `mnt`, sync and settle for a second, run body(loop device path), clean up."""
+    """mkfs `fs` on a new loop device (direct I/O) over `image`, blk-wbt on as
+    in the reference, mount it at `mnt`, sync and settle for a second, run
+    body(loop device path), clean up."""
     loop = sh("losetup", "--direct-io=on", "-f", "--show", image)
     try:
+        with open(f"/sys/block/{os.path.basename(loop)}/queue/wbt_lat_usec", "w") as f:
+            f.write(WBT_LAT_USEC)
         sh(*MKFS[fs], loop)
         os.makedirs(mnt, exist_ok=True)
         sh("mount", loop, mnt)
@@ -85,6 +94,24 @@ def c1_writes(mnt, flags):
         os.pwritev(fd, [buf], i * MiB, flags)
     os.fsync(fd)
     os.close(fd)
+
+
+def sequential_writes(mnt, calls, bs, flags):
+    """A new file at `mnt` written from its start in `calls` calls of `bs`
+    bytes (pwritev2 with `flags`); its descriptor, open."""
+    fd = os.open(mnt + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
+    buf = b"\1" * bs
+    for i in range(calls):
+        os.pwritev(fd, [buf], i * bs, flags)
+    return fd
+
+
+def thread_kind(comm):
+    """A kernel thread's kind by its name (kworker/u, loop, jbd2, ...), else "other"."""
+    for prefix in ("kworker/u", "kworker/", "ksoftirqd", "jbd2", "xfsaild", "loop", "kswapd", "rcu"):
+        if comm.startswith(prefix):
+            return prefix
+    return "other"
 
 
 def trace_lines(events, run, buffer_kb):

@@ -24,7 +24,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
         std::make_unique<block_device::BlockDevice>(params, random_stream(scenario.seed, "device/" + params.name),
                                                     random_stream(scenario.seed, "device_stalls/" + params.name)));
     if (params.lazy_completions) lazy_completions_->attach(*devices_.back());
-    devices_.back()->set_copy_load(&copy_load_);
+    devices_.back()->set_copy_load(&copy_load_, scenario.machine.cpus);
   }
   cache_ = std::make_unique<page_cache::PageCache>(scenario.page_cache);
   writeback_done_ = std::make_unique<writeback::WritebackWaitQueue>();

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <memory>
 #include <vector>
 
 #include <simgrid/s4u/Actor.hpp>
@@ -8,6 +9,7 @@
 
 #include "models/block_device/block_device.hpp"
 #include "models/block_device/io_waiter.hpp"
+#include "models/common/copy_load.hpp"
 #include "tests/models/model_test_support.hpp"
 
 using namespace foliosim;
@@ -147,4 +149,47 @@ TEST_CASE("busy time counts a stretch still in service when asked") {
   });
   CHECK(busy_mid_s == doctest::Approx(0.5e-3).epsilon(1e-9));
   CHECK(busy_end_s == doctest::Approx(1.1e-3).epsilon(1e-9));
+}
+
+namespace {
+
+// Two 1 MB writes at t=0, apart on the device, to a device served from a
+// machine of `cpus` CPUs, the first raising 50 us of completion work, with
+// `copiers` tasks copying meanwhile: when the second completes.
+double second_done_s(bool served_on_cpus, std::uint64_t cpus, int copiers) {
+  return run_in_child([=] {
+    sg4::Host* host = nullptr;
+    auto engine = bare_engine(host);
+    block_device::DeviceParams params = gigabyte_device();
+    params.served_on_cpus = served_on_cpus;
+    params.copy_slowdown = 1;  // copying tasks do not slow the transfers here
+    CopyLoad load;
+    block_device::BlockDevice device(params);
+    device.set_copy_load(&load, cpus);
+    device.start(host);
+    return run_actor(*engine, host, [&] {
+      std::vector<std::unique_ptr<CopyLoad::Call>> calls;
+      for (int i = 0; i < copiers; ++i) calls.push_back(std::make_unique<CopyLoad::Call>(&load));
+      block_device::IoWaiter waiter;
+      device.submit(block_device::Op::kWrite, 0, 1000000, 1, waiter.expect(), false, true, 50e-6);
+      device.submit(block_device::Op::kWrite, 10000000, 1000000, 1, waiter.expect());
+      waiter.wait();
+      REQUIRE(waiter.completions().size() == 2);
+      CHECK(waiter.completions()[0].completed_s == doctest::Approx(1.1e-3).epsilon(1e-9));
+      return waiter.completions()[1].completed_s;
+    });
+  });
+}
+
+}  // namespace
+
+TEST_CASE("completion work holds up a worker on the machine's CPUs only when the copying tasks leave it one CPU") {
+  // The first transfers from 0.1 to 1.1 ms; its completion work then takes the
+  // worker's CPU for 50 us, so the second transfers from 1.15 to 2.15 ms.
+  CHECK(second_done_s(true, 2, 1) == doctest::Approx(2.15e-3).epsilon(1e-9));
+  CHECK(second_done_s(true, 1, 0) == doctest::Approx(2.15e-3).epsilon(1e-9));
+  // A CPU to spare, no writer copying, or a device of its own: right behind it.
+  CHECK(second_done_s(true, 4, 2) == doctest::Approx(2.1e-3).epsilon(1e-9));
+  CHECK(second_done_s(true, 2, 0) == doctest::Approx(2.1e-3).epsilon(1e-9));
+  CHECK(second_done_s(false, 2, 1) == doctest::Approx(2.1e-3).epsilon(1e-9));
 }

@@ -157,3 +157,18 @@ TEST_CASE("completion work: followed by lazy completions, each run ends at its t
   CHECK(ended[1].first == 2);
   CHECK(ended[1].second == doctest::Approx(0.015));
 }
+
+TEST_CASE("completion work: a run ends after the CPU of every ioend in it, and one that completes meanwhile joins") {
+  const Ended ended = run_work(1e-3, 0, [](writeback::CompletionWork<int>& work, Ended&) {
+    simgrid::s4u::this_actor::sleep_until(0.010);
+    work.queue(1, 0.010, 1, 40e-6);  // woken at 11 ms, its conversion takes 40 us: 11.04 ms
+    simgrid::s4u::this_actor::sleep_until(0.0110);
+    work.queue(2, 0.0110, 2, 40e-6);  // completes while the run is under way: it ends at 11.08 ms
+    simgrid::s4u::this_actor::sleep_until(0.0112);
+    work.queue(3, 0.0112, 3, 5e-6);  // after the run: woken at 12.2 ms, 5 us
+  });
+  REQUIRE(ended.size() == 3);
+  CHECK(ended[0].second == doctest::Approx(0.01108));
+  CHECK(ended[1].second == doctest::Approx(0.01108));
+  CHECK(ended[2].second == doctest::Approx(0.012205));
+}
