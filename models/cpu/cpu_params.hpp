@@ -186,7 +186,7 @@ struct CpuCostParams {
   double xfs_end_io_per_call_s = 1.3e-6;
   double ext4_end_io_per_call_s = 4.8e-6;
   double xfs_end_io_per_block_s = 0.036e-6;
-  double ext4_end_io_per_block_s = 0.14e-6;
+  double ext4_end_io_per_block_s = 0.22e-6;
   // Reclaim (shrink_folio_list): per folio scanned, and per folio freed, by
   // kswapd or a writer in direct reclaim. Per folio, so large folios are
   // cheap to reclaim per byte (reclaim/free_per_page adds a per-page cost).

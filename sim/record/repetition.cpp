@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -32,6 +34,41 @@ namespace {
 using workload::IoMode;
 
 constexpr double kBusyLoad = 0.8;  // the kernel reference's threshold before each round
+
+// The scenario's device that holds its filesystem.
+const block_device::DeviceParams& filesystem_device(const Scenario& scenario) {
+  for (const auto& device : scenario.devices)
+    if (device.name == scenario.filesystem.device) return device;
+  return scenario.devices.at(0);
+}
+
+// queue/wbt_lat_usec of `disk`: blk-wbt's latency target, 0 when blk-wbt is off.
+std::string wbt_lat_usec_path(const std::string& disk) { return "/sys/block/" + disk + "/queue/wbt_lat_usec"; }
+long wbt_lat_usec(double seconds) { return std::lround(seconds * 1e6); }
+
+// A loop device of ours gets the scenario's blk-wbt target
+// (devices/*/wbt_latency), whatever the kernel gives a new one (the kernel
+// reference's had 2 ms): the recording is of the device the scenario
+// describes. Set before mkfs, so the device starts as a new one with it would.
+void set_wbt_latency(const std::string& disk, double seconds) {
+  const std::string path = wbt_lat_usec_path(disk);
+  std::ofstream out(path);
+  out << wbt_lat_usec(seconds);
+  out.close();
+  if (!out) throw std::runtime_error(path + ": cannot set blk-wbt's latency target (devices/*/wbt_latency)");
+}
+
+// Another device keeps its own; a target other than the scenario's is said.
+void check_wbt_latency(const std::string& disk, double seconds) {
+  try {
+    const long has = std::stol(read_text_file(wbt_lat_usec_path(disk)));
+    if (has != wbt_lat_usec(seconds))
+      std::cerr << "record: warning: " << disk << "'s blk-wbt latency target (queue/wbt_lat_usec) is " << has
+                << " us, the scenario's devices/*/wbt_latency is " << wbt_lat_usec(seconds)
+                << " us: the recording's blk-wbt is not the model's\n";
+  } catch (const std::exception&) {
+  }
+}
 
 // Where /proc/mounts says `device` is mounted, "" if nowhere.
 std::string mounted_at(const std::string& device) {
@@ -184,6 +221,7 @@ Json record_repetition(const RepetitionSetup& setup) {
     case TargetKind::kLoop:
       loop.emplace(setup.image->path());
       device = loop->device();
+      set_wbt_latency(fs::path(device).filename().string(), filesystem_device(scenario).wbt_latency_s);
       make_filesystem(device, fs_type, scenario.filesystem.block_bytes);
       setup.image->rewrite_unwritten_extents();
       break;
@@ -210,6 +248,8 @@ Json record_repetition(const RepetitionSetup& setup) {
   struct stat where {};
   if (stat(directory.c_str(), &where) != 0) throw std::runtime_error(directory + ": cannot stat");
   const BlockDeviceInfo info = block_device_info(where.st_dev);
+  if (setup.target.kind != TargetKind::kLoop)
+    check_wbt_latency(info.disk_name, filesystem_device(scenario).wbt_latency_s);
   sync();
   std::this_thread::sleep_for(std::chrono::seconds(1));  // the mount's work settles, as in the kernel reference
 

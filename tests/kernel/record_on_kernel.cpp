@@ -88,7 +88,7 @@ int main() {
   {
     std::ofstream scenario(dir / "small.json");
     scenario << R"({ "name": "record-small", "seed": 1,
-  "devices": [ { "name": "loop0", "capacity": "256MiB" } ],
+  "devices": [ { "name": "loop0", "capacity": "256MiB", "wbt_latency": "3ms" } ],
   "filesystem": { "type": "ext4", "device": "loop0" },
   "workload": { "jobs": [ { "name": "writer", "rw": "write", "bs": "1MiB", "size": "16MiB",
                             "mode": "buffered", "end_fsync": true } ] },
@@ -136,6 +136,11 @@ int main() {
       check(at(v.at("device_state_start"), "/read_ahead_kb", "min") >= 4 &&
                 at(v.at("device_state_start"), "/max_sectors_kb", "min") >= 4,
             name + ": the queue's read_ahead_kb and max_sectors_kb recorded");
+      // blk-wbt as the scenario has it (devices/0/wbt_latency), not as the kernel makes a new loop
+      // device (2 ms on the reference's).
+      check(at(v.at("device_state_start"), "/wbt_lat_usec", "min") == 3000 &&
+                at(v.at("device_state_start"), "/wbt_lat_usec", "max") == 3000,
+            name + ": the loop device's blk-wbt latency target is the scenario's 3 ms");
       // The file was written, not read: the device read (almost) nothing of it.
       check(at(v, "/device_read_bytes", "max") < kFileBytes, name + ": device reads recorded, below the file size");
       const Json& start = v.at("device_state_start").at("wb");
