@@ -48,11 +48,7 @@ const char* target_kind_name(TargetKind kind) {
   return "?";
 }
 
-std::uint64_t capacity_bytes(const Scenario& scenario) {
-  for (const auto& device : scenario.devices)
-    if (device.name == scenario.filesystem.device) return device.capacity_bytes;
-  return scenario.devices.at(0).capacity_bytes;
-}
+std::uint64_t capacity_bytes(const Scenario& scenario) { return record::filesystem_device(scenario).capacity_bytes; }
 
 }  // namespace
 

@@ -35,13 +35,6 @@ using workload::IoMode;
 
 constexpr double kBusyLoad = 0.8;  // the kernel reference's threshold before each round
 
-// The scenario's device that holds its filesystem.
-const block_device::DeviceParams& filesystem_device(const Scenario& scenario) {
-  for (const auto& device : scenario.devices)
-    if (device.name == scenario.filesystem.device) return device;
-  return scenario.devices.at(0);
-}
-
 // queue/wbt_lat_usec of `disk`: blk-wbt's latency target, 0 when blk-wbt is off.
 std::string wbt_lat_usec_path(const std::string& disk) { return "/sys/block/" + disk + "/queue/wbt_lat_usec"; }
 long wbt_lat_usec(double seconds) { return std::lround(seconds * 1e6); }
@@ -135,6 +128,12 @@ std::string blkid_type(const std::string& device) {
 }
 
 }  // namespace
+
+const block_device::DeviceParams& filesystem_device(const Scenario& scenario) {
+  for (const auto& device : scenario.devices)
+    if (device.name == scenario.filesystem.device) return device;
+  return scenario.devices.at(0);
+}
 
 std::string fs_type_name(const Scenario& scenario) {
   return scenario.filesystem.type == filesystem::FilesystemKind::kXfs ? "xfs" : "ext4";

@@ -39,6 +39,9 @@ struct RepetitionSetup {
 // The scenario's filesystem as mkfs and mount name it: "xfs", "ext4".
 std::string fs_type_name(const Scenario& scenario);
 
+// The scenario's device that holds its filesystem (the loop target stands for it).
+const block_device::DeviceParams& filesystem_device(const Scenario& scenario);
+
 // Bytes the jobs' files reach at most, all files together: what the target must hold.
 std::uint64_t workload_footprint_bytes(const Scenario& scenario);
 
