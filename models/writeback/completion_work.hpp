@@ -72,10 +72,9 @@ class CompletionWork {
     // Completed after the pending run (applied late or ahead): that run came first.
     run_due(completed_s);
     queued_.push_back(ioend);
-    if (pending_) {  // the kworker is woken: the ioend joins its run
+    if (pending_) {  // the kworker is woken: the ioend joins its run, which takes its CPU too
+      // A timer or follower set for the earlier end finds the run later and waits again.
       due_s_ += cpu_s;
-      if (lazy_) lazy_->due(due_s_);
-      if (timer_) set_timer();
       return;
     }
     const std::uint64_t h1 = mix64(seed_ ^ key), h2 = mix64(h1);
@@ -111,10 +110,12 @@ class CompletionWork {
     if (pending_ && !timer_) set_timer();
   }
   void set_timer() {
-    cancel_timer();
     timer_ = simgrid::kernel::timer::Timer::set(due_s_, [this] {
       timer_ = nullptr;  // the engine frees a timer once run
-      run();
+      if (due_s_ <= simgrid::s4u::Engine::get_clock())
+        run();
+      else
+        set_timer();  // ioends joined the run since: it ends later
     });
   }
   void cancel_timer() {

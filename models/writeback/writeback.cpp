@@ -198,9 +198,12 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
     std::shared_ptr<Pending> pending;
     if (i > group_start) pending = std::make_shared<Pending>(Pending{i + 1 - group_start, true});
     const page_cache::PageRange group{bios[group_start].first_page, end - bios[group_start].first_page, 0};
-    // The completion work's CPU for the ioend, which its last bio raises.
-    const double blocks = static_cast<double>(group.pages * kPageBytes / fs_.params().block_bytes);
-    const double end_io_s = task_context ? end_io_costs_.per_call_s + end_io_costs_.per_block_s * blocks : 0;
+    // The completion work's CPU for the ioend (reference seconds), which its last bio raises.
+    double end_io_s = 0;
+    if (task_context)
+      end_io_s = end_io_costs_.per_call_s +
+                 end_io_costs_.per_block_s * static_cast<double>(group.pages * kPageBytes / fs_.params().block_bytes);
+    const double end_io_cpu_s = cpu_.scaled_s(end_io_s);
     for (std::size_t b = group_start; b <= i; ++b) {
       // Before each request the submitter may sleep for a device tag
       // (blk_mq_get_tag, which flushes its plug first) and in blk-wbt
@@ -215,7 +218,7 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
       const auto& bio = bios[b];
       device_.submit(
           block_device::Op::kWrite, bio.device_offset_bytes, bio.pages * kPageBytes, bio.segments,
-          [this, owner, group, pending, task_context, end_io_s](const block_device::Completion& done) {
+          [this, owner, group, pending, task_context, end_io_s, end_io_cpu_s](const block_device::Completion& done) {
             cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
             bool ok = done.ok;
             if (pending) {
@@ -226,14 +229,13 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
             const Ioend ioend{owner, group, ok, task_context};
             if (task_context) {
               cpu_.account(cpu::Component::kCompletion, end_io_s);
-              end_io_.queue(ioend, done.completed_s, stable_hash(owner->name) ^ group.first_page,
-                            cpu_.scaled_s(end_io_s));
-            }
-            else
+              end_io_.queue(ioend, done.completed_s, stable_hash(owner->name) ^ group.first_page, end_io_cpu_s);
+            } else {
               end_ioend(ioend, done.completed_s);
+            }
           },
           device_.wbt_enabled(), false,  // its waiters watch the device (WritebackWaitQueue)
-          b == i ? cpu_.scaled_s(end_io_s) : 0);
+          b == i ? end_io_cpu_s : 0);
     }
     group_start = i + 1;
   }

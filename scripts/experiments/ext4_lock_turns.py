@@ -11,8 +11,8 @@
 # calls of 4 KiB, then fsync) on a new loop device and filesystem, page cache
 # memory pretouched, with lock:contention_begin (and its kernel stack) and
 # lock:contention_end on, and prints per run the write phase and, by thread
-# kind and by the function that waited (the first filesystem or
-# writeback function on the stack), the waits and their total a call.
+# kind the total wait a call, and by kind and by the function that waited
+# (the first filesystem or writeback function on the stack) the waits.
 #
 # usage: sudo python3 scripts/experiments/ext4_lock_turns.py [ext4|xfs] [RUNS] [IMAGE] [dontcache|buffered]
 
@@ -67,37 +67,33 @@ def analyse(write_s, lines):
     """Pairs each contention_begin with its task's next contention_end, up to
     the end of the writes; names the wait by its stack's first owner frame."""
     writer = os.getpid()
-    open_waits = {}  # pid -> (ts, kind, flags, owner or None)
-    last_begin = None
-    waits = collections.Counter()
-    wait_us = collections.Counter()
+    open_waits = {}  # pid -> [ts, kind, flags, owner frame or "?"]
+    stack_of = None  # the wait whose stack the next frames are
+    waits, wait_us, kind_us = collections.Counter(), collections.Counter(), collections.Counter()
     for line in lines:
         if WRITES_DONE in line:
             break
         frame = FRAME.match(line)
         if frame:
-            if last_begin is not None and open_waits.get(last_begin, (0, 0, 0, 1))[3] is None:
-                fn = frame["fn"]
-                if fn.startswith(OWNERS):
-                    ts, k, flags, _ = open_waits[last_begin]
-                    open_waits[last_begin] = (ts, k, flags, fn)
+            if stack_of and stack_of[3] == "?" and frame["fn"].startswith(OWNERS):
+                stack_of[3] = frame["fn"]
             continue
         m = HEAD.match(line)
         if not m:
-            continue
+            continue  # the stack's own header line
+        stack_of = None
         if m["event"] == "contention_begin":
             flags = re.search(r"flags=([\w|]+)", m["rest"])
-            open_waits[m["pid"]] = (float(m["ts"]), kind(m["task"], m["pid"], writer),
-                                    flags[1] if flags else "?", None)
-            last_begin = m["pid"]
+            stack_of = open_waits[m["pid"]] = [float(m["ts"]), kind(m["task"], m["pid"], writer),
+                                               flags[1] if flags else "?", "?"]
         elif m["event"] == "contention_end" and m["pid"] in open_waits:
             ts, k, flags, owner = open_waits.pop(m["pid"])
-            key = (k, owner or "?", flags)
-            waits[key] += 1
-            wait_us[key] += (float(m["ts"]) - ts) * 1e6
-        else:
-            last_begin = None
-    print(f"  write phase {write_s * 1e3:.1f} ms ({write_s * 1e6 / CALLS:.1f} us a call)")
+            us = (float(m["ts"]) - ts) * 1e6
+            waits[(k, owner, flags)] += 1
+            wait_us[(k, owner, flags)] += us
+            kind_us[k] += us
+    print(f"  write phase {write_s * 1e3:.1f} ms ({write_s * 1e6 / CALLS:.1f} us a call); waits a call, all locks: "
+          + ", ".join(f"{k} {us / CALLS:.2f} us" for k, us in kind_us.most_common()))
     for key, total in wait_us.most_common(12):
         k, owner, flags = key
         print(f"  {k:10} {owner:36} {flags:12} {waits[key]:6} waits, {total / 1e3:8.2f} ms "

@@ -19,9 +19,16 @@ def sh(*args):
 
 
 # blk-wbt's latency target on the reference's loop devices (its README: queue
-# wbt_lat_usec 2000, blk-wbt on). Some kernels' loop devices come with blk-wbt
-# off (0): the experiments set the reference's.
+# wbt_lat_usec 2000, blk-wbt on), what a new loop device has. A loop device
+# keeps its queue's settings across losetup -d, and wbt_drain_restart.py turns
+# blk-wbt off: every device attached gets the reference's again.
 WBT_LAT_USEC = "2000"
+
+
+def set_wbt_lat_usec(loop, value):
+    """queue/wbt_lat_usec of the loop device at path `loop` (0: blk-wbt off)."""
+    with open(f"/sys/block/{os.path.basename(loop)}/queue/wbt_lat_usec", "w") as f:
+        f.write(value)
 
 
 def mounted(fs, image, mnt, body):
@@ -30,8 +37,7 @@ def mounted(fs, image, mnt, body):
     body(loop device path), clean up."""
     loop = sh("losetup", "--direct-io=on", "-f", "--show", image)
     try:
-        with open(f"/sys/block/{os.path.basename(loop)}/queue/wbt_lat_usec", "w") as f:
-            f.write(WBT_LAT_USEC)
+        set_wbt_lat_usec(loop, WBT_LAT_USEC)
         sh(*MKFS[fs], loop)
         os.makedirs(mnt, exist_ok=True)
         sh("mount", loop, mnt)
@@ -88,21 +94,26 @@ def tracefs(path, value):
 def c1_writes(mnt, flags):
     """C1's writes: a new file at `mnt`, 256 calls of 1 MiB (pwritev2 with
     `flags`), then fsync."""
-    fd = os.open(mnt + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
-    buf = b"\1" * MiB
-    for i in range(256):
-        os.pwritev(fd, [buf], i * MiB, flags)
+    fd = sequential_writes(mnt, 256, MiB, flags)
     os.fsync(fd)
     os.close(fd)
 
 
-def sequential_writes(mnt, calls, bs, flags):
+def sequential_writes(mnt, calls, bs, flags, latencies_us=None):
     """A new file at `mnt` written from its start in `calls` calls of `bs`
-    bytes (pwritev2 with `flags`); its descriptor, open."""
+    bytes (pwritev2 with `flags`); its descriptor, open. Each call's time
+    goes to the list `latencies_us` if given."""
     fd = os.open(mnt + "/f", os.O_CREAT | os.O_WRONLY, 0o644)
     buf = b"\1" * bs
+    if latencies_us is None:
+        for i in range(calls):
+            os.pwritev(fd, [buf], i * bs, flags)
+        return fd
+    clock = time.perf_counter
     for i in range(calls):
+        t = clock()
         os.pwritev(fd, [buf], i * bs, flags)
+        latencies_us.append((clock() - t) * 1e6)
     return fd
 
 
