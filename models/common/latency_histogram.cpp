@@ -35,6 +35,30 @@ std::uint64_t LatencyHistogram::width_ns(std::size_t group) {
   return group == 0 ? 1 : std::uint64_t{1} << (group - 1);
 }
 
+LatencyHistogram& LatencyHistogram::operator=(const LatencyHistogram& other) {
+  if (this == &other) return *this;
+  other.settle();
+  settle();
+  groups_ = other.groups_;
+  count_ = other.count_;
+  min_ns_ = other.min_ns_;
+  max_ns_ = other.max_ns_;
+  sum_ns_ = other.sum_ns_;
+  return *this;
+}
+
+LatencyHistogram& LatencyHistogram::operator=(LatencyHistogram&& other) noexcept {
+  if (this == &other) return *this;
+  settle();
+  groups_ = std::move(other.groups_);  // the counters' arrays move, the pending one with them
+  pending_ = std::exchange(other.pending_, nullptr);
+  count_ = other.count_;
+  min_ns_ = other.min_ns_;
+  max_ns_ = other.max_ns_;
+  sum_ns_ = other.sum_ns_;
+  return *this;
+}
+
 void LatencyHistogram::record(double seconds) {
   const double ns = seconds * 1e9;
   if (!(ns > 0)) {  // also catches NaN
@@ -55,7 +79,14 @@ void LatencyHistogram::record_ns(std::uint64_t ns, std::uint64_t count) {
   locate(ns, group, sub);
   if (groups_.size() <= group) groups_.resize(group + 1);
   if (groups_[group].empty()) groups_[group].assign(kSubBuckets, 0);
-  groups_[group][sub] += count;
+  std::uint64_t* counter = &groups_[group][sub];
+  settle();
+  if (count == 1) {
+    __builtin_prefetch(counter, 1);
+    pending_ = counter;
+  } else {
+    *counter += count;
+  }
   if (count_ == 0) {
     min_ns_ = max_ns_ = ns;
   } else {
@@ -68,6 +99,7 @@ void LatencyHistogram::record_ns(std::uint64_t ns, std::uint64_t count) {
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
+  other.settle();
   if (groups_.size() < other.groups_.size()) groups_.resize(other.groups_.size());
   for (std::size_t g = 0; g < other.groups_.size(); ++g) {
     const std::vector<std::uint64_t>& from = other.groups_[g];
@@ -102,6 +134,7 @@ double LatencyHistogram::mean_s() const {
 
 double LatencyHistogram::percentile_s(double p) const {
   if (count_ == 0) return 0;
+  settle();
   if (!(p > 0)) p = 0;  // also NaN
   if (p > 100) p = 100;
   // p is a binary approximation of a decimal such as 99.9; shave a few ulps so
@@ -130,6 +163,7 @@ double LatencyHistogram::percentile_s(double p) const {
 
 double LatencyHistogram::stddev_s() const {
   if (count_ < 2) return 0;
+  settle();
   // Each bucket's values taken at its midpoint: within the percentiles' error.
   const long double mean_ns = static_cast<long double>(mean_s()) * 1e9L;
   long double sum_sq = 0;
@@ -145,6 +179,7 @@ double LatencyHistogram::stddev_s() const {
 }
 
 std::vector<std::pair<double, double>> LatencyHistogram::cdf() const {
+  settle();
   std::vector<std::pair<double, double>> points;
   std::uint64_t seen = 0;
   for (std::size_t g = 0; g < groups_.size(); ++g) {

@@ -24,6 +24,13 @@ class LatencyHistogram {
   // Bound on |reported - exact| / exact for every percentile (about 0.05 %).
   static constexpr double kRelativeErrorBound = 1.0 / 2048;
 
+  LatencyHistogram() = default;
+  LatencyHistogram(const LatencyHistogram& other) { *this = other; }
+  LatencyHistogram(LatencyHistogram&& other) noexcept { *this = std::move(other); }
+  LatencyHistogram& operator=(const LatencyHistogram& other);
+  LatencyHistogram& operator=(LatencyHistogram&& other) noexcept;
+  ~LatencyHistogram() = default;
+
   // Rounded to the nearest nanosecond; negative or NaN counts as 0, values
   // beyond 2^64 ns (~585 years) saturate.
   void record(double seconds);
@@ -58,7 +65,18 @@ class LatencyHistogram {
   static std::uint64_t lower_ns(std::size_t group, std::size_t sub);
   static std::uint64_t width_ns(std::size_t group);
 
+  // Adds the pending sample to its counter.
+  void settle() const {
+    if (pending_) ++*pending_;
+    pending_ = nullptr;
+  }
+
   std::vector<std::vector<std::uint64_t>> groups_;  // empty vector = not allocated
+  // The counter of the last single sample, not yet incremented: fetched
+  // ahead and added at the next sample or read (a write loop records a
+  // sample a call; its counter is seldom cached by then, and a call later it
+  // is). Counters are heap arrays that stay put while groups_ grows.
+  mutable std::uint64_t* pending_ = nullptr;
   std::uint64_t count_ = 0;
   std::uint64_t min_ns_ = 0;
   std::uint64_t max_ns_ = 0;

@@ -280,9 +280,15 @@ WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::u
   now_s_ = now_s;
   WriteResult result;
   if (length_bytes == 0) return result;
-  auto [first, end] = folio_aligned(file, pages_down(offset_bytes), pages_up(offset_bytes + length_bytes));
-  split_at(file, first);
-  split_at(file, end);
+  std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
+  // Past the last run (a file written or read sequentially): no folio to
+  // align to or split, and a hole to the end.
+  const bool past_last = file.runs_.empty() || std::prev(file.runs_.end())->second.end_page() <= first;
+  if (!past_last) {
+    std::tie(first, end) = folio_aligned(file, first, end);
+    split_at(file, first);
+    split_at(file, end);
+  }
   std::uint64_t pos = first;
   while (pos < end) {
     auto it = file.runs_.lower_bound(pos);

@@ -216,9 +216,11 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
       device_.wbt_wait(cls, true);
       unsubmitted_pages_ -= bios[b].pages;
       const auto& bio = bios[b];
+      // The captures fit the callback's inline space (no allocation a request).
       device_.submit(
           block_device::Op::kWrite, bio.device_offset_bytes, bio.pages * kPageBytes, bio.segments,
-          [this, owner, group, pending, task_context, end_io_s, end_io_cpu_s](const block_device::Completion& done) {
+          [this, owner, first_page = group.first_page, pages = group.pages, pending, task_context,
+           end_io_s](const block_device::Completion& done) {
             cpu_.account(cpu::Component::kCompletion, cpu_.costs().request_complete_s);
             bool ok = done.ok;
             if (pending) {
@@ -226,10 +228,10 @@ void Writeback::submit_bios(filesystem::File& file, const BioPlan& plan, block_d
               if (--pending->bios > 0) return;
               ok = pending->ok;
             }
-            const Ioend ioend{owner, group, ok, task_context};
+            const Ioend ioend{owner, {first_page, pages, 0}, ok, task_context};
             if (task_context) {
               cpu_.account(cpu::Component::kCompletion, end_io_s);
-              end_io_.queue(ioend, done.completed_s, stable_hash(owner->name) ^ group.first_page, end_io_cpu_s);
+              end_io_.queue(ioend, done.completed_s, stable_hash(owner->name) ^ first_page, cpu_.scaled_s(end_io_s));
             } else {
               end_ioend(ioend, done.completed_s);
             }

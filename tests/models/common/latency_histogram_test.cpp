@@ -234,3 +234,40 @@ TEST_CASE("memory stays bounded for ten million values") {
   for (std::uint64_t ns = 1100000; ns < 1200000; ++ns) narrow.record_ns(ns);
   CHECK(narrow.allocated_buckets() == 1024);
 }
+
+TEST_CASE("the last sample counts at once in copies, moves and reads, and only where recorded") {
+  // Values under 2048 ns have buckets of their own: percentiles are exact.
+  LatencyHistogram h;
+  h.record_ns(100);
+  h.record_ns(700);  // its counter's increment is the one still pending
+  LatencyHistogram copy = h;
+  CHECK(copy.percentile_s(100) == s(700));
+  CHECK(copy.percentile_s(50) == s(100));
+  // More samples in the copy leave the original as it was.
+  copy.record_ns(900);
+  copy.record_ns(900);
+  CHECK(copy.percentile_s(60) == s(900));
+  CHECK(h.count() == 2);
+  CHECK(h.percentile_s(100) == s(700));
+  CHECK(h.cdf().back().second == 1.0);
+  CHECK(h.cdf().size() == 2);
+
+  LatencyHistogram assigned;
+  assigned.record_ns(5);
+  assigned = copy;  // its own pending sample is dropped with its counters
+  CHECK(assigned.count() == 4);
+  CHECK(assigned.percentile_s(25) == s(100));
+  CHECK(assigned.percentile_s(100) == s(900));
+
+  LatencyHistogram moved = std::move(copy);
+  moved.record_ns(1000);
+  CHECK(moved.count() == 5);
+  CHECK(moved.percentile_s(80) == s(900));
+  CHECK(moved.percentile_s(100) == s(1000));
+
+  LatencyHistogram merged;
+  merged.merge(moved);
+  CHECK(merged.percentile_s(100) == s(1000));
+  CHECK(merged.percentile_s(20) == s(100));
+  CHECK(merged.percentile_s(40) == s(700));
+}
