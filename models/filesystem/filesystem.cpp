@@ -168,6 +168,16 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
   };
   if (state != ExtentState::kDelalloc && traits_.converts_whole_delalloc)
     convert_delalloc(file, first_block, end_block);
+  if (state == ExtentState::kDelalloc) {
+    // Delalloc only fills holes. Inside one extent (a write into XFS's
+    // speculative preallocation, delalloc or made unwritten), the splits
+    // below would only be coalesced again.
+    auto it = file.extents.upper_bound(first_block);
+    if (it != file.extents.begin() && std::prev(it)->first + std::prev(it)->second.blocks >= end_block) {
+      coalesce(file, first_block, end_block);
+      return;
+    }
+  }
   split_at(file, first_block);
   split_at(file, end_block);
   std::uint64_t pos = first_block;

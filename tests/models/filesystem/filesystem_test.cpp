@@ -351,3 +351,32 @@ TEST_CASE("metadata reads: none long after mount, ext4's once, none for files la
   fresh.map_for_write(n, 0, 1 * MiB);
   CHECK(fresh.take_metadata_reads().groups == std::vector<std::size_t>{0});
 }
+
+TEST_CASE("XFS: writes inside its speculative preallocation leave the extents as they are") {
+  Filesystem fs(xfs(Zeroing::kSince6_10), 1 * GiB);
+  File& f = fs.open("f");
+  // 64 KiB of file, then a write past it: the reservation runs on from the
+  // write's 64 KiB granule (64 KiB) for twice the 64 KiB extent before it, to 192 KiB.
+  fs.buffered_write(f, 0, 64 * KiB);
+  fs.buffered_write(f, 64 * KiB, 64 * KiB);
+  const std::vector<Row> reserved = extents_of(f);
+  REQUIRE(reserved.size() == 1);
+  CHECK(reserved[0][2] * 4 * KiB == 192 * KiB);
+  CHECK(fs.summary(f).delalloc_bytes == 192 * KiB);
+  for (std::uint64_t at = 128 * KiB; at < 192 * KiB; at += 16 * KiB) fs.buffered_write(f, at, 16 * KiB);
+  CHECK(extents_of(f) == reserved);
+  CHECK(fs.summary(f).delalloc_bytes == 192 * KiB);
+  CHECK(f.size_bytes == 192 * KiB);
+
+  // Writeback of the first 64 KiB allocates the whole reservation (the rest
+  // unwritten); a write into the unwritten part changes no extent either.
+  fs.map_for_write(f, 0, 64 * KiB);
+  const std::vector<Row> mapped = extents_of(f);
+  REQUIRE(mapped.size() == 2);
+  CHECK(mapped[0] == Row{0, mapped[0][1], 16});
+  CHECK(mapped[1] == Row{16, mapped[0][1] + 16, 32});
+  fs.buffered_write(f, 64 * KiB, 64 * KiB);
+  CHECK(extents_of(f) == mapped);
+  CHECK(fs.summary(f).delalloc_bytes == 0);
+  CHECK(fs.summary(f).written_bytes == 64 * KiB);
+}
