@@ -30,6 +30,8 @@ class LruList {
     pages_ -= n->pages;
     --nodes_;
   }
+  // A node was split in place of an insertion (PageCache::erase_front).
+  void count_young_insert() { ++young_inserts_; }
   // Pages of a node on this list changed by `delta` (split or merge).
   void resize(std::int64_t delta) { pages_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(pages_) + delta); }
 

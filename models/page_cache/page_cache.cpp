@@ -77,6 +77,24 @@ void PageCache::erase_run(FileCache& file, RunIt it) {
   --totals_.runs;
 }
 
+void PageCache::erase_front(FileCache& file, RunIt it, std::uint64_t pages) {
+  Run& run = it->second;
+  const std::uint64_t rest = run.pages - pages;
+  run.pages = pages;
+  if (run.has(kWriteError)) totals_.lost_pages += pages;
+  account(file, run, -1);
+  LruList<Run>& list = list_of(run);
+  list.resize(-static_cast<std::int64_t>(pages));
+  list.count_young_insert();  // the split's upper part was one
+  run.lru_seen_steps = run.lru_seen_inserts = 0;  // as a new run's
+  run.first_page += pages;
+  run.pages = rest;
+  const auto next = std::next(it);
+  auto node = file.runs_.extract(it);
+  node.key() = run.first_page;
+  file.runs_.insert(next, std::move(node));
+}
+
 void PageCache::set_flags(FileCache& file, Run& run, std::uint8_t flags, double now_s) {
   if (flags == run.flags) return;
   const bool moves = (flags & kActive) != (run.flags & kActive);
@@ -402,6 +420,19 @@ PageRanges PageCache::start_writeback(FileCache& file, std::uint64_t from_page, 
 WritebackEnd PageCache::end_writeback(FileCache& file, PageRange range, bool ok, bool may_drop, bool drop_failed) {
   WritebackEnd result;
   const std::uint64_t end = range.first_page + range.pages;
+  // The front of a clean drop-behind run under writeback, dropped (each
+  // dontcache ioend of a file written in order): freed in place.
+  auto front = file.runs_.find(range.first_page);
+  if (ok && may_drop && front != file.runs_.end()) {
+    const Run& run = front->second;
+    if (run.has(kWriteback) && run.has(kDropbehind) && !run.has(kDirty) && run.pages > range.pages &&
+        range.pages % run.folio_pages == 0) {
+      result.pages = result.dropped_pages = range.pages;
+      erase_front(file, front, range.pages);
+      merge_around(file, range.first_page, end);
+      return result;
+    }
+  }
   split_at(file, range.first_page);
   split_at(file, end);
   auto it = file.runs_.lower_bound(range.first_page);
@@ -434,15 +465,19 @@ WritebackEnd PageCache::end_writeback(FileCache& file, PageRange range, bool ok,
     }
     it = next;
   }
-  // Merge the range with its neighbours where they now agree.
-  auto m = file.runs_.upper_bound(range.first_page);
+  merge_around(file, range.first_page, end);
+  return result;
+}
+
+void PageCache::merge_around(FileCache& file, std::uint64_t first_page, std::uint64_t end_page) {
+  // The range with its neighbours where they now agree.
+  auto m = file.runs_.upper_bound(first_page);
   if (m != file.runs_.begin()) --m;
-  while (m != file.runs_.end() && m->first <= end) {
+  while (m != file.runs_.end() && m->first <= end_page) {
     std::uint64_t start = m->first;
     try_merge(file, m);
     m = file.runs_.upper_bound(start);
   }
-  return result;
 }
 
 void PageCache::refill_inactive(std::uint64_t scan_limit_pages) {

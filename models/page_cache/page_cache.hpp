@@ -282,6 +282,13 @@ class PageCache {
   RunIt insert_run(FileCache& file, std::uint64_t first_page, std::uint64_t pages, std::uint32_t folio_pages,
                    std::uint8_t flags, Origin origin);
   void erase_run(FileCache& file, RunIt it);
+  // Frees the first `pages` of the run at `it` (whole folios, fewer than it
+  // has), as split_at and erase_run would: the rest keeps the run's place
+  // on its list, as the split's upper part would, without a node made and
+  // one freed.
+  void erase_front(FileCache& file, RunIt it, std::uint64_t pages);
+  // Merges the runs from the one before first_page to the one at end_page where they agree.
+  void merge_around(FileCache& file, std::uint64_t first_page, std::uint64_t end_page);
   // Frees the clean, idle folios of the folio-aligned [first, end) (only
   // drop-behind ones with `dropbehind_only`); returns the pages freed.
   std::uint64_t erase_clean(FileCache& file, std::uint64_t first, std::uint64_t end, bool dropbehind_only,

@@ -833,6 +833,46 @@ TEST_CASE("page cache: drop-behind marks new folios only and frees them when cle
   CHECK(pc.writeback_pages() == 0);
 }
 
+TEST_CASE("page cache: dontcache ioends completing in order free the front of their run, which keeps its place") {
+  PageCache pc(small_folios());
+  auto& f = pc.file("f");
+  auto& g = pc.file("g");
+  // f: four 4-page drop-behind writes, all under writeback as one run;
+  // then g's run, younger on the inactive list.
+  std::vector<PageRange> ioends;
+  for (std::uint64_t i = 0; i < 4; ++i) {
+    pc.write(f, i * 16 * KiB, 16 * KiB, 1, true);
+    const auto r = pc.start_writeback(f, i * 4, 4);
+    REQUIRE(r.size() == 1);
+    ioends.push_back(r[0]);
+  }
+  pc.write(g, 0, 8 * KiB, 1);
+  CHECK(runs_of(f) == "0+16/1");
+  CHECK(lru_of(pc, false) == "f:0+16 g:0+2");
+  // The first ioend ends: its 4 pages are freed, the run starts at page 4
+  // and stays older than g's.
+  auto e = pc.end_writeback(f, ioends[0]);
+  CHECK(e.pages == 4);
+  CHECK(e.dropped_pages == 4);
+  CHECK(runs_of(f) == "4+12/1");
+  CHECK(lru_of(pc, false) == "f:4+12 g:0+2");
+  CHECK(f.cached_pages() == 12);
+  CHECK(f.writeback_pages() == 12);
+  CHECK(pc.writeback_pages() == 12);
+  CHECK(pc.dropbehind_pages() == 12);
+  CHECK(pc.cached_pages() == 14);
+  // A write past them while the rest is under writeback, then the others end.
+  pc.write(f, 64 * KiB, 16 * KiB, 2, true);
+  for (std::size_t i = 1; i < 4; ++i) pc.end_writeback(f, ioends[i]);
+  CHECK(runs_of(f) == "16+4/1");
+  CHECK(lru_of(pc, false) == "g:0+2 f:16+4");
+  CHECK(f.cached_pages() == 4);
+  CHECK(f.dirty_pages() == 4);
+  CHECK(pc.writeback_pages() == 0);
+  CHECK(pc.dropbehind_pages() == 4);
+  CHECK(pc.totals().runs == 2);
+}
+
 // ---------------------------------------------------------------------------
 // 7. Dirty files in the order they were dirtied
 // ---------------------------------------------------------------------------
