@@ -79,16 +79,16 @@ void PageCache::erase_run(FileCache& file, RunIt it) {
 
 void PageCache::erase_front(FileCache& file, RunIt it, std::uint64_t pages) {
   Run& run = it->second;
-  const std::uint64_t rest = run.pages - pages;
-  run.pages = pages;
-  if (run.has(kWriteError)) totals_.lost_pages += pages;
-  account(file, run, -1);
+  Run freed = run;
+  freed.pages = pages;
+  if (freed.has(kWriteError)) totals_.lost_pages += pages;
+  account(file, freed, -1);
   LruList<Run>& list = list_of(run);
   list.resize(-static_cast<std::int64_t>(pages));
   list.count_young_insert();  // the split's upper part was one
   run.lru_seen_steps = run.lru_seen_inserts = 0;  // as a new run's
   run.first_page += pages;
-  run.pages = rest;
+  run.pages -= pages;
   const auto next = std::next(it);
   auto node = file.runs_.extract(it);
   node.key() = run.first_page;
@@ -301,7 +301,7 @@ WriteResult PageCache::touch(FileCache& file, std::uint64_t offset_bytes, std::u
   std::uint64_t first = pages_down(offset_bytes), end = pages_up(offset_bytes + length_bytes);
   // Past the last run (a file written or read sequentially): no folio to
   // align to or split, and a hole to the end.
-  const bool past_last = file.runs_.empty() || std::prev(file.runs_.end())->second.end_page() <= first;
+  const bool past_last = file.runs_.empty() || file.runs_.rbegin()->second.end_page() <= first;
   if (!past_last) {
     std::tie(first, end) = folio_aligned(file, first, end);
     split_at(file, first);
