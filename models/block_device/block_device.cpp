@@ -148,6 +148,7 @@ void BlockDevice::submit_log(std::uint64_t offset_bytes, std::uint64_t length_by
   Request request{Op::kWrite, offset_bytes, length_bytes, 1, std::move(done), {}, false, true, flush};
   note_wakes(request, true);  // its submitter waits for it
   waiting_.emplace(next_sequence_++, std::move(request));  // not indexed: nothing merges with it
+  ++totals_->queued_requests;
   stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued());
   rouse();
   if (plugged_ == 0) wake();
@@ -182,7 +183,7 @@ void BlockDevice::wake() {
   dispatch(now());
 }
 
-double BlockDevice::now() const { return submit_at_s_ >= 0 ? submit_at_s_ : sg4::Engine::get_clock(); }
+double BlockDevice::now() const { return submit_at_s_ >= 0 ? submit_at_s_ : engine_clock_s(); }
 
 bool BlockDevice::may_submit_at(double at_s, WbtClass cls) {
   // Parked: busy, and no task sleeps on a completion (may_park).
@@ -234,7 +235,7 @@ void BlockDevice::await_completion(double now) {
 void BlockDevice::rouse() {
   if (!parked_) return;  // idle, or its timer is set
   parked_ = false;
-  await_completion(sg4::Engine::get_clock());
+  await_completion(engine_clock_s());
 }
 
 void BlockDevice::complete_at(double due_s) {
@@ -291,6 +292,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
           Request absorbed = std::move(n);
           unindex(next_sequence, absorbed);
           waiting_.erase(next_sequence);
+          --totals_->queued_requests;
           // The absorbed request is freed: its slot goes back (wbt_done).
           if (absorbed.wbt_slot) wbt_done(now());
         }
@@ -320,6 +322,7 @@ void BlockDevice::enqueue(Op op, std::uint64_t offset_bytes, std::uint64_t lengt
   waiting_by_start_[o].emplace(offset_bytes, sequence);
   waiting_by_end_[o].emplace(end, sequence);
   waiting_.emplace(sequence, std::move(request));
+  ++totals_->queued_requests;
 }
 
 void BlockDevice::unindex(std::uint64_t sequence, const Request& request) {
@@ -339,7 +342,7 @@ std::uint64_t BlockDevice::write_queued_bytes() const {
 }
 
 double BlockDevice::busy_s() const {
-  return busy_until_idle_s_ + (in_service_.empty() ? 0 : sg4::Engine::get_clock() - busy_since_s_);
+  return busy_until_idle_s_ + (in_service_.empty() ? 0 : engine_clock_s() - busy_since_s_);
 }
 
 void BlockDevice::dispatch(double now) {
@@ -349,6 +352,7 @@ void BlockDevice::dispatch(double now) {
     Request request = std::move(first->second);
     unindex(sequence, request);
     waiting_.erase(first);
+    --totals_->queued_requests;  // start_service counts it again
     start_service(sequence, std::move(request), now);
   }
   if (room_waiters_ > 0 && !congested()) room_->notify_all();
@@ -375,6 +379,7 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
       flushes_s + spread * (params_.request_overhead_s +
                             static_cast<double>(request.segments) * params_.segment_overhead_s + transfer_s));
   (write ? stats_.write_bytes : stats_.read_bytes) += request.length_bytes;
+  (write ? totals_->write_bytes : totals_->read_bytes) += request.length_bytes;
   ++(write ? stats_.write_requests : stats_.read_requests);
   if (request.log) {
     stats_.log_write_bytes += request.length_bytes;
@@ -393,12 +398,14 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
   if (params_.served_on_cpus && request.completion_cpu_s > 0 && copy_load_ && copy_load_->tasks() + 1 >= cpus_)
     channel_free_at_s_ += request.completion_cpu_s;
   in_service_.push_back(InService{done_s, now, sequence, std::move(request)});
+  ++totals_->queued_requests;
 }
 
 void BlockDevice::complete_due(double now) {
   while (!in_service_.empty() && in_service_.front().done_at_s <= now + kClockSlack_s) {
     // Moved out first: its completion may put requests in service.
     InService done = in_service_.pop_front();
+    --totals_->queued_requests;
     const double dispatched_s = done.dispatched_s;
     const std::uint64_t sequence = done.sequence;
     Request& request = done.request;
@@ -456,7 +463,7 @@ std::uint64_t BlockDevice::wbt_limit(WbtClass cls, double now) const {
   return wbt_.wb_normal;
 }
 
-void BlockDevice::note_dirty_sleep() { wbt_.last_dirty_sleep_s = sg4::Engine::get_clock(); }
+void BlockDevice::note_dirty_sleep() { wbt_.last_dirty_sleep_s = engine_clock_s(); }
 
 void BlockDevice::wbt_wake_waiters(double now) {
   // wake_up_all with rq_qos_wake_function: waiters take slots in arrival
@@ -580,13 +587,13 @@ double BlockDevice::wbt_wait(WbtClass cls, bool plugged) {
         } else {
           wbt_wakeup_->wait(lock);
         }
-        wbt_advance(sg4::Engine::get_clock());
+        wbt_advance(engine_clock_s());
       }
     }
     if (plugged) plug();
-    slept = sg4::Engine::get_clock() - now;
+    slept = engine_clock_s() - now;
     stats_.wbt_wait_s += slept;
-    now = sg4::Engine::get_clock();
+    now = engine_clock_s();
   } else {
     ++wbt_.inflight;
   }
@@ -604,7 +611,7 @@ void BlockDevice::run() {
   } stop_on_kill{*this};
   ActorLock lock(*mutex_);
   while (true) {
-    const double now = sg4::Engine::get_clock();
+    const double now = engine_clock_s();
     complete_due(now);
     dispatch(now);
     if (in_service_.empty()) {

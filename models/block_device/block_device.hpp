@@ -32,6 +32,7 @@
 #include "models/block_device/bio_split.hpp"
 #include "models/block_device/channel_stalls.hpp"
 #include "models/block_device/device_params.hpp"
+#include "models/block_device/device_totals.hpp"
 #include "models/block_device/lazy_completions.hpp"
 #include "models/common/actor_lock.hpp"
 #include "models/common/copy_load.hpp"
@@ -109,6 +110,9 @@ class BlockDevice {
     copy_load_ = load;
     cpus_ = cpus;
   }
+  // Adds this device's bytes and queued requests to `totals` from now on
+  // (before its first request; shared by a machine's devices).
+  void count_into(DeviceTotals* totals) { totals_ = totals; }
 
   // Queues an I/O whose memory is `segments` physically contiguous pieces
   // (bio_vecs) of about equal size; never blocks. I/O beyond
@@ -298,6 +302,8 @@ class BlockDevice {
   std::mt19937_64 rng_;
   ChannelStalls stalls_;
   const CopyLoad* copy_load_ = nullptr;
+  DeviceTotals own_totals_;  // none shared: counted here, read by no one
+  DeviceTotals* totals_ = &own_totals_;
   std::uint64_t cpus_ = 0;
   DeviceStats stats_;
   simgrid::s4u::MutexPtr mutex_;

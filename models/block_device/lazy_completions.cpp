@@ -3,15 +3,14 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <simgrid/s4u/Engine.hpp>
-
 #include "models/block_device/block_device.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::block_device {
 
 namespace {
-// The engine's signal is global: it is connected once and forwards to the
-// current registry, if any.
+// The hook is global: it is added once and forwards to the current
+// registry, if any.
 LazyCompletions* current = nullptr;
 bool connected = false;
 // As BlockDevice's: a completion within this much of the clock is due.
@@ -20,10 +19,9 @@ constexpr double kClockSlack_s = 1e-12;
 
 LazyCompletions::LazyCompletions() {
   if (!connected) {
-    // on_time_advance runs in the engine once the clock has moved to the
-    // next event, before the actors woken for it run.
-    simgrid::s4u::Engine::on_time_advance_cb([](double) {
-      if (current) current->advance(simgrid::s4u::Engine::get_clock());
+    // Once the clock has moved to the next event, before the actors woken for it run.
+    on_engine_clock_advance([] {
+      if (current) current->advance(engine_clock_s());
     });
     connected = true;
   }

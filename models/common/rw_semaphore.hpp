@@ -23,6 +23,7 @@
 #include <simgrid/s4u/Mutex.hpp>
 
 #include "models/common/actor_lock.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim {
 
@@ -52,13 +53,13 @@ class RwSemaphore {
       mutex_ = simgrid::s4u::Mutex::create();
       released_ = simgrid::s4u::ConditionVariable::create();
     }
-    const double start_s = simgrid::s4u::Engine::get_clock();
+    const double start_s = engine_clock_s();
     for (;;) {
       {
         ActorLock lock(*mutex_);
         while (releases_ == seen && !waiter->granted) {
           const double handoff_at_s = start_s + kHandoffAfterS;
-          if (!handoff_ && simgrid::s4u::Engine::get_clock() < handoff_at_s)
+          if (!handoff_ && engine_clock_s() < handoff_at_s)
             released_->wait_until(lock, handoff_at_s);
           else
             released_->wait(lock);
@@ -66,7 +67,7 @@ class RwSemaphore {
           // rwsem_try_write_lock / rwsem_mark_wake: the first waiter past
           // its timeout reserves the lock.
           if (!handoff_ && waiters_.front() == waiter &&
-              simgrid::s4u::Engine::get_clock() >= handoff_at_s - kClockSlackS) {
+              engine_clock_s() >= handoff_at_s - kClockSlackS) {
             handoff_ = waiter;
             if (compatible(mode)) {  // free at this moment: no release will come to hand it over
               take(mode);
@@ -86,7 +87,7 @@ class RwSemaphore {
       }
       seen = releases_;  // stolen: wait for the next release
     }
-    return simgrid::s4u::Engine::get_clock() - start_s;
+    return engine_clock_s() - start_s;
   }
 
   // Releases a hold in `mode`; when waiters are woken, `before_handoff` runs

@@ -11,6 +11,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/common/actor_lock.hpp"
+#include "models/common/sim_clock.hpp"
 #include "models/cpu/call_spread.hpp"
 #include "models/cpu/cpu.hpp"
 
@@ -82,7 +83,7 @@ class CpuBatch {
   // The task's own clock: the engine's plus its work not yet run. Times a
   // task measures around a wait are taken on it, so the work it flushes
   // before sleeping is not counted as the wait.
-  double now_s() const { return simgrid::s4u::Engine::get_clock() + pending_s(); }
+  double now_s() const { return engine_clock_s() + pending_s(); }
 
  private:
   Cpu& cpu_;

@@ -11,6 +11,7 @@
 #include "models/common/actor_start.hpp"
 #include "models/common/errors.hpp"
 #include "models/common/pages.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::reclaim {
 
@@ -74,7 +75,7 @@ std::uint64_t Reclaim::reclaim_pass(std::uint64_t want_pages, cpu::Component com
   const auto& costs = cpu_.costs();
   if (params_.serialised_per_page_s > 0) {
     // Queue behind the passes already holding the node's locks, spinning.
-    const double now_s = sg4::Engine::get_clock();
+    const double now_s = engine_clock_s();
     const double start_s = std::max(now_s, serial_free_at_s_);
     serial_free_at_s_ =
         start_s + cpu_.scaled_s(static_cast<double>(result.scanned_pages) * params_.serialised_per_page_s);
@@ -98,7 +99,7 @@ void Reclaim::wait_for_writeback(const char* limit) {
 }
 
 double Reclaim::charge(std::uint64_t pages) {
-  const double start_s = sg4::Engine::get_clock();
+  const double start_s = engine_clock_s();
   // try_charge: over the cgroup's limit, the task reclaims within the cgroup
   // until the charge fits; with no progress it waits for writeback (cgroup v1
   // reclaim waits on folios under writeback).
@@ -118,7 +119,7 @@ double Reclaim::charge(std::uint64_t pages) {
     const std::uint64_t freed = reclaim_pass(watermarks_.min_pages + pages - free_pages(), cpu::Component::kWriters);
     if (freed == 0) wait_for_writeback("the min watermark");
   }
-  const double spent_s = sg4::Engine::get_clock() - start_s;
+  const double spent_s = engine_clock_s() - start_s;
   stats_.direct_reclaim_time_s += spent_s;
   return spent_s;
 }

@@ -8,6 +8,7 @@
 #include "models/common/actor_lock.hpp"
 #include "models/common/errors.hpp"
 #include "models/common/pages.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::vfs {
 
@@ -43,7 +44,7 @@ void BufferedIo::place_in_cache(File& file, std::uint64_t offset_bytes, std::uin
                                 bool charge) {
   attach(file);
   if (length_bytes == 0) return;
-  const double now_s = sg4::Engine::get_clock();
+  const double now_s = engine_clock_s();
   if (dirty) {
     if (charge) reclaim_.charge(cache_.missing_pages(*file.cache, offset_bytes, length_bytes));
     fs_.buffered_write(file, offset_bytes, length_bytes);
@@ -65,9 +66,9 @@ page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_byt
   // changed until its I/O completes.
   if (device_.params().stable_writes && cache_.under_writeback(*file.cache, first_page, end_page)) {
     batch.flush();
-    const double start_s = sg4::Engine::get_clock();
+    const double start_s = engine_clock_s();
     while (cache_.under_writeback(*file.cache, first_page, end_page)) writeback_done_.wait();
-    outcome.stable_wait_s += sg4::Engine::get_clock() - start_s;
+    outcome.stable_wait_s += engine_clock_s() - start_s;
   }
   // Folio allocation charges memory first; it may reclaim in this task.
   const std::uint64_t missing = cache_.missing_pages(*file.cache, offset_bytes, length_bytes);
@@ -76,7 +77,7 @@ page_cache::WriteResult BufferedIo::copy_in(File& file, std::uint64_t offset_byt
     outcome.reclaim_s += reclaim_.charge(missing);
   }
   const auto result =
-      cache_.write(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dropbehind, origin);
+      cache_.write(*file.cache, offset_bytes, length_bytes, engine_clock_s(), dropbehind, origin);
   const auto& c = cpu_.costs();
   batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
                   c.folio_lookup_s * static_cast<double>(result.existing_folios) +
@@ -119,7 +120,7 @@ std::uint64_t BufferedIo::read_window(File& file, ReadWindow window, std::uint64
     outcome.reclaim_s += reclaim_.charge(hole.pages);
     const std::uint64_t hole_end = hole.first_page + hole.pages;
     const std::uint64_t split = std::clamp(ahead_from, hole.first_page, hole_end);
-    const double now_s = sg4::Engine::get_clock();
+    const double now_s = engine_clock_s();
     if (split > hole.first_page)
       new_folios += cache_
                         .fill(*file.cache, hole.first_page * kPageBytes, (split - hole.first_page) * kPageBytes, now_s,
@@ -229,7 +230,7 @@ ReadOutcome BufferedIo::read(OpenFile& fd, std::uint64_t offset_bytes, std::uint
     read_window(file, async_readahead(fd.ra, max_pages), end, dontcache, true, outcome);
   }
   outcome.device_s = batch.now_s() - device_start_s;
-  const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, sg4::Engine::get_clock(), dontcache);
+  const auto result = cache_.read(*file.cache, offset_bytes, length_bytes, engine_clock_s(), dontcache);
   outcome.ahead_used_pages = result.ahead_used_pages;
   batch.add({{c.folio_alloc_s * static_cast<double>(result.new_folios) +
                   c.folio_lookup_s * static_cast<double>(result.existing_folios),
@@ -279,7 +280,7 @@ std::uint64_t BufferedIo::map_cached(OpenFile& fd, std::uint64_t first_page, std
     // The task then reads them through the mapping: an access reclaim sees
     // (the young bits), and read-ahead pages used.
     outcome.ahead_used_pages +=
-        cache_.read(*file.cache, page * kPageBytes, (stretch_end - page) * kPageBytes, sg4::Engine::get_clock(), false)
+        cache_.read(*file.cache, page * kPageBytes, (stretch_end - page) * kPageBytes, engine_clock_s(), false)
             .ahead_used_pages;
     mapped += stretch_end - page;
     page = stretch_end;

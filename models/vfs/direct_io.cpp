@@ -5,6 +5,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "models/common/pages.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::vfs {
 
@@ -34,7 +35,7 @@ std::uint64_t DirectIo::transfer(block_device::Op op, const filesystem::Segments
              {static_cast<double>(pages_up(length_bytes)) * costs.dio_per_page_s, cpu::Work::kCode},
              {static_cast<double>(requests) * costs.request_submit_s, cpu::Work::kCode}});
   batch.flush();
-  submitted_s = simgrid::s4u::Engine::get_clock();
+  submitted_s = engine_clock_s();
   if (requests == 0) return 0;
   {
     block_device::Plug plug(device_);  // iomap_dio_rw plugs around its bios

@@ -10,6 +10,7 @@
 
 #include "models/block_device/io_waiter.hpp"
 #include "models/common/actor_start.hpp"
+#include "models/common/sim_clock.hpp"
 #include "models/cpu/cpu_batch.hpp"
 #include "models/workload/write_pattern.hpp"
 
@@ -224,7 +225,7 @@ void sample_file_state(JobContext& c) {
 }
 
 void write_loop(JobContext& c, WritePattern& pattern) {
-  std::uint64_t written = 0;  // successful calls
+  std::uint64_t unsampled = 0;  // successful calls since the last sample (no division a call)
   WriteCall call{};
   const double stop_s = c.job.runtime_s > 0 ? c.now_s() + c.job.runtime_s : 1e300;
   while (pattern.next(call)) {
@@ -240,9 +241,12 @@ void write_loop(JobContext& c, WritePattern& pattern) {
     c.own.write_latency.record(end_s - start_s);
     c.own.write_bytes += call.length_bytes;
     c.stats.last_write_end_s = std::max(c.stats.last_write_end_s, end_s);
-    if (++written % c.job.cachestat_every == 0) sample_file_state(c);
+    if (++unsampled == c.job.cachestat_every) {
+      unsampled = 0;
+      sample_file_state(c);
+    }
   }
-  if (written % c.job.cachestat_every != 0) sample_file_state(c);
+  if (unsampled != 0) sample_file_state(c);
   c.batch.flush();
 }
 
@@ -250,7 +254,7 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
              KernelPaths kernel, WorkloadStats& stats, JobStats& own) {
   if (job.startdelay_s > 0) sg4::this_actor::sleep_for(job.startdelay_s);
   ++kernel.clones_running;
-  own.started(sg4::Engine::get_clock());
+  own.started(engine_clock_s());
   const std::string name = job.file_for_clone(clone);
   const bool creates = !kernel.fs.files().count(name);
   filesystem::File& file = kernel.fs.open(name);
@@ -289,18 +293,18 @@ void run_job(const JobParams& job, std::uint64_t clone, std::mt19937_64 rng, std
   }
   kernel.writes_done();
   if (job.end_fsync) {
-    const double start_s = sg4::Engine::get_clock();
+    const double start_s = engine_clock_s();
     // Writes out and waits for what the file has dirty (nothing after O_DIRECT).
     if (kernel.buffered_io.fsync(c.fd)) ++stats.fsync_errors;
-    stats.fsync_latency.record(sg4::Engine::get_clock() - start_s);
+    stats.fsync_latency.record(engine_clock_s() - start_s);
     ++stats.fsync_calls;
-    own.fsync_latency.record(sg4::Engine::get_clock() - start_s);
+    own.fsync_latency.record(engine_clock_s() - start_s);
     ++own.fsync_calls;
   }
   if (file.cache)
     own.files_at_end[file.name] = {file.cache->cached_pages(), file.cache->dirty_pages(),
                                    file.cache->writeback_pages()};
-  own.ended(sg4::Engine::get_clock());
+  own.ended(engine_clock_s());
   --kernel.clones_running;
   if (kernel.clone_ended) kernel.clone_ended();
 }

@@ -83,7 +83,7 @@ class CompletionWork {
     pending_ = true;
     if (lazy_) lazy_->due(due_s_);
     // Due already (applied late): run before any task runs at the clock.
-    if (due_s_ <= simgrid::s4u::Engine::get_clock())
+    if (due_s_ <= engine_clock_s())
       run();
     else if (!lazy_ || lazy_->watched())
       set_timer();
@@ -112,7 +112,7 @@ class CompletionWork {
   void set_timer() {
     timer_ = simgrid::kernel::timer::Timer::set(due_s_, [this] {
       timer_ = nullptr;  // the engine frees a timer once run
-      if (due_s_ <= simgrid::s4u::Engine::get_clock())
+      if (due_s_ <= engine_clock_s())
         run();
       else
         set_timer();  // ioends joined the run since: it ends later

@@ -5,6 +5,8 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "models/common/sim_clock.hpp"
+
 namespace foliosim::writeback {
 
 DirtyThrottle::DirtyThrottle(const WritebackParams& params, page_cache::PageCache& cache,
@@ -37,7 +39,7 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, Writeback& wb,
   double slept_s = 0;
   while (true) {
     if (cache_.dirty_pages() > limits.bg_thresh_pages) wake_background_();
-    const double now_s = simgrid::s4u::Engine::get_clock();
+    const double now_s = engine_clock_s();
     const std::uint64_t dirty = nr_dirty();
     if (dirty <= limits.freerun_pages) {
       task.paused_when_s = now_s;
@@ -74,7 +76,7 @@ double DirtyThrottle::balance(Dirtier& task, std::uint64_t pages, Writeback& wb,
     if (slept_s == 0) before_sleep();
     simgrid::s4u::this_actor::sleep_for(pause_s);
     slept_s += pause_s;
-    task.paused_when_s = simgrid::s4u::Engine::get_clock();
+    task.paused_when_s = engine_clock_s();
     task.pages_between_checks = target.pages;
     // Over the limit the task keeps pausing until writeback brings it under.
     limits = limits_();

@@ -11,6 +11,7 @@
 #include "models/block_device/io_waiter.hpp"
 #include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"
+#include "models/common/sim_clock.hpp"
 
 namespace foliosim::writeback {
 
@@ -73,7 +74,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
   // or for a device tag: a whole ioend is under writeback while blk-wbt
   // admits its requests a few at a time.
   const auto& c = cpu_.costs();
-  bandwidth_.start(sg4::Engine::get_clock(), in_flight_pages_ > 0);
+  bandwidth_.start(engine_clock_s(), in_flight_pages_ > 0);
   std::uint64_t total = 0;
   std::uint64_t pos = from_page;
   // The device-wide plug stands for the submitter's own: with pending task
@@ -131,7 +132,7 @@ std::uint64_t Writeback::write_pages(filesystem::File& file, std::uint64_t from_
     pos = ranges.back().first_page + ranges.back().pages;
   }
   // do_writepages: the bandwidth estimate moves on once an interval has passed.
-  bandwidth_.update_if_due(ahead ? ahead_s : sg4::Engine::get_clock());
+  bandwidth_.update_if_due(ahead ? ahead_s : engine_clock_s());
   stats_.submitted_pages += total;
   if (next_page) *next_page = pos;
   return total;
@@ -356,13 +357,13 @@ void Writeback::kick_dontcache(std::uint64_t pages) {
 double Writeback::push_for_free_space() {
   // bdi_split_work_to_wbs(skip_if_busy): a running flusher (writeback_in_progress) is left alone.
   if (!flusher_idle_ || free_space_pages_ > 0) return 0;
-  const double start_s = sg4::Engine::get_clock();
+  const double start_s = engine_clock_s();
   free_space_pages_ = cache_.dirty_pages();
   if (free_space_pages_ == 0) return 0;
   wakeup_->notify_one();
   ActorLock lock(*work_mutex_);
   while (free_space_pages_ > 0) work_done_->wait(lock);
-  return sg4::Engine::get_clock() - start_s;
+  return engine_clock_s() - start_s;
 }
 
 void Writeback::end_free_space_work() {
@@ -415,7 +416,7 @@ filesystem::File* Writeback::next_inode(double dirtied_before_s) {
 }
 
 bool Writeback::flusher_chunk(bool kupdate) {
-  const double now = sg4::Engine::get_clock();
+  const double now = engine_clock_s();
   const auto& files = fs_.files();
   if (std::none_of(files.begin(), files.end(),
                    [](const auto& f) { return f.second->cache && f.second->cache->dirty_pages() > 0; })) {
@@ -479,7 +480,7 @@ void Writeback::flusher() {
   // Periodic wake-ups every dirty_writeback_interval from boot.
   double next_kupdate_s = params_.dirty_writeback_interval_s;
   while (true) {
-    const double now = sg4::Engine::get_clock();
+    const double now = engine_clock_s();
     bool kupdate = false;
     if (now >= next_kupdate_s - 1e-12) {
       kupdate = true;

@@ -25,6 +25,7 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
                                                     random_stream(scenario.seed, "device_stalls/" + params.name)));
     if (params.lazy_completions) lazy_completions_->attach(*devices_.back());
     devices_.back()->set_copy_load(&copy_load_, scenario.machine.cpus);
+    devices_.back()->count_into(&device_totals_);
   }
   cache_ = std::make_unique<page_cache::PageCache>(scenario.page_cache);
   writeback_done_ = std::make_unique<writeback::WritebackWaitQueue>();
@@ -71,8 +72,8 @@ Machine::Machine(const Scenario& scenario, sg4::NetZone* zone) : scenario_(scena
                                                           *mount.writeback, *throttle_, device, *writeback_done_);
     mount.buffered_io->set_copy_load(&copy_load_);
   }
-  meter_ =
-      std::make_unique<MemoryMeter>(*cache_, *reclaim_, *cpu_, devices_, workload_, [this] { return dirty_limits(); });
+  meter_ = std::make_unique<MemoryMeter>(*cache_, *reclaim_, *cpu_, device_totals_, workload_,
+                                         [this] { return dirty_limits(); });
   cache_->set_observer([this] { meter_->observe(); });
 }
 

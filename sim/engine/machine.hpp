@@ -75,6 +75,7 @@ class Machine {
   // Before the devices: they are gone before it is (no completion is applied then).
   std::unique_ptr<block_device::LazyCompletions> lazy_completions_;
   CopyLoad copy_load_;  // buffered writers copying now: slows devices by copy_slowdown
+  block_device::DeviceTotals device_totals_;  // every device's bytes and queued requests, for the meter
   std::vector<std::unique_ptr<block_device::BlockDevice>> devices_;
   std::unique_ptr<page_cache::PageCache> cache_;
   std::unique_ptr<writeback::WritebackWaitQueue> writeback_done_;

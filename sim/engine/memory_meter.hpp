@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/block_device/block_device.hpp"
+#include "models/block_device/device_totals.hpp"
 #include "models/common/stat_fields.hpp"
 #include "models/cpu/cpu.hpp"
 #include "models/page_cache/page_cache.hpp"
@@ -89,8 +89,8 @@ struct SamplerStats {
 class MemoryMeter {
  public:
   MemoryMeter(const page_cache::PageCache& cache, const reclaim::Reclaim& reclaim, const cpu::Cpu& cpu,
-              const std::vector<std::unique_ptr<block_device::BlockDevice>>& devices,
-              const workload::WorkloadStats& workload, std::function<writeback::DirtyLimits()> limits);
+              const block_device::DeviceTotals& devices, const workload::WorkloadStats& workload,
+              std::function<writeback::DirtyLimits()> limits);
 
   MemorySample sample() const;
   // After a change of the page cache: keeps the peaks exact.
@@ -113,7 +113,7 @@ class MemoryMeter {
   const page_cache::PageCache& cache_;
   const reclaim::Reclaim& reclaim_;
   const cpu::Cpu& cpu_;
-  const std::vector<std::unique_ptr<block_device::BlockDevice>>& devices_;
+  const block_device::DeviceTotals& devices_;
   const workload::WorkloadStats& workload_;
   std::function<writeback::DirtyLimits()> limits_;
   // The whole state at the moment each count peaked.

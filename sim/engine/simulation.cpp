@@ -7,6 +7,7 @@
 
 #include "models/common/actor_start.hpp"
 #include "models/common/contexts.hpp"
+#include "models/common/sim_clock.hpp"
 #include "models/common/errors.hpp"
 #include "sim/engine/machine.hpp"
 
@@ -22,6 +23,7 @@ VariantRun simulate(const Scenario& scenario) {
   char* argv[] = {program, nullptr};
   use_context_factory();
   sg4::Engine engine(&argc, argv);
+  follow_engine_clock();
 
   auto* zone = sg4::create_full_zone("machine");
   Machine machine(scenario, zone);

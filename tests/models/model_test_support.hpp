@@ -27,6 +27,7 @@
 
 #include "models/block_device/device_params.hpp"
 #include "models/common/contexts.hpp"
+#include "models/common/sim_clock.hpp"
 #include "models/cpu/cpu_params.hpp"
 #include "models/workload/job_params.hpp"
 
@@ -117,6 +118,7 @@ inline std::unique_ptr<simgrid::s4u::Engine> bare_engine(simgrid::s4u::NetZone*&
   char* argv[] = {program, nullptr};
   use_context_factory();
   auto engine = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
+  follow_engine_clock();
   zone = simgrid::s4u::create_full_zone("z");
   return engine;
 }

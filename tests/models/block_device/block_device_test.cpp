@@ -193,3 +193,56 @@ TEST_CASE("completion work holds up a worker on the machine's CPUs only when the
   CHECK(second_done_s(true, 2, 0) == doctest::Approx(2.1e-3).epsilon(1e-9));
   CHECK(second_done_s(false, 2, 1) == doctest::Approx(2.1e-3).epsilon(1e-9));
 }
+
+TEST_CASE("devices counting into one DeviceTotals: their bytes and queued requests, summed as they change") {
+  struct Seen {
+    block_device::DeviceTotals totals;
+    std::uint64_t queued_sum, write_sum, read_sum;
+  };
+  const auto [mid, end] = run_in_child([] {
+    sg4::Host* host = nullptr;
+    auto engine = bare_engine(host);
+    block_device::DeviceParams params = gigabyte_device();
+    params.queue_depth = 1;
+    block_device::BlockDevice a(params);
+    params.name = "dev1";
+    block_device::BlockDevice b(params);
+    block_device::DeviceTotals totals;
+    a.count_into(&totals);
+    b.count_into(&totals);
+    a.start(host);
+    b.start(host);
+    auto seen = [&] {
+      return Seen{totals, a.queued_requests() + b.queued_requests(), a.stats().write_bytes + b.stats().write_bytes,
+                  a.stats().read_bytes + b.stats().read_bytes};
+    };
+    return run_actor(*engine, host, [&] {
+      block_device::IoWaiter waiter;
+      // a: 64 KiB in service (65.5 us + 100 us), then two adjacent 64 KiB
+      // writes that merge while they wait; b: a 1 MB read in service.
+      a.plug();
+      a.submit(block_device::Op::kWrite, 0, 64 * KiB, 1, waiter.expect());
+      a.submit(block_device::Op::kWrite, 1 * MiB, 64 * KiB, 1, waiter.expect());
+      a.submit(block_device::Op::kWrite, 1 * MiB + 64 * KiB, 64 * KiB, 1, waiter.expect());
+      a.unplug();
+      b.submit(block_device::Op::kRead, 0, 1000000, 1, waiter.expect());
+      sg4::this_actor::sleep_for(50e-6);
+      const Seen at_50us = seen();
+      waiter.wait();
+      return std::pair{at_50us, seen()};
+    });
+  });
+  // At 50 us: a's first write and b's read in service, a's merged pair waiting.
+  CHECK(mid.totals.queued_requests == 3);
+  CHECK(mid.totals.write_bytes == 64 * KiB);  // counted when it goes into service
+  CHECK(mid.totals.read_bytes == 1000000);
+  CHECK(mid.queued_sum == 3);
+  CHECK(mid.write_sum == mid.totals.write_bytes);
+  CHECK(mid.read_sum == mid.totals.read_bytes);
+  // All done: nothing queued, every byte counted once.
+  CHECK(end.totals.queued_requests == 0);
+  CHECK(end.totals.write_bytes == 3 * 64 * KiB);
+  CHECK(end.totals.read_bytes == 1000000);
+  CHECK(end.queued_sum == 0);
+  CHECK(end.write_sum == end.totals.write_bytes);
+}

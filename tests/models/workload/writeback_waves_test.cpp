@@ -18,3 +18,17 @@ TEST_CASE("writeback waves: the first non-zero sample, and the most frequent one
   CHECK(waves.most_frequent_pages() == 13312);  // 3 against 2
   CHECK(waves.first_pages() == 13312);
 }
+
+TEST_CASE("writeback waves: small counts (indexed directly) and large ones (a map) compare as one ascending order") {
+  WritebackWaves waves;
+  for (std::uint64_t pages : {32, 16, 16, 32}) waves.sample(pages);
+  CHECK(waves.first_pages() == 32);
+  CHECK(waves.most_frequent_pages() == 32);  // 2 each, both small: the larger
+  for (std::uint64_t pages : {8192, 8192}) waves.sample(pages);
+  CHECK(waves.most_frequent_pages() == 8192);  // 2 each across the two: the larger
+  waves.sample(16);
+  CHECK(waves.most_frequent_pages() == 16);  // a small count with 3 against 2
+  waves.sample(4095);
+  waves.sample(4096);
+  CHECK(waves.most_frequent_pages() == 16);  // one each at the boundary changes nothing
+}
