@@ -210,6 +210,10 @@ class Filesystem {
   // reservation starts at `hole_block`, in blocks; 0 for none.
   std::uint64_t prealloc_blocks(const File& file, std::uint64_t hole_block) const;
   void coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block);
+  // map_for_write's set_state for the front of an unwritten extent that
+  // continues a written one, without a split and a merge; false when the
+  // range is not such a front (set_state then does it).
+  bool write_unwritten_front(File& file, std::uint64_t first_block, std::uint64_t end_block, Segments& segments);
   // The first allocation in group `g` queues its header reads and holds it.
   void note_allocation_in(std::size_t g);
 

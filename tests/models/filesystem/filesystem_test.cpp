@@ -379,4 +379,23 @@ TEST_CASE("XFS: writes inside its speculative preallocation leave the extents as
   CHECK(extents_of(f) == mapped);
   CHECK(fs.summary(f).delalloc_bytes == 0);
   CHECK(fs.summary(f).written_bytes == 64 * KiB);
+
+  // Writeback of the next 64 KiB, the front of the unwritten rest: the
+  // written extent grows over it, on the device where the rest began; the
+  // conversion is a transaction (the log is written at the next commit).
+  (void)fs.commit();
+  const std::uint64_t device = mapped[0][1];
+  const Segments next = fs.map_for_write(f, 64 * KiB, 64 * KiB);
+  REQUIRE(next.size() == 1);
+  CHECK(next[0].device_offset_bytes == (device + 16) * 4 * KiB);
+  CHECK(next[0].length_bytes == 64 * KiB);
+  CHECK(extents_of(f) == std::vector<Row>{{0, device, 32}, {32, device + 32, 16}});
+  CHECK_FALSE(fs.commit().empty());
+  // The last 64 KiB is the whole unwritten rest: one written extent.
+  const Segments last = fs.map_for_write(f, 128 * KiB, 64 * KiB);
+  REQUIRE(last.size() == 1);
+  CHECK(last[0].device_offset_bytes == (device + 32) * 4 * KiB);
+  CHECK(extents_of(f) == std::vector<Row>{{0, device, 48}});
+  CHECK(fs.summary(f).written_bytes == 192 * KiB);
+  CHECK(fs.summary(f).unwritten_bytes == 0);
 }
