@@ -6,7 +6,6 @@
 
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/wbt_depths.hpp"
 #include "models/common/actor_lock.hpp"

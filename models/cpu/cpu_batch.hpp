@@ -8,8 +8,6 @@
 
 #include <initializer_list>
 
-#include <simgrid/s4u/Engine.hpp>
-
 #include "models/common/actor_lock.hpp"
 #include "models/common/sim_clock.hpp"
 #include "models/cpu/call_spread.hpp"

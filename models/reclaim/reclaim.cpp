@@ -5,7 +5,6 @@
 #include <string>
 
 #include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
 
 #include "models/common/actor_lock.hpp"
 #include "models/common/actor_start.hpp"

@@ -3,16 +3,12 @@
 #include <algorithm>
 #include <optional>
 
-#include <simgrid/s4u/Engine.hpp>
-
 #include "models/common/actor_lock.hpp"
 #include "models/common/errors.hpp"
 #include "models/common/pages.hpp"
 #include "models/common/sim_clock.hpp"
 
 namespace foliosim::vfs {
-
-namespace sg4 = simgrid::s4u;
 
 BufferedIo::BufferedIo(cpu::Cpu& cpu, Filesystem& fs, page_cache::PageCache& cache,
                        const page_cache::PageCacheParams& params, reclaim::Reclaim& reclaim,

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <simgrid/s4u/Engine.hpp>
-
 #include "models/common/pages.hpp"
 #include "models/common/sim_clock.hpp"
 

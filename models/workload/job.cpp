@@ -6,7 +6,6 @@
 #include <utility>
 
 #include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/io_waiter.hpp"
 #include "models/common/actor_start.hpp"

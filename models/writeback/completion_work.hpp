@@ -18,7 +18,6 @@
 #include <vector>
 
 #include <simgrid/kernel/Timer.hpp>
-#include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/lazy_completions.hpp"
 #include "models/common/random_draws.hpp"

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
 
 #include "models/common/sim_clock.hpp"
 

@@ -6,7 +6,6 @@
 #include <optional>
 
 #include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
 
 #include "models/block_device/io_waiter.hpp"
 #include "models/common/actor_lock.hpp"
