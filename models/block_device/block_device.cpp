@@ -104,6 +104,7 @@ void BlockDevice::submit(Op op, std::uint64_t offset_bytes, std::uint64_t length
     request.completion_cpu_s = completion_cpu_s;
     note_wakes(request, wakes);
     stats_.peak_queued = std::max<std::uint64_t>(stats_.peak_queued, queued() + 1);
+    ++totals_->queued_requests;
     if (wakes) rouse();
     start_service(next_sequence_++, std::move(request), now());
     if (room_waiters_ > 0 && !congested()) room_->notify_all();
@@ -351,7 +352,6 @@ void BlockDevice::dispatch(double now) {
     Request request = std::move(first->second);
     unindex(sequence, request);
     waiting_.erase(first);
-    --totals_->queued_requests;  // start_service counts it again
     start_service(sequence, std::move(request), now);
   }
   if (room_waiters_ > 0 && !congested()) room_->notify_all();
@@ -397,7 +397,6 @@ void BlockDevice::start_service(std::uint64_t sequence, Request request, double 
   if (params_.served_on_cpus && request.completion_cpu_s > 0 && copy_load_ && copy_load_->tasks() + 1 >= cpus_)
     channel_free_at_s_ += request.completion_cpu_s;
   in_service_.push_back(InService{done_s, now, sequence, std::move(request)});
-  ++totals_->queued_requests;
 }
 
 void BlockDevice::complete_due(double now) {

@@ -6,8 +6,10 @@
 
 #include <cstddef>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <new>
+#include <utility>
 
 namespace foliosim {
 
@@ -53,5 +55,15 @@ bool operator!=(const NodePoolAllocator<T>&, const NodePoolAllocator<U>&) noexce
 // std::map with pooled nodes.
 template <class Key, class Value, class Compare = std::less<Key>>
 using PooledMap = std::map<Key, Value, Compare, NodePoolAllocator<std::pair<const Key, Value>>>;
+
+// Gives the node at `it` the key `key`, which must keep the node's place
+// between its neighbours: the same node moves, none is freed and made.
+template <class Map>
+void rekey(Map& map, typename Map::iterator it, const typename Map::key_type& key) {
+  const auto next = std::next(it);
+  auto node = map.extract(it);
+  node.key() = key;
+  map.insert(next, std::move(node));
+}
 
 }  // namespace foliosim

@@ -412,9 +412,7 @@ bool Filesystem::write_unwritten_front(File& file, std::uint64_t first_block, st
   written.blocks += blocks;
   unwritten.blocks -= blocks;
   unwritten.device_block += blocks;
-  auto node = file.extents.extract(it);
-  node.key() = end_block;
-  file.extents.insert(std::next(before), std::move(node));
+  rekey(file.extents, it, end_block);
   coalesce(file, end_block, end_block);  // the rest and what follows it, as set_state's pass would
   return true;
 }

@@ -89,10 +89,7 @@ void PageCache::erase_front(FileCache& file, RunIt it, std::uint64_t pages) {
   run.lru_seen_steps = run.lru_seen_inserts = 0;  // as a new run's
   run.first_page += pages;
   run.pages -= pages;
-  const auto next = std::next(it);
-  auto node = file.runs_.extract(it);
-  node.key() = run.first_page;
-  file.runs_.insert(next, std::move(node));
+  rekey(file.runs_, it, run.first_page);
 }
 
 void PageCache::set_flags(FileCache& file, Run& run, std::uint8_t flags, double now_s) {

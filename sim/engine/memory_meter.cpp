@@ -14,7 +14,12 @@ namespace sg4 = simgrid::s4u;
 MemoryMeter::MemoryMeter(const page_cache::PageCache& cache, const reclaim::Reclaim& reclaim, const cpu::Cpu& cpu,
                          const block_device::DeviceTotals& devices, const workload::WorkloadStats& workload,
                          std::function<writeback::DirtyLimits()> limits)
-    : cache_(cache), reclaim_(reclaim), cpu_(cpu), devices_(devices), workload_(workload), limits_(std::move(limits)) {}
+    : cache_(cache),
+      reclaim_(reclaim),
+      cpu_(cpu),
+      device_totals_(devices),
+      workload_(workload),
+      limits_(std::move(limits)) {}
 
 MemorySample MemoryMeter::sample() const {
   MemorySample s;
@@ -28,9 +33,9 @@ MemorySample MemoryMeter::sample() const {
   const auto limits = limits_();
   s.dirty_thresh_pages = limits.thresh_pages;
   s.dirty_bg_thresh_pages = limits.bg_thresh_pages;
-  s.device_write_bytes = devices_.write_bytes;
-  s.device_read_bytes = devices_.read_bytes;
-  s.device_queued_requests = devices_.queued_requests;
+  s.device_write_bytes = device_totals_.write_bytes;
+  s.device_read_bytes = device_totals_.read_bytes;
+  s.device_queued_requests = device_totals_.queued_requests;
   s.app_write_bytes = workload_.app_write_bytes;
   s.app_read_bytes = workload_.app_read_bytes;
   s.cpu = cpu_.stats();

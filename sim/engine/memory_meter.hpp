@@ -113,7 +113,7 @@ class MemoryMeter {
   const page_cache::PageCache& cache_;
   const reclaim::Reclaim& reclaim_;
   const cpu::Cpu& cpu_;
-  const block_device::DeviceTotals& devices_;
+  const block_device::DeviceTotals& device_totals_;
   const workload::WorkloadStats& workload_;
   std::function<writeback::DirtyLimits()> limits_;
   // The whole state at the moment each count peaked.
