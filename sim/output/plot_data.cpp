@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "sim/output/number_text.hpp"
 
 namespace foliosim {
 namespace {
@@ -10,16 +11,20 @@ namespace {
 constexpr const char* kCpuPrefix = "cpu_";
 constexpr const char* kCpuSuffix = "_busy_s";
 
-// Comma-joined values: whole numbers (byte counts) exactly, the rest to 9
-// significant digits, plenty for a plot.
+// Whole numbers (byte counts) exactly, the rest to 9 significant digits,
+// plenty for a plot.
+void add_field(std::string& csv, double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15)
+    append_fixed(csv, v, 0);
+  else
+    append_general(csv, v, 9);
+}
+
 std::string row(const std::vector<double>& values) {
   std::string line;
-  char field[40];
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const double v = values[i];
-    const bool whole = v == std::floor(v) && std::fabs(v) < 1e15;
-    std::snprintf(field, sizeof field, whole ? "%s%.0f" : "%s%.9g", i ? "," : "", v);
-    line += field;
+    if (i) line += ',';
+    add_field(line, values[i]);
   }
   return line + "\n";
 }
@@ -77,8 +82,15 @@ std::string latency_cdf_data(const PlotSeries& series, bool reads) {
   const std::vector<double>& fraction = cdf.column("cumulative_fraction");
   // The fastest write: the histogram's min, which the summary does not keep;
   // the first bucket's upper value is within the histogram's error of it.
-  csv += row({latency.front(), 0});
-  for (std::size_t i = 0; i < cdf.rows(); ++i) csv += row({latency[i], fraction[i]});
+  // A row a histogram bucket, thousands a job: no row of its own.
+  const auto add = [&csv](double latency_us, double at_or_below) {
+    add_field(csv, latency_us);
+    csv += ',';
+    add_field(csv, at_or_below);
+    csv += '\n';
+  };
+  add(latency.front(), 0);
+  for (std::size_t i = 0; i < cdf.rows(); ++i) add(latency[i], fraction[i]);
   return csv;
 }
 

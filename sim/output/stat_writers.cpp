@@ -1,8 +1,8 @@
 #include "sim/output/stat_writers.hpp"
 
-#include <algorithm>
-#include <cstdio>
 #include <utility>
+
+#include "sim/output/number_text.hpp"
 
 namespace foliosim {
 
@@ -16,9 +16,9 @@ Json latency_us_json(const LatencyHistogram& h) {
 }
 
 std::string CsvStatWriter::fixed(double value, int decimals) {
-  char text[64];
-  const int n = std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return std::string(text, static_cast<std::size_t>(std::max(0, std::min<int>(n, sizeof text - 1))));
+  std::string text;
+  append_fixed(text, value, decimals);
+  return text;
 }
 
 }  // namespace foliosim

@@ -1,11 +1,11 @@
 #include "sim/output/variant_output.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <stdexcept>
 
 #include "sim/output/fio_json.hpp"
 #include "sim/output/latency_attribution.hpp"
+#include "sim/output/number_text.hpp"
 #include "sim/output/stat_writers.hpp"
 
 namespace foliosim {
@@ -51,10 +51,11 @@ std::string latency_cdf_csv(const LatencyHistogram& histogram) {
   // One row per non-empty histogram bucket: its upper value and the fraction
   // of writes at or below it (exact to the histogram's 1/2048).
   std::string csv = "latency_us,cumulative_fraction\n";
-  char line[64];
   for (const auto& [latency_s, fraction] : histogram.cdf()) {
-    const int n = std::snprintf(line, sizeof line, "%.3f,%.9f\n", latency_s * 1e6, fraction);
-    csv.append(line, static_cast<std::size_t>(n));
+    append_fixed(csv, latency_s * 1e6, 3);
+    csv += ',';
+    append_fixed(csv, fraction, 9);
+    csv += '\n';
   }
   return csv;
 }

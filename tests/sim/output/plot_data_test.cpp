@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 using foliosim::CsvTable;
@@ -28,6 +29,21 @@ TEST_CASE("CSV tables are read by column name and refuse ragged or non-numeric r
   CHECK_THROWS_AS(t.column("c"), std::invalid_argument);
   CHECK_THROWS_WITH(CsvTable::parse("a,b\n1\n", "x.csv"), doctest::Contains("x.csv:2"));
   CHECK_THROWS_WITH(CsvTable::parse("a\nfoo\n", "x.csv"), doctest::Contains("not a number"));
+  // Counted from the first line, blank ones included; a trailing comma is an empty last field.
+  CHECK_THROWS_WITH(CsvTable::parse("a,b\n\n1,2,3\n", "x.csv"),
+                    doctest::Contains("x.csv:3: 3 fields, the header has 2"));
+  CHECK_THROWS_WITH(CsvTable::parse("a,b\n1,\n", "x.csv"), doctest::Contains("x.csv:2: \"\" is not a number"));
+  CHECK_THROWS_WITH(CsvTable::parse("a,b\n1,2x\n", "x.csv"), doctest::Contains("\"2x\" is not a number"));
+  // Windows line ends, blank lines and a last line without its end.
+  CsvTable crlf = CsvTable::parse("a,b\r\n\r\n1,-2e3\r\n\n5,6", "y.csv");
+  CHECK(crlf.names() == std::vector<std::string>{"a", "b"});
+  CHECK(crlf.column("a") == std::vector<double>{1, 5});
+  CHECK(crlf.column("b") == std::vector<double>{-2000, 6});
+  // What is not a plain decimal reads as strtod reads it: a sign, leading
+  // spaces, hexadecimal, overflow to infinity, underflow to zero.
+  CsvTable odd = CsvTable::parse("v\n0.1\n+1.5\n 2\n0x10\n1e400\n1e-400\n-inf\n", "z.csv");
+  CHECK(odd.column("v") == std::vector<double>{0.1, 1.5, 2, 16, HUGE_VAL, 0, -HUGE_VAL});
+  CHECK_THROWS_WITH(CsvTable::parse("v\n2 \n", "z.csv"), doctest::Contains("z.csv:2: \"2 \" is not a number"));
 }
 
 TEST_CASE("page-cache data: clean is what is neither dirty nor under writeback, never below zero") {
