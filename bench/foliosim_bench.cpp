@@ -200,10 +200,14 @@ int main(int argc, char** argv) {
   // `--repeat N`, anywhere: each case N times, its figures from the fastest run.
   int repeat = 1;
   if (const auto at = std::find(args.begin(), args.end(), "--repeat"); at != args.end()) {
-    if (std::next(at) == args.end() || (repeat = std::atoi(std::next(at)->c_str())) < 1) {
-      std::fprintf(stderr, "foliosim_bench: --repeat takes a number of runs, 1 or more\n");
+    const std::string runs = std::next(at) != args.end() ? *std::next(at) : "";
+    char* end = nullptr;
+    const long n = std::strtol(runs.c_str(), &end, 10);
+    if (runs.empty() || *end != '\0' || n < 1 || n > 1000) {
+      std::fprintf(stderr, "foliosim_bench: --repeat takes a number of runs, 1 to 1000, not \"%s\"\n", runs.c_str());
       return 2;
     }
+    repeat = static_cast<int>(n);
     args.erase(at, std::next(at, 2));
   }
   const bool scenarios = !args.empty() && args.front() == "--scenarios";

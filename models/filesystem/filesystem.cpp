@@ -166,6 +166,15 @@ void Filesystem::set_state(File& file, std::uint64_t first_block, std::uint64_t 
     else
       segments->push_back({device_block * bs, blocks * bs});
   };
+  if (state == ExtentState::kWritten) {
+    // A streaming writer's next ioend in XFS's preallocation: the pass below
+    // would split the unwritten extent, convert its front and coalesce it
+    // into the written one before it.
+    if (const auto device_block = write_unwritten_front(file, first_block, end_block)) {
+      add(*device_block, end_block - first_block);
+      return;
+    }
+  }
   if (state != ExtentState::kDelalloc && traits_.converts_whole_delalloc)
     convert_delalloc(file, first_block, end_block);
   if (state == ExtentState::kDelalloc) {
@@ -383,38 +392,30 @@ std::vector<ByteRange> Filesystem::zero_for_extension(File& file, std::uint64_t 
 
 Segments Filesystem::map_for_write(File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) {
   const std::uint64_t bs = params_.block_bytes;
-  const std::uint64_t first_block = offset_bytes / bs, end_block = (offset_bytes + length_bytes + bs - 1) / bs;
   Segments segments;
-  if (!write_unwritten_front(file, first_block, end_block, segments))
-    set_state(file, first_block, end_block, ExtentState::kWritten, &segments);
+  set_state(file, offset_bytes / bs, (offset_bytes + length_bytes + bs - 1) / bs, ExtentState::kWritten, &segments);
   return segments;
 }
 
-bool Filesystem::write_unwritten_front(File& file, std::uint64_t first_block, std::uint64_t end_block,
-                                       Segments& segments) {
-  // The range is the front of an unwritten extent that continues, in the
-  // file and on the device, the written extent before it (a streaming
-  // writer's next ioend in XFS's preallocation). set_state would split the
-  // unwritten extent, convert its front and coalesce that into the written
-  // one; here the written extent grows and the unwritten one's node moves on.
+std::optional<std::uint64_t> Filesystem::write_unwritten_front(File& file, std::uint64_t first_block,
+                                                               std::uint64_t end_block) {
   const auto it = file.extents.find(first_block);
-  if (it == file.extents.end() || it == file.extents.begin()) return false;
+  if (it == file.extents.end() || it == file.extents.begin()) return std::nullopt;
   Extent& unwritten = it->second;
-  if (unwritten.state != ExtentState::kUnwritten || end_block >= first_block + unwritten.blocks) return false;
+  if (unwritten.state != ExtentState::kUnwritten || end_block >= first_block + unwritten.blocks) return std::nullopt;
   const auto before = std::prev(it);
   Extent& written = before->second;
   if (written.state != ExtentState::kWritten || before->first + written.blocks != first_block ||
       written.device_block + written.blocks != unwritten.device_block)
-    return false;
-  const std::uint64_t blocks = end_block - first_block;
-  segments.push_back({unwritten.device_block * params_.block_bytes, blocks * params_.block_bytes});
+    return std::nullopt;
+  const std::uint64_t blocks = end_block - first_block, device_block = unwritten.device_block;
   transaction_dirty_ = true;  // an unwritten extent converted
   written.blocks += blocks;
   unwritten.blocks -= blocks;
   unwritten.device_block += blocks;
   rekey(file.extents, it, end_block);
-  coalesce(file, end_block, end_block);  // the rest and what follows it, as set_state's pass would
-  return true;
+  coalesce(file, end_block, end_block);  // the rest and what follows it, as the general pass would
+  return device_block;
 }
 
 Segments Filesystem::map_for_read(const File& file, std::uint64_t offset_bytes, std::uint64_t length_bytes) const {

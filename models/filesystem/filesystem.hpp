@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -210,10 +211,11 @@ class Filesystem {
   // reservation starts at `hole_block`, in blocks; 0 for none.
   std::uint64_t prealloc_blocks(const File& file, std::uint64_t hole_block) const;
   void coalesce(File& file, std::uint64_t first_block, std::uint64_t end_block);
-  // map_for_write's set_state for the front of an unwritten extent that
-  // continues a written one, without a split and a merge; false when the
-  // range is not such a front (set_state then does it).
-  bool write_unwritten_front(File& file, std::uint64_t first_block, std::uint64_t end_block, Segments& segments);
+  // set_state to written of the front of an unwritten extent that continues,
+  // in the file and on the device, the written extent before it: that extent
+  // grows and the unwritten one's node moves on. Returns the range's first
+  // device block, or none when the range is not such a front.
+  std::optional<std::uint64_t> write_unwritten_front(File& file, std::uint64_t first_block, std::uint64_t end_block);
   // The first allocation in group `g` queues its header reads and holds it.
   void note_allocation_in(std::size_t g);
 

@@ -12,12 +12,12 @@ namespace foliosim {
 namespace sg4 = simgrid::s4u;
 
 MemoryMeter::MemoryMeter(const page_cache::PageCache& cache, const reclaim::Reclaim& reclaim, const cpu::Cpu& cpu,
-                         const block_device::DeviceTotals& devices, const workload::WorkloadStats& workload,
+                         const block_device::DeviceTotals& device_totals, const workload::WorkloadStats& workload,
                          std::function<writeback::DirtyLimits()> limits)
     : cache_(cache),
       reclaim_(reclaim),
       cpu_(cpu),
-      device_totals_(devices),
+      device_totals_(device_totals),
       workload_(workload),
       limits_(std::move(limits)) {}
 

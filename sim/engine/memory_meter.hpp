@@ -89,7 +89,7 @@ struct SamplerStats {
 class MemoryMeter {
  public:
   MemoryMeter(const page_cache::PageCache& cache, const reclaim::Reclaim& reclaim, const cpu::Cpu& cpu,
-              const block_device::DeviceTotals& devices, const workload::WorkloadStats& workload,
+              const block_device::DeviceTotals& device_totals, const workload::WorkloadStats& workload,
               std::function<writeback::DirtyLimits()> limits);
 
   MemorySample sample() const;

@@ -7,8 +7,8 @@
 
 #include "models/common/actor_start.hpp"
 #include "models/common/contexts.hpp"
-#include "models/common/sim_clock.hpp"
 #include "models/common/errors.hpp"
+#include "models/common/sim_clock.hpp"
 #include "sim/engine/machine.hpp"
 
 namespace foliosim {

@@ -3,20 +3,22 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 
 namespace foliosim {
 namespace {
 
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream in(line);
-  std::string field;
-  while (std::getline(in, field, ',')) fields.push_back(field);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
+// Calls `take` with each comma-separated field of `line`, in order; a
+// trailing comma ends an empty last field.
+template <class Take>
+void each_field(std::string_view line, Take take) {
+  for (std::size_t from = 0;;) {
+    const std::size_t comma = std::min(line.find(',', from), line.size());
+    take(line.substr(from, comma - from));
+    if (comma == line.size()) return;
+    from = comma + 1;
+  }
 }
 
 }  // namespace
@@ -34,7 +36,7 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& source) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     if (table.names_.empty()) {
-      table.names_ = split_fields(std::string(line));
+      each_field(line, [&](std::string_view name) { table.names_.emplace_back(name); });
       table.columns_.resize(table.names_.size());
       continue;
     }
@@ -43,10 +45,8 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& source) {
     if (fields != table.names_.size())
       throw std::invalid_argument(where() + ": " + std::to_string(fields) + " fields, the header has " +
                                   std::to_string(table.names_.size()));
-    for (std::size_t c = 0, from = 0; c < fields; ++c) {
-      const std::size_t comma = std::min(line.find(',', from), line.size());
-      const std::string_view text_field = line.substr(from, comma - from);
-      from = comma + 1;
+    std::size_t c = 0;
+    each_field(line, [&](std::string_view text_field) {
       // A plain decimal, as foliosim writes them, by from_chars; anything
       // else (a sign, spaces, hexadecimal, out of range) as strtod reads it.
       // Both round correctly, so a number reads the same either way.
@@ -59,8 +59,8 @@ CsvTable CsvTable::parse(const std::string& text, const std::string& source) {
         if (field.empty() || *strtod_stop != '\0')
           throw std::invalid_argument(where() + ": \"" + field + "\" is not a number");
       }
-      table.columns_[c].push_back(value);
-    }
+      table.columns_[c++].push_back(value);
+    });
   }
   return table;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 
 #include "sim/output/number_text.hpp"
 
@@ -20,14 +21,17 @@ void add_field(std::string& csv, double v) {
     append_general(csv, v, 9);
 }
 
-std::string row(const std::vector<double>& values) {
-  std::string line;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) line += ',';
-    add_field(line, values[i]);
+// Comma-joined values and the line's end.
+template <class It>
+void add_row(std::string& csv, It first, It last) {
+  for (It it = first; it != last; ++it) {
+    if (it != first) csv += ',';
+    add_field(csv, *it);
   }
-  return line + "\n";
+  csv += '\n';
 }
+
+void add_row(std::string& csv, std::initializer_list<double> values) { add_row(csv, values.begin(), values.end()); }
 
 std::string join(const std::vector<std::string>& names) {
   std::string line;
@@ -82,15 +86,8 @@ std::string latency_cdf_data(const PlotSeries& series, bool reads) {
   const std::vector<double>& fraction = cdf.column("cumulative_fraction");
   // The fastest write: the histogram's min, which the summary does not keep;
   // the first bucket's upper value is within the histogram's error of it.
-  // A row a histogram bucket, thousands a job: no row of its own.
-  const auto add = [&csv](double latency_us, double at_or_below) {
-    add_field(csv, latency_us);
-    csv += ',';
-    add_field(csv, at_or_below);
-    csv += '\n';
-  };
-  add(latency.front(), 0);
-  for (std::size_t i = 0; i < cdf.rows(); ++i) add(latency[i], fraction[i]);
+  add_row(csv, {latency.front(), 0});
+  for (std::size_t i = 0; i < cdf.rows(); ++i) add_row(csv, {latency[i], fraction[i]});
   return csv;
 }
 
@@ -98,7 +95,7 @@ std::string latency_percentiles_data(const PlotSeries& series, bool reads) {
   std::string csv = "fraction,latency_us\n";
   const Json& latency = series.summary.value(reads ? "read_latency_us" : "write_latency_us", Json::object());
   for (auto [key, fraction] : {std::pair{"p50", 0.5}, {"p99", 0.99}, {"p999", 0.999}})
-    if (latency.contains(key)) csv += row({fraction, latency[key].get<double>()});
+    if (latency.contains(key)) add_row(csv, {fraction, latency[key].get<double>()});
   return csv;
 }
 
@@ -113,7 +110,7 @@ std::string page_cache_data(const PlotSeries& series) {
     const double writeback = ts.column("writeback_bytes")[i];
     // A folio redirtied under writeback counts in both: clean never below 0.
     const double clean = std::max(0.0, cached - dirty - writeback);
-    csv += row({ts.column("time_s")[i], cached, clean, dirty, writeback, column_or_zero(ts, "dropbehind_bytes", i),
+    add_row(csv, {ts.column("time_s")[i], cached, clean, dirty, writeback, column_or_zero(ts, "dropbehind_bytes", i),
                 column_or_zero(ts, "zeroed_bytes", i), column_or_zero(ts, "dirty_thresh_bytes", i),
                 column_or_zero(ts, "dirty_bg_thresh_bytes", i), limit});
   }
@@ -134,7 +131,7 @@ std::string throughput_data(const PlotSeries& series, double window_s) {
   };
   const std::vector<double> app_read = rate_of("app_read_bytes"), device_read = rate_of("device_read_bytes");
   for (std::size_t i = 0; i < ts.rows(); ++i)
-    csv += row({time[i], ts.column("app_write_bytes")[i], ts.column("device_write_bytes")[i], app[i], device[i],
+    add_row(csv, {time[i], ts.column("app_write_bytes")[i], ts.column("device_write_bytes")[i], app[i], device[i],
                 app_read[i], device_read[i]});
   return csv;
 }
@@ -160,7 +157,7 @@ std::string cpu_data(const PlotSeries& series, double window_s) {
       values.push_back((*busy[c])[i]);
       values.push_back(percent[c][i]);
     }
-    csv += row(values);
+    add_row(csv, values.begin(), values.end());
   }
   return csv;
 }
@@ -169,7 +166,7 @@ std::string device_queue_data(const PlotSeries& series) {
   const CsvTable& ts = series.time_series;
   std::string csv = "time_s,queued_requests\n";
   for (std::size_t i = 0; i < ts.rows(); ++i)
-    csv += row({ts.column("time_s")[i], ts.column("device_queued_requests")[i]});
+    add_row(csv, {ts.column("time_s")[i], ts.column("device_queued_requests")[i]});
   return csv;
 }
 
